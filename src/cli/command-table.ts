@@ -1,0 +1,150 @@
+/**
+ * The declarative table of `xalt` commands. Each entry names its options (as
+ * `util.parseArgs` data) and the module that implements it; modules are imported lazily so
+ * that `xalt --help` on a busy login node does not load database drivers.
+ *
+ * A command module exports `run(args: CommandArgs): Promise<number>` returning the exit code.
+ */
+import type { ParseArgsConfig } from 'node:util';
+
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>[string] & {
+  /** one line for `--help` and docs/cli.md */
+  readonly description: string;
+  readonly valueName?: string;
+};
+
+export interface CommandSpec {
+  /** words after `xalt`, e.g. ['config', 'check'] */
+  readonly name: readonly string[];
+  readonly summary: string;
+  /** usage of the positional arguments, e.g. '[SPOOL...]' */
+  readonly positionals?: string;
+  readonly options: Readonly<Record<string, OptionSpec>>;
+  /** module under dist/src/cli/commands/, without extension */
+  readonly module: string;
+}
+
+/** Options every command accepts. */
+export const globalOptions: Readonly<Record<string, OptionSpec>> = {
+  help: { type: 'boolean', short: 'h', description: 'show help for this command' },
+  config: { type: 'string', short: 'c', valueName: 'FILE', description: 'site configuration (default: $XALT_CONFIG, else ./xalt.toml, else <install>/etc/xalt.toml)' },
+  debug: { type: 'boolean', description: 'print stack traces for errors' },
+  quiet: { type: 'boolean', short: 'q', description: 'print errors only' },
+};
+
+const db = { type: 'string', valueName: 'URL', description: 'store: a SQLite file path or mysql://user:pass@host:port/db (default from config [store])' } as const;
+const format = { type: 'string', valueName: 'FMT', description: 'output format: table, csv, tsv, json, ndjson, md, html' } as const;
+const json = { type: 'boolean', description: 'shorthand for --format json' } as const;
+
+/** Every command xalt has. Keep in the order `xalt --help` prints them. */
+export const commands: readonly CommandSpec[] = [
+  {
+    name: ['demo'], summary: 'build the collector, track real programs into a scratch spool, ingest them and print a report', module: 'demo',
+    options: { dir: { type: 'string', valueName: 'DIR', description: 'scratch directory (default: a new temporary directory)' }, keep: { type: 'boolean', description: 'keep the scratch directory' } },
+  },
+  {
+    name: ['config', 'check'], summary: 'validate the site configuration', module: 'config-check', positionals: '[FILE]', options: {},
+  },
+  {
+    name: ['config', 'explain'], summary: 'say which rule decides for an executable path (with arguments), a host name or an environment variable', module: 'config-explain', positionals: 'WHAT...',
+    options: {
+      host: { type: 'boolean', description: 'WHAT is a host name' },
+      env: { type: 'boolean', description: 'WHAT is NAME=value' },
+      pkg: { type: 'boolean', description: 'WHAT is a Python package name or path' },
+      json,
+    },
+  },
+  {
+    name: ['config', 'import'], summary: "convert an XALT site config (config.py) into xalt.toml, warning where XALT's longest-match semantics differ", module: 'config-import', positionals: 'SITE_CONFIG.py',
+    options: { output: { type: 'string', short: 'o', valueName: 'FILE', description: 'write the TOML here instead of stdout' } },
+  },
+  {
+    name: ['build'], summary: 'compile the site configuration into the collector and build it', module: 'build',
+    options: { out: { type: 'string', valueName: 'DIR', description: 'build directory (default: native/build)' } },
+  },
+  {
+    name: ['install'], summary: 'install collector, link wrapper, Python hook, modulefile and spool directories under PREFIX', module: 'install', positionals: 'PREFIX',
+    options: { spool: { type: 'string', valueName: 'DIR', description: 'create the spool here (default: from config)' } },
+  },
+  {
+    name: ['ingest'], summary: 'load spooled records (or XALT trees, or syslog files) into the store', module: 'ingest', positionals: '[SPOOL...]',
+    options: {
+      db,
+      rmap: { type: 'string', valueName: 'DIR|FILE', description: 'reverse map (xalt_rmapT.json or jsonReverseMapT.json, or a directory holding one)' },
+      syslog: { type: 'string', multiple: true, valueName: 'FILE', description: 'read XALT syslog lines from FILE' },
+      jobs: { type: 'string', short: 'j', valueName: 'N', description: 'parallel parsers (default: number of cores)' },
+      delete: { type: 'boolean', description: 'delete record files once committed' },
+      archive: { type: 'string', valueName: 'DIR', description: 'move record files here once committed' },
+      json,
+    },
+  },
+  {
+    name: ['db', 'migrate'], summary: 'create or upgrade the store schema', module: 'db-migrate', options: { db },
+  },
+  {
+    name: ['db', 'info'], summary: 'show the store: kind, schema version, record counts', module: 'db-info', options: { db, json },
+  },
+  {
+    name: ['find'], summary: 'find runs by user, job, uuid, executable, module, package, host or date', module: 'find', positionals: '',
+    options: {
+      db,
+      spool: { type: 'string', valueName: 'DIR', description: 'search a record tree directly instead of the store' },
+      user: { type: 'string', short: 'u', description: 'user name' },
+      job: { type: 'string', short: 'j', description: 'scheduler job id' },
+      uuid: { type: 'string', description: 'run uuid (a prefix is enough)' },
+      exec: { type: 'string', short: 'e', description: 'executable name or path pattern (* wildcards)' },
+      module: { type: 'string', short: 'm', description: 'module name (prefix)' },
+      package: { type: 'string', description: 'Python package imported' },
+      host: { type: 'string', description: 'node host name' },
+      syshost: { type: 'string', description: 'cluster name' },
+      since: { type: 'string', short: 'S', description: 'start: YYYY-MM-DD, a datetime, or relative (7d, 12h)' },
+      until: { type: 'string', short: 'E', description: 'end (exclusive), same forms as --since' },
+      failed: { type: 'boolean', description: 'only runs that failed: non-zero exit, killed by a signal, or never ended' },
+      limit: { type: 'string', short: 'n', description: 'at most N runs (default 50)' },
+      verbose: { type: 'boolean', short: 'v', description: 'show every library and environment value' },
+      format, json,
+      csv: { type: 'boolean', description: 'shorthand for --format csv' },
+    },
+  },
+  {
+    name: ['report'], summary: 'usage reports: overview, executables, modules, libraries, compilers, packages, users, accounts, runtime, success, gpu', module: 'report', positionals: 'KIND',
+    options: {
+      db,
+      since: { type: 'string', short: 'S', description: 'start of the period (default: 30 days ago)' },
+      until: { type: 'string', short: 'E', description: 'end of the period, exclusive (default: now)' },
+      syshost: { type: 'string', description: 'only this cluster' },
+      top: { type: 'string', short: 'n', description: 'rows per table (default 20)' },
+      unweighted: { type: 'boolean', description: 'count runs as recorded, not weighted by 1/sampling probability' },
+      output: { type: 'string', short: 'o', valueName: 'FILE', description: 'write to FILE instead of stdout' },
+      format, json,
+    },
+  },
+  {
+    name: ['serve'], summary: 'serve the read-only dashboard', module: 'serve',
+    options: {
+      db,
+      port: { type: 'string', short: 'p', description: 'port (default 8780)' },
+      bind: { type: 'string', description: 'address to bind (default 127.0.0.1; anything else requires --token or $XALT_DASHBOARD_TOKEN)' },
+      token: { type: 'string', description: 'access token required from clients' },
+    },
+  },
+  {
+    name: ['epilog'], summary: "Slurm epilog: publish a job's leftover staged records and close its runs that never ended", module: 'epilog',
+    options: {
+      job: { type: 'string', description: 'job id (default $SLURM_JOB_ID)' },
+      user: { type: 'string', description: "job's user (default $SLURM_JOB_USER)" },
+      uid: { type: 'string', description: "job's uid (default $SLURM_JOB_UID)" },
+      tmpdir: { type: 'string', description: 'node-local staging directory (default from config, else /dev/shm)' },
+    },
+  },
+  {
+    name: ['rmap'], summary: 'build the path → module reverse map from Lmod or by scanning module trees', module: 'rmap', positionals: '[MODULEPATH...]',
+    options: { output: { type: 'string', short: 'o', valueName: 'FILE', description: 'write here (default stdout)' } },
+  },
+  {
+    name: ['extract'], summary: "print a binary's watermark and build-id", module: 'extract', positionals: 'BINARY', options: { json },
+  },
+  {
+    name: ['doctor'], summary: 'check an installation end to end on this node', module: 'doctor', options: { json },
+  },
+];

@@ -1,0 +1,81 @@
+/**
+ * Entry point of the `xalt` command: find the command in the table, parse its options,
+ * run it, and map what it returns or throws to an exit code. The only place that calls
+ * `process.exit`.
+ */
+import { parseArgs } from 'node:util';
+import { commands, globalOptions, type CommandSpec } from './command-table.js';
+import type { CommandModule } from './command-args.js';
+import { ExitCode, UserError } from './errors.js';
+import { formatHelp, formatOverview } from './help.js';
+
+/** Run `xalt` with `argv` (without node and script) and exit. */
+export async function main(argv: readonly string[]): Promise<void> {
+  const code = await runCli(argv, process.stdout, process.stderr);
+  process.exitCode = code;
+}
+
+/** Run `xalt` and return the exit code instead of exiting (used by tests). */
+export async function runCli(argv: readonly string[], stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Promise<number> {
+  const debug = argv.includes('--debug');
+  try {
+    const spec = findCommand(argv);
+    if (!spec) {
+      if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+        stdout.write(formatOverview());
+        return ExitCode.ok;
+      }
+      if (argv[0] === '--version') {
+        stdout.write(`xalt ${await packageVersion()}\n`);
+        return ExitCode.ok;
+      }
+      throw new UserError('XALT_USAGE', `unknown command "${argv.filter((a) => !a.startsWith('-')).join(' ')}"`, 'run "xalt --help" for the list of commands');
+    }
+    const rest = argv.slice(spec.name.length);
+    const parsed = parseCommandLine(spec, rest);
+    if (parsed.values['help'] === true) {
+      stdout.write(formatHelp(spec));
+      return ExitCode.ok;
+    }
+    const mod = (await import(`./commands/${spec.module}.js`)) as CommandModule;
+    return await mod.run({ values: parsed.values, positionals: parsed.positionals, stdout, stderr });
+  } catch (err) {
+    return reportError(err, stderr, debug);
+  }
+}
+
+function findCommand(argv: readonly string[]): CommandSpec | undefined {
+  const matching = commands.filter((c) => c.name.every((word, i) => argv[i] === word));
+  return matching.sort((a, b) => b.name.length - a.name.length)[0];
+}
+
+function parseCommandLine(spec: CommandSpec, rest: readonly string[]) {
+  const options = { ...globalOptions, ...spec.options };
+  const parseOptions = Object.fromEntries(
+    Object.entries(options).map(([k, o]) => [k, { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) }]),
+  );
+  try {
+    return parseArgs({ args: [...rest], options: parseOptions, allowPositionals: true, strict: true });
+  } catch (err) {
+    const msg = err instanceof Error ? err.message.split('\n')[0] ?? String(err) : String(err);
+    throw new UserError('XALT_USAGE', `xalt ${spec.name.join(' ')}: ${msg}`, `run "xalt ${spec.name.join(' ')} --help"`);
+  }
+}
+
+function reportError(err: unknown, stderr: NodeJS.WritableStream, debug: boolean): number {
+  if (err instanceof UserError) {
+    stderr.write(`xalt: error: ${err.message}\n`);
+    if (err.hint) stderr.write(`  hint: ${err.hint}\n`);
+    if (debug && err.stack) stderr.write(`${err.stack}\n`);
+    return err.exitCode;
+  }
+  const e = err instanceof Error ? err : new Error(String(err));
+  stderr.write(`xalt: internal error: ${e.message}\n${e.stack ?? ''}\nThis is a bug in xalt; please report it with the command you ran.\n`);
+  return ExitCode.failure;
+}
+
+async function packageVersion(): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  const pkg = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
