@@ -1,0 +1,96 @@
+/** The shared store for large sites: MySQL or MariaDB through mysql2. */
+import mysql from 'mysql2/promise';
+import type { Dialect, Queryable, RunResult, SqlValue, Store } from '../store.js';
+
+export const mysqlDialect: Dialect = {
+  name: 'mysql',
+  insertIgnore: 'INSERT IGNORE',
+  upsert: (_cols, set) => `ON DUPLICATE KEY UPDATE ${set.join(', ')}`,
+  excluded: (col) => `VALUES(${col})`,
+  regexp: (expr) => `${expr} REGEXP BINARY ?`,
+};
+
+/** Minimal structural view of what we use of a mysql2 connection. */
+interface Conn {
+  query(sql: string, params?: unknown[]): Promise<[unknown, unknown]>;
+}
+
+function toResult(r: unknown): RunResult {
+  const h = r as { affectedRows?: number; insertId?: number };
+  return { changes: h.affectedRows ?? 0, lastInsertId: h.insertId ?? 0 };
+}
+
+class MysqlQueryable implements Queryable {
+  readonly dialect = mysqlDialect;
+  constructor(protected readonly conn: Conn) {}
+  async all<T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    const [rows] = await this.conn.query(sql, [...params]);
+    return rows as T[];
+  }
+  async run(sql: string, params: readonly SqlValue[] = []): Promise<RunResult> {
+    const [r] = await this.conn.query(sql, [...params]);
+    return toResult(r);
+  }
+}
+
+export class MysqlStore extends MysqlQueryable implements Store {
+  constructor(private readonly pool: mysql.Pool, readonly location: string) {
+    super(pool as unknown as Conn);
+  }
+
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    const conn = await this.pool.getConnection();
+    try {
+      await conn.beginTransaction();
+      const result = await fn(new MysqlQueryable(conn as unknown as Conn));
+      await conn.commit();
+      return result;
+    } catch (err) {
+      await conn.rollback().catch(() => undefined);
+      throw err;
+    } finally {
+      conn.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+/** Parts of a `mysql://user:pass@host:port/db` URL. */
+export interface MysqlUrl {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+}
+
+export function parseMysqlUrl(url: string): MysqlUrl {
+  const u = new URL(url);
+  return {
+    host: u.hostname || '127.0.0.1',
+    port: u.port ? Number(u.port) : 3306,
+    user: decodeURIComponent(u.username || 'root'),
+    password: decodeURIComponent(u.password),
+    database: decodeURIComponent(u.pathname.replace(/^\//, '')),
+  };
+}
+
+/** Open a pool; creates the database if it does not exist (the server user needs that right). */
+export async function openMysql(url: string): Promise<MysqlStore> {
+  const p = parseMysqlUrl(url);
+  const common = { host: p.host, port: p.port, user: p.user, password: p.password, connectTimeout: 10_000, supportBigNumbers: true, bigNumberStrings: false, charset: 'utf8mb4_bin' };
+  if (p.database) {
+    const admin = await mysql.createConnection(common);
+    try {
+      await admin.query(`CREATE DATABASE IF NOT EXISTS \`${p.database.replace(/`/g, '')}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+    } finally {
+      await admin.end();
+    }
+  }
+  const pool = mysql.createPool({ ...common, database: p.database || undefined, connectionLimit: 4, waitForConnections: true });
+  const location = `mysql://${p.user}@${p.host}:${p.port}/${p.database}`;
+  return new MysqlStore(pool, location);
+}

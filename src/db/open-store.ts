@@ -1,0 +1,47 @@
+/**
+ * Open the store named by a URL or path: `mysql://…` (also `mariadb://…`) for MySQL/MariaDB,
+ * anything else is a SQLite file path. The schema is migrated to the latest version unless
+ * `migrate: false`.
+ */
+import { RuntimeError } from '../cli/errors.js';
+import { migrate as applyMigrations } from './migrations/migrations.js';
+import { openMysql } from './mysql/mysql-store.js';
+import { openSqlite } from './sqlite/sqlite-store.js';
+import type { Store } from './store.js';
+
+export interface OpenOptions {
+  /** apply pending migrations (default true) */
+  readonly migrate?: boolean;
+}
+
+/** True when `url` names a MySQL/MariaDB server. */
+export function isMysqlUrl(url: string): boolean {
+  return /^(mysql|mariadb):\/\//.test(url);
+}
+
+/** Open a store; throws a RuntimeError naming the store when it cannot be reached. */
+export async function openStore(url: string, options: OpenOptions = {}): Promise<Store> {
+  let store: Store;
+  try {
+    store = isMysqlUrl(url) ? await openMysql(url.replace(/^mariadb:/, 'mysql:')) : openSqlite(url);
+  } catch (err) {
+    throw storeError(url, err);
+  }
+  if (options.migrate !== false) {
+    try {
+      await applyMigrations(store);
+    } catch (err) {
+      await store.close().catch(() => undefined);
+      throw storeError(store.location, err);
+    }
+  }
+  return store;
+}
+
+/** A one-line error for a store that cannot be opened or used. */
+export function storeError(location: string, err: unknown): RuntimeError {
+  const e = err as { code?: string; message?: string };
+  const where = location.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1@');
+  const what = e.code === 'ECONNREFUSED' ? 'connection refused' : e.code === 'ETIMEDOUT' ? 'connection timed out' : (e.message ?? String(err)).split('\n')[0];
+  return new RuntimeError('XALT_STORE_UNAVAILABLE', `store ${where}: ${what}`, 'check the --db URL or [store] in the config, and that the database server is running');
+}

@@ -1,0 +1,172 @@
+/**
+ * The store's tables, as data. DDL for each database is rendered from this (see
+ * `render-ddl.ts`), so SQLite and MySQL/MariaDB cannot drift apart.
+ *
+ * Design (DESIGN.md §8, in the spirit of XALT's schema, reference/xalt-upstream.md §7.2):
+ * runs, links and objects (executables/libraries with their module) with join tables,
+ * environment values, packages, link functions; plus ingest bookkeeping and quarantine.
+ * Unlike XALT: a run is unique by run_uuid; pkgs join by run_uuid so a pkg record that
+ * arrives before its run is kept; long strings that need uniqueness are keyed by a SHA-1
+ * (`object_key`, `path_hash`) because MySQL cannot index 1024 utf8mb4 characters.
+ */
+
+export type ColumnType =
+  | 'id' // auto-increment primary key
+  | 'int'
+  | 'bigint'
+  | 'double'
+  | 'text' // unbounded
+  | `varchar(${number})`
+  | `char(${number})`;
+
+export interface Column {
+  readonly name: string;
+  readonly type: ColumnType;
+  readonly notNull?: boolean;
+  readonly default?: string | number;
+}
+
+export interface Table {
+  readonly name: string;
+  readonly columns: readonly Column[];
+  /** composite primary key (when there is no `id` column) */
+  readonly primaryKey?: readonly string[];
+  readonly unique?: readonly (readonly string[])[];
+  readonly indexes?: readonly (readonly string[])[];
+}
+
+const c = (name: string, type: ColumnType, more: Partial<Column> = {}): Column => ({ name, type, ...more });
+
+export const tables: readonly Table[] = [
+  {
+    name: 'xalt_run',
+    columns: [
+      c('run_id', 'id'),
+      c('run_uuid', 'char(36)', { notNull: true }),
+      c('syshost', 'varchar(64)', { notNull: true }),
+      c('host', 'varchar(255)'),
+      c('user', 'varchar(64)', { notNull: true }),
+      c('account', 'varchar(64)'),
+      c('job_id', 'varchar(64)'),
+      c('job_step', 'varchar(32)'),
+      c('queue', 'varchar(64)'),
+      c('scheduler', 'varchar(16)'),
+      c('exec_path', 'varchar(1024)', { notNull: true }),
+      c('exec_name', 'varchar(255)', { notNull: true }), // basename of exec_path
+      c('app_name', 'varchar(255)', { notNull: true }), // from the config's naming rules, else exec_name
+      c('module_name', 'varchar(255)'), // from the reverse map; NULL = not from a module
+      c('exec_type', 'varchar(16)'),
+      c('cwd', 'varchar(1024)'),
+      c('cmdline', 'text'), // JSON array of argv
+      c('hash_id', 'char(40)'),
+      c('build_uuid', 'char(36)'), // watermark Build_UUID → xalt_link.uuid
+      c('build_id', 'varchar(80)'), // ELF build-id → xalt_link.build_id
+      c('start_time', 'double', { notNull: true }),
+      c('end_time', 'double', { notNull: true, default: 0 }), // 0 until an end record arrives
+      c('run_time', 'double', { notNull: true, default: 0 }),
+      c('probability', 'double', { notNull: true, default: 1 }), // record × pre-ingest sampling
+      c('num_tasks', 'int', { notNull: true, default: 1 }),
+      c('num_cores', 'int', { notNull: true, default: 1 }),
+      c('num_nodes', 'int', { notNull: true, default: 1 }),
+      c('num_threads', 'int', { notNull: true, default: 1 }),
+      c('num_gpus', 'int', { notNull: true, default: 0 }),
+      c('exit_status', 'int'), // NULL when unknown
+      c('exit_signal', 'int'), // NULL or 0 when not ended by a signal
+      c('end_reason', 'varchar(16)'), // exit | signal | job_end; NULL while only a start is known
+      c('has_start', 'int', { notNull: true, default: 0 }),
+      c('has_end', 'int', { notNull: true, default: 0 }),
+      c('parent_run_uuid', 'char(36)'),
+      c('container', 'varchar(32)'),
+      c('owner_mismatch', 'int', { notNull: true, default: 0 }), // file owner ≠ record user
+      c('ingested_at', 'double', { notNull: true }),
+    ],
+    unique: [['run_uuid']],
+    indexes: [['start_time'], ['user', 'start_time'], ['job_id'], ['syshost', 'start_time'], ['exec_name'], ['app_name'], ['module_name'], ['build_uuid'], ['build_id'], ['account']],
+  },
+  {
+    name: 'xalt_object',
+    columns: [
+      c('obj_id', 'id'),
+      c('object_key', 'char(40)', { notNull: true }), // sha1(syshost + "\0" + object_path)
+      c('object_path', 'varchar(1024)', { notNull: true }),
+      c('syshost', 'varchar(64)', { notNull: true }),
+      c('module_name', 'varchar(255)'),
+      c('lib_type', 'varchar(4)'), // so, a, o or --
+    ],
+    unique: [['object_key']],
+    indexes: [['module_name']],
+  },
+  { name: 'join_run_object', columns: [c('run_id', 'bigint', { notNull: true }), c('obj_id', 'bigint', { notNull: true })], primaryKey: ['run_id', 'obj_id'], indexes: [['obj_id']] },
+  { name: 'xalt_env_name', columns: [c('env_id', 'id'), c('env_name', 'varchar(255)', { notNull: true })], unique: [['env_name']] },
+  {
+    name: 'join_run_env',
+    columns: [c('run_id', 'bigint', { notNull: true }), c('env_id', 'bigint', { notNull: true }), c('env_value', 'text')],
+    primaryKey: ['run_id', 'env_id'],
+  },
+  {
+    name: 'xalt_link',
+    columns: [
+      c('link_id', 'id'),
+      c('uuid', 'char(36)', { notNull: true }),
+      c('hash_id', 'char(40)'),
+      c('build_id', 'varchar(80)'),
+      c('build_epoch', 'double', { notNull: true }),
+      c('link_program', 'varchar(64)'),
+      c('link_path', 'varchar(1024)'),
+      c('link_module_name', 'varchar(255)'),
+      c('link_line', 'text'), // JSON array of the compiler's argv
+      c('cwd', 'varchar(1024)'),
+      c('build_user', 'varchar(64)'),
+      c('build_syshost', 'varchar(64)'),
+      c('build_host', 'varchar(255)'),
+      c('exec_path', 'varchar(1024)'),
+      c('link_source', 'varchar(16)'), // wrapper | collector
+      c('shared', 'int', { notNull: true, default: 0 }),
+      c('ingested_at', 'double', { notNull: true }),
+    ],
+    unique: [['uuid']],
+    indexes: [['build_id'], ['build_epoch'], ['build_user']],
+  },
+  { name: 'join_link_object', columns: [c('link_id', 'bigint', { notNull: true }), c('obj_id', 'bigint', { notNull: true })], primaryKey: ['link_id', 'obj_id'], indexes: [['obj_id']] },
+  { name: 'xalt_function', columns: [c('func_id', 'id'), c('function_name', 'varchar(255)', { notNull: true })], unique: [['function_name']] },
+  { name: 'join_link_function', columns: [c('link_id', 'bigint', { notNull: true }), c('func_id', 'bigint', { notNull: true })], primaryKey: ['link_id', 'func_id'] },
+  {
+    name: 'xalt_pkg',
+    columns: [
+      c('pkg_id', 'id'),
+      c('run_uuid', 'char(36)', { notNull: true }),
+      c('program', 'varchar(16)', { notNull: true }),
+      c('pkg_name', 'varchar(255)', { notNull: true }),
+      c('pkg_version', 'varchar(64)'),
+      c('pkg_path', 'varchar(1024)'),
+    ],
+    unique: [['run_uuid', 'program', 'pkg_name']],
+    indexes: [['pkg_name']],
+  },
+  {
+    name: 'xalt_ingested_file',
+    columns: [
+      c('file_id', 'id'),
+      c('path_hash', 'char(40)', { notNull: true }), // sha1 of the path relative to its spool root
+      c('path', 'varchar(1024)', { notNull: true }),
+      c('size', 'bigint', { notNull: true }),
+      c('mtime', 'double', { notNull: true }),
+      c('status', 'varchar(16)', { notNull: true }), // loaded | duplicate | quarantined | filtered
+      c('ingested_at', 'double', { notNull: true }),
+    ],
+    unique: [['path_hash']],
+  },
+  {
+    name: 'xalt_quarantine',
+    columns: [
+      c('q_id', 'id'),
+      c('path', 'varchar(1024)', { notNull: true }),
+      c('reason', 'varchar(64)', { notNull: true }), // stable code, e.g. not_json, bad_field, owner_mismatch
+      c('detail', 'text'),
+      c('stored_as', 'varchar(1024)'), // copy kept in the quarantine directory, if any
+      c('quarantined_at', 'double', { notNull: true }),
+    ],
+    indexes: [['reason']],
+  },
+  { name: 'xalt_meta', columns: [c('meta_key', 'varchar(64)', { notNull: true }), c('meta_value', 'text')], primaryKey: ['meta_key'] },
+];

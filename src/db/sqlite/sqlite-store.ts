@@ -1,0 +1,97 @@
+/** The embedded default store: one SQLite file through better-sqlite3. */
+import Database from 'better-sqlite3';
+import type { Dialect, Queryable, RunResult, SqlValue, Store } from '../store.js';
+
+export const sqliteDialect: Dialect = {
+  name: 'sqlite',
+  insertIgnore: 'INSERT OR IGNORE',
+  upsert: (cols, set) => `ON CONFLICT(${cols.join(', ')}) DO UPDATE SET ${set.join(', ')}`,
+  excluded: (col) => `excluded.${col}`,
+  regexp: (expr) => `${expr} REGEXP ?`,
+};
+
+type Db = InstanceType<typeof Database>;
+
+class SqliteQueryable implements Queryable {
+  readonly dialect = sqliteDialect;
+  constructor(protected readonly db: Db) {}
+
+  /** statements are cached: ingest runs the same few thousands of times */
+  private readonly cache = new Map<string, Database.Statement>();
+  protected prepare(sql: string): Database.Statement {
+    let st = this.cache.get(sql);
+    if (!st) {
+      st = this.db.prepare(sql);
+      this.cache.set(sql, st);
+    }
+    return st;
+  }
+
+  async all<T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    return this.prepare(sql).all(...params) as T[];
+  }
+
+  async run(sql: string, params: readonly SqlValue[] = []): Promise<RunResult> {
+    const st = this.prepare(sql);
+    if (st.reader) {
+      st.all(...params);
+      return { changes: 0, lastInsertId: 0 };
+    }
+    const r = st.run(...params);
+    return { changes: r.changes, lastInsertId: Number(r.lastInsertRowid) };
+  }
+
+  /** The synchronous handle, for hot loops that cannot afford a promise per statement. */
+  get raw(): Db {
+    return this.db;
+  }
+}
+
+/** A SQLite store. Transactions are serialised: SQLite has one writer at a time anyway. */
+export class SqliteStore extends SqliteQueryable implements Store {
+  private queue: Promise<unknown> = Promise.resolve();
+  constructor(db: Db, readonly location: string) {
+    super(db);
+  }
+
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    const next = this.queue.then(async () => {
+      this.db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await fn(this);
+        this.db.exec('COMMIT');
+        return result;
+      } catch (err) {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        throw err;
+      }
+    });
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    this.db.close();
+  }
+}
+
+/** Open (creating if needed) the SQLite file at `path`. */
+export function openSqlite(path: string): SqliteStore {
+  const db = new Database(path, { timeout: 30_000 });
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = OFF');
+  // REGEXP for report naming rules and find patterns; JS regex semantics, full match left to the caller.
+  const cache = new Map<string, RegExp>();
+  db.function('regexp', { deterministic: true }, (value: unknown, pattern: unknown) => {
+    if (typeof value !== 'string' || typeof pattern !== 'string') return 0;
+    let re = cache.get(pattern);
+    if (!re) {
+      re = new RegExp(pattern);
+      cache.set(pattern, re);
+    }
+    return re.test(value) ? 1 : 0;
+  });
+  return new SqliteStore(db, path);
+}

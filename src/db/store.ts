@@ -1,0 +1,48 @@
+/**
+ * The store interface every part of xalt uses to reach the database, whichever it is.
+ * SQL is written once with `?` placeholders; what differs between SQLite and MySQL/MariaDB
+ * (types, upserts, driver calls) lives behind `Dialect` in `src/db/<db>/`.
+ */
+
+export type DialectName = 'sqlite' | 'mysql';
+
+/** A value bound to a `?` placeholder. */
+export type SqlValue = string | number | bigint | null | Buffer;
+
+export interface RunResult {
+  /** rows inserted, updated or deleted */
+  readonly changes: number;
+  /** auto-increment id of the row inserted, if any */
+  readonly lastInsertId: number;
+}
+
+/** What differs between databases in the SQL we write. */
+export interface Dialect {
+  readonly name: DialectName;
+  /** `INSERT OR IGNORE` (SQLite) / `INSERT IGNORE` (MySQL) */
+  readonly insertIgnore: string;
+  /** an upsert clause: `ON CONFLICT(cols) DO UPDATE SET …` / `ON DUPLICATE KEY UPDATE …`; `set` uses `excluded(col)` placeholders */
+  upsert(conflictColumns: readonly string[], assignments: readonly string[]): string;
+  /** reference to the incoming value of `col` inside an upsert assignment */
+  excluded(col: string): string;
+  /** SQL for a case-sensitive regular-expression match of `expr` against a bound pattern */
+  regexp(expr: string): string;
+}
+
+/** A connection (or a transaction on one). */
+export interface Queryable {
+  readonly dialect: Dialect;
+  /** run a query returning rows */
+  all<T = Record<string, unknown>>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
+  /** run a statement */
+  run(sql: string, params?: readonly SqlValue[]): Promise<RunResult>;
+}
+
+/** An open store. */
+export interface Store extends Queryable {
+  /** where it is, for messages (never includes a password) */
+  readonly location: string;
+  /** run `fn` in one transaction; commits if it resolves, rolls back if it throws */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}

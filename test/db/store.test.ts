@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { LATEST_SCHEMA_VERSION, migrate, schemaVersion, tables } from '../../src/db/index.js';
+import { openStore } from '../../src/db/open-store.js';
+import { testEachStore } from '../helpers/test-stores.js';
+
+testEachStore('a new store is migrated to the latest schema with every table', async ({ store }) => {
+  assert.equal(await schemaVersion(store), LATEST_SCHEMA_VERSION);
+  for (const t of tables.filter((x) => x.name !== 'xalt_meta')) {
+    const rows = await store.all<{ n: number }>(`SELECT COUNT(*) AS n FROM ${t.name}`);
+    assert.equal(Number(rows[0]?.n), 0, t.name);
+  }
+  assert.deepEqual(await migrate(store), [], 'migrating again applies nothing');
+});
+
+testEachStore('run_uuid is unique and transactions roll back on error', async ({ store }) => {
+  const insert = `INSERT INTO xalt_run (run_uuid, syshost, user, exec_path, exec_name, app_name, start_time, ingested_at) VALUES (?, 's', 'u', '/a', 'a', 'a', 1, 1)`;
+  await store.run(insert.replace(' user,', store.dialect.name === 'mysql' ? ' `user`,' : ' "user",'), ['00000000-0000-7000-8000-000000000001']);
+  await assert.rejects(store.transaction(async (tx) => {
+    await tx.run(`INSERT INTO xalt_env_name (env_name) VALUES ('PATH')`);
+    await tx.run(insert, ['00000000-0000-7000-8000-000000000001']);
+  }));
+  const envs = await store.all(`SELECT * FROM xalt_env_name`);
+  assert.equal(envs.length, 0, 'the transaction was rolled back');
+});
+
+test('an unreachable MySQL server gives a one-line error naming it', async () => {
+  await assert.rejects(openStore('mysql://root:secret@127.0.0.1:1/xalt'), (err: Error) => {
+    assert.match(err.message, /^store mysql:\/\/root@127\.0\.0\.1:1\/xalt: connection refused$/);
+    assert.doesNotMatch(err.message, /secret/);
+    return true;
+  });
+});

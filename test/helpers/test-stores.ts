@@ -1,0 +1,67 @@
+/**
+ * Run the same test body against every store kind: a temp-file SQLite always, and a
+ * freshly created MariaDB/MySQL database when XALT_TEST_MYSQL_URL is set (`.ci/run` sets it).
+ * Each store is dropped afterwards.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test, type TestContext } from 'node:test';
+import mysql from 'mysql2/promise';
+import { openStore } from '../../src/db/open-store.js';
+import { parseMysqlUrl } from '../../src/db/mysql/mysql-store.js';
+import type { Store } from '../../src/db/store.js';
+
+export interface TestStore {
+  readonly kind: 'sqlite' | 'mysql';
+  /** the URL or path, for passing to the CLI as --db */
+  readonly url: string;
+  readonly store: Store;
+}
+
+let counter = 0;
+
+/** A new empty store of `kind`, migrated; `drop()` closes and removes it. */
+export async function createTestStore(kind: 'sqlite' | 'mysql'): Promise<TestStore & { drop(): Promise<void> }> {
+  if (kind === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'xalt-store-'));
+    const url = join(dir, 'xalt.db');
+    const store = await openStore(url);
+    return { kind, url, store, drop: async () => { await store.close(); rmSync(dir, { recursive: true, force: true }); } };
+  }
+  const base = process.env['XALT_TEST_MYSQL_URL'];
+  if (!base) throw new Error('XALT_TEST_MYSQL_URL is not set');
+  const name = `xalt_test_${process.pid}_${Date.now().toString(36)}_${counter++}`;
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  const store = await openStore(url.toString());
+  return {
+    kind, url: url.toString(), store,
+    drop: async () => {
+      await store.close();
+      const p = parseMysqlUrl(base);
+      const admin = await mysql.createConnection({ host: p.host, port: p.port, user: p.user, password: p.password });
+      await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      await admin.end();
+    },
+  };
+}
+
+/** The store kinds available to this test run. */
+export function storeKinds(): ('sqlite' | 'mysql')[] {
+  return process.env['XALT_TEST_MYSQL_URL'] ? ['sqlite', 'mysql'] : ['sqlite'];
+}
+
+/** Declare `name` once per store kind; `fn` gets a fresh store, dropped afterwards. */
+export function testEachStore(name: string, fn: (s: TestStore, t: TestContext) => Promise<void>): void {
+  for (const kind of storeKinds()) {
+    test(`${name} [${kind}]`, async (t) => {
+      const s = await createTestStore(kind);
+      try {
+        await fn(s, t);
+      } finally {
+        await s.drop();
+      }
+    });
+  }
+}
