@@ -4,11 +4,10 @@
  * or with `--spool` a record tree directly.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { openStore } from '../../db/open-store.js';
 import { findInSpool, type SpoolFs } from '../../query/find-in-spool.js';
 import { findInStore, type FindResult } from '../../query/find-in-store.js';
 import { describeFilter, findOptions, type FindOptions } from '../../query/find-options.js';
-import { storeLocation } from '../../query/store-location.js';
+import { openReadStore } from './read-store.js';
 import { flag, stringOption, type CommandArgs } from '../command-args.js';
 import { ExitCode, RuntimeError } from '../errors.js';
 import { chooseFormat } from '../output/choose-format.js';
@@ -33,7 +32,7 @@ async function search(args: CommandArgs, opts: FindOptions): Promise<FindResult 
       throw err;
     }
   }
-  const store = await openStore(storeLocation(stringOption(args, 'db'), process.env), { migrate: false });
+  const store = await openReadStore(stringOption(args, 'db'));
   try {
     return { ...(await findInStore(store, opts.filter, opts.limit)), warnings: [] };
   } finally {
