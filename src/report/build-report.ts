@@ -23,7 +23,12 @@ const KINDS: Readonly<Record<ReportKind, (ctx: ReportContext) => Promise<ReportB
   runtime: runtimeReport, success: successReport, gpu: gpuReport,
 };
 
-const iso = (t: number) => new Date(t * 1000).toISOString().replace(/\.000Z$/, 'Z');
+const iso = (t: number) => new Date(Math.floor(t) * 1000).toISOString().replace(/\.000Z$/, 'Z');
+const human = (t: number) => iso(t).replace('T', ' ').replace(/(:00)?Z$/, '');
+const days = (s: ReportSpec) => {
+  const d = (s.until - s.since) / 86400;
+  return `${Number.isInteger(d) ? d : d.toFixed(1)} days`;
+};
 
 /** Run report `spec.kind` over `q`. `now` (epoch seconds) stamps the document. */
 export async function buildReport(q: Queryable, spec: ReportSpec, now: number): Promise<Document> {
@@ -31,14 +36,15 @@ export async function buildReport(q: Queryable, spec: ReportSpec, now: number): 
   return {
     title: `xalt report: ${body.title} on ${spec.syshost ?? 'all clusters'}, ${iso(spec.since).slice(0, 10)} to ${iso(spec.until).slice(0, 10)}`,
     meta: [
-      { key: 'kind', label: 'Report', value: spec.kind },
-      { key: 'since', label: 'From (UTC)', value: iso(spec.since) },
-      { key: 'until', label: 'To, exclusive (UTC)', value: iso(spec.until) },
-      { key: 'syshost', label: 'Cluster', value: spec.syshost ?? null },
-      { key: 'weighting', label: 'Weighting', value: spec.weighted ? '1/probability' : 'none' },
-      { key: 'weighting_note', label: 'Counts', value: spec.weighted ? 'runs and hours weighted by 1/sampling probability (users, accounts and jobs are distinct counts)' : 'runs and hours as recorded, not weighted by sampling probability' },
+      { key: 'kind', value: spec.kind },
+      { label: 'Period', value: null, text: `${human(spec.since)} to ${human(spec.until)} UTC (${days(spec)})` },
+      { key: 'since', value: iso(spec.since) },
+      { key: 'until', value: iso(spec.until) },
+      { key: 'syshost', label: 'Cluster', value: spec.syshost ?? null, text: spec.syshost ?? 'all' },
+      { key: 'weighting', label: 'Weighting', value: spec.weighted ? '1/probability' : 'none',
+        text: spec.weighted ? 'runs and hours weighted by 1/sampling probability (users, accounts, jobs: distinct counts)' : 'none: runs and hours as recorded (--unweighted)' },
       ...(spec.source ? [{ key: 'source', label: 'Store', value: spec.source }] : []),
-      { key: 'generated_at', label: 'Generated', value: iso(now) },
+      { key: 'generated_at', label: 'Generated', value: iso(Math.floor(now)), text: `${human(now)} UTC` },
     ],
     tables: body.tables,
     ...(body.series ? { series: body.series } : {}),

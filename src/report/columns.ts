@@ -18,6 +18,7 @@ export const C = {
   int: (key: string, header: string) => col(key, header, 'int'),
   pct: (key: string, header: string) => col(key, header, 'percent'),
   hours: (key: string, header: string) => col(key, header, 'hours'),
+  num: (key: string, header: string) => col(key, header, 'number'),
   seconds: (key: string, header: string) => col(key, header, 'seconds'),
 } as const;
 

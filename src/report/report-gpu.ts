@@ -22,7 +22,7 @@ export async function gpuReport(ctx: ReportContext): Promise<ReportBody> {
   return {
     title: 'GPU use',
     tables: [
-      { id: 'summary', title: 'GPU runs in the period', columns: [C.text('measure', 'Measure'), C.hours('value', 'Value'), C.pct('share', '% of all')], rows: summary },
+      { id: 'summary', title: 'GPU runs in the period', columns: [C.text('measure', 'Measure'), C.num('value', 'Value'), C.pct('share', '% of all')], rows: summary },
       { id: 'executables', title: `Top ${ctx.spec.top} GPU executables sorted by GPU-hours`, columns: [C.gpuHours, C.runs, C.hours('avg_gpus', 'Avg GPUs'), C.users, C.jobs, C.text('executable', 'Executable')], rows: byExec, chart: { label: 'executable', value: 'gpu_hours' } },
       { id: 'users', title: `Top ${ctx.spec.top} GPU users sorted by GPU-hours`, columns: [C.gpuHours, C.runs, C.jobs, C.text('user', 'User')], rows: byUser },
     ],

@@ -48,7 +48,7 @@ export async function overviewReport(ctx: ReportContext): Promise<ReportBody> {
   return {
     title: 'Overview',
     tables: [
-      { id: 'summary', title: 'Summary', columns: [C.text('measure', 'Measure'), C.hours('value', 'Value')], rows: summary },
+      { id: 'summary', title: 'Summary', columns: [C.text('measure', 'Measure'), C.num('value', 'Value')], rows: summary },
       await split(ctx, 'sys_vs_usr', 'Overall job counts: system (module) vs user executables', `CASE WHEN r.module_name IS NOT NULL THEN 'sys' ELSE 'usr' END`, all),
       await split(ctx, 'mpi_vs_non_mpi', 'MPI (num_cores > 1) vs non-MPI', `CASE WHEN r.num_cores > 1 THEN 'MPI' ELSE 'non-MPI' END`, all),
       { id: 'top_executables', title: `Top ${topN} executables sorted by core-hours`, columns: [C.coreHours, C.runs, C.users, C.accounts, C.jobs, C.text('executable', 'Executable')], rows: execs, chart: { label: 'executable', value: 'core_hours' } },

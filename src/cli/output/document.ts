@@ -9,7 +9,7 @@
 export type Cell = string | number | null;
 
 /** How a numeric column is shown to people (machine formats always get the raw number). */
-export type CellFormat = 'text' | 'int' | 'hours' | 'percent' | 'seconds' | 'datetime';
+export type CellFormat = 'text' | 'int' | 'hours' | 'percent' | 'seconds' | 'datetime' | 'number';
 
 export interface Column {
   /** snake_case key used by machine formats */
@@ -44,10 +44,21 @@ export interface Series {
   readonly points: readonly { readonly t: string; readonly value: number }[];
 }
 
+/** A fact in a document's header. */
+export interface MetaItem {
+  /** JSON key; omit for lines only people see */
+  readonly key?: string;
+  /** label for people; omit for members only machine formats carry */
+  readonly label?: string;
+  readonly value: string | number | boolean | null;
+  /** how people see the value, when not as is */
+  readonly text?: string;
+}
+
 export interface Document {
   readonly title: string;
   /** facts about the document shown above the tables: period, store, weighting */
-  readonly meta: readonly { readonly key: string; readonly label: string; readonly value: string | number | boolean | null }[];
+  readonly meta: readonly MetaItem[];
   readonly tables: readonly DocTable[];
   readonly series?: readonly Series[];
 }

@@ -45,6 +45,7 @@ export function formatCell(v: Cell, format: CellFormat): string {
   switch (format) {
     case 'int': return groupThousands(Math.round(v));
     case 'hours': return groupThousands(v, 1);
+    case 'number': return groupThousands(v, Number.isInteger(v) ? 0 : 1);
     case 'percent': return `${v.toFixed(1)}%`;
     case 'seconds': return formatDuration(v);
     case 'datetime': return v > 0 ? formatUtc(v) : '';

@@ -33,8 +33,9 @@ function chartFor(t: DocTable): string {
 
 /** Render a document as a standalone HTML page. */
 export function renderHtml(doc: Document): string {
-  const meta = doc.meta.length
-    ? `<dl class="meta">${doc.meta.map((m) => `<dt>${escapeXml(m.label)}</dt><dd>${escapeXml(String(m.value ?? ''))}</dd>`).join('')}</dl>`
+  const shown = doc.meta.filter((m) => m.label !== undefined);
+  const meta = shown.length
+    ? `<dl class="meta">${shown.map((m) => `<dt>${escapeXml(m.label!)}</dt><dd>${escapeXml(m.text ?? String(m.value ?? ''))}</dd>`).join('')}</dl>`
     : '';
   const series = (doc.series ?? []).map((s) => `<section><h2>${escapeXml(s.title)}</h2>${s.points.length ? timeChart(s.points, s.unit, s.id) : '<p class="note">(no data)</p>'}</section>`);
   const tables = doc.tables.map((t) => `<section><h2>${escapeXml(t.title)}</h2>${chartFor(t)}${htmlTable(t)}${t.note ? `<p class="note">${escapeXml(t.note)}</p>` : ''}</section>`);

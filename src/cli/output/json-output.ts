@@ -16,7 +16,7 @@ function jsonRow(t: DocTable, r: Row): Record<string, Cell> {
 
 /** The whole document as one JSON object; `extra` adds top-level members (kind, period…). */
 export function renderJson(doc: Document, extra: Record<string, unknown> = {}): string {
-  const meta = Object.fromEntries(doc.meta.map((m) => [m.key, m.value]));
+  const meta = Object.fromEntries(doc.meta.filter((m) => m.key !== undefined).map((m) => [m.key, m.value]));
   const tables = Object.fromEntries(doc.tables.map((t) => [t.id, t.rows.map((r) => jsonRow(t, r))]));
   const series = doc.series ? Object.fromEntries(doc.series.map((s) => [s.id, { bucket: s.bucket, unit: s.unit, points: s.points }])) : undefined;
   return `${JSON.stringify({ schema_version: OUTPUT_SCHEMA_VERSION, title: doc.title, ...meta, ...extra, tables, ...(series ? { series } : {}) }, null, 2)}\n`;

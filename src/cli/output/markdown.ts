@@ -15,7 +15,8 @@ function mdTable(t: DocTable): string {
 /** Render a document as Markdown. */
 export function renderMarkdown(doc: Document): string {
   const parts = [`# ${esc(doc.title)}\n`];
-  if (doc.meta.length) parts.push(`${doc.meta.map((m) => `- **${esc(m.label)}**: ${esc(String(m.value ?? ''))}`).join('\n')}\n`);
+  const shown = doc.meta.filter((m) => m.label !== undefined);
+  if (shown.length) parts.push(`${shown.map((m) => `- **${esc(m.label!)}**: ${esc(m.text ?? String(m.value ?? ''))}`).join('\n')}\n`);
   for (const t of doc.tables) parts.push(`## ${esc(t.title)}\n\n${mdTable(t)}${t.note ? `\n${esc(t.note)}\n` : ''}`);
   return parts.join('\n');
 }

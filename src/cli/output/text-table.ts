@@ -31,8 +31,9 @@ export function renderText(doc: Document, options: TextOptions = {}): string {
   const parts: string[] = [];
   if (!options.noHeader) {
     parts.push(`${doc.title}\n`);
-    const width = Math.max(0, ...doc.meta.map((m) => m.label.length));
-    if (doc.meta.length) parts.push(`${doc.meta.map((m) => `  ${`${m.label}:`.padEnd(width + 1)} ${m.value ?? ''}`).join('\n')}\n`);
+    const shown = doc.meta.filter((m) => m.label !== undefined);
+    const width = Math.max(0, ...shown.map((m) => m.label!.length));
+    if (shown.length) parts.push(`${shown.map((m) => `  ${`${m.label}:`.padEnd(width + 1)} ${m.text ?? m.value ?? ''}`).join('\n')}\n`);
   }
   for (const t of doc.tables) {
     const body = t.rows.length ? renderTextTable(t, options) : '(none)\n';
