@@ -51,7 +51,7 @@ export function timeChart(points: readonly { t: string; value: number }[], unit:
     return `<rect class="col" x="${x.toFixed(1)}" y="${(top + plotH - h).toFixed(1)}" width="${Math.max(1, step * 0.8).toFixed(1)}" height="${Math.max(h, 0.5).toFixed(1)}"><title>${escapeXml(`${p.t}: ${groupThousands(p.value, 1)} ${unit}`)}</title></rect>`;
   });
   const axis = `<line x1="${left}" y1="${top + plotH}" x2="${width - 10}" y2="${top + plotH}" class="axis"/><line x1="${left}" y1="${top}" x2="${left}" y2="${top + plotH}" class="axis"/>`
-    + `<text x="${left - 6}" y="${top + 10}" text-anchor="end" class="val">${escapeXml(groupThousands(max, max < 100 ? 1 : 0))}</text>`
+    + `<text x="${left - 6}" y="${top + 10}" text-anchor="end" class="val">${escapeXml(groupThousands(max, Number.isInteger(max) ? 0 : 1))}</text>`
     + `<text x="${left - 6}" y="${top + plotH}" text-anchor="end" class="val">0</text>`;
   const first = points[0]?.t ?? '';
   const last = points[points.length - 1]?.t ?? '';
