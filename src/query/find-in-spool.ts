@@ -137,18 +137,14 @@ function toFoundRun(rec: RunRecord, hasEnd: boolean, packages: FoundPackage[], b
   };
 }
 
-/** Filters that need the record's content. */
-function contentMatches(r: FoundRun, f: FindFilter): boolean {
+/** Filters that need the run record's content (packages are checked by the caller). */
+function contentMatches(r: FoundRun, f: FindFilter, exec: RegExp | undefined): boolean {
   if (f.job !== undefined && r.job_id !== f.job) return false;
   if (f.host !== undefined && r.host !== f.host) return false;
   if (f.since !== undefined && r.start_time < f.since) return false;
   if (f.until !== undefined && r.start_time >= f.until) return false;
   if (f.failed && !r.failed) return false;
-  if (f.exec !== undefined) {
-    const re = new RegExp(`^${f.exec.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
-    if (!re.test(f.exec.includes('/') ? r.exec_path : r.exec_name)) return false;
-  }
-  if (f.package !== undefined && !r.packages.some((p) => p.name === f.package)) return false;
+  if (f.exec !== undefined && !exec!.test(f.exec.includes('/') ? r.exec_path : r.exec_name)) return false;
   return true;
 }
 
@@ -169,20 +165,22 @@ export function findInSpool(fs: SpoolFs, prefix: string, filter: FindFilter, lim
     byBuildId ??= new Map([...idx.links.keys()].map((u) => linkByUuid(u)).filter((l): l is LinkRecord => !!l?.resultT.build_id).map((l) => [l.resultT.build_id!, l]));
     return byBuildId.get(id);
   };
+  const execRe = filter.exec === undefined ? undefined : globRegExp(filter.exec);
   const candidates = [...idx.runs.values()].sort((a, b) => (a.stamp < b.stamp ? 1 : a.stamp > b.stamp ? -1 : a.uuid < b.uuid ? 1 : -1));
   const found: FoundRun[] = [];
   for (const c of candidates) {
     const rec = (c.end && reader.read<RunRecord>('run', c.end)) || (c.start && reader.read<RunRecord>('run', c.start));
     if (!rec) continue;
-    const hasEnd = rec.userDT.end_time > 0;
+    // cheap filters first: packages and links are read only for runs that pass them
+    const bare = toFoundRun(rec, rec.userDT.end_time > 0, [], null);
+    if (!contentMatches(bare, filter, execRe)) continue;
     const pkgs = (idx.pkgs.get(c.uuid) ?? []).map((p) => reader.read<PkgRecord>('pkg', p)).filter((p): p is PkgRecord => !!p)
       .map((p) => ({ program: p.program, name: p.package_name, version: p.package_version ?? null, path: p.package_path ?? null }));
+    if (filter.package !== undefined && !pkgs.some((p) => p.name === filter.package)) continue;
     const wm = rec.xaltLinkT?.['Build_UUID'];
     const link = (wm && linkByUuid(wm)) || (rec.userT.exec_build_id ? linkByBuildId(rec.userT.exec_build_id) : undefined);
     const build = link ? linkBuild(link, wm && link.resultT.uuid === wm ? 'uuid' : 'build_id') : null;
-    const run = toFoundRun(rec, hasEnd, uniqueSortedPkgs(pkgs), build);
-    if (!contentMatches(run, filter)) continue;
-    found.push(run);
+    found.push({ ...bare, packages: uniqueSortedPkgs(pkgs), build });
     if (found.length > limit) break;
   }
   found.sort((a, b) => b.start_time - a.start_time);
@@ -193,4 +191,9 @@ export function findInSpool(fs: SpoolFs, prefix: string, filter: FindFilter, lim
 function uniqueSortedPkgs(pkgs: FoundPackage[]): FoundPackage[] {
   const names = uniqueSorted(pkgs.map((p) => p.name));
   return names.map((n) => pkgs.find((p) => p.name === n)!);
+}
+
+/** `*` glob → anchored RegExp. */
+function globRegExp(glob: string): RegExp {
+  return new RegExp(`^${glob.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
 }

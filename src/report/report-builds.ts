@@ -33,15 +33,15 @@ const BUILT_KIND = `CASE WHEN r.module_name IS NOT NULL THEN 'system (from a mod
   + ` ELSE 'built by someone else' END`;
 
 export async function builtReport(ctx: ReportContext): Promise<ReportBody> {
-  const w = ctx.where();
+  const w = ctx.source();
   const kinds = await ctx.rows(
     `SELECT x.kind, SUM(x.ch) AS core_hours, SUM(x.w) AS runs, COUNT(DISTINCT x.user) AS users, COUNT(DISTINCT x.app_name) AS executables FROM`
-    + ` (SELECT ${BUILT_KIND} AS kind, r.run_time * r.num_cores * ${ctx.w} / 3600e0 AS ch, ${ctx.w} AS w, r.user, r.app_name FROM xalt_run r ${LINK_JOIN} WHERE ${w.sql}) x`
+    + ` (SELECT ${BUILT_KIND} AS kind, r.run_time * r.num_cores * ${ctx.w} / 3600e0 AS ch, ${ctx.w} AS w, r.user, r.app_name FROM ${w.sql} ${LINK_JOIN}) x`
     + ` GROUP BY x.kind ORDER BY core_hours DESC, x.kind`, w.params, ['core_hours', 'runs', 'users', 'executables']);
   const all = await totals(ctx);
   const rows = withShare(withShare(kinds, 'core_hours', Number(all['core_hours'])), 'runs', Number(all['runs']));
   const others = await groupedUsage(ctx, {
-    label: 'r.app_name', key: 'executable', joins: LINK_JOIN, where: 'r.module_name IS NULL AND l.build_user IS NOT NULL AND l.build_user <> r.user',
+    label: 'r.app_name', key: 'executable', joins: LINK_JOIN, where: 'r.module_name IS NULL', outerWhere: 'l.build_user IS NOT NULL AND l.build_user <> r.user',
     more: [{ sql: 'MIN(l.build_user)', key: 'built_by', text: true }, { sql: 'COUNT(DISTINCT l.build_user)', key: 'builders' }],
   });
   for (const o of others) if (Number(o['builders']) > 1) o['built_by'] = `${String(o['built_by'])} +${Number(o['builders']) - 1}`;

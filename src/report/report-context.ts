@@ -25,8 +25,14 @@ export class ReportContext {
     this.w = spec.weighted ? '(CASE WHEN r.probability > 0 THEN 1e0 / r.probability ELSE 1e0 END)' : '1e0';
   }
 
-  /** WHERE clause (without the keyword) restricting `r` to the period and syshost. */
-  where(extra?: string): { sql: string; params: SqlValue[] } {
+  /**
+   * The period's runs as a FROM item aliased `r`, optionally narrowed by `extra` (a condition
+   * on xalt_run columns only). Only the columns reports use are selected, and on SQLite the
+   * subquery carries a no-op LIMIT: without it SQLite flattens the query and, to save a sort,
+   * walks the whole table in GROUP BY-column index order instead of the start_time range
+   * (1.2 s instead of 0.37 s for a month of a 1,000,000-run store).
+   */
+  source(extra?: string): { sql: string; params: SqlValue[] } {
     const parts = ['r.start_time >= ?', 'r.start_time < ?'];
     const params: SqlValue[] = [this.spec.since, this.spec.until];
     if (this.spec.syshost !== undefined) {
@@ -34,7 +40,8 @@ export class ReportContext {
       params.push(this.spec.syshost);
     }
     if (extra) parts.push(extra);
-    return { sql: parts.join(' AND '), params };
+    const noFlatten = this.q.dialect.name === 'sqlite' ? ' LIMIT 9223372036854775807' : '';
+    return { sql: `(SELECT ${REPORT_COLUMNS.map((c) => `r.${c}`).join(', ')} FROM xalt_run r WHERE ${parts.join(' AND ')}${noFlatten}) r`, params };
   }
 
   /** The standard measures as select-list items. */
@@ -70,6 +77,12 @@ export class ReportContext {
     });
   }
 }
+
+/** Columns of xalt_run that report queries may use (through `source`). */
+export const REPORT_COLUMNS = [
+  'run_id', 'run_uuid', 'syshost', 'host', 'user', 'account', 'job_id', 'app_name', 'module_name', 'build_uuid', 'build_id',
+  'start_time', 'run_time', 'probability', 'num_cores', 'num_gpus', 'exit_status', 'exit_signal', 'end_reason', 'has_end',
+] as const;
 
 /** The measure keys `measures` selects. */
 export const MEASURE_KEYS = ['core_hours', 'runs', 'users', 'accounts', 'jobs'] as const;

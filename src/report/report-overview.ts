@@ -12,8 +12,8 @@ import type { ReportBody } from './report-body.js';
 
 /** Rows of `label` groups with shares of core-hours, runs and jobs, plus a Total row. */
 async function split(ctx: ReportContext, id: string, title: string, label: string, all: Row): Promise<DocTable> {
-  const w = ctx.where();
-  const rows = await ctx.rows(`SELECT ${label} AS kind, ${ctx.measures} FROM xalt_run r WHERE ${w.sql} GROUP BY ${label} ORDER BY core_hours DESC`, w.params, MEASURE_KEYS);
+  const w = ctx.source();
+  const rows = await ctx.rows(`SELECT ${label} AS kind, ${ctx.measures} FROM ${w.sql} GROUP BY ${label} ORDER BY core_hours DESC`, w.params, MEASURE_KEYS);
   let shared = withShare(rows, 'core_hours', Number(all['core_hours']));
   shared = withShare(shared, 'runs', Number(all['runs']));
   shared = withShare(shared, 'jobs', Number(all['jobs']));
@@ -27,8 +27,8 @@ async function split(ctx: ReportContext, id: string, title: string, label: strin
 
 export async function overviewReport(ctx: ReportContext): Promise<ReportBody> {
   const all = await totals(ctx);
-  const w = ctx.where();
-  const failedRows = await ctx.rows(`SELECT SUM(CASE WHEN r.has_end = 0 OR r.end_reason IN ('signal', 'job_end') OR COALESCE(r.exit_signal, 0) > 0 OR (r.exit_status IS NOT NULL AND r.exit_status > 0) THEN ${ctx.w} ELSE 0 END) AS failed, COUNT(DISTINCT r.host) AS hosts FROM xalt_run r WHERE ${w.sql}`, w.params, ['failed', 'hosts']);
+  const w = ctx.source();
+  const failedRows = await ctx.rows(`SELECT SUM(CASE WHEN r.has_end = 0 OR r.end_reason IN ('signal', 'job_end') OR COALESCE(r.exit_signal, 0) > 0 OR (r.exit_status IS NOT NULL AND r.exit_status > 0) THEN ${ctx.w} ELSE 0 END) AS failed, COUNT(DISTINCT r.host) AS hosts FROM ${w.sql}`, w.params, ['failed', 'hosts']);
   const failed = Number(failedRows[0]?.['failed'] ?? 0);
   const runs = Number(all['runs']);
   const summary: Row[] = [

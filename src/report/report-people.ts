@@ -12,10 +12,10 @@ const PKG_JOIN = 'JOIN xalt_pkg p ON p.run_uuid = r.run_uuid';
 export async function packagesReport(ctx: ReportContext): Promise<ReportBody> {
   const more = [{ sql: 'COUNT(DISTINCT p.pkg_version)', key: 'versions' }];
   const pkgs = await groupedUsage(ctx, { label: 'p.pkg_name', key: 'package', joins: PKG_JOIN, orderBy: 'runs', more });
-  const w = ctx.where();
+  const w = ctx.source();
   const byVersion = await ctx.rows(
-    `SELECT p.pkg_name AS package, COALESCE(p.pkg_version, '') AS version, SUM(${ctx.w}) AS runs, COUNT(DISTINCT r.user) AS users FROM xalt_run r ${PKG_JOIN}`
-    + ` WHERE ${w.sql} GROUP BY p.pkg_name, COALESCE(p.pkg_version, '') ORDER BY runs DESC, package, version LIMIT ?`, [...w.params, ctx.spec.top * 3], ['runs', 'users']);
+    `SELECT p.pkg_name AS package, COALESCE(p.pkg_version, '') AS version, SUM(${ctx.w}) AS runs, COUNT(DISTINCT r.user) AS users FROM ${w.sql} ${PKG_JOIN}`
+    + ` GROUP BY p.pkg_name, COALESCE(p.pkg_version, '') ORDER BY runs DESC, package, version LIMIT ?`, [...w.params, ctx.spec.top * 3], ['runs', 'users']);
   return {
     title: 'Python packages',
     tables: [

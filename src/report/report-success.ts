@@ -33,9 +33,9 @@ function withRates(rows: readonly SqlRow[]): Row[] {
 }
 
 async function perLabel(ctx: ReportContext, label: string, key: string, header: string, where = ''): Promise<DocTable> {
-  const w = ctx.where(where || undefined);
+  const w = ctx.source(where || undefined);
   const rows = await ctx.rows(
-    `SELECT x.label AS ${key}, ${outcomeColumns()} FROM (SELECT ${label} AS label, ${OUTCOME_SQL} AS oc, ${ctx.w} AS w, r.user FROM xalt_run r WHERE ${w.sql}) x`
+    `SELECT x.label AS ${key}, ${outcomeColumns()} FROM (SELECT ${label} AS label, ${OUTCOME_SQL} AS oc, ${ctx.w} AS w, r.user FROM ${w.sql}) x`
     + ` GROUP BY x.label ORDER BY runs DESC, ${key} LIMIT ?`, [...w.params, ctx.spec.top], [...OUTCOMES.map((o) => o.key), 'runs', 'users']);
   return {
     id: `by_${key}`, title: `Outcomes of the top ${ctx.spec.top} ${header.toLowerCase()}s by # runs`,
@@ -45,8 +45,8 @@ async function perLabel(ctx: ReportContext, label: string, key: string, header: 
 }
 
 export async function successReport(ctx: ReportContext): Promise<ReportBody> {
-  const w = ctx.where();
-  const all = await ctx.rows(`SELECT ${OUTCOME_SQL} AS oc, SUM(${ctx.w}) AS runs, COUNT(DISTINCT r.user) AS users, SUM(r.run_time * r.num_cores * ${ctx.w}) / 3600e0 AS core_hours FROM xalt_run r WHERE ${w.sql} GROUP BY ${OUTCOME_SQL}`, w.params, ['runs', 'users', 'core_hours']);
+  const w = ctx.source();
+  const all = await ctx.rows(`SELECT ${OUTCOME_SQL} AS oc, SUM(${ctx.w}) AS runs, COUNT(DISTINCT r.user) AS users, SUM(r.run_time * r.num_cores * ${ctx.w}) / 3600e0 AS core_hours FROM ${w.sql} GROUP BY ${OUTCOME_SQL}`, w.params, ['runs', 'users', 'core_hours']);
   const total = all.reduce((s, r) => s + Number(r['runs']), 0);
   const summary: Row[] = OUTCOMES.map((o) => {
     const r = all.find((x) => x['oc'] === o.key);
