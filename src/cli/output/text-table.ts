@@ -13,7 +13,8 @@ export interface TextOptions {
 
 /** One table as aligned text lines (no title). */
 export function renderTextTable(t: DocTable, options: TextOptions = {}): string {
-  const cells = t.rows.map((r) => t.columns.map((c) => formatCell(r[c.key] ?? null, c.format)));
+  // control characters (a tab in a command line) would break the alignment
+  const cells = t.rows.map((r) => t.columns.map((c) => formatCell(r[c.key] ?? null, c.format).replace(/[\x00-\x1f\x7f]+/g, ' ')));
   const widths = t.columns.map((c, i) => Math.max(options.noHeader ? 0 : c.header.length, ...cells.map((r) => r[i]!.length)));
   const line = (vals: readonly string[]) =>
     vals.map((v, i) => (isNumeric(t.columns[i]!.format) ? v.padStart(widths[i]!) : v.padEnd(widths[i]!))).join('  ').trimEnd();
