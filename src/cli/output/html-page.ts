@@ -31,8 +31,17 @@ function chartFor(t: DocTable): string {
   return barChart(items, valueCol?.header ?? t.chart.value, t.id);
 }
 
+export interface HtmlOptions {
+  /** trusted HTML placed above the title (the dashboard's navigation) */
+  readonly header?: string;
+  /** extra CSS */
+  readonly style?: string;
+  /** extra CSP directives (the dashboard allows its own form) */
+  readonly csp?: string;
+}
+
 /** Render a document as a standalone HTML page. */
-export function renderHtml(doc: Document): string {
+export function renderHtml(doc: Document, options: HtmlOptions = {}): string {
   const shown = doc.meta.filter((m) => m.label !== undefined);
   const meta = shown.length
     ? `<dl class="meta">${shown.map((m) => `<dt>${escapeXml(m.label!)}</dt><dd>${escapeXml(m.text ?? String(m.value ?? ''))}</dd>`).join('')}</dl>`
@@ -41,8 +50,8 @@ export function renderHtml(doc: Document): string {
   const tables = doc.tables.map((t) => `<section><h2>${escapeXml(t.title)}</h2>${chartFor(t)}${htmlTable(t)}${t.note ? `<p class="note">${escapeXml(t.note)}</p>` : ''}</section>`);
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<title>${escapeXml(doc.title)}</title><style>${STYLE}</style></head>
-<body><h1>${escapeXml(doc.title)}</h1>${meta}${series.join('')}${tables.join('')}</body></html>
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:${options.csp ? `; ${options.csp}` : ''}">
+<title>${escapeXml(doc.title)}</title><style>${STYLE}${options.style ?? ''}</style></head>
+<body>${options.header ?? ''}<h1>${escapeXml(doc.title)}</h1>${meta}${series.join('')}${tables.join('')}</body></html>
 `;
 }
