@@ -35,6 +35,8 @@ export function shellQuote(args: readonly string[]): string {
 
 const LIBS_SHOWN = 6;
 
+const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
+
 function librariesLine(r: FoundRun, verbose: boolean): string[] {
   if (r.libraries.length === 0) return [];
   const show = (l: FoundRun['libraries'][number]) => (l.module ? `${l.path} [${l.module}]` : l.path);
@@ -66,8 +68,9 @@ export function runBlock(r: FoundRun, verbose: boolean): string {
   if (verbose && r.cwd) lines.push(`directory  ${r.cwd}`);
   const job = [r.job_id ? `job ${r.job_id}${r.job_step ? `.${r.job_step}` : ''}` : 'no job', r.account ? `account ${r.account}` : '', r.queue ? `queue ${r.queue}` : ''];
   lines.push(`job        ${job.filter(Boolean).join('  ')}`);
-  const gpus = r.num_gpus ? `  ${r.num_gpus} GPUs` : '';
-  lines.push(`resources  ${r.num_cores} cores  ${r.num_nodes} nodes  ${r.num_tasks} tasks  ${r.num_threads} threads${gpus}${r.probability < 1 ? `  (sampled, p=${r.probability})` : ''}`);
+  const gpus = r.num_gpus ? `  ${count(r.num_gpus, 'GPU')}` : '';
+  const res = [count(r.num_cores, 'core'), count(r.num_nodes, 'node'), count(r.num_tasks, 'task'), count(r.num_threads, 'thread')].join('  ');
+  lines.push(`resources  ${res}${gpus}${r.probability < 1 ? `  (sampled, p=${r.probability})` : ''}`);
   if (r.modules.length) lines.push(`modules    ${r.modules.join(', ')}`);
   lines.push(...librariesLine(r, verbose), ...buildLine(r));
   if (r.packages.length) lines.push(`packages   ${r.packages.map((p) => (p.version ? `${p.name} ${p.version}` : p.name)).join(', ')}`);
