@@ -42,6 +42,11 @@ function send(res: ServerResponse, status: number, type: string, body: string, e
   res.end(res.req.method === 'HEAD' ? undefined : body);
 }
 
+function redirect(res: ServerResponse, location: string, extra: Record<string, string> = {}): void {
+  res.writeHead(302, { location, 'cache-control': 'no-store', ...extra });
+  res.end();
+}
+
 function same(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
@@ -97,24 +102,27 @@ async function route(o: DashboardOptions, req: IncomingMessage, res: ServerRespo
     send(res, 405, TYPES.html, errorPage(405, 'The dashboard is read-only.'), { allow: 'GET, HEAD' });
     return;
   }
-  const extra: Record<string, string> = {};
   if (o.token !== undefined) {
     const t = presentedToken(req, url);
     if (t === undefined || !same(t, o.token)) {
       send(res, 401, TYPES.html, errorPage(401, 'A dashboard token is required.', 'open the URL xalt serve printed (it carries ?token=), or send Authorization: Bearer <token>'), { 'www-authenticate': 'Bearer' });
       return;
     }
-    if (url.searchParams.get('token')) extra['set-cookie'] = `${COOKIE}=${encodeURIComponent(t)}; HttpOnly; SameSite=Strict; Path=/`;
+    if (url.searchParams.has('token')) {
+      // trade the token in the URL for a cookie, so it leaves the address bar and history
+      url.searchParams.delete('token');
+      redirect(res, `${url.pathname}${url.search}`, { 'set-cookie': `${COOKIE}=${encodeURIComponent(t)}; HttpOnly; SameSite=Strict; Path=/` });
+      return;
+    }
   }
   if (url.pathname === '/' || url.pathname === '/report' || url.pathname === '/report/') {
-    res.writeHead(302, { location: `/report/overview${url.search.replace(/([?&])token=[^&]*&?/, '$1').replace(/[?&]$/, '')}`, ...extra });
-    res.end();
+    redirect(res, `/report/overview${url.search}`);
     return;
   }
   const m = /^\/report\/([a-z]+)$/.exec(url.pathname);
   if (m) await reportRoute(o, m[1]!, url, res);
   else if (url.pathname === '/find') await findRoute(o, url, res);
-  else send(res, 404, TYPES.html, errorPage(404, `No page ${url.pathname}.`, 'start at /report/overview'), extra);
+  else send(res, 404, TYPES.html, errorPage(404, `No page ${url.pathname}.`, 'start at /report/overview'));
 }
 
 /** The request handler (exported for tests that drive it without a socket). */
