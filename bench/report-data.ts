@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tuneForReading } from '../src/cli/commands/read-store.js';
 import { openStore } from '../src/db/open-store.js';
 import type { Queryable, SqlValue, Store } from '../src/db/store.js';
 import { recordDir, runFileName, pkgFileName, serializeRecord } from '../src/schema/index.js';
@@ -187,7 +188,9 @@ export async function benchStore(log: (s: string) => void): Promise<{ path: stri
 
 /** Open the cached store read-only-ish (no migration). */
 export async function openBenchStore(path: string): Promise<Store> {
-  return openStore(path, { migrate: false });
+  const store = await openStore(path, { migrate: false });
+  await tuneForReading(store); // as the CLI does
+  return store;
 }
 
 export const SPOOL_FILES = 100_000;

@@ -66,8 +66,9 @@ async function benchReport(store: Store): Promise<void> {
   log(`\nxalt report executables for a month (September 2026: ${monthRuns.toLocaleString('en')} of ${RUNS.toLocaleString('en')} runs; 5 tables + daily series):`);
   log(`  ${t.toFixed(2)} s   budget ≤ 3 s: ${verdict(t, 3)}`);
   log(`  XALT took 1.4 s per 4,550 runs; at that rate this month would take ${xalt.toFixed(0)} s: ratio ${(xalt / t).toFixed(0)}× (XALT figure from DESIGN.md §9, not re-measured here)`);
-  const all = await timeMs(() => buildReport(store, { ...spec, kind: 'overview', since: 0, until: 2e9 }, Date.now() / 1000), 1) / 1000;
-  log(`  for scale: xalt report overview over all ${RUNS.toLocaleString('en')} runs: ${all.toFixed(2)} s`);
+  const all = await timeMs(() => buildReport(store, { ...spec, since: 0, until: 2e9 }, Date.now() / 1000), 1) / 1000;
+  const xaltAll = (1.4 * RUNS) / 4550;
+  log(`  the same report over all ${RUNS.toLocaleString('en')} runs (DESIGN.md's wording of the budget): ${all.toFixed(2)} s   budget ≤ 3 s: ${verdict(all, 3)}; XALT's rate: ${xaltAll.toFixed(0)} s, ratio ${(xaltAll / all).toFixed(0)}×`);
 }
 
 const nodeFs: SpoolFs = {

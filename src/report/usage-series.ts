@@ -24,8 +24,13 @@ export async function usageSeries(ctx: ReportContext, measure: { id: string; tit
   const key = (d: number) => (bucket === 'week' ? weekStart(d) : d);
   const sums = new Map<number, number>();
   for (const r of rows) sums.set(key(Number(r['d'])), (sums.get(key(Number(r['d']))) ?? 0) + Number(r['v']));
-  const first = key(Math.floor(ctx.spec.since / DAY));
-  const last = key(Math.floor((ctx.spec.until - 1) / DAY));
+  let first = key(Math.floor(ctx.spec.since / DAY));
+  let last = key(Math.floor((ctx.spec.until - 1) / DAY));
+  if ((last - first) / (bucket === 'week' ? 7 : 1) > 400 && sums.size) {
+    // an open-ended period (--since 2000-01-01): chart the span that has data, not decades of zeros
+    first = Math.max(first, Math.min(...sums.keys()));
+    last = Math.min(last, Math.max(...sums.keys()));
+  }
   const points: { t: string; value: number }[] = [];
   for (let d = first; d <= last; d += bucket === 'week' ? 7 : 1) points.push({ t: isoDay(d), value: sums.get(d) ?? 0 });
   return { id: measure.id, title: `${measure.title} per ${bucket}`, bucket, unit: measure.unit, points };
