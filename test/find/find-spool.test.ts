@@ -77,9 +77,12 @@ test('find --spool: nothing matched exits 3; bad spool and --module are clear er
     assert.equal(mod.code, 2);
     assert.match(mod.stderr, /--module cannot be used with --spool/);
     writeSpoolFile(s.dir, `202611/002/run.spoolhost.2026_11_10_13_00_00_0000.alice.zzz.${'1'.repeat(8)}-0000-7000-8000-${'1'.repeat(12)}.json`, '{"crc":"0x0000","userT":{}}\n');
+    writeSpoolFile(s.dir, `202611/003/run.spoolhost.2026_11_10_14_00_00_0000.alice.zzz.${'2'.repeat(8)}-0000-7000-8000-${'2'.repeat(12)}.json`, `{"crc":"${'x'.repeat(17 * 1024 * 1024)}"}`);
     const bad = await xalt('find', '--spool', s.dir, '--user', 'alice');
-    assert.equal(bad.code, 0);
+    assert.equal(bad.code, 0, 'bad records are skipped, the good ones still found');
+    assert.equal([...bad.stdout.matchAll(/^run /gm)].length, 2);
     assert.match(bad.stderr, /warning: .*1111-0000-7000-8000-111111111111\.json: cmdlineA: missing/);
+    assert.match(bad.stderr, /warning: .*2222-0000-7000-8000-222222222222\.json: \d+ bytes, larger than any record/);
   } finally {
     s.cleanup();
   }

@@ -3,7 +3,7 @@
  * they ended, what they loaded, how they were built and what they imported. Reads the store,
  * or with `--spool` a record tree directly.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { findInSpool, type SpoolFs } from '../../query/find-in-spool.js';
 import { findInStore, type FindResult } from '../../query/find-in-store.js';
 import { describeFilter, findOptions, type FindOptions } from '../../query/find-options.js';
@@ -14,9 +14,16 @@ import { chooseFormat } from '../output/choose-format.js';
 import { renderRunsDocument, renderRunsJson, renderRunsText } from '../output/found-runs.js';
 import { renderDocument } from '../output/render-document.js';
 
+/** No record is anywhere near this; a bigger file is damage or abuse, and is skipped with a warning. */
+const MAX_RECORD_BYTES = 16 * 1024 * 1024;
+
 const nodeSpoolFs: SpoolFs = {
   list: (dir) => readdirSync(dir, { withFileTypes: true }).map((d) => ({ name: d.name, dir: d.isDirectory() })),
-  read: (path) => readFileSync(path, 'utf8'),
+  read: (path) => {
+    const size = statSync(path).size;
+    if (size > MAX_RECORD_BYTES) throw new Error(`${size} bytes, larger than any record (limit ${MAX_RECORD_BYTES})`);
+    return readFileSync(path, 'utf8');
+  },
 };
 
 async function search(args: CommandArgs, opts: FindOptions): Promise<FindResult & { warnings: readonly string[] }> {
