@@ -73,6 +73,9 @@ test('find --spool: nothing matched exits 3; bad spool and --module are clear er
     const missing = await xalt('find', '--spool', join(s.dir, 'nope'));
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, /^xalt: error: spool .*nope: no such directory/);
+    const both = await xalt('find', '--spool', s.dir, '--db', join(s.dir, 'x.db'));
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /--spool and --db name two different sources/);
     const mod = await xalt('find', '--spool', s.dir, '--module', 'gcc');
     assert.equal(mod.code, 2);
     assert.match(mod.stderr, /--module cannot be used with --spool/);

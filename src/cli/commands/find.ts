@@ -9,7 +9,7 @@ import { findInStore, type FindResult } from '../../query/find-in-store.js';
 import { describeFilter, findOptions, type FindOptions } from '../../query/find-options.js';
 import { openReadStore } from './read-store.js';
 import { flag, stringOption, type CommandArgs } from '../command-args.js';
-import { ExitCode, RuntimeError } from '../errors.js';
+import { ExitCode, RuntimeError, UserError } from '../errors.js';
 import { chooseFormat } from '../output/choose-format.js';
 import { renderRunsDocument, renderRunsJson, renderRunsText } from '../output/found-runs.js';
 import { renderDocument } from '../output/render-document.js';
@@ -28,6 +28,9 @@ const nodeSpoolFs: SpoolFs = {
 
 async function search(args: CommandArgs, opts: FindOptions): Promise<FindResult & { warnings: readonly string[] }> {
   const spool = stringOption(args, 'spool');
+  if (spool !== undefined && stringOption(args, 'db') !== undefined) {
+    throw new UserError('XALT_USAGE', 'xalt find: --spool and --db name two different sources; give one', 'drop --db to search the record tree, or --spool to search the store');
+  }
   if (spool !== undefined) {
     try {
       return findInSpool(nodeSpoolFs, spool, opts.filter, opts.limit);
