@@ -102,7 +102,7 @@ export const commands: readonly CommandSpec[] = [
       failed: { type: 'boolean', description: 'only runs that failed: non-zero exit, killed by a signal, or never ended' },
       limit: { type: 'string', short: 'n', description: 'at most N runs (default 50)' },
       verbose: { type: 'boolean', short: 'v', description: 'show every library and environment value' },
-      format, json,
+      format: { ...format, description: 'output format: table (a block per run), csv, tsv, json, ndjson, md' }, json,
       csv: { type: 'boolean', description: 'shorthand for --format csv' },
     },
   },

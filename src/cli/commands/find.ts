@@ -1,0 +1,71 @@
+/**
+ * `xalt find`: runs by user, job, uuid, executable, module, package, host or date, with how
+ * they ended, what they loaded, how they were built and what they imported. Reads the store,
+ * or with `--spool` a record tree directly.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { findInSpool, type SpoolFs } from '../../query/find-in-spool.js';
+import { findInStore, type FindResult } from '../../query/find-in-store.js';
+import { describeFilter, findOptions, type FindOptions } from '../../query/find-options.js';
+import { openReadStore } from './read-store.js';
+import { flag, stringOption, type CommandArgs } from '../command-args.js';
+import { ExitCode, RuntimeError, UserError } from '../errors.js';
+import { chooseFormat } from '../output/choose-format.js';
+import { renderRunsDocument, renderRunsJson, renderRunsText } from '../output/found-runs.js';
+import { renderDocument } from '../output/render-document.js';
+
+/** No record is anywhere near this; a bigger file is damage or abuse, and is skipped with a warning. */
+const MAX_RECORD_BYTES = 16 * 1024 * 1024;
+
+const nodeSpoolFs: SpoolFs = {
+  list: (dir) => readdirSync(dir, { withFileTypes: true }).map((d) => ({ name: d.name, dir: d.isDirectory() })),
+  read: (path) => {
+    const size = statSync(path).size;
+    if (size > MAX_RECORD_BYTES) throw new Error(`${size} bytes, larger than any record (limit ${MAX_RECORD_BYTES})`);
+    return readFileSync(path, 'utf8');
+  },
+};
+
+async function search(args: CommandArgs, opts: FindOptions): Promise<FindResult & { warnings: readonly string[] }> {
+  const spool = stringOption(args, 'spool');
+  if (spool !== undefined && stringOption(args, 'db') !== undefined) {
+    throw new UserError('XALT_USAGE', 'xalt find: --spool and --db name two different sources; give one', 'drop --db to search the record tree, or --spool to search the store');
+  }
+  if (spool !== undefined) {
+    try {
+      return findInSpool(nodeSpoolFs, spool, opts.filter, opts.limit);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES') {
+        throw new RuntimeError('XALT_SPOOL_UNREADABLE', `spool ${spool}: ${code === 'EACCES' ? 'permission denied' : 'no such directory'}`, 'check the --spool path (the spool prefix in xalt.toml)');
+      }
+      throw err;
+    }
+  }
+  const store = await openReadStore(stringOption(args, 'db'));
+  try {
+    return { ...(await findInStore(store, opts.filter, opts.limit)), warnings: [] };
+  } finally {
+    await store.close();
+  }
+}
+
+export async function run(args: CommandArgs): Promise<number> {
+  const format = chooseFormat(args.values, ['table', 'csv', 'tsv', 'json', 'ndjson', 'md']);
+  const opts = findOptions(args.values, Date.now() / 1000);
+  const result = await search(args, opts);
+  const quiet = flag(args, 'quiet');
+  if (!quiet) for (const w of result.warnings) args.stderr.write(`xalt: warning: ${w}\n`);
+  if (result.runs.length === 0) {
+    if (!quiet) args.stderr.write(`xalt: no runs matched (${describeFilter(opts.filter)})\n`);
+    if (format === 'json') args.stdout.write(renderRunsJson([], false));
+    return ExitCode.notFound;
+  }
+  if (format === 'table') args.stdout.write(renderRunsText(result.runs, flag(args, 'verbose')));
+  else if (format === 'json') args.stdout.write(renderRunsJson(result.runs, result.truncated));
+  else args.stdout.write(renderDocument(renderRunsDocument(result.runs), format));
+  if (result.truncated && !quiet) {
+    args.stderr.write(`xalt: showing the ${result.runs.length} most recent matching runs; more match (raise --limit or narrow the filter)\n`);
+  }
+  return ExitCode.ok;
+}

@@ -1,0 +1,133 @@
+/**
+ * `xalt find` against the store: select the runs (newest first), then fetch what hangs off
+ * that page of runs — libraries, environment, packages, links — in a few batched queries
+ * instead of one per run.
+ */
+import type { Queryable, SqlValue } from '../db/store.js';
+import { findWhere, type FindFilter } from './find-filter.js';
+import { isFailure, outcomeOf, uniqueSorted, type FoundBuild, type FoundLibrary, type FoundPackage, type FoundRun } from './found-run.js';
+
+export interface FindResult {
+  readonly runs: readonly FoundRun[];
+  /** more runs matched than the limit allowed */
+  readonly truncated: boolean;
+}
+
+type RunRow = Record<string, unknown> & { run_id: number; run_uuid: string };
+
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+
+function placeholders(n: number): string {
+  return Array.from({ length: n }, () => '?').join(', ');
+}
+
+/** Run `sql(ph)` for chunks of `values` (databases cap the number of bound parameters). */
+async function allIn<T, V extends SqlValue>(q: Queryable, values: readonly V[], sql: (ph: string) => string): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < values.length; i += 500) {
+    const chunk = values.slice(i, i + 500);
+    out.push(...(await q.all<T>(sql(placeholders(chunk.length)), chunk)));
+  }
+  return out;
+}
+
+function groupBy<T>(rows: readonly T[], key: (r: T) => string | number): Map<string | number, T[]> {
+  const m = new Map<string | number, T[]>();
+  for (const r of rows) {
+    const k = key(r);
+    const list = m.get(k);
+    if (list) list.push(r);
+    else m.set(k, [r]);
+  }
+  return m;
+}
+
+function parseCmdline(v: unknown): string[] {
+  if (typeof v !== 'string') return [];
+  try {
+    const a = JSON.parse(v) as unknown;
+    return Array.isArray(a) ? a.map(String) : [v];
+  } catch {
+    return [v];
+  }
+}
+
+async function librariesOf(q: Queryable, ids: readonly number[]) {
+  const rows = await allIn<{ run_id: number; object_path: string; module_name: string | null }, number>(q, ids, (ph) => `SELECT j.run_id, o.object_path, o.module_name FROM join_run_object j JOIN xalt_object o ON o.obj_id = j.obj_id WHERE j.run_id IN (${ph}) ORDER BY o.object_path`);
+  return groupBy(rows, (r) => Number(r.run_id));
+}
+
+async function envOf(q: Queryable, ids: readonly number[]) {
+  const rows = await allIn<{ run_id: number; env_name: string; env_value: string | null }, number>(q, ids, (ph) => `SELECT e.run_id, n.env_name, e.env_value FROM join_run_env e JOIN xalt_env_name n ON n.env_id = e.env_id WHERE e.run_id IN (${ph}) ORDER BY n.env_name`);
+  return groupBy(rows, (r) => Number(r.run_id));
+}
+
+async function packagesOf(q: Queryable, uuids: readonly string[]) {
+  const rows = await allIn<{ run_uuid: string; program: string; pkg_name: string; pkg_version: string | null; pkg_path: string | null }, string>(q, uuids, (ph) => `SELECT run_uuid, program, pkg_name, pkg_version, pkg_path FROM xalt_pkg WHERE run_uuid IN (${ph}) ORDER BY pkg_name`);
+  return groupBy(rows, (r) => r.run_uuid);
+}
+
+interface LinkRow { link_id: number; uuid: string; build_id: string | null; link_program: string | null; link_path: string | null; link_module_name: string | null; build_user: string | null; build_syshost: string | null; build_epoch: number }
+
+/** Links for the runs, by watermark uuid and by ELF build-id; with their library modules. */
+async function linksOf(q: Queryable, runs: readonly RunRow[]) {
+  const uuids = uniqueSorted(runs.map((r) => str(r['build_uuid'])));
+  const buildIds = uniqueSorted(runs.map((r) => str(r['build_id'])));
+  const cols = 'link_id, uuid, build_id, link_program, link_path, link_module_name, build_user, build_syshost, build_epoch';
+  const byUuid = uuids.length ? await allIn<LinkRow, string>(q, uuids, (ph) => `SELECT ${cols} FROM xalt_link WHERE uuid IN (${ph})`) : [];
+  const byBuildId = buildIds.length ? await allIn<LinkRow, string>(q, buildIds, (ph) => `SELECT ${cols} FROM xalt_link WHERE build_id IN (${ph}) ORDER BY build_epoch`) : [];
+  const linkIds = [...new Set([...byUuid, ...byBuildId].map((l) => Number(l.link_id)))];
+  const mods = linkIds.length
+    ? await allIn<{ link_id: number; module_name: string }, number>(q, linkIds, (ph) => `SELECT DISTINCT j.link_id, o.module_name FROM join_link_object j JOIN xalt_object o ON o.obj_id = j.obj_id WHERE o.module_name IS NOT NULL AND j.link_id IN (${ph})`)
+    : [];
+  const modsByLink = groupBy(mods, (m) => Number(m.link_id));
+  const build = (l: LinkRow, matched_by: FoundBuild['matched_by']): FoundBuild => ({
+    uuid: l.uuid, matched_by, link_program: l.link_program, link_path: l.link_path, build_user: l.build_user,
+    build_syshost: l.build_syshost, build_epoch: Number(l.build_epoch),
+    link_modules: uniqueSorted([l.link_module_name, ...(modsByLink.get(Number(l.link_id)) ?? []).map((m) => m.module_name)]),
+  });
+  const uuidMap = new Map(byUuid.map((l) => [l.uuid, build(l, 'uuid')]));
+  // the newest link with that build-id wins (ORDER BY build_epoch, later rows overwrite)
+  const idMap = new Map(byBuildId.map((l) => [l.build_id!, build(l, 'build_id')]));
+  return (r: RunRow): FoundBuild | null => uuidMap.get(String(r['build_uuid'])) ?? idMap.get(String(r['build_id'])) ?? null;
+}
+
+function toFoundRun(r: RunRow, libs: readonly FoundLibrary[], env: Record<string, string>, packages: readonly FoundPackage[], build: FoundBuild | null): FoundRun {
+  const hasEnd = Number(r['has_end']) === 1;
+  const exit_status = num(r['exit_status']);
+  const exit_signal = num(r['exit_signal']);
+  const outcome = outcomeOf({ has_end: hasEnd, end_reason: str(r['end_reason']), exit_status, exit_signal });
+  const endTime = Number(r['end_time']);
+  return {
+    run_uuid: r.run_uuid, syshost: String(r['syshost']), host: str(r['host']), user: String(r['user']),
+    account: str(r['account']), job_id: str(r['job_id']), job_step: str(r['job_step']), queue: str(r['queue']),
+    exec_path: String(r['exec_path']), exec_name: String(r['exec_name']), app_name: String(r['app_name']),
+    module_name: str(r['module_name']), cwd: str(r['cwd']), cmdline: parseCmdline(r['cmdline']),
+    start_time: Number(r['start_time']), end_time: endTime > 0 ? endTime : null, run_time: hasEnd ? Number(r['run_time']) : null,
+    outcome, exit_status, exit_signal, failed: isFailure(outcome, exit_status),
+    probability: Number(r['probability']), num_tasks: Number(r['num_tasks']), num_cores: Number(r['num_cores']),
+    num_nodes: Number(r['num_nodes']), num_threads: Number(r['num_threads']), num_gpus: Number(r['num_gpus']),
+    parent_run_uuid: str(r['parent_run_uuid']),
+    modules: uniqueSorted([str(r['module_name']), ...libs.map((l) => l.module)]),
+    libraries: libs, env, build, packages,
+  };
+}
+
+/** Find runs matching `filter`, newest first, at most `limit`. */
+export async function findInStore(q: Queryable, filter: FindFilter, limit: number): Promise<FindResult> {
+  const where = findWhere(filter);
+  const rows = await q.all<RunRow>(`SELECT r.* FROM xalt_run r WHERE ${where.sql} ORDER BY r.start_time DESC, r.run_id DESC LIMIT ?`, [...where.params, limit + 1] as SqlValue[]);
+  const page = rows.slice(0, limit);
+  if (page.length === 0) return { runs: [], truncated: false };
+  const ids = page.map((r) => Number(r.run_id));
+  const [libs, env, pkgs, linkFor] = await Promise.all([librariesOf(q, ids), envOf(q, ids), packagesOf(q, page.map((r) => r.run_uuid)), linksOf(q, page)]);
+  const runs = page.map((r) => toFoundRun(
+    r,
+    (libs.get(Number(r.run_id)) ?? []).map((l) => ({ path: l.object_path, module: l.module_name })),
+    Object.fromEntries((env.get(Number(r.run_id)) ?? []).map((e) => [e.env_name, e.env_value ?? ''])),
+    (pkgs.get(r.run_uuid) ?? []).map((p) => ({ program: p.program, name: p.pkg_name, version: p.pkg_version, path: p.pkg_path })),
+    linkFor(r),
+  ));
+  return { runs, truncated: rows.length > limit };
+}

@@ -1,0 +1,52 @@
+/**
+ * Build a report: run the kind's queries and wrap the tables in a document whose header
+ * says the period, cluster, weighting and source, so a report never leaves the reader
+ * guessing what it covers.
+ */
+import type { Document } from '../cli/output/document.js';
+import type { Queryable } from '../db/store.js';
+import { compilersReport, builtReport } from './report-builds.js';
+import type { ReportBody } from './report-body.js';
+import { ReportContext } from './report-context.js';
+import { executablesReport } from './report-executables.js';
+import { gpuReport } from './report-gpu.js';
+import { librariesReport, modulesReport } from './report-modules.js';
+import { overviewReport } from './report-overview.js';
+import { accountsReport, packagesReport, usersReport } from './report-people.js';
+import { runtimeReport } from './report-runtime.js';
+import type { ReportKind, ReportSpec } from './report-spec.js';
+import { successReport } from './report-success.js';
+
+const KINDS: Readonly<Record<ReportKind, (ctx: ReportContext) => Promise<ReportBody>>> = {
+  overview: overviewReport, executables: executablesReport, modules: modulesReport, libraries: librariesReport,
+  compilers: compilersReport, built: builtReport, packages: packagesReport, users: usersReport, accounts: accountsReport,
+  runtime: runtimeReport, success: successReport, gpu: gpuReport,
+};
+
+const iso = (t: number) => new Date(Math.floor(t) * 1000).toISOString().replace(/\.000Z$/, 'Z');
+const human = (t: number) => iso(t).replace('T', ' ').replace(/(:00)?Z$/, '');
+const days = (s: ReportSpec) => {
+  const d = (s.until - s.since) / 86400;
+  return `${Number.isInteger(d) ? d : d.toFixed(1)} days`;
+};
+
+/** Run report `spec.kind` over `q`. `now` (epoch seconds) stamps the document. */
+export async function buildReport(q: Queryable, spec: ReportSpec, now: number): Promise<Document> {
+  const body = await KINDS[spec.kind](new ReportContext(q, spec));
+  return {
+    title: `xalt report: ${body.title} on ${spec.syshost ?? 'all clusters'}, ${iso(spec.since).slice(0, 10)} to ${iso(spec.until).slice(0, 10)}`,
+    meta: [
+      { key: 'kind', value: spec.kind },
+      { label: 'Period', value: null, text: `${human(spec.since)} to ${human(spec.until)} UTC (${days(spec)})` },
+      { key: 'since', value: iso(spec.since) },
+      { key: 'until', value: iso(spec.until) },
+      { key: 'syshost', label: 'Cluster', value: spec.syshost ?? null, text: spec.syshost ?? 'all' },
+      { key: 'weighting', label: 'Weighting', value: spec.weighted ? '1/probability' : 'none',
+        text: spec.weighted ? 'runs and hours weighted by 1/sampling probability (users, accounts, jobs: distinct counts)' : 'none: runs and hours as recorded (--unweighted)' },
+      ...(spec.source ? [{ key: 'source', label: 'Store', value: spec.source }] : []),
+      { key: 'generated_at', label: 'Generated', value: iso(Math.floor(now)), text: `${human(now)} UTC` },
+    ],
+    tables: body.tables,
+    ...(body.series ? { series: body.series } : {}),
+  };
+}

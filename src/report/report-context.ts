@@ -1,0 +1,88 @@
+/**
+ * What every report kind builds its SQL from: the period/syshost WHERE clause, the run
+ * weight, the usual measures (core-hours, runs, users, accounts, jobs) and a query helper
+ * that turns driver values (MySQL DECIMAL strings, BigInts) into plain numbers.
+ *
+ * Core-hours follow XALT (reference/xalt-upstream.md §8): Σ run_time × num_cores / 3600,
+ * here multiplied by the run's weight.
+ */
+import type { Queryable, SqlValue } from '../db/store.js';
+import type { ReportSpec } from './report-spec.js';
+
+export type SqlRow = Record<string, string | number | null>;
+
+/** SQL that picks the link a run was built by: watermark uuid first, else ELF build-id (newest link). */
+export const RUN_LINK_ID = `COALESCE((SELECT l1.link_id FROM xalt_link l1 WHERE l1.uuid = r.build_uuid), (SELECT MAX(l2.link_id) FROM xalt_link l2 WHERE l2.build_id = r.build_id))`;
+
+/** A value that means "not known" in XALT records, excluded from distinct counts. */
+const known = (col: string) => `CASE WHEN ${col} IS NOT NULL AND ${col} NOT IN ('', 'unknown') THEN ${col} END`;
+
+export class ReportContext {
+  /** the weight of one run row, as SQL over alias `r` */
+  readonly w: string;
+  constructor(readonly q: Queryable, readonly spec: ReportSpec) {
+    // 1e0 rather than 1.0: MySQL makes 1.0 a DECIMAL, and SUMs of DECIMAL come back as strings
+    this.w = spec.weighted ? '(CASE WHEN r.probability > 0 THEN 1e0 / r.probability ELSE 1e0 END)' : '1e0';
+  }
+
+  /**
+   * The period's runs as a FROM item aliased `r`, optionally narrowed by `extra` (a condition
+   * on xalt_run columns only). Only the columns reports use are selected, and on SQLite the
+   * subquery carries a no-op LIMIT: without it SQLite flattens the query and, to save a sort,
+   * walks the whole table in GROUP BY-column index order instead of the start_time range
+   * (1.2 s instead of 0.37 s for a month of a 1,000,000-run store).
+   */
+  source(extra?: string): { sql: string; params: SqlValue[] } {
+    const parts = ['r.start_time >= ?', 'r.start_time < ?'];
+    const params: SqlValue[] = [this.spec.since, this.spec.until];
+    if (this.spec.syshost !== undefined) {
+      parts.push('r.syshost = ?');
+      params.push(this.spec.syshost);
+    }
+    if (extra) parts.push(extra);
+    const noFlatten = this.q.dialect.name === 'sqlite' ? ' LIMIT 9223372036854775807' : '';
+    return { sql: `(SELECT ${REPORT_COLUMNS.map((c) => `r.${c}`).join(', ')} FROM xalt_run r WHERE ${parts.join(' AND ')}${noFlatten}) r`, params };
+  }
+
+  /** The standard measures as select-list items. */
+  get measures(): string {
+    return [
+      `SUM(r.run_time * r.num_cores * ${this.w}) / 3600e0 AS core_hours`,
+      `SUM(${this.w}) AS runs`,
+      'COUNT(DISTINCT r.user) AS users',
+      `COUNT(DISTINCT ${known('r.account')}) AS accounts`,
+      `COUNT(DISTINCT ${known('r.job_id')}) AS jobs`,
+    ].join(', ');
+  }
+
+  get gpuHours(): string {
+    return `SUM(r.run_time * r.num_gpus * ${this.w}) / 3600e0`;
+  }
+
+  /** COUNT(DISTINCT) of a column ignoring unknown values. */
+  distinctKnown(col: string): string {
+    return `COUNT(DISTINCT ${known(col)})`;
+  }
+
+  /** Run a query; numeric-looking driver values become numbers, NULL sums become 0. */
+  async rows(sql: string, params: readonly SqlValue[], numeric: readonly string[]): Promise<SqlRow[]> {
+    const raw = await this.q.all<Record<string, unknown>>(sql, params);
+    return raw.map((r) => {
+      const out: SqlRow = {};
+      for (const [k, v] of Object.entries(r)) {
+        if (numeric.includes(k)) out[k] = v === null || v === undefined ? 0 : Number(v);
+        else out[k] = v === null || v === undefined ? null : typeof v === 'bigint' ? Number(v) : (v as string | number);
+      }
+      return out;
+    });
+  }
+}
+
+/** Columns of xalt_run that report queries may use (through `source`). */
+export const REPORT_COLUMNS = [
+  'run_id', 'run_uuid', 'syshost', 'host', 'user', 'account', 'job_id', 'app_name', 'module_name', 'build_uuid', 'build_id',
+  'start_time', 'run_time', 'probability', 'num_cores', 'num_gpus', 'exit_status', 'exit_signal', 'end_reason', 'has_end',
+] as const;
+
+/** The measure keys `measures` selects. */
+export const MEASURE_KEYS = ['core_hours', 'runs', 'users', 'accounts', 'jobs'] as const;

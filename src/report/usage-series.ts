@@ -1,0 +1,47 @@
+/**
+ * Usage over time for the HTML charts and JSON: core-hours and runs per day, or per week
+ * (starting Monday, UTC) when the period is longer than about three months.
+ */
+import type { Series } from '../cli/output/document.js';
+import type { ReportContext } from './report-context.js';
+
+const DAY = 86400;
+
+/** Day number since the epoch of `r.start_time`, in this database's SQL. */
+function dayExpr(ctx: ReportContext): string {
+  return ctx.q.dialect.name === 'mysql' ? 'FLOOR(r.start_time / 86400)' : 'CAST(r.start_time / 86400 AS INTEGER)';
+}
+
+/** Monday of the week holding day number `d` (day 0, 1970-01-01, was a Thursday). */
+const weekStart = (d: number) => d - ((d + 3) % 7);
+const isoDay = (d: number) => new Date(d * DAY * 1000).toISOString().slice(0, 10);
+
+/** `measure` per bucket over the period, with empty buckets filled with 0. */
+export async function usageSeries(ctx: ReportContext, measure: { id: string; title: string; unit: string; sql: string }, where?: string): Promise<Series> {
+  const w = ctx.source(where);
+  const rows = await ctx.rows(`SELECT ${dayExpr(ctx)} AS d, ${measure.sql} AS v FROM ${w.sql} GROUP BY ${dayExpr(ctx)}`, w.params, ['d', 'v']);
+  const bucket: Series['bucket'] = ctx.spec.until - ctx.spec.since > 92 * DAY ? 'week' : 'day';
+  const key = (d: number) => (bucket === 'week' ? weekStart(d) : d);
+  const sums = new Map<number, number>();
+  for (const r of rows) sums.set(key(Number(r['d'])), (sums.get(key(Number(r['d']))) ?? 0) + Number(r['v']));
+  let first = key(Math.floor(ctx.spec.since / DAY));
+  let last = key(Math.floor((ctx.spec.until - 1) / DAY));
+  if ((last - first) / (bucket === 'week' ? 7 : 1) > 400 && sums.size) {
+    // an open-ended period (--since 2000-01-01): chart the span that has data, not decades of zeros
+    first = Math.max(first, Math.min(...sums.keys()));
+    last = Math.min(last, Math.max(...sums.keys()));
+  }
+  const points: { t: string; value: number }[] = [];
+  for (let d = first; d <= last; d += bucket === 'week' ? 7 : 1) points.push({ t: isoDay(d), value: sums.get(d) ?? 0 });
+  return { id: measure.id, title: `${measure.title} per ${bucket}`, bucket, unit: measure.unit, points };
+}
+
+/** Core-hours per bucket. */
+export function coreHourSeries(ctx: ReportContext): Promise<Series> {
+  return usageSeries(ctx, { id: 'core_hours_by_time', title: 'Core-hours', unit: 'core-hours', sql: `SUM(r.run_time * r.num_cores * ${ctx.w}) / 3600e0` });
+}
+
+/** Runs per bucket. */
+export function runSeries(ctx: ReportContext): Promise<Series> {
+  return usageSeries(ctx, { id: 'runs_by_time', title: 'Runs', unit: 'runs', sql: `SUM(${ctx.w})` });
+}

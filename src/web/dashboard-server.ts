@@ -1,0 +1,158 @@
+/**
+ * `xalt serve`: a read-only dashboard over the store. Every page is a report or a find the
+ * CLI can produce (same modules, no SQL here), rendered with the CLI's renderers.
+ *
+ * Safety: GET/HEAD only; bound to 127.0.0.1 unless told otherwise, and any other address
+ * needs a token; with a token every request must carry it (`Authorization: Bearer`, or
+ * `?token=` once, which sets an HttpOnly cookie); strict CSP, no script on any page.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Format } from '../cli/output/document.js';
+import { FORMATS } from '../cli/output/document.js';
+import { renderRunsDocument, renderRunsJson, renderRunsText } from '../cli/output/found-runs.js';
+import { renderDocument } from '../cli/output/render-document.js';
+import { escapeXml } from '../cli/output/svg-charts.js';
+import { UserError } from '../cli/errors.js';
+import type { Store } from '../db/store.js';
+import { findInStore } from '../query/find-in-store.js';
+import { buildReport } from '../report/build-report.js';
+import { findOptionsFromQuery, reportSpecFromQuery } from './dashboard-params.js';
+import { errorPage, findPage, reportPage } from './dashboard-pages.js';
+
+export interface DashboardOptions {
+  readonly store: Store;
+  /** required from every client when set */
+  readonly token?: string;
+  /** clock, epoch seconds (tests pin it) */
+  readonly now?: () => number;
+}
+
+const COOKIE = 'xalt_dashboard_token';
+const TYPES: Readonly<Record<Format, string>> = {
+  table: 'text/plain; charset=utf-8', csv: 'text/csv; charset=utf-8', tsv: 'text/tab-separated-values; charset=utf-8',
+  json: 'application/json', ndjson: 'application/x-ndjson', md: 'text/markdown; charset=utf-8', html: 'text/html; charset=utf-8',
+};
+
+function send(res: ServerResponse, status: number, type: string, body: string, extra: Record<string, string> = {}): void {
+  res.writeHead(status, {
+    'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer',
+    'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'", ...extra,
+  });
+  res.end(res.req.method === 'HEAD' ? undefined : body);
+}
+
+function redirect(res: ServerResponse, location: string, extra: Record<string, string> = {}): void {
+  res.writeHead(302, { location, 'cache-control': 'no-store', ...extra });
+  res.end();
+}
+
+function same(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** The token the request carries, from the header, the query or the cookie. */
+function presentedToken(req: IncomingMessage, url: URL): string | undefined {
+  const auth = req.headers.authorization;
+  if (auth?.startsWith('Bearer ')) return auth.slice(7);
+  const q = url.searchParams.get('token');
+  if (q) return q;
+  const cookie = (req.headers.cookie ?? '').split(/;\s*/).find((c) => c.startsWith(`${COOKIE}=`));
+  return cookie ? decodeURIComponent(cookie.slice(COOKIE.length + 1)) : undefined;
+}
+
+function formatOf(url: URL): Format {
+  const f = url.searchParams.get('format') ?? 'html';
+  if (!(FORMATS as readonly string[]).includes(f)) throw new UserError('XALT_USAGE', `format ${f}: not one of ${FORMATS.join(', ')}`);
+  return f as Format;
+}
+
+async function reportRoute(o: DashboardOptions, kind: string, url: URL, res: ServerResponse): Promise<void> {
+  const spec = reportSpecFromQuery(kind, url.searchParams, (o.now ?? (() => Date.now() / 1000))());
+  const doc = await buildReport(o.store, spec, (o.now ?? (() => Date.now() / 1000))());
+  const format = formatOf(url);
+  send(res, 200, TYPES[format], format === 'html' ? reportPage(kind, doc, url.searchParams) : renderDocument(doc, format));
+}
+
+async function findRoute(o: DashboardOptions, url: URL, res: ServerResponse): Promise<void> {
+  const q = url.searchParams;
+  const asked = [...q.keys()].some((k) => !['format', 'token'].includes(k) && q.get(k));
+  const format = formatOf(url);
+  if (!asked) {
+    send(res, 200, TYPES.html, findPage(q, '<p class="note">Give at least one filter.</p>'));
+    return;
+  }
+  const opts = findOptionsFromQuery(q, (o.now ?? (() => Date.now() / 1000))());
+  const result = await findInStore(o.store, opts.filter, opts.limit);
+  if (format === 'json') send(res, result.runs.length ? 200 : 404, TYPES.json, renderRunsJson(result.runs, result.truncated));
+  else if (format !== 'html') send(res, result.runs.length ? 200 : 404, TYPES[format], renderDocument(renderRunsDocument(result.runs), format));
+  else {
+    const body = result.runs.length
+      ? `<p class="note">${result.runs.length} run(s)${result.truncated ? ', more match: raise the limit' : ''}</p><pre class="runs">${escapeXml(renderRunsText(result.runs, q.get('verbose') !== null))}</pre>`
+      : '<p>No runs matched.</p>';
+    send(res, result.runs.length ? 200 : 404, TYPES.html, findPage(q, body));
+  }
+}
+
+async function route(o: DashboardOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://dashboard');
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    send(res, 405, TYPES.html, errorPage(405, 'The dashboard is read-only.'), { allow: 'GET, HEAD' });
+    return;
+  }
+  if (o.token !== undefined) {
+    const t = presentedToken(req, url);
+    if (t === undefined || !same(t, o.token)) {
+      send(res, 401, TYPES.html, errorPage(401, 'A dashboard token is required.', 'open the URL xalt serve printed (it carries ?token=), or send Authorization: Bearer <token>'), { 'www-authenticate': 'Bearer' });
+      return;
+    }
+    if (url.searchParams.has('token')) {
+      // trade the token in the URL for a cookie, so it leaves the address bar and history
+      url.searchParams.delete('token');
+      redirect(res, `${url.pathname}${url.search}`, { 'set-cookie': `${COOKIE}=${encodeURIComponent(t)}; HttpOnly; SameSite=Strict; Path=/` });
+      return;
+    }
+  }
+  if (url.pathname === '/' || url.pathname === '/report' || url.pathname === '/report/') {
+    redirect(res, `/report/overview${url.search}`);
+    return;
+  }
+  const m = /^\/report\/([a-z]+)$/.exec(url.pathname);
+  if (m) await reportRoute(o, m[1]!, url, res);
+  else if (url.pathname === '/find') await findRoute(o, url, res);
+  else send(res, 404, TYPES.html, errorPage(404, `No page ${url.pathname}.`, 'start at /report/overview'));
+}
+
+/** The request handler (exported for tests that drive it without a socket). */
+export function dashboardHandler(o: DashboardOptions): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    route(o, req, res).catch((err: unknown) => {
+      if (res.headersSent) { res.end(); return; }
+      if (err instanceof UserError) send(res, 400, TYPES.html, errorPage(400, err.message, err.hint));
+      else send(res, 500, TYPES.html, errorPage(500, 'Internal error; see the server log.'));
+      if (!(err instanceof UserError)) process.emitWarning(`xalt serve: ${(err as Error).stack ?? String(err)}`);
+    });
+  };
+}
+
+/** True for addresses only this machine can reach. */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
+/** Start listening; resolves with the server and the port actually bound. */
+export function startDashboard(o: DashboardOptions & { host: string; port: number }): Promise<{ server: Server; port: number }> {
+  if (!isLoopback(o.host) && !o.token) {
+    throw new UserError('XALT_DASHBOARD_NO_TOKEN', `binding the dashboard to ${o.host} needs a token: anyone who can reach it could read every user's runs`, 'pass --token TOKEN or set $XALT_DASHBOARD_TOKEN (or bind to 127.0.0.1)');
+  }
+  const server = createServer(dashboardHandler(o));
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port, o.host, () => {
+      const addr = server.address();
+      resolve({ server, port: typeof addr === 'object' && addr ? addr.port : o.port });
+    });
+  });
+}
