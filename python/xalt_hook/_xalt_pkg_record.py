@@ -1,0 +1,41 @@
+"""Pkg record bytes, identical to ``serializeRecord`` in src/schema/serialize.ts.
+
+Compact JSON, members in schema order, ``{"crc":"0xHHHH",`` first: CRC-16/CCITT-FALSE over
+the UTF-8 record with ``0xFFFF`` in the crc slot (``binascii.crc_hqx`` with seed 0xFFFF is
+exactly that CRC, in C), a trailing newline.  Written without the ``json`` module because
+importing it would cost more than the whole hook is allowed to (docs/python.md).
+Stdlib only, Python 3.6+.
+"""
+import binascii
+
+# str.translate table: what JSON.stringify escapes.  Control characters use the short
+# escapes where JSON has them, else \u00xx (lowercase hex).
+_ESCAPES = {i: '\\u%04x' % i for i in range(0x20)}
+_ESCAPES.update({0x08: '\\b', 0x09: '\\t', 0x0A: '\\n', 0x0C: '\\f', 0x0D: '\\r',
+                 0x22: '\\"', 0x5C: '\\\\'})
+# A path byte that is not valid UTF-8 reaches us as a lone surrogate U+DC80..U+DCFF
+# (surrogateescape); the contract writes it as \u00xx of that byte, so the record stays
+# valid JSON and valid UTF-8.
+_ESCAPES.update({0xDC00 + b: '\\u%04x' % b for b in range(0x80, 0x100)})
+
+PKG_FIELDS = ('program', 'xalt_run_uuid', 'package_version', 'package_name',
+              'package_path', 'program_version', 'job_id', 'import_time')
+"""Members of a pkg record after ``crc``, in the order of src/schema/pkg-record.ts."""
+
+
+def json_string(s):
+    """``s`` as a JSON string literal, escaped as JSON.stringify does."""
+    return '"' + str(s).translate(_ESCAPES) + '"'
+
+
+def serialize_pkg(fields):
+    """One pkg record line (bytes, newline included) from a dict of string fields.
+
+    Members missing from ``fields`` (or None) are left out, as serializeRecord drops
+    undefined members.
+    """
+    body = ''.join(',"%s":%s' % (k, json_string(fields[k]))
+                   for k in PKG_FIELDS if fields.get(k) is not None)
+    data = ('{"crc":"0xFFFF"' + body + '}').encode('utf-8', 'backslashreplace')
+    crc = binascii.crc_hqx(data, 0xFFFF)
+    return b'{"crc":"0x%04X"' % crc + data[15:] + b'\n'
