@@ -134,7 +134,9 @@ export const commands: readonly CommandSpec[] = [
       job: { type: 'string', description: 'job id (default $SLURM_JOB_ID)' },
       user: { type: 'string', description: "job's user (default $SLURM_JOB_USER)" },
       uid: { type: 'string', description: "job's uid (default $SLURM_JOB_UID)" },
-      tmpdir: { type: 'string', description: 'node-local staging directory (default from config, else /dev/shm)' },
+      tmpdir: { type: 'string', description: 'node-local staging directory (default $XALT_TMPDIR, else from config, else /dev/shm)' },
+      spool: { type: 'string', valueName: 'DIR', description: 'spool prefix to publish into (default $XALT_FILE_PREFIX, else from config; USE_HOME = ~/.xalt.d)' },
+      layout: { type: 'string', valueName: 'LAYOUT', description: 'spool layout: month/hash (default), hash, flat or home' },
     },
   },
   {

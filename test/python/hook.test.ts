@@ -1,0 +1,201 @@
+/**
+ * The Python hook in a real interpreter: what it stages, what it skips, and that it never
+ * writes where it must not (forked workers, untracked children, symlinks) nor disturbs the
+ * program or a sitecustomize it shadows.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { verifyRecordCrc } from '../../src/schema/crc16.js';
+import { serializeRecord } from '../../src/schema/serialize.js';
+import { validatePkg } from '../../src/schema/validate.js';
+import type { PkgRecord } from '../../src/schema/pkg-record.js';
+import { cleanup, fakeRun, filesStarting, HOOK_DIR, python, runPython, scratch, stagedLines, writeSite } from './helpers.js';
+
+let dir: string;
+let site: string;
+
+before(() => {
+  dir = scratch('hook');
+  site = join(dir, 'site');
+  writeSite(site, [
+    { name: 'alpha', version: '1.2.3', packages: ['alpha'] },
+    { name: 'Beta-Dist', version: '4.5.0', packages: ['beta_mod'] }, // distribution name ≠ module name
+    { name: 'gamma', version: '0.9', modules: ['gamma'], topLevelTxt: false },
+    { name: 'delta', version: '2.0', packages: ['delta'] },
+  ]);
+});
+after(() => cleanup(dir));
+
+/** Parse, validate and check the bytes of every staged line. */
+function records(path: string): PkgRecord[] {
+  return stagedLines(path).map((line) => {
+    assert.equal(verifyRecordCrc(line), true, `crc of ${line}`);
+    assert.equal(serializeRecord(JSON.parse(line)), `${line}\n`, 'the hook writes the bytes serializeRecord writes');
+    const { record, issues } = validatePkg(JSON.parse(line));
+    assert.deepEqual(issues, []);
+    return record!;
+  });
+}
+
+function onlyStaging(tmp: string): string {
+  const files = filesStarting(tmp, 'xalt_pkg.');
+  assert.equal(files.length, 1, `one staging file in ${tmp}: ${files.join(', ')}`);
+  return join(tmp, files[0]!);
+}
+
+test('stages each imported top-level package once, with its distribution version and path; the standard library is skipped', () => {
+  const tmp = scratch('tmp');
+  const run = fakeRun(tmp);
+  const r = runPython(run, 'import json, csv, decimal, os.path\nimport alpha, alpha.sub, beta_mod, gamma\nimport alpha\nprint("done")', { pythonPath: [HOOK_DIR, site] });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, 'done\n');
+  assert.equal(r.stderr, '');
+  const recs = records(onlyStaging(tmp));
+  assert.deepEqual(recs.map((x) => [x.package_name, x.package_version]), [['alpha', '1.2.3'], ['beta_mod', '4.5.0'], ['gamma', '0.9']]);
+  assert.equal(recs[0]!.package_path, join(site, 'alpha', '__init__.py'));
+  assert.equal(recs[2]!.package_path, join(site, 'gamma.py'));
+  for (const x of recs) {
+    assert.equal(x.program, 'python');
+    assert.equal(x.xalt_run_uuid, run.runUuid);
+    assert.equal(x.job_id, '42');
+    assert.match(x.program_version ?? '', /^3\.\d+\.\d+$/);
+  }
+  cleanup(tmp);
+});
+
+test("the site's package rules decide, first full match wins, default keep", () => {
+  const tmp = scratch('tmp');
+  const hook = join(dir, 'hook-with-rules');
+  cpSync(HOOK_DIR, hook, { recursive: true });
+  writeFileSync(join(hook, 'xalt_site_rules.py'), [
+    'PKG_RULES = [',
+    '    ("KEEP", "name", r"alpha"),',
+    '    ("SKIP", "path", r".*/site/[^/]*\\.py"),', // single-file modules under site/: gamma
+    '    ("SKIP", "name", r"beta"),', // must match the whole name: beta_mod is kept
+    '    ("SKIP", "name", r"del.*"),',
+    ']',
+  ].join('\n'));
+  const r = runPython(fakeRun(tmp), 'import alpha, beta_mod, gamma, delta', { pythonPath: [hook, site] });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(records(onlyStaging(tmp)).map((x) => x.package_name), ['alpha', 'beta_mod']);
+  cleanup(tmp);
+});
+
+test('XALT_EXECUTABLE_TRACKING=no disables the hook', () => {
+  const tmp = scratch('tmp');
+  const r = runPython(fakeRun(tmp), 'import alpha; print("ok")', { pythonPath: [HOOK_DIR, site], env: { XALT_EXECUTABLE_TRACKING: 'no' } });
+  assert.equal(r.stdout, 'ok\n');
+  assert.deepEqual(filesStarting(tmp, 'xalt_pkg.'), []);
+  cleanup(tmp);
+});
+
+test('a forked worker writes nothing into its parent run, not even at its exit', () => {
+  const tmp = scratch('tmp');
+  const code = [
+    'import os, sys',
+    'pid = os.fork()',
+    'if pid == 0:',
+    '    import gamma',
+    '    sys.exit(0)', // runs atexit handlers in the child
+    'os.waitpid(pid, 0)',
+    'import alpha',
+  ].join('\n');
+  const r = runPython(fakeRun(tmp), code, { pythonPath: [HOOK_DIR, site] });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(records(onlyStaging(tmp)).map((x) => [x.package_name, x.package_version]), [['alpha', '1.2.3']]);
+  cleanup(tmp);
+});
+
+test('an untracked child writes nothing; a child that is its own run writes only its own file', () => {
+  const tmp = scratch('tmp');
+  const parent = fakeRun(tmp);
+  const child = fakeRun(tmp);
+  const ownRun = `export XALT_RUN_UUID=${child.runUuid} XALT_PKG_STAGING=${tmp}/xalt_pkg.0.42.${child.runUuid}.$$.testhost.${child.dateTime}.alice.jsonl; exec "$0" -c "import delta"`;
+  const code = [
+    'import subprocess, sys',
+    'subprocess.run([sys.executable, "-c", "import gamma"], check=True)', // inherits the parent's variables
+    `subprocess.run(["sh", "-c", ${JSON.stringify(ownRun)}, sys.executable], check=True)`,
+    'import alpha',
+  ].join('\n');
+  const r = runPython(parent, code, { pythonPath: [HOOK_DIR, site] });
+  assert.equal(r.status, 0, r.stderr);
+  const files = filesStarting(tmp, 'xalt_pkg.');
+  assert.equal(files.length, 2);
+  const mine = files.find((f) => f.includes(parent.runUuid))!;
+  const theirs = files.find((f) => f.includes(child.runUuid))!;
+  assert.deepEqual(records(join(tmp, mine)).map((x) => x.package_name), ['alpha']);
+  assert.deepEqual(records(join(tmp, theirs)).map((x) => [x.package_name, x.xalt_run_uuid]), [['delta', child.runUuid]]);
+  cleanup(tmp);
+});
+
+test('a symlink planted at the staging path is not written through, and the program runs on', () => {
+  const tmp = scratch('tmp');
+  const run = fakeRun(tmp);
+  const victim = join(dir, 'victim.txt');
+  writeFileSync(victim, 'precious\n');
+  // The shell's pid is Python's after exec: plant the link exactly where the hook will write.
+  const code = 'import alpha; print("ok")';
+  const sh = `export XALT_PKG_STAGING="${tmp}/xalt_pkg.0.42.${run.runUuid}.$$.testhost.${run.dateTime}.alice.jsonl"; ln -s ${victim} "$XALT_PKG_STAGING"; exec "$0" -c "$1"`;
+  const r = spawnSync('sh', ['-c', sh, python(), code], { encoding: 'utf8', env: { PATH: process.env['PATH'], PYTHONPATH: `${HOOK_DIR}:${site}` } });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, 'ok\n');
+  assert.equal(r.stderr, '');
+  assert.equal(readFileSync(victim, 'utf8'), 'precious\n');
+  cleanup(tmp);
+});
+
+test('an unwritable staging directory never disturbs the program', () => {
+  const run = fakeRun(join(dir, 'does-not-exist'));
+  const r = runPython(run, 'import alpha, sys; print("ok"); sys.exit(3)', { pythonPath: [HOOK_DIR, site] });
+  assert.equal(r.status, 3);
+  assert.equal(r.stdout, 'ok\n');
+  assert.equal(r.stderr, '');
+});
+
+test('in a venv, the hook records and the venv\'s own sitecustomize still runs', () => {
+  const venv = join(dir, 'venv');
+  const made = spawnSync(python(), ['-m', 'venv', '--without-pip', venv], { encoding: 'utf8' });
+  assert.equal(made.status, 0, made.stderr);
+  const vpy = join(venv, 'bin', 'python');
+  const venvSite = spawnSync(vpy, ['-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])'], { encoding: 'utf8' }).stdout.trim();
+  writeSite(venvSite, [{ name: 'epsilon', version: '7.1', packages: ['epsilon'] }]);
+
+  // Without a sitecustomize of its own.
+  let tmp = scratch('tmp');
+  let r = runPython(fakeRun(tmp), 'import epsilon', { pythonPath: [HOOK_DIR] }, vpy);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stderr, '');
+  assert.deepEqual(records(onlyStaging(tmp)).map((x) => [x.package_name, x.package_version]), [['epsilon', '7.1']]);
+  cleanup(tmp);
+
+  // With one: both run, theirs sees itself as `sitecustomize`.
+  const marker = join(dir, 'venv-sitecustomize-ran');
+  writeFileSync(join(venvSite, 'sitecustomize.py'), `import sys\nopen(${JSON.stringify(marker)}, "w").write(__name__ + " " + __file__)\nsys.venv_custom = True\n`);
+  tmp = scratch('tmp');
+  r = runPython(fakeRun(tmp), 'import sys, epsilon; print(getattr(sys, "venv_custom", False))', { pythonPath: [HOOK_DIR] }, vpy);
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, 'True\n');
+  assert.equal(readFileSync(marker, 'utf8'), `sitecustomize ${join(venvSite, 'sitecustomize.py')}`);
+  assert.deepEqual(records(onlyStaging(tmp)).map((x) => x.package_name), ['epsilon']);
+  cleanup(tmp);
+
+  // And it still runs when tracking is off.
+  cleanup(marker);
+  r = runPython(fakeRun(dir), 'pass', { pythonPath: [HOOK_DIR], env: { XALT_EXECUTABLE_TRACKING: 'no' } }, vpy);
+  assert.equal(r.status, 0, r.stderr);
+  assert.ok(existsSync(marker));
+});
+
+test('works on the oldest supported Python when one is installed ($XALT_TEST_PYTHON36 or python3.6)', (t) => {
+  const py = process.env['XALT_TEST_PYTHON36'] ?? 'python3.6';
+  const probe = spawnSync(py, ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' });
+  if (probe.status !== 0) return t.skip('no Python 3.6 here');
+  const tmp = scratch('tmp');
+  const r = runPython(fakeRun(tmp), 'import json, csv, alpha, beta_mod', { pythonPath: [HOOK_DIR, site] }, probe.stdout.trim());
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(records(onlyStaging(tmp)).map((x) => [x.package_name, x.package_version, x.program_version?.slice(0, 4)]), [['alpha', '1.2.3', '3.6.'], ['beta_mod', '4.5.0', '3.6.']]);
+  cleanup(tmp);
+});
