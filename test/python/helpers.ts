@@ -29,6 +29,17 @@ export function python(): string {
   return cachedPython;
 }
 
+/**
+ * A python3 that user `uid` may run (an interpreter under root's home may not be): python()
+ * if it works for them, else /usr/bin/python3.
+ */
+export function pythonFor(uid: number): string {
+  for (const py of [python(), '/usr/bin/python3']) {
+    if (spawnSync(py, ['-c', 'pass'], { uid, gid: uid }).status === 0) return py;
+  }
+  throw new Error(`no python3 that uid ${uid} can run`);
+}
+
 /** A fresh directory under /tmp that other uids can enter (the epilog tests run as them). */
 export function scratch(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), `xalt-${prefix}-`));
@@ -133,7 +144,7 @@ export function runPython(run: FakeRun, code: string, o: RunOptions = {}, py?: s
 
 /** Start a PKGS Python, wait until it prints "ready", kill it with `signal`, wait for it to end. */
 export async function runAndKill(run: FakeRun, code: string, signal: NodeJS.Signals, o: RunOptions = {}): Promise<void> {
-  const [cmd, ...args] = pkgsRunArgv(run, code);
+  const [cmd, ...args] = pkgsRunArgv(run, code, o.uid === undefined ? python() : pythonFor(o.uid));
   const child = spawn(cmd!, args, { env: environment(o), uid: o.uid, gid: o.gid, stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     let out = '';
