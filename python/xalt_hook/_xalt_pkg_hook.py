@@ -115,7 +115,16 @@ def _origin(spec):
 
 
 class XaltPkgFinder(object):
-    """Meta-path finder that records and never finds: ``find_spec`` always returns None."""
+    """Meta-path finder that records each new top-level package.
+
+    To learn where a package comes from it asks the finders after it on ``sys.meta_path``,
+    in order, exactly as the import system is about to, and hands back what they found
+    (or None).  Returning None and letting the import system ask again would be the
+    smaller intervention, but it doubles the cost of every recorded import: the spec
+    lookup stats every ``sys.path`` entry, and with 300 packages the second lookup alone
+    exceeds the 15 ms budget.  Anything that goes wrong on our side returns None, so the
+    import system then does its own lookup as if we were not there.
+    """
 
     def __init__(self, staging, run_uuid, job_id, pid):
         self.staging = staging
@@ -144,18 +153,17 @@ class XaltPkgFinder(object):
             return None
         self.busy.add(tid)
         try:
-            self._consider(fullname, target)
+            return self._consider(fullname, target)
         except Exception as e:
             _trace('%s: %s' % (fullname, e))
+            return None
         finally:
             self.busy.discard(tid)
-        return None
 
     def _lookup(self, fullname, target):
         """Ask the finders after us, as the import system is about to."""
-        for finder in sys.meta_path:
-            if finder is self:
-                continue
+        meta_path = sys.meta_path
+        for finder in meta_path[meta_path.index(self) + 1:]:
             find = getattr(finder, 'find_spec', None)
             if find is not None:
                 spec = find(fullname, None, target)
@@ -166,18 +174,21 @@ class XaltPkgFinder(object):
     def _consider(self, name, target):
         spec = self._lookup(name, target)
         if spec is None:
-            return  # the import will fail; a later retry may succeed, so not "seen"
+            return None  # the import will fail; a later retry may succeed, so not "seen"
         with self.lock:
             if name in self.seen:
-                return
+                return spec
             self.seen.add(name)
         origin = _origin(spec)
-        if self.stdlib.by_path(origin) or not self.rules.keep(name, origin):
-            return
-        self._stage({'program': 'python', 'xalt_run_uuid': self.run_uuid,
-                     'package_version': '', 'package_name': name, 'package_path': origin,
-                     'program_version': self.pyver, 'job_id': self.job_id,
-                     'import_time': '%.4f' % time.time()})
+        if not self.stdlib.by_path(origin) and self.rules.keep(name, origin):
+            self._stage(self._fields(name, origin))
+        return spec
+
+    def _fields(self, name, origin):
+        return {'program': 'python', 'xalt_run_uuid': self.run_uuid,
+                'package_version': '', 'package_name': name, 'package_path': origin,
+                'program_version': self.pyver, 'job_id': self.job_id,
+                'import_time': '%.4f' % time.time()}
 
     def _stage(self, fields):
         """Append one complete record with a single write(2)."""

@@ -25,7 +25,12 @@ PKG_FIELDS = ('program', 'xalt_run_uuid', 'package_version', 'package_name',
 
 def json_string(s):
     """``s`` as a JSON string literal, escaped as JSON.stringify does."""
-    return '"' + str(s).translate(_ESCAPES) + '"'
+    s = str(s)
+    # Fast path for the usual case; isprintable() is False for control characters, lone
+    # surrogates and U+2028/2029, which translate() then handles (or leaves, as JSON does).
+    if s.isprintable() and '"' not in s and '\\' not in s:
+        return '"' + s + '"'
+    return '"' + s.translate(_ESCAPES) + '"'
 
 
 def serialize_pkg(fields):
