@@ -13,9 +13,11 @@ import { createHash } from 'node:crypto';
 import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { serializeRecord } from '../schema/serialize.js';
+import { pkgFields, type PkgRecord } from '../schema/pkg-record.js';
 import { pkgFileName, recordDir, runFileName, type SpoolLayout } from '../schema/spool-layout.js';
 import { validatePkg, validateRun } from '../schema/validate.js';
 import { jobEndRecord } from './end-record.js';
+import { PackageVersions } from './package-version.js';
 import { dateTimeToEpoch, parseStagingName, type PkgStagingName } from './staging-name.js';
 import type { Owner, SpoolWriter } from './spool-writer.js';
 
@@ -44,6 +46,7 @@ export interface EpilogResult {
 /** What publishing one staging file needs. */
 interface FileContext {
   readonly owner: Owner;
+  readonly versions: PackageVersions;
   readonly spool: SpoolWriter;
   readonly job: EpilogJob;
   readonly result: EpilogResult;
@@ -78,6 +81,19 @@ function readOwned(path: string, uid: number): { data: Buffer; gid: number } | s
   }
 }
 
+/**
+ * The line to publish: as staged, or — when a killed process never filled in the version —
+ * re-serialized with the version found beside the package (members in schema order).
+ */
+function withVersion(line: string, record: PkgRecord, versions: PackageVersions): string {
+  if (record.package_version || !record.package_path) return `${line}\n`;
+  const version = versions.lookup(record.package_name, record.package_path);
+  if (!version) return `${line}\n`;
+  const filled: Record<string, unknown> = { ...record, package_version: version };
+  const ordered = [...Object.keys(pkgFields), ...Object.keys(filled)].filter((k, i, all) => k in filled && all.indexOf(k) === i);
+  return serializeRecord(Object.fromEntries(ordered.map((k) => [k, filled[k]])));
+}
+
 /** Publish every line of one pkg staging file; true when all of them reached the spool. */
 function publishPkgFile(path: string, name: PkgStagingName, data: Buffer, ctx: FileContext): boolean {
   const { owner, spool, job, result } = ctx;
@@ -105,7 +121,7 @@ function publishPkgFile(path: string, name: PkgStagingName, data: Buffer, ctx: F
       ok = false;
     } else {
       const file = pkgFileName(name.syshost, startEpoch, name.user, name.runUuid, pkgNameHex(name.runUuid, record.package_name));
-      spool.write(dir, file, `${line}\n`, owner);
+      spool.write(dir, file, withVersion(line, record, ctx.versions), owner);
       result.pkgRecords++;
     }
   });
@@ -159,6 +175,7 @@ function unlinkOwned(path: string, uid: number): void {
  */
 export function publishJob(job: EpilogJob, spool: SpoolWriter): EpilogResult {
   const result: EpilogResult = { pkgFiles: 0, pkgRecords: 0, startRecords: 0, endRecords: 0, refused: [], errors: [] };
+  const versions = new PackageVersions(job.uid);
   // xalt_start.* sorts after xalt_pkg.*: reversed, a run's start and end records reach the
   // spool before its packages, so a concurrent ingest meets the run first.
   for (const entry of readdirSync(job.tmpdir).sort().reverse()) {
@@ -170,7 +187,7 @@ export function publishJob(job: EpilogJob, spool: SpoolWriter): EpilogResult {
       result.refused.push(`${path}: ${read}`);
       continue;
     }
-    const ctx: FileContext = { owner: { uid: job.uid, gid: read.gid }, spool, job, result };
+    const ctx: FileContext = { owner: { uid: job.uid, gid: read.gid }, versions, spool, job, result };
     try {
       const done =
         name.kind === 'rewrite' ? true

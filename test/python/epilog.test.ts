@@ -86,7 +86,8 @@ test('after SIGKILL and SIGTERM, the epilog publishes exactly that job\'s record
     assert.ok(mine.every((f) => f.rel.startsWith(`${dirOf}/`)), 'records land beside their run');
     const pkgs = mine.filter((f) => f.name!.kind === 'pkg').map((f) => validatePkg(JSON.parse(f.text)));
     assert.deepEqual(pkgs.map((p) => p.issues), [[], []]);
-    assert.deepEqual(pkgs.map((p) => p.record!.package_name).sort(), ['alpha', 'beta_mod']);
+    // Killed before exit, the hook never filled in versions; the epilog found them beside the packages.
+    assert.deepEqual(pkgs.map((p) => [p.record!.package_name, p.record!.package_version]).sort(), [['alpha', '1.2.3'], ['beta_mod', '4.5.0']]);
     const aaa = mine.find((f) => f.name!.isStart === true)!;
     assert.equal(aaa.text, startRecordText(run));
     const zzz = validateRun(JSON.parse(mine.find((f) => f.name!.isStart === false)!.text));
