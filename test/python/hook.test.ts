@@ -5,7 +5,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { verifyRecordCrc } from '../../src/schema/crc16.js';
@@ -198,5 +198,79 @@ test('works on the oldest supported Python when one is installed ($XALT_TEST_PYT
   const r = runPython(fakeRun(tmp), 'import json, csv, alpha, beta_mod', { pythonPath: [HOOK_DIR, site] }, probe.stdout.trim());
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(records(onlyStaging(tmp)).map((x) => [x.package_name, x.package_version, x.program_version?.slice(0, 4)]), [['alpha', '1.2.3', '3.6.'], ['beta_mod', '4.5.0', '3.6.']]);
+  cleanup(tmp);
+});
+
+test('imports keep their meaning: failures raise as before, custom finders and namespace packages still work', () => {
+  const tmp = scratch('tmp');
+  const extra = join(dir, 'extra');
+  mkdirSync(join(extra, 'nspkg', 'inner'), { recursive: true }); // a namespace package: no __init__.py
+  writeFileSync(join(extra, 'nspkg', 'inner', '__init__.py'), 'V = 5\n');
+  const code = [
+    'import sys, importlib.abc, importlib.util',
+    'class Virtual(importlib.abc.MetaPathFinder, importlib.abc.Loader):',
+    '    def find_spec(self, name, path=None, target=None):',
+    '        return importlib.util.spec_from_loader(name, self) if name == "virtualmod" else None',
+    '    def create_module(self, spec): return None',
+    '    def exec_module(self, module): module.ANSWER = 42',
+    'sys.meta_path.append(Virtual())',
+    'try:',
+    '    import no_such_package_xyz',
+    'except ImportError as e:',
+    '    print(type(e).__name__, e.name)',
+    'import virtualmod, nspkg.inner, alpha',
+    'print(virtualmod.ANSWER, nspkg.inner.V, alpha.NAME)',
+  ].join('\n');
+  const r = runPython(fakeRun(tmp), code, { pythonPath: [HOOK_DIR, site, extra] });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, 'ModuleNotFoundError no_such_package_xyz\n42 5 alpha\n');
+  const recs = records(onlyStaging(tmp));
+  assert.deepEqual(recs.map((x) => [x.package_name, x.package_path]), [['virtualmod', ''], ['nspkg', join(extra, 'nspkg')], ['alpha', join(site, 'alpha', '__init__.py')]]);
+  cleanup(tmp);
+});
+
+test('a path that is not valid UTF-8 is staged as a valid record with the byte escaped', () => {
+  const tmp = scratch('tmp');
+  const odd = Buffer.concat([Buffer.from(join(dir, 'odd-')), Buffer.from([0xff]), Buffer.from('dir')]);
+  mkdirSync(odd);
+  writeFileSync(Buffer.concat([odd, Buffer.from('/zeta.py')]), 'Z = 1\n');
+  const r = runPython(fakeRun(tmp), 'import sys, os\nsys.path.append(os.fsdecode(os.environ["ODD"].encode("latin-1")))\nimport zeta', {
+    pythonPath: [HOOK_DIR], env: { ODD: odd.toString('latin1') },
+  });
+  assert.equal(r.status, 0, r.stderr);
+  const line = stagedLines(onlyStaging(tmp))[0]!;
+  assert.ok(line.includes('odd-\\u00ffdir/zeta.py'), line);
+  assert.ok(Buffer.from(line).every((b) => b < 0x80), 'plain ASCII, hence valid UTF-8');
+  assert.equal(verifyRecordCrc(line), true);
+  const { record, issues } = validatePkg(JSON.parse(line));
+  assert.deepEqual(issues, []);
+  assert.equal(record!.package_path, `${join(dir, 'odd-')}\u00ffdir/zeta.py`);
+  cleanup(tmp);
+});
+
+test('a broken rules file records nothing rather than what the site meant to skip, and the program runs on', () => {
+  const tmp = scratch('tmp');
+  const hook = join(dir, 'hook-broken-rules');
+  cpSync(HOOK_DIR, hook, { recursive: true });
+  writeFileSync(join(hook, 'xalt_site_rules.py'), 'PKG_RULES = [("SKIP", "name", r"private_.*"), ("DROP", "name", r"x")]\n');
+  const r = runPython(fakeRun(tmp), 'import alpha; print("ok")', { pythonPath: [hook, site], env: { XALT_TRACING: 'yes' } });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, 'ok\n');
+  assert.match(r.stderr, /^xalt: pkg: xalt_site_rules\.py unusable, recording nothing: bad rule/);
+  assert.deepEqual(filesStarting(tmp, 'xalt_pkg.'), []);
+  cleanup(tmp);
+});
+
+test('threads importing at once record each package exactly once', () => {
+  const tmp = scratch('tmp');
+  const code = [
+    'import threading',
+    'names = ["alpha", "beta_mod", "gamma", "delta"] * 4',
+    'ts = [threading.Thread(target=__import__, args=(n,)) for n in names]',
+    '[t.start() for t in ts]; [t.join() for t in ts]',
+  ].join('\n');
+  const r = runPython(fakeRun(tmp), code, { pythonPath: [HOOK_DIR, site] });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(records(onlyStaging(tmp)).map((x) => x.package_name).sort(), ['alpha', 'beta_mod', 'delta', 'gamma']);
   cleanup(tmp);
 });
