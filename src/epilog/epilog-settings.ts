@@ -76,7 +76,7 @@ export function resolveEpilogSettings(o: EpilogOptionValues, env: NodeJS.Process
   const chown = euid === 0;
   const spool: SpoolWriterOptions =
     layout === 'home'
-      ? { prefix: join(homeOf(uid), '.xalt.d'), dirMode: 0o700, chown, dirOwner: { uid, gid: -1 } }
+      ? { prefix: join(homeOf(uid), '.xalt.d'), dirMode: 0o700, chown, dirOwner: { uid, gid: -1 }, createPrefix: true }
       : { prefix, dirMode: 0o1777, chown };
   return { job: { jobId, uid, tmpdir, layout, now }, spool, user };
 }

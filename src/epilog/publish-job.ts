@@ -19,7 +19,7 @@ import { validatePkg, validateRun } from '../schema/validate.js';
 import { jobEndRecord } from './end-record.js';
 import { PackageVersions } from './package-version.js';
 import { dateTimeToEpoch, parseStagingName, type PkgStagingName } from './staging-name.js';
-import type { Owner, SpoolWriter } from './spool-writer.js';
+import { isPlainFileName, type Owner, type SpoolWriter } from './spool-writer.js';
 
 /** What the epilog needs to know. */
 export interface EpilogJob {
@@ -149,6 +149,10 @@ function publishStartFile(path: string, runUuid: string, data: Buffer, ctx: File
     return false;
   }
   const { syshost, user } = record.userT;
+  if (!isPlainFileName(syshost) || !isPlainFileName(user)) {
+    result.errors.push(`${path}: userT.syshost ${JSON.stringify(syshost)} or userT.user ${JSON.stringify(user)} cannot be part of a file name`);
+    return false;
+  }
   const start = record.userDT.start_time;
   const dir = recordDir(job.layout, start, runUuid);
   spool.write(dir, runFileName(syshost, start, user, true, runUuid), data, owner);

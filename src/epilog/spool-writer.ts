@@ -24,6 +24,13 @@ export interface SpoolWriterOptions {
   readonly chown: boolean;
   /** owner of directories we create: undefined leaves them to us (root, in the spool) */
   readonly dirOwner?: Owner;
+  /** create the prefix itself when missing (a user's ~/.xalt.d); a spool prefix must exist */
+  readonly createPrefix?: boolean;
+}
+
+/** A name that stays inside its directory: no "/", no NUL, not "." or "..", not hidden. */
+export function isPlainFileName(name: string): boolean {
+  return name.length > 0 && !name.startsWith('.') && !/[/\0]/.test(name);
 }
 
 /** Writes record files below one spool prefix, creating each directory once. */
@@ -31,6 +38,18 @@ export class SpoolWriter {
   private readonly checked = new Set<string>();
 
   constructor(private readonly opts: SpoolWriterOptions) {}
+
+  /** Throws unless the spool prefix is a directory (or will be created: `createPrefix`). */
+  checkPrefix(): void {
+    if (this.opts.createPrefix) return;
+    let ok = false;
+    try {
+      ok = lstatSync(this.opts.prefix).isDirectory();
+    } catch {
+      // not there
+    }
+    if (!ok) throw new Error(`spool ${this.opts.prefix} is not a directory`);
+  }
 
   /** Does `dir/name` already exist (as anything)? */
   exists(dir: string, name: string): boolean {
@@ -44,6 +63,8 @@ export class SpoolWriter {
 
   /** Write `data` as `<prefix>/<dir>/<name>` atomically, owned by `owner` when chowning. */
   write(dir: string, name: string, data: string | Uint8Array, owner: Owner): void {
+    // Names are built from what users wrote; as root, a "/" would write anywhere.
+    if (!isPlainFileName(name)) throw new Error(`${JSON.stringify(name)}: not a plain file name; refusing to write it`);
     const target = this.ensureDir(dir);
     const tmp = join(target, `.${name}.new`);
     let fd: number;
@@ -70,6 +91,11 @@ export class SpoolWriter {
       path = part ? join(path, part) : path;
       if (this.checked.has(path)) continue;
       try {
+        if (!part && !this.opts.createPrefix) {
+          if (!lstatSync(path).isDirectory()) throw new Error(`spool ${path}: not a directory`);
+          this.checked.add(path);
+          continue;
+        }
         mkdirSync(path, { mode: this.opts.dirMode });
         chmodSync(path, this.opts.dirMode); // the umask must not take the sticky/world bits
         const o = this.opts.dirOwner;

@@ -213,3 +213,28 @@ test("from the job itself (a batch script's trap), a user publishes only their o
   assert.match(asOther.stderr, /only root can publish another user's records/);
   cleanup(join(n.tmp, '..'));
 });
+
+test('a start record whose host or user would leave the spool directory is refused', () => {
+  const n = node();
+  const run = fakeRun(n.tmp, { uid: UID, jobId: '42', syshost: '../../../escaped' });
+  writeOwned(startPath(run), startRecordText(run), UID);
+  const r = epilog(n, '42');
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /userT\.syshost "\.\.\/\.\.\/\.\.\/escaped" or userT\.user "alice" cannot be part of a file name/);
+  assert.deepEqual(tree(join(n.tmp, '..')).filter((f) => !f.startsWith('shm/')), []);
+  assert.ok(existsSync(startPath(run)), 'kept for a human to look at');
+  cleanup(join(n.tmp, '..'));
+});
+
+test('a spool prefix that does not exist is an error, not a new directory', () => {
+  const n = node();
+  const run = fakeRun(n.tmp, { uid: UID, jobId: '42' });
+  writeOwned(startPath(run), startRecordText(run), UID);
+  const missing = join(n.spool, 'typo');
+  const r = epilog({ ...n, spool: missing }, '42');
+  assert.equal(r.status, 1);
+  assert.equal(r.stderr, `xalt: error: xalt epilog: spool ${missing} is not a directory\n  hint: check --tmpdir and --spool\n`);
+  assert.ok(!existsSync(missing));
+  assert.ok(existsSync(startPath(run)));
+  cleanup(join(n.tmp, '..'));
+});

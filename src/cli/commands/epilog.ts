@@ -25,7 +25,9 @@ export async function run(args: CommandArgs): Promise<number> {
   );
   let result;
   try {
-    result = publishJob(settings.job, new SpoolWriter(settings.spool));
+    const spool = new SpoolWriter(settings.spool);
+    spool.checkPrefix();
+    result = publishJob(settings.job, spool);
   } catch (err) {
     throw new RuntimeError('XALT_EPILOG_FAILED', `xalt epilog: ${(err as Error).message}`, 'check --tmpdir and --spool');
   }
