@@ -15,7 +15,7 @@ import sys
 import time
 import _thread
 
-from _xalt_pkg_record import serialize_pkg
+from _xalt_pkg_record import PkgLines
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 _OUR_MODULES = frozenset(('sitecustomize', 'xalt_site_rules', '_xalt_pkg_hook',
@@ -134,12 +134,12 @@ class XaltPkgFinder(object):
         self.fd = -1
         self.enabled = True
         self.seen = set(_OUR_MODULES)
-        self.records = []  # (fields dict) of every line written, for the rewrite at exit
+        self.records = []  # (name, path, import_time) of every line written, for the rewrite at exit
         self.lock = _thread.allocate_lock()
         self.busy = set()  # thread ids inside find_spec: the re-entrancy guard
         self.stdlib = _Stdlib()
         self.rules = _Rules()
-        self.pyver = '%d.%d.%d' % tuple(sys.version_info[:3])
+        self.lines = PkgLines(run_uuid, '%d.%d.%d' % tuple(sys.version_info[:3]), job_id)
 
     def find_spec(self, fullname, path=None, target=None):
         # Submodules (path given) and names seen before cost one test each.
@@ -181,25 +181,19 @@ class XaltPkgFinder(object):
             self.seen.add(name)
         origin = _origin(spec)
         if not self.stdlib.by_path(origin) and self.rules.keep(name, origin):
-            self._stage(self._fields(name, origin))
+            self._stage((name, origin, '%.4f' % time.time()))
         return spec
 
-    def _fields(self, name, origin):
-        return {'program': 'python', 'xalt_run_uuid': self.run_uuid,
-                'package_version': '', 'package_name': name, 'package_path': origin,
-                'program_version': self.pyver, 'job_id': self.job_id,
-                'import_time': '%.4f' % time.time()}
-
-    def _stage(self, fields):
-        """Append one complete record with a single write(2)."""
+    def _stage(self, record):
+        """Append one complete record (version still unknown) with a single write(2)."""
         if os.getpid() != self.pid:
             self.enabled = False
             return
         if self.fd < 0 and not self._open():
             return
-        data = serialize_pkg(fields)
+        data = self.lines.line('', *record)
         if os.write(self.fd, data) == len(data):
-            self.records.append(fields)
+            self.records.append(record)
 
     def _open(self):
         flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | getattr(os, 'O_CLOEXEC', 0)
@@ -231,8 +225,8 @@ class XaltPkgFinder(object):
             versions = resolve_versions(self.records)
             if not any(versions.values()):
                 return
-            data = b''.join(serialize_pkg(dict(r, package_version=versions.get(r['package_name'], '')))
-                            for r in self.records)
+            data = b''.join(self.lines.line(versions.get(name, ''), name, path, t)
+                            for name, path, t in self.records)
             _replace(self.staging, data)
         except Exception as e:
             _trace('at exit: %s' % e)

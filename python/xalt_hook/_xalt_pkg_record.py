@@ -18,11 +18,6 @@ _ESCAPES.update({0x08: '\\b', 0x09: '\\t', 0x0A: '\\n', 0x0C: '\\f', 0x0D: '\\r'
 # valid JSON and valid UTF-8.
 _ESCAPES.update({0xDC00 + b: '\\u%04x' % b for b in range(0x80, 0x100)})
 
-PKG_FIELDS = ('program', 'xalt_run_uuid', 'package_version', 'package_name',
-              'package_path', 'program_version', 'job_id', 'import_time')
-"""Members of a pkg record after ``crc``, in the order of src/schema/pkg-record.ts."""
-
-
 def json_string(s):
     """``s`` as a JSON string literal, escaped as JSON.stringify does."""
     s = str(s)
@@ -33,14 +28,21 @@ def json_string(s):
     return '"' + s.translate(_ESCAPES) + '"'
 
 
-def serialize_pkg(fields):
-    """One pkg record line (bytes, newline included) from a dict of string fields.
+class PkgLines(object):
+    """Serializes the pkg records of one run.
 
-    Members missing from ``fields`` (or None) are left out, as serializeRecord drops
-    undefined members.
+    Members in the order of src/schema/pkg-record.ts: program, xalt_run_uuid,
+    package_version, package_name, package_path, program_version, job_id, import_time.
+    The members that are the same for every record of the run are escaped once.
     """
-    body = ''.join(',"%s":%s' % (k, json_string(fields[k]))
-                   for k in PKG_FIELDS if fields.get(k) is not None)
-    data = ('{"crc":"0xFFFF"' + body + '}').encode('utf-8', 'backslashreplace')
-    crc = binascii.crc_hqx(data, 0xFFFF)
-    return b'{"crc":"0x%04X"' % crc + data[15:] + b'\n'
+
+    def __init__(self, run_uuid, program_version, job_id):
+        self.head = ',"program":"python","xalt_run_uuid":%s,"package_version":' % json_string(run_uuid)
+        self.tail = ',"program_version":%s,"job_id":%s,"import_time":' % (json_string(program_version), json_string(job_id))
+
+    def line(self, version, name, path, import_time):
+        """One record line (bytes, newline included)."""
+        body = ''.join((self.head, json_string(version), ',"package_name":', json_string(name),
+                        ',"package_path":', json_string(path), self.tail, json_string(import_time), '}'))
+        data = ('{"crc":"0xFFFF"' + body).encode('utf-8', 'backslashreplace')
+        return b'{"crc":"0x%04X"' % binascii.crc_hqx(data, 0xFFFF) + data[15:] + b'\n'

@@ -117,7 +117,7 @@ def _site_dirs():
 
 
 def resolve_versions(records):
-    """{package_name: version or ''} for the staged records (dicts with package_name/_path)."""
+    """{package_name: version or ''} for the staged (name, path, import_time) records."""
     dirs = {}
 
     def site(path):
@@ -126,9 +126,8 @@ def resolve_versions(records):
         return dirs[path]
 
     out = {}
-    for r in records:
-        name = r['package_name']
-        own = _install_dir(r.get('package_path', ''))
+    for name, path, _ in records:
+        own = _install_dir(path)
         version = ''
         if own:
             d = site(own)

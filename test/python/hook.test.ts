@@ -274,3 +274,14 @@ test('threads importing at once record each package exactly once', () => {
   assert.deepEqual(records(onlyStaging(tmp)).map((x) => x.package_name).sort(), ['alpha', 'beta_mod', 'delta', 'gamma']);
   cleanup(tmp);
 });
+
+test('paths with quotes, backslashes, control and non-ASCII characters are written byte for byte as serializeRecord writes them', () => {
+  const tmp = scratch('tmp');
+  const weird = join(dir, 'we"ird\\ dïr\tß\u2028');
+  writeSite(weird, [{ name: 'eta', version: '3.0', packages: ['eta'] }]);
+  const r = runPython(fakeRun(tmp), 'import eta', { pythonPath: [HOOK_DIR, weird] });
+  assert.equal(r.status, 0, r.stderr);
+  const recs = records(onlyStaging(tmp)); // checks the bytes against serializeRecord
+  assert.deepEqual(recs.map((x) => [x.package_path, x.package_version]), [[join(weird, 'eta', '__init__.py'), '3.0']]);
+  cleanup(tmp);
+});
