@@ -190,12 +190,22 @@ test('in a venv, the hook records and the venv\'s own sitecustomize still runs',
   assert.ok(existsSync(marker));
 });
 
-test('works on the oldest supported Python when one is installed ($XALT_TEST_PYTHON36 or python3.6)', (t) => {
-  const py = process.env['XALT_TEST_PYTHON36'] ?? 'python3.6';
-  const probe = spawnSync(py, ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' });
-  if (probe.status !== 0) return t.skip('no Python 3.6 here');
+/** A Python 3.6: $XALT_TEST_PYTHON36, python3.6 on PATH, or one installed by pyenv. */
+function python36(): string | undefined {
+  const pyenv = spawnSync('sh', ['-c', 'ls -d "$(pyenv root 2>/dev/null || echo ~/.pyenv)"/versions/3.6*/bin/python3 2>/dev/null | head -1'], { encoding: 'utf8' }).stdout.trim();
+  for (const py of [process.env['XALT_TEST_PYTHON36'], 'python3.6', pyenv]) {
+    if (!py) continue;
+    const probe = spawnSync(py, ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' });
+    if (probe.status === 0) return probe.stdout.trim();
+  }
+  return undefined;
+}
+
+test('works on the oldest supported Python, 3.6, when one is installed', (t) => {
+  const py = python36();
+  if (!py) return t.skip('no Python 3.6 here');
   const tmp = scratch('tmp');
-  const r = runPython(fakeRun(tmp), 'import json, csv, alpha, beta_mod', { pythonPath: [HOOK_DIR, site] }, probe.stdout.trim());
+  const r = runPython(fakeRun(tmp), 'import json, csv, alpha, beta_mod', { pythonPath: [HOOK_DIR, site] }, py);
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(records(onlyStaging(tmp)).map((x) => [x.package_name, x.package_version, x.program_version?.slice(0, 4)]), [['alpha', '1.2.3', '3.6.'], ['beta_mod', '4.5.0', '3.6.']]);
   cleanup(tmp);
