@@ -194,10 +194,19 @@ class XaltPkgFinder(object):
         data = self.lines.line('', *record)
         if os.write(self.fd, data) == len(data):
             self.records.append(record)
+        else:
+            # A short write (tmpfs full) leaves half a line; appending after it would glue
+            # two records together, so stop here with what is complete.
+            self.enabled = False
 
     def _open(self):
         flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | getattr(os, 'O_CLOEXEC', 0)
-        fd = os.open(self.staging, flags, 0o600)
+        try:
+            fd = os.open(self.staging, flags, 0o600)
+        except OSError as e:
+            self.enabled = False  # no tmpdir, a symlink planted there: do not retry per import
+            _trace('%s: %s' % (self.staging, e))
+            return False
         st = os.fstat(fd)
         # The tmpdir is world-writable: write only into a plain file of our own.
         if not (st.st_mode & 0o170000 == 0o100000 and st.st_uid == os.geteuid()):
