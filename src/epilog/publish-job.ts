@@ -10,7 +10,7 @@
  * job; names are deterministic, so re-running replaces instead of duplicating.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { serializeRecord } from '../schema/serialize.js';
 import { pkgFields, type PkgRecord } from '../schema/pkg-record.js';
@@ -75,7 +75,10 @@ function readOwned(path: string, uid: number): { data: Buffer; gid: number } | s
     if (!st.isFile()) return 'not a regular file';
     if (st.uid !== uid) return `owned by uid ${st.uid}, not the job's uid ${uid}`;
     if (st.size > MAX_STAGING_BYTES) return `${st.size} bytes, more than a staging file can hold`;
-    return { data: readFileSync(fd), gid: st.gid };
+    const data = Buffer.alloc(st.size);
+    let got = 0;
+    for (let n = -1; got < st.size && n !== 0; got += n) n = readSync(fd, data, got, st.size - got, got);
+    return { data: data.subarray(0, got), gid: st.gid };
   } finally {
     closeSync(fd);
   }
@@ -167,11 +170,6 @@ function publishStartFile(path: string, runUuid: string, data: Buffer, ctx: File
   return true;
 }
 
-/** Remove a file only if it is still a regular file owned by the job's uid. */
-function unlinkOwned(path: string, uid: number): void {
-  const st = lstatSync(path);
-  if (st.isFile() && st.uid === uid) unlinkSync(path);
-}
 
 /**
  * Publish one job's leftovers from `job.tmpdir` through `spool`.
@@ -197,7 +195,9 @@ export function publishJob(job: EpilogJob, spool: SpoolWriter): EpilogResult {
         name.kind === 'rewrite' ? true
         : name.kind === 'pkg' ? publishPkgFile(path, name, read.data, ctx)
         : publishStartFile(path, name.runUuid, read.data, ctx);
-      if (done) unlinkOwned(path, job.uid);
+      // In the sticky tmpdir only the job's user (or root) can have replaced what we read,
+      // so the name still holds the job's file, or a link of theirs: either may go.
+      if (done) unlinkSync(path);
     } catch (err) {
       result.errors.push(`${path}: ${(err as Error).message}`);
     }
