@@ -238,3 +238,16 @@ test('a spool prefix that does not exist is an error, not a new directory', () =
   assert.ok(existsSync(startPath(run)));
   cleanup(join(n.tmp, '..'));
 });
+
+test('--layout hash and flat put the records where the collector would', () => {
+  for (const layout of ['hash', 'flat'] as const) {
+    const n = node();
+    const run = fakeRun(n.tmp, { uid: UID, jobId: '42' });
+    writeOwned(startPath(run), startRecordText(run), UID);
+    const r = epilog(n, '42', ['--layout', layout]);
+    assert.equal(r.status, 0, r.stderr);
+    const where = layout === 'hash' ? `${hashDir(run.runUuid)}/` : '';
+    assert.deepEqual(tree(n.spool).map((f) => f.replace(/run\..*\.(aaa|zzz)\..*/, '$1')), [`${where}aaa`, `${where}zzz`]);
+    cleanup(join(n.tmp, '..'));
+  }
+});
