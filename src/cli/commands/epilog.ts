@@ -14,6 +14,7 @@ import { resolveEpilogSettings } from '../../epilog/epilog-settings.js';
 import { publishJob } from '../../epilog/publish-job.js';
 import { SpoolWriter } from '../../epilog/spool-writer.js';
 
+/** Run `xalt epilog`; returns the exit code. @example await run({ values: { job: '42' }, positionals: [], stdout, stderr }) */
 export async function run(args: CommandArgs): Promise<number> {
   const opt = (name: string) => stringOption(args, name);
   const euid = process.geteuid?.() ?? 0;
