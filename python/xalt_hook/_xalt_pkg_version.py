@@ -13,7 +13,9 @@ Order of resolution for a top-level package ``name`` found in directory ``D``:
 2. the distribution in ``D`` whose ``top_level.txt`` lists ``name`` (``PIL`` from
    ``Pillow``, ``yaml`` from ``PyYAML``), read once per directory;
 3. the same two steps in the site directories on ``sys.path`` (editable installs keep their
-   code elsewhere and their metadata in site-packages);
+   code elsewhere and their metadata in site-packages) -- but not for modules from the
+   script's own directory, which are the user's files even when a distribution of the same
+   name happens to be installed;
 4. the module's own ``__version__`` string, if it has one.
 Stdlib only, Python 3.6+.
 """
@@ -125,6 +127,7 @@ def resolve_versions(records):
             dirs[path] = _SiteDir(path)
         return dirs[path]
 
+    script_dir = os.path.abspath(sys.path[0] if sys.path and sys.path[0] else os.curdir)
     out = {}
     for name, path, _ in records:
         own = _install_dir(path)
@@ -135,7 +138,7 @@ def resolve_versions(records):
             if own.endswith('.egg'):
                 version = (_split_meta_dir(os.path.basename(own)) or ('', ''))[1] or _header_version(own)
             version = version or d.by_distribution_name(name) or d.by_top_level(name)
-        if not version:
+        if not version and own != script_dir:
             for other in _site_dirs():
                 if other != own:
                     d = site(other)

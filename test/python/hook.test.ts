@@ -295,3 +295,18 @@ test('paths with quotes, backslashes, control and non-ASCII characters are writt
   assert.deepEqual(recs.map((x) => [x.package_path, x.package_version]), [[join(weird, 'eta', '__init__.py'), '3.0']]);
   cleanup(tmp);
 });
+
+test("a module from the script's own directory does not borrow the version of an installed namesake", () => {
+  const tmp = scratch('tmp');
+  const proj = join(dir, 'project');
+  const venvLike = join(dir, 'lib', 'site-packages'); // a site dir holding a distribution named like the local module
+  writeSite(venvLike, [{ name: 'helpers', version: '9.9.9', modules: ['helpers_unused'] }]);
+  writeSite(proj, []);
+  writeFileSync(join(proj, 'helpers.py'), 'H = 1\n');
+  writeFileSync(join(proj, 'main.py'), 'import helpers, alpha\n');
+  const run = fakeRun(tmp);
+  const r = runPython(run, `import runpy, sys; sys.path[0] = ${JSON.stringify(proj)}; runpy.run_path(${JSON.stringify(join(proj, 'main.py'))})`, { pythonPath: [HOOK_DIR, site, venvLike] });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(records(onlyStaging(tmp)).map((x) => [x.package_name, x.package_version]), [['helpers', ''], ['alpha', '1.2.3']]);
+  cleanup(tmp);
+});
