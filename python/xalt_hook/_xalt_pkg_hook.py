@@ -102,6 +102,23 @@ class _Rules(object):
         return True
 
 
+def _is_probe():
+    """Is this lookup ``importlib.util.find_spec()`` (also behind ``pkgutil.find_loader``)
+    rather than an import?  Libraries probe for optional dependencies that way (transformers
+    asks about dozens); a probe imports nothing, so it must not be recorded.
+
+    The stack is: our find_spec <- importlib._bootstrap._find_spec <- its caller, which is
+    ``_find_and_load_unlocked`` for an import and importlib.util's ``find_spec`` for a probe
+    (the same on Python 3.6 to 3.13).  Only a positively identified probe is skipped, so on
+    an unfamiliar interpreter the hook errs on the side of recording.
+    """
+    try:
+        code = sys._getframe(3).f_code
+    except Exception:
+        return False
+    return code.co_name == 'find_spec' and 'importlib' in code.co_filename
+
+
 def _origin(spec):
     """Where a module was found: its file, else the first directory of a namespace package."""
     origin = getattr(spec, 'origin', None)
@@ -147,6 +164,8 @@ class XaltPkgFinder(object):
             return None
         if fullname in self.stdlib.by_name:
             self.seen.add(fullname)
+            return None
+        if _is_probe():
             return None
         tid = _thread.get_ident()
         if tid in self.busy:

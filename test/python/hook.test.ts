@@ -310,3 +310,18 @@ test("a module from the script's own directory does not borrow the version of an
   assert.deepEqual(records(onlyStaging(tmp)).map((x) => [x.package_name, x.package_version]), [['helpers', ''], ['alpha', '1.2.3']]);
   cleanup(tmp);
 });
+
+test('probing for a package with importlib.util.find_spec is not an import and is not recorded', () => {
+  const tmp = scratch('tmp');
+  const code = [
+    'import importlib.util, pkgutil, warnings',
+    'assert importlib.util.find_spec("gamma") is not None',
+    'warnings.simplefilter("ignore")',
+    'assert pkgutil.find_loader("delta") is not None',
+    'import alpha',
+  ].join('\n');
+  const r = runPython(fakeRun(tmp), code, { pythonPath: [HOOK_DIR, site] });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(records(onlyStaging(tmp)).map((x) => x.package_name), ['alpha']);
+  cleanup(tmp);
+});
