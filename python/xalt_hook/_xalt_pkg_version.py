@@ -58,6 +58,36 @@ def _header_version(meta_path):
     return ''
 
 
+def _read_lines(path):
+    try:
+        with open(path, 'r', encoding='utf-8', errors='replace') as f:
+            return f.read().splitlines()
+    except OSError:
+        return None
+
+
+def _record_module(path):
+    """The top-level module a RECORD path belongs to, or None (metadata, scripts, caches)."""
+    first, sep, _ = path.partition('/')
+    if not sep:  # a file directly in site-packages: a single-module distribution
+        return first.split('.')[0] if first.endswith(('.py', '.so', '.pyd')) else None
+    if first.endswith(('.dist-info', '.egg-info', '.data')) or first in ('..', '__pycache__'):
+        return None
+    return first
+
+
+def _top_level_names(meta):
+    """Top-level modules a distribution installs: its top_level.txt, else -- wheels built by
+    hatchling, flit or poetry have none -- the first component of each RECORD path, as
+    importlib.metadata's packages_distributions() does."""
+    for sub in ('top_level.txt', os.path.join('EGG-INFO', 'top_level.txt')):
+        lines = _read_lines(os.path.join(meta, sub))
+        if lines is not None:
+            return set(line.strip().split('/')[0] for line in lines if line.strip())
+    lines = _read_lines(os.path.join(meta, 'RECORD')) or ()
+    return set(m for m in (_record_module(line.split(',')[0]) for line in lines) if m)
+
+
 class _SiteDir(object):
     """The distributions installed in one directory, indexed lazily."""
 
@@ -85,16 +115,8 @@ class _SiteDir(object):
         if self.top_level is None:
             self.top_level = {}
             for entry, _ in self.by_name.values():
-                for sub in ('top_level.txt', os.path.join('EGG-INFO', 'top_level.txt')):
-                    try:
-                        with open(os.path.join(self.path, entry, sub), 'r', encoding='utf-8', errors='replace') as f:
-                            for line in f:
-                                module = line.strip().replace('/', '.').split('.')[0]
-                                if module:
-                                    self.top_level.setdefault(module, entry)
-                        break
-                    except OSError:
-                        continue
+                for module in _top_level_names(os.path.join(self.path, entry)):
+                    self.top_level.setdefault(module, entry)
         entry = self.top_level.get(name)
         if entry is None:
             return ''

@@ -4,7 +4,7 @@
  * user could see themselves and what cannot leak a file's content: the names of the
  * `*.dist-info`/`*.egg-info` directories beside the package (a wheel's directory name holds
  * its version) and, for packages whose distribution has another name (`PIL` from
- * `Pillow`), whether a `top_level.txt` lists the package.
+ * `Pillow`), whether its `top_level.txt` (else its `RECORD`) lists the package.
  */
 import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -25,22 +25,38 @@ function installDir(path: string): string {
   return base.startsWith('__init__.') ? dirname(dirname(path)) : dirname(path);
 }
 
-/** Read a small file without following a symlink; '' if it is not a small regular file. */
-function readSmall(path: string): string {
+/** Read a file of at most `max` bytes without following a symlink; undefined otherwise. */
+function readSmall(path: string, max: number): string | undefined {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch {
-    return '';
+    return undefined;
   }
   try {
     const st = fstatSync(fd);
-    if (!st.isFile() || st.size > 65536) return '';
+    if (!st.isFile() || st.size > max) return undefined;
     const buf = Buffer.alloc(st.size);
     return buf.subarray(0, readSync(fd, buf, 0, st.size, 0)).toString('utf8');
   } finally {
     closeSync(fd);
   }
+}
+
+/** The top-level module a RECORD path belongs to, or undefined (metadata, scripts, caches). */
+function recordModule(path: string): string | undefined {
+  const slash = path.indexOf('/');
+  if (slash < 0) return /\.(py|so|pyd)$/.test(path) ? path.split('.')[0] : undefined;
+  const first = path.slice(0, slash);
+  return /\.(dist-info|egg-info|data)$/.test(first) || first === '..' || first === '__pycache__' ? undefined : first;
+}
+
+/** Top-level modules of a distribution: top_level.txt, else RECORD (as the hook does). */
+function topLevelNames(meta: string): Set<string> {
+  const top = readSmall(join(meta, 'top_level.txt'), 65536);
+  if (top !== undefined) return new Set(top.split('\n').map((l) => l.trim().split('/')[0]!).filter(Boolean));
+  const record = readSmall(join(meta, 'RECORD'), 8 * 1024 * 1024) ?? '';
+  return new Set(record.split('\n').map((l) => recordModule(l.split(',')[0]!.trim())).filter((m): m is string => !!m));
 }
 
 /** Finds versions for one job's records, caching what it learns per directory. */
@@ -84,10 +100,7 @@ export class PackageVersions {
     if (!site.topLevel) {
       site.topLevel = new Map();
       for (const [entry, version] of site.byName.values()) {
-        for (const line of readSmall(join(dir, entry, 'top_level.txt')).split('\n')) {
-          const mod = line.trim().split('/')[0];
-          if (mod && !site.topLevel.has(mod)) site.topLevel.set(mod, version);
-        }
+        for (const mod of topLevelNames(join(dir, entry))) if (!site.topLevel.has(mod)) site.topLevel.set(mod, version);
       }
     }
     return site.topLevel;

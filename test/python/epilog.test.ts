@@ -25,6 +25,7 @@ before(() => {
   writeSite(site, [
     { name: 'alpha', version: '1.2.3', packages: ['alpha'] },
     { name: 'Beta-Dist', version: '4.5.0', packages: ['beta_mod'] },
+    { name: 'Theta-Tools', version: '2.2', packages: ['thetamod'], topLevelTxt: false, record: true },
   ]);
 });
 after(() => cleanup(dir));
@@ -53,7 +54,7 @@ function spoolFiles(spool: string) {
 /** Kill a Python of job `jobId` mid-run with `signal`; stage its start record like the collector. */
 async function killedRun(n: { tmp: string }, jobId: string, signal: NodeJS.Signals): Promise<FakeRun> {
   const run = fakeRun(n.tmp, { uid: UID, jobId });
-  await runAndKill(run, 'import alpha, beta_mod, time\nprint("ready", flush=True)\ntime.sleep(60)', signal, { pythonPath: [HOOK_DIR, site], uid: UID, gid: UID });
+  await runAndKill(run, 'import alpha, beta_mod, thetamod, time\nprint("ready", flush=True)\ntime.sleep(60)', signal, { pythonPath: [HOOK_DIR, site], uid: UID, gid: UID });
   writeOwned(startPath(run), startRecordText(run), UID);
   return run;
 }
@@ -70,10 +71,10 @@ test('after SIGKILL and SIGTERM, the epilog publishes exactly that job\'s record
   const before = Date.now() / 1000;
   const r = epilog(n, '42');
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stderr, /job 42 \(alice\): 4 pkg records from 2 staging files, 2 start records, 2 runs closed; 0 files refused, 0 errors/);
+  assert.match(r.stderr, /job 42 \(alice\): 6 pkg records from 2 staging files, 2 start records, 2 runs closed; 0 files refused, 0 errors/);
 
   const files = spoolFiles(n.spool);
-  assert.equal(files.length, 8); // per run: 2 pkg + aaa + zzz
+  assert.equal(files.length, 10); // per run: 3 pkg + aaa + zzz
   for (const f of files) {
     assert.ok(f.name, `${f.rel} is a record file name`);
     assert.equal(f.st.uid, UID, `${f.rel} belongs to the job's user`);
@@ -85,9 +86,9 @@ test('after SIGKILL and SIGTERM, the epilog publishes exactly that job\'s record
     const dirOf = `${monthDir(run.startEpoch)}/${hashDir(run.runUuid)}`;
     assert.ok(mine.every((f) => f.rel.startsWith(`${dirOf}/`)), 'records land beside their run');
     const pkgs = mine.filter((f) => f.name!.kind === 'pkg').map((f) => validatePkg(JSON.parse(f.text)));
-    assert.deepEqual(pkgs.map((p) => p.issues), [[], []]);
+    assert.deepEqual(pkgs.map((p) => p.issues), [[], [], []]);
     // Killed before exit, the hook never filled in versions; the epilog found them beside the packages.
-    assert.deepEqual(pkgs.map((p) => [p.record!.package_name, p.record!.package_version]).sort(), [['alpha', '1.2.3'], ['beta_mod', '4.5.0']]);
+    assert.deepEqual(pkgs.map((p) => [p.record!.package_name, p.record!.package_version]).sort(), [['alpha', '1.2.3'], ['beta_mod', '4.5.0'], ['thetamod', '2.2']]);
     const aaa = mine.find((f) => f.name!.isStart === true)!;
     assert.equal(aaa.text, startRecordText(run));
     const zzz = validateRun(JSON.parse(mine.find((f) => f.name!.isStart === false)!.text));
@@ -206,7 +207,7 @@ test("from the job itself (a batch script's trap), a user publishes only their o
   const r = xalt(['epilog', '--tmpdir', n.tmp, '--spool', n.spool], { env: { SLURM_JOB_ID: '42' }, uid: UID, gid: UID });
   assert.equal(r.status, 0, r.stderr);
   const files = spoolFiles(n.spool);
-  assert.equal(files.length, 4);
+  assert.equal(files.length, 5);
   assert.ok(files.every((f) => f.st.uid === UID && f.name!.uuid === run.runUuid));
   const asOther = xalt(['epilog', '--tmpdir', n.tmp, '--spool', n.spool, '--uid', String(OTHER_UID)], { env: { SLURM_JOB_ID: '42' }, uid: UID, gid: UID });
   assert.equal(asOther.status, 2);

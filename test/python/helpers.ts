@@ -6,7 +6,7 @@
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serializeRecord } from '../../src/schema/serialize.js';
 import { fileTimeStamp } from '../../src/schema/spool-layout.js';
@@ -62,6 +62,8 @@ export interface FakeDist {
   modules?: string[];
   /** write top_level.txt (default true) */
   topLevelTxt?: boolean;
+  /** write a RECORD listing the installed files (as every wheel install does) */
+  record?: boolean;
 }
 
 /** Write distributions into `site` the way pip lays out a wheel install. */
@@ -79,6 +81,11 @@ export function writeSite(site: string, dists: FakeDist[]): void {
     mkdirSync(info, { recursive: true });
     writeFileSync(join(info, 'METADATA'), `Metadata-Version: 2.1\nName: ${d.name}\nVersion: ${d.version}\n\nA fake distribution.\n`);
     if (d.topLevelTxt !== false) writeFileSync(join(info, 'top_level.txt'), `${tops.join('\n')}\n`);
+    if (d.record) {
+      const files = [...(d.packages ?? []).flatMap((p) => [`${p}/__init__.py`, `${p}/sub.py`, `${p}/__pycache__/sub.cpython-311.pyc`]), ...(d.modules ?? []).map((m) => `${m}.py`)];
+      const own = ['METADATA', 'RECORD'].map((f) => `${basename(info)}/${f}`);
+      writeFileSync(join(info, 'RECORD'), [...files, ...own, '../../../bin/tool'].map((f) => `${f},sha256=x,1\n`).join(''));
+    }
   }
 }
 

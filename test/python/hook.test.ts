@@ -25,6 +25,8 @@ before(() => {
     { name: 'Beta-Dist', version: '4.5.0', packages: ['beta_mod'] }, // distribution name ≠ module name
     { name: 'gamma', version: '0.9', modules: ['gamma'], topLevelTxt: false },
     { name: 'delta', version: '2.0', packages: ['delta'] },
+    // built by a backend that writes no top_level.txt, and named unlike its modules
+    { name: 'Theta-Tools', version: '2.2', packages: ['thetamod'], modules: ['thetahelp'], topLevelTxt: false, record: true },
   ]);
 });
 after(() => cleanup(dir));
@@ -323,5 +325,13 @@ test('probing for a package with importlib.util.find_spec is not an import and i
   const r = runPython(fakeRun(tmp), code, { pythonPath: [HOOK_DIR, site] });
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(records(onlyStaging(tmp)).map((x) => x.package_name), ['alpha']);
+  cleanup(tmp);
+});
+
+test('a distribution without top_level.txt is found through its RECORD', () => {
+  const tmp = scratch('tmp');
+  const r = runPython(fakeRun(tmp), 'import thetamod, thetahelp', { pythonPath: [HOOK_DIR, site] });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(records(onlyStaging(tmp)).map((x) => [x.package_name, x.package_version]), [['thetamod', '2.2'], ['thetahelp', '2.2']]);
   cleanup(tmp);
 });
