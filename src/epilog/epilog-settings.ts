@@ -27,6 +27,13 @@ export interface EpilogOptionValues {
   readonly layout?: string | undefined;
 }
 
+/** The site config's `[spool]` section (SiteConfig['spool'] from src/config/), when loaded. */
+export interface SpoolConfig {
+  readonly prefix: string;
+  readonly layout: SpoolLayout;
+  readonly tmpdir: string;
+}
+
 const JOB_ID = /^[A-Za-z0-9_.+[\]-]+$/;
 const usage = (what: string, hint: string) => new UserError('XALT_EPILOG_USAGE', `xalt epilog: ${what}`, hint);
 
@@ -57,17 +64,16 @@ function jobAndUid(o: EpilogOptionValues, env: NodeJS.ProcessEnv, euid: number):
 }
 
 /**
- * Resolve the settings; throws a UserError naming the bad option.
+ * Resolve the settings: options, then the environment, then the site config, then defaults.
+ * Throws a UserError naming the bad option.
  * @example resolveEpilogSettings({ spool: '/var/spool/xalt' }, process.env, process.geteuid!(), Date.now() / 1000)
  */
-export function resolveEpilogSettings(o: EpilogOptionValues, env: NodeJS.ProcessEnv, euid: number, now: number): EpilogSettings {
+export function resolveEpilogSettings(o: EpilogOptionValues, env: NodeJS.ProcessEnv, euid: number, now: number, config?: SpoolConfig): EpilogSettings {
   const { jobId, uid } = jobAndUid(o, env, euid);
-  // TODO(config): fall back to the site config's [spool] prefix/layout/tmpdir once
-  // src/config/ (loadSiteConfig) is on main; until then options and environment only.
-  const tmpdir = o.tmpdir ?? env['XALT_TMPDIR'] ?? '/dev/shm';
-  const prefix = o.spool ?? env['XALT_FILE_PREFIX'];
+  const tmpdir = o.tmpdir ?? env['XALT_TMPDIR'] ?? config?.tmpdir ?? '/dev/shm';
+  const prefix = o.spool ?? env['XALT_FILE_PREFIX'] ?? config?.prefix;
   if (!prefix) throw usage('no spool directory', 'pass --spool DIR or set XALT_FILE_PREFIX');
-  const layoutText = o.layout ?? (prefix === 'USE_HOME' ? 'home' : 'month/hash');
+  const layoutText = o.layout ?? (prefix === 'USE_HOME' ? 'home' : config?.layout ?? 'month/hash');
   if (!(SPOOL_LAYOUTS as readonly string[]).includes(layoutText)) {
     throw usage(`--layout ${JSON.stringify(layoutText)} is not one of ${SPOOL_LAYOUTS.join(', ')}`, 'pass --layout month/hash');
   }
