@@ -102,7 +102,8 @@ export interface FakeRun {
 }
 
 export function fakeRun(tmp: string, over: Partial<FakeRun> = {}): FakeRun {
-  const startEpoch = over.startEpoch ?? Math.floor(Date.now() / 1000) + 0.25;
+  // A start in the past (with a fraction that prints exactly), as a real run would have.
+  const startEpoch = over.startEpoch ?? Math.floor(Date.now() / 1000) - 0.75;
   return {
     uid: 0, jobId: '42', runUuid: uuid7(), syshost: 'testhost', user: 'alice', tmpdir: tmp,
     startEpoch, dateTime: fileTimeStamp(startEpoch), ...over,
