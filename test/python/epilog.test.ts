@@ -185,6 +185,7 @@ test('usage errors name what is missing and exit 2', () => {
     [['--uid', 'bob'], {}, /uid "bob" is not a number/],
     [['--job', '42/../x'], {}, /job id .* has characters a job id cannot have/],
     [['--layout', 'weekly'], {}, /--layout "weekly" is not one of/],
+    [['--spool', 'USE_HOME'], {}, /no home directory for uid 4242 \(the spool is USE_HOME\)/],
   ];
   for (const [args, env, message] of cases) {
     const r = epilog(n, '42', args, env);
