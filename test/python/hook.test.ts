@@ -335,3 +335,23 @@ test('a distribution without top_level.txt is found through its RECORD', () => {
   assert.deepEqual(records(onlyStaging(tmp)).map((x) => [x.package_name, x.package_version]), [['thetamod', '2.2'], ['thetahelp', '2.2']]);
   cleanup(tmp);
 });
+
+test('the environment the program and its children see is untouched, LD_PRELOAD included', () => {
+  const tmp = scratch('tmp');
+  const plainDir = join(dir, 'plain-sitecustomize');
+  mkdirSync(plainDir, { recursive: true });
+  writeFileSync(join(plainDir, 'sitecustomize.py'), '');
+  const code = 'import alpha, os, json, subprocess\nprint(json.dumps(dict(os.environ), sort_keys=True))\nprint(subprocess.run(["env"], capture_output=True, text=True).stdout.count("LD_PRELOAD=/opt/xalt/lib/libxalt.so"))';
+  const env = { LD_PRELOAD: '/opt/xalt/lib/libxalt.so', XALT_EXECUTABLE_TRACKING: 'yes' };
+  const run = fakeRun(tmp);
+  // LD_PRELOAD names a library that does not exist here: the loader only warns about it.
+  const tracked = runPython(run, code, { pythonPath: [HOOK_DIR, site], env });
+  const plain = runPython(run, code, { pythonPath: [plainDir, site], env });
+  assert.equal(tracked.status, 0, tracked.stderr);
+  // Only the hook directory on PYTHONPATH and the pid in the staging name may differ.
+  const strip = (out: string) => out.replace(/"PYTHONPATH": "[^"]*", /, '').replace(/\.\d+\.testhost\./, '.PID.testhost.');
+  assert.equal(strip(tracked.stdout), strip(plain.stdout));
+  assert.match(tracked.stdout, /\n1\n$/);
+  assert.deepEqual(records(onlyStaging(tmp)).map((x) => x.package_name), ['alpha']);
+  cleanup(tmp);
+});
