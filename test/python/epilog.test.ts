@@ -11,7 +11,7 @@ import { verifyRecordCrc } from '../../src/schema/crc16.js';
 import { serializeRecord } from '../../src/schema/serialize.js';
 import { hashDir, monthDir, parseRecordFileName } from '../../src/schema/spool-layout.js';
 import { validatePkg, validateRun } from '../../src/schema/validate.js';
-import { cleanup, fakeRun, filesStarting, HOOK_DIR, runAndKill, scratch, stagedLines, startPath, startRecordText, tree, writeOwned, writeSite, xalt, type FakeRun } from './helpers.js';
+import { cleanup, fakeRun, filesStarting, HOOK_DIR, runAndKill, scratch, stagedLines, startPath, startRecordText, tempDir, tree, writeOwned, writeSite, xalt, type FakeRun } from './helpers.js';
 
 const UID = 4242; // the job's user (tests run as root, like Slurm's epilog)
 const OTHER_UID = 4343;
@@ -31,8 +31,8 @@ before(() => {
 after(() => cleanup(dir));
 
 /** A world-writable sticky tmpdir and spool, as on a node. */
-function node(): { tmp: string; spool: string } {
-  const base = scratch('node');
+function node(t: { after(fn: () => void): void }): { tmp: string; spool: string } {
+  const base = tempDir(t, 'node');
   const tmp = join(base, 'shm');
   const spool = join(base, 'spool');
   for (const d of [tmp, spool]) {
@@ -59,8 +59,8 @@ async function killedRun(n: { tmp: string }, jobId: string, signal: NodeJS.Signa
   return run;
 }
 
-test('after SIGKILL and SIGTERM, the epilog publishes exactly that job\'s records, owned by its user, and closes its runs', async () => {
-  const n = node();
+test('after SIGKILL and SIGTERM, the epilog publishes exactly that job\'s records, owned by its user, and closes its runs', async (t) => {
+  const n = node(t);
   const killed = await killedRun(n, '42', 'SIGKILL');
   const termed = await killedRun(n, '42', 'SIGTERM');
   const otherJob = await killedRun(n, '43', 'SIGKILL'); // same user, same node, still running
@@ -104,11 +104,10 @@ test('after SIGKILL and SIGTERM, the epilog publishes exactly that job\'s record
   assert.deepEqual(filesStarting(n.tmp, `xalt_pkg.${UID}.42.`).concat(filesStarting(n.tmp, `xalt_start.${UID}.42.`)), []);
   assert.deepEqual(otherBefore.map((f) => readFileSync(join(n.tmp, f), 'utf8')), otherTexts);
   assert.ok(files.every((f) => f.name!.uuid !== otherJob.runUuid));
-  cleanup(join(n.tmp, '..'));
 });
 
-test('running it again changes nothing, even when the staging files are still there', async () => {
-  const n = node();
+test('running it again changes nothing, even when the staging files are still there', async (t) => {
+  const n = node(t);
   const run = await killedRun(n, '42', 'SIGKILL');
   const staged = [...filesStarting(n.tmp, 'xalt_pkg.'), ...filesStarting(n.tmp, 'xalt_start.')].map((f) => [f, readFileSync(join(n.tmp, f), 'utf8')] as const);
   assert.equal(epilog(n, '42').status, 0);
@@ -126,11 +125,10 @@ test('running it again changes nothing, even when the staging files are still th
   assert.equal(third.status, 0, third.stderr);
   assert.deepEqual(spoolFiles(n.spool).map((f) => [f.rel, f.text]), first);
   assert.ok(first.some(([rel]) => rel!.includes(run.runUuid)));
-  cleanup(join(n.tmp, '..'));
 });
 
-test("symlinks and files not owned by the job's user are refused and left alone", () => {
-  const n = node();
+test("symlinks and files not owned by the job's user are refused and left alone", (t) => {
+  const n = node(t);
   const run = fakeRun(n.tmp, { uid: UID, jobId: '42' });
   const victim = join(dir, 'root-secret.json');
   writeFileSync(victim, startRecordText(run), { mode: 0o600 });
@@ -144,11 +142,10 @@ test("symlinks and files not owned by the job's user are refused and left alone"
   assert.deepEqual(tree(n.spool), []);
   assert.ok(lstatSync(startPath(run)).isSymbolicLink());
   assert.ok(existsSync(startPath(foreign)));
-  cleanup(join(n.tmp, '..'));
 });
 
-test('a damaged staging file: good lines are published, the bad one is named, the file is kept, exit 1', () => {
-  const n = node();
+test('a damaged staging file: good lines are published, the bad one is named, the file is kept, exit 1', (t) => {
+  const n = node(t);
   const run = fakeRun(n.tmp, { uid: UID, jobId: '42' });
   const pkgLine = (name: string) =>
     serializeRecord({ program: 'python', xalt_run_uuid: run.runUuid, package_version: '', package_name: name, package_path: `/x/${name}/__init__.py` }).trimEnd();
@@ -163,11 +160,10 @@ test('a damaged staging file: good lines are published, the bad one is named, th
   assert.deepEqual(published.map((f) => JSON.parse(f.text).package_name), ['alpha']);
   assert.deepEqual(stagedLines(staging).length, 2, 'nothing is lost');
   assert.ok(existsSync(startPath(run)));
-  cleanup(join(n.tmp, '..'));
 });
 
-test('a record filed under another run in a staging file is refused', () => {
-  const n = node();
+test('a record filed under another run in a staging file is refused', (t) => {
+  const n = node(t);
   const run = fakeRun(n.tmp, { uid: UID, jobId: '42' });
   const other = fakeRun(n.tmp, { uid: UID, jobId: '42' });
   writeOwned(startPath(run), startRecordText(other), UID);
@@ -175,11 +171,10 @@ test('a record filed under another run in a staging file is refused', () => {
   assert.equal(r.status, 1);
   assert.match(r.stderr, /userT\.run_uuid .* is not the file's run/);
   assert.deepEqual(tree(n.spool), []);
-  cleanup(join(n.tmp, '..'));
 });
 
-test('usage errors name what is missing and exit 2', () => {
-  const n = node();
+test('usage errors name what is missing and exit 2', (t) => {
+  const n = node(t);
   const cases: [string[], Record<string, string>, RegExp][] = [
     [[], { SLURM_JOB_ID: '' }, /no job id/],
     [['--uid', 'bob'], {}, /uid "bob" is not a number/],
@@ -199,11 +194,10 @@ test('usage errors name what is missing and exit 2', () => {
   const noTmp = epilog({ ...n, tmp: join(n.tmp, 'missing') }, '42');
   assert.equal(noTmp.status, 1);
   assert.match(noTmp.stderr, /ENOENT/);
-  cleanup(join(n.tmp, '..'));
 });
 
-test("from the job itself (a batch script's trap), a user publishes only their own job's records", async () => {
-  const n = node();
+test("from the job itself (a batch script's trap), a user publishes only their own job's records", async (t) => {
+  const n = node(t);
   const run = await killedRun(n, '42', 'SIGKILL');
   const r = xalt(['epilog', '--tmpdir', n.tmp, '--spool', n.spool], { env: { SLURM_JOB_ID: '42' }, uid: UID, gid: UID });
   assert.equal(r.status, 0, r.stderr);
@@ -213,11 +207,10 @@ test("from the job itself (a batch script's trap), a user publishes only their o
   const asOther = xalt(['epilog', '--tmpdir', n.tmp, '--spool', n.spool, '--uid', String(OTHER_UID)], { env: { SLURM_JOB_ID: '42' }, uid: UID, gid: UID });
   assert.equal(asOther.status, 2);
   assert.match(asOther.stderr, /only root can publish another user's records/);
-  cleanup(join(n.tmp, '..'));
 });
 
-test('a start record whose host or user would leave the spool directory is refused', () => {
-  const n = node();
+test('a start record whose host or user would leave the spool directory is refused', (t) => {
+  const n = node(t);
   const run = fakeRun(n.tmp, { uid: UID, jobId: '42', syshost: '../../../escaped' });
   writeOwned(startPath(run), startRecordText(run), UID);
   const r = epilog(n, '42');
@@ -225,11 +218,10 @@ test('a start record whose host or user would leave the spool directory is refus
   assert.match(r.stderr, /userT\.syshost "\.\.\/\.\.\/\.\.\/escaped" or userT\.user "alice" cannot be part of a file name/);
   assert.deepEqual(tree(join(n.tmp, '..')).filter((f) => !f.startsWith('shm/')), []);
   assert.ok(existsSync(startPath(run)), 'kept for a human to look at');
-  cleanup(join(n.tmp, '..'));
 });
 
-test('a spool prefix that does not exist is an error, not a new directory', () => {
-  const n = node();
+test('a spool prefix that does not exist is an error, not a new directory', (t) => {
+  const n = node(t);
   const run = fakeRun(n.tmp, { uid: UID, jobId: '42' });
   writeOwned(startPath(run), startRecordText(run), UID);
   const missing = join(n.spool, 'typo');
@@ -238,18 +230,16 @@ test('a spool prefix that does not exist is an error, not a new directory', () =
   assert.equal(r.stderr, `xalt: error: xalt epilog: spool ${missing} is not a directory\n  hint: check --tmpdir and --spool\n`);
   assert.ok(!existsSync(missing));
   assert.ok(existsSync(startPath(run)));
-  cleanup(join(n.tmp, '..'));
 });
 
-test('--layout hash and flat put the records where the collector would', () => {
+test('--layout hash and flat put the records where the collector would', (t) => {
   for (const layout of ['hash', 'flat'] as const) {
-    const n = node();
+    const n = node(t);
     const run = fakeRun(n.tmp, { uid: UID, jobId: '42' });
     writeOwned(startPath(run), startRecordText(run), UID);
     const r = epilog(n, '42', ['--layout', layout]);
     assert.equal(r.status, 0, r.stderr);
     const where = layout === 'hash' ? `${hashDir(run.runUuid)}/` : '';
     assert.deepEqual(tree(n.spool).map((f) => f.replace(/run\..*\.(aaa|zzz)\..*/, '$1')), [`${where}aaa`, `${where}zzz`]);
-    cleanup(join(n.tmp, '..'));
   }
 });

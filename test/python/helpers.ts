@@ -51,6 +51,13 @@ export function cleanup(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
+/** A scratch directory removed when test `t` ends, passed or failed. */
+export function tempDir(t: { after(fn: () => void): void }, prefix: string): string {
+  const dir = scratch(prefix);
+  t.after(() => cleanup(dir));
+  return dir;
+}
+
 /** A fake installed distribution: its top-level modules and files. */
 export interface FakeDist {
   /** distribution name as in METADATA (e.g. "Beta-Dist") */

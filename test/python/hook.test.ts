@@ -12,7 +12,7 @@ import { verifyRecordCrc } from '../../src/schema/crc16.js';
 import { serializeRecord } from '../../src/schema/serialize.js';
 import { validatePkg } from '../../src/schema/validate.js';
 import type { PkgRecord } from '../../src/schema/pkg-record.js';
-import { cleanup, fakeRun, filesStarting, HOOK_DIR, python, runPython, scratch, stagedLines, writeSite } from './helpers.js';
+import { cleanup, fakeRun, filesStarting, HOOK_DIR, python, runPython, scratch, stagedLines, tempDir, writeSite } from './helpers.js';
 
 let dir: string;
 let site: string;
@@ -48,8 +48,8 @@ function onlyStaging(tmp: string): string {
   return join(tmp, files[0]!);
 }
 
-test('stages each imported top-level package once, with its distribution version and path; the standard library is skipped', () => {
-  const tmp = scratch('tmp');
+test('stages each imported top-level package once, with its distribution version and path; the standard library is skipped', (t) => {
+  const tmp = tempDir(t, 'tmp');
   const run = fakeRun(tmp);
   const r = runPython(run, 'import json, csv, decimal, os.path\nimport alpha, alpha.sub, beta_mod, gamma\nimport alpha\nprint("done")', { pythonPath: [HOOK_DIR, site] });
   assert.equal(r.status, 0, r.stderr);
@@ -65,11 +65,10 @@ test('stages each imported top-level package once, with its distribution version
     assert.equal(x.job_id, '42');
     assert.match(x.program_version ?? '', /^3\.\d+\.\d+$/);
   }
-  cleanup(tmp);
 });
 
-test("the site's package rules decide, first full match wins, default keep", () => {
-  const tmp = scratch('tmp');
+test("the site's package rules decide, first full match wins, default keep", (t) => {
+  const tmp = tempDir(t, 'tmp');
   const hook = join(dir, 'hook-with-rules');
   cpSync(HOOK_DIR, hook, { recursive: true });
   writeFileSync(join(hook, 'xalt_site_rules.py'), [
@@ -83,19 +82,17 @@ test("the site's package rules decide, first full match wins, default keep", () 
   const r = runPython(fakeRun(tmp), 'import alpha, beta_mod, gamma, delta', { pythonPath: [hook, site] });
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(records(onlyStaging(tmp)).map((x) => x.package_name), ['alpha', 'beta_mod']);
-  cleanup(tmp);
 });
 
-test('XALT_EXECUTABLE_TRACKING=no disables the hook', () => {
-  const tmp = scratch('tmp');
+test('XALT_EXECUTABLE_TRACKING=no disables the hook', (t) => {
+  const tmp = tempDir(t, 'tmp');
   const r = runPython(fakeRun(tmp), 'import alpha; print("ok")', { pythonPath: [HOOK_DIR, site], env: { XALT_EXECUTABLE_TRACKING: 'no' } });
   assert.equal(r.stdout, 'ok\n');
   assert.deepEqual(filesStarting(tmp, 'xalt_pkg.'), []);
-  cleanup(tmp);
 });
 
-test('a forked worker writes nothing into its parent run, not even at its exit', () => {
-  const tmp = scratch('tmp');
+test('a forked worker writes nothing into its parent run, not even at its exit', (t) => {
+  const tmp = tempDir(t, 'tmp');
   const code = [
     'import os, sys',
     'pid = os.fork()',
@@ -109,11 +106,10 @@ test('a forked worker writes nothing into its parent run, not even at its exit',
   const r = runPython(fakeRun(tmp), code, { pythonPath: [HOOK_DIR, site] });
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(records(onlyStaging(tmp)).map((x) => [x.package_name, x.package_version]), [['alpha', '']]);
-  cleanup(tmp);
 });
 
-test('an untracked child writes nothing; a child that is its own run writes only its own file', () => {
-  const tmp = scratch('tmp');
+test('an untracked child writes nothing; a child that is its own run writes only its own file', (t) => {
+  const tmp = tempDir(t, 'tmp');
   const parent = fakeRun(tmp);
   const child = fakeRun(tmp);
   const ownRun = `export XALT_RUN_UUID=${child.runUuid} XALT_PKG_STAGING=${tmp}/xalt_pkg.0.42.${child.runUuid}.$$.testhost.${child.dateTime}.alice.jsonl; exec "$0" -c "import delta"`;
@@ -131,11 +127,10 @@ test('an untracked child writes nothing; a child that is its own run writes only
   const theirs = files.find((f) => f.includes(child.runUuid))!;
   assert.deepEqual(records(join(tmp, mine)).map((x) => x.package_name), ['alpha']);
   assert.deepEqual(records(join(tmp, theirs)).map((x) => [x.package_name, x.xalt_run_uuid]), [['delta', child.runUuid]]);
-  cleanup(tmp);
 });
 
-test('a symlink planted at the staging path is not written through, and the program runs on', () => {
-  const tmp = scratch('tmp');
+test('a symlink planted at the staging path is not written through, and the program runs on', (t) => {
+  const tmp = tempDir(t, 'tmp');
   const run = fakeRun(tmp);
   const victim = join(dir, 'victim.txt');
   writeFileSync(victim, 'precious\n');
@@ -147,7 +142,6 @@ test('a symlink planted at the staging path is not written through, and the prog
   assert.equal(r.stdout, 'ok\n');
   assert.equal(r.stderr, '');
   assert.equal(readFileSync(victim, 'utf8'), 'precious\n');
-  cleanup(tmp);
 });
 
 test('an unwritable staging directory never disturbs the program', () => {
@@ -158,7 +152,7 @@ test('an unwritable staging directory never disturbs the program', () => {
   assert.equal(r.stderr, '');
 });
 
-test('in a venv, the hook records and the venv\'s own sitecustomize still runs', () => {
+test('in a venv, the hook records and the venv\'s own sitecustomize still runs', (t) => {
   const venv = join(dir, 'venv');
   const made = spawnSync(python(), ['-m', 'venv', '--without-pip', venv], { encoding: 'utf8' });
   assert.equal(made.status, 0, made.stderr);
@@ -167,23 +161,21 @@ test('in a venv, the hook records and the venv\'s own sitecustomize still runs',
   writeSite(venvSite, [{ name: 'epsilon', version: '7.1', packages: ['epsilon'] }]);
 
   // Without a sitecustomize of its own.
-  let tmp = scratch('tmp');
+  let tmp = tempDir(t, 'tmp');
   let r = runPython(fakeRun(tmp), 'import epsilon', { pythonPath: [HOOK_DIR] }, vpy);
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stderr, '');
   assert.deepEqual(records(onlyStaging(tmp)).map((x) => [x.package_name, x.package_version]), [['epsilon', '7.1']]);
-  cleanup(tmp);
 
   // With one: both run, theirs sees itself as `sitecustomize`.
   const marker = join(dir, 'venv-sitecustomize-ran');
   writeFileSync(join(venvSite, 'sitecustomize.py'), `import sys\nopen(${JSON.stringify(marker)}, "w").write(__name__ + " " + __file__)\nsys.venv_custom = True\n`);
-  tmp = scratch('tmp');
+  tmp = tempDir(t, 'tmp');
   r = runPython(fakeRun(tmp), 'import sys, epsilon; print(getattr(sys, "venv_custom", False))', { pythonPath: [HOOK_DIR] }, vpy);
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout, 'True\n');
   assert.equal(readFileSync(marker, 'utf8'), `sitecustomize ${join(venvSite, 'sitecustomize.py')}`);
   assert.deepEqual(records(onlyStaging(tmp)).map((x) => x.package_name), ['epsilon']);
-  cleanup(tmp);
 
   // And it still runs when tracking is off.
   cleanup(marker);
@@ -206,15 +198,14 @@ function python36(): string | undefined {
 test('works on the oldest supported Python, 3.6, when one is installed', (t) => {
   const py = python36();
   if (!py) return t.skip('no Python 3.6 here');
-  const tmp = scratch('tmp');
+  const tmp = tempDir(t, 'tmp');
   const r = runPython(fakeRun(tmp), 'import json, csv, alpha, beta_mod', { pythonPath: [HOOK_DIR, site] }, py);
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(records(onlyStaging(tmp)).map((x) => [x.package_name, x.package_version, x.program_version?.slice(0, 4)]), [['alpha', '1.2.3', '3.6.'], ['beta_mod', '4.5.0', '3.6.']]);
-  cleanup(tmp);
 });
 
-test('imports keep their meaning: failures raise as before, custom finders and namespace packages still work', () => {
-  const tmp = scratch('tmp');
+test('imports keep their meaning: failures raise as before, custom finders and namespace packages still work', (t) => {
+  const tmp = tempDir(t, 'tmp');
   const extra = join(dir, 'extra');
   mkdirSync(join(extra, 'nspkg', 'inner'), { recursive: true }); // a namespace package: no __init__.py
   writeFileSync(join(extra, 'nspkg', 'inner', '__init__.py'), 'V = 5\n');
@@ -238,11 +229,10 @@ test('imports keep their meaning: failures raise as before, custom finders and n
   assert.equal(r.stdout, 'ModuleNotFoundError no_such_package_xyz\n42 5 alpha\n');
   const recs = records(onlyStaging(tmp));
   assert.deepEqual(recs.map((x) => [x.package_name, x.package_path]), [['virtualmod', ''], ['nspkg', join(extra, 'nspkg')], ['alpha', join(site, 'alpha', '__init__.py')]]);
-  cleanup(tmp);
 });
 
-test('a path that is not valid UTF-8 is staged as a valid record with the byte escaped', () => {
-  const tmp = scratch('tmp');
+test('a path that is not valid UTF-8 is staged as a valid record with the byte escaped', (t) => {
+  const tmp = tempDir(t, 'tmp');
   const odd = Buffer.concat([Buffer.from(join(dir, 'odd-')), Buffer.from([0xff]), Buffer.from('dir')]);
   mkdirSync(odd);
   writeFileSync(Buffer.concat([odd, Buffer.from('/zeta.py')]), 'Z = 1\n');
@@ -257,11 +247,10 @@ test('a path that is not valid UTF-8 is staged as a valid record with the byte e
   const { record, issues } = validatePkg(JSON.parse(line));
   assert.deepEqual(issues, []);
   assert.equal(record!.package_path, `${join(dir, 'odd-')}\u00ffdir/zeta.py`);
-  cleanup(tmp);
 });
 
-test('a broken rules file records nothing rather than what the site meant to skip, and the program runs on', () => {
-  const tmp = scratch('tmp');
+test('a broken rules file records nothing rather than what the site meant to skip, and the program runs on', (t) => {
+  const tmp = tempDir(t, 'tmp');
   const hook = join(dir, 'hook-broken-rules');
   cpSync(HOOK_DIR, hook, { recursive: true });
   writeFileSync(join(hook, 'xalt_site_rules.py'), 'PKG_RULES = [("SKIP", "name", r"private_.*"), ("DROP", "name", r"x")]\n');
@@ -270,11 +259,10 @@ test('a broken rules file records nothing rather than what the site meant to ski
   assert.equal(r.stdout, 'ok\n');
   assert.match(r.stderr, /^xalt: pkg: xalt_site_rules\.py unusable, recording nothing: bad rule/);
   assert.deepEqual(filesStarting(tmp, 'xalt_pkg.'), []);
-  cleanup(tmp);
 });
 
-test('threads importing at once record each package exactly once', () => {
-  const tmp = scratch('tmp');
+test('threads importing at once record each package exactly once', (t) => {
+  const tmp = tempDir(t, 'tmp');
   const code = [
     'import threading',
     'names = ["alpha", "beta_mod", "gamma", "delta"] * 4',
@@ -284,22 +272,20 @@ test('threads importing at once record each package exactly once', () => {
   const r = runPython(fakeRun(tmp), code, { pythonPath: [HOOK_DIR, site] });
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(records(onlyStaging(tmp)).map((x) => x.package_name).sort(), ['alpha', 'beta_mod', 'delta', 'gamma']);
-  cleanup(tmp);
 });
 
-test('paths with quotes, backslashes, control and non-ASCII characters are written byte for byte as serializeRecord writes them', () => {
-  const tmp = scratch('tmp');
+test('paths with quotes, backslashes, control and non-ASCII characters are written byte for byte as serializeRecord writes them', (t) => {
+  const tmp = tempDir(t, 'tmp');
   const weird = join(dir, 'we"ird\\ dïr\tß\u2028');
   writeSite(weird, [{ name: 'eta', version: '3.0', packages: ['eta'] }]);
   const r = runPython(fakeRun(tmp), 'import eta', { pythonPath: [HOOK_DIR, weird] });
   assert.equal(r.status, 0, r.stderr);
   const recs = records(onlyStaging(tmp)); // checks the bytes against serializeRecord
   assert.deepEqual(recs.map((x) => [x.package_path, x.package_version]), [[join(weird, 'eta', '__init__.py'), '3.0']]);
-  cleanup(tmp);
 });
 
-test("a module from the script's own directory does not borrow the version of an installed namesake", () => {
-  const tmp = scratch('tmp');
+test("a module from the script's own directory does not borrow the version of an installed namesake", (t) => {
+  const tmp = tempDir(t, 'tmp');
   const proj = join(dir, 'project');
   const venvLike = join(dir, 'lib', 'site-packages'); // a site dir holding a distribution named like the local module
   writeSite(venvLike, [{ name: 'helpers', version: '9.9.9', modules: ['helpers_unused'] }]);
@@ -310,11 +296,10 @@ test("a module from the script's own directory does not borrow the version of an
   const r = runPython(run, `import runpy, sys; sys.path[0] = ${JSON.stringify(proj)}; runpy.run_path(${JSON.stringify(join(proj, 'main.py'))})`, { pythonPath: [HOOK_DIR, site, venvLike] });
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(records(onlyStaging(tmp)).map((x) => [x.package_name, x.package_version]), [['helpers', ''], ['alpha', '1.2.3']]);
-  cleanup(tmp);
 });
 
-test('probing for a package with importlib.util.find_spec is not an import and is not recorded', () => {
-  const tmp = scratch('tmp');
+test('probing for a package with importlib.util.find_spec is not an import and is not recorded', (t) => {
+  const tmp = tempDir(t, 'tmp');
   const code = [
     'import importlib.util, pkgutil, warnings',
     'assert importlib.util.find_spec("gamma") is not None',
@@ -325,19 +310,17 @@ test('probing for a package with importlib.util.find_spec is not an import and i
   const r = runPython(fakeRun(tmp), code, { pythonPath: [HOOK_DIR, site] });
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(records(onlyStaging(tmp)).map((x) => x.package_name), ['alpha']);
-  cleanup(tmp);
 });
 
-test('a distribution without top_level.txt is found through its RECORD', () => {
-  const tmp = scratch('tmp');
+test('a distribution without top_level.txt is found through its RECORD', (t) => {
+  const tmp = tempDir(t, 'tmp');
   const r = runPython(fakeRun(tmp), 'import thetamod, thetahelp', { pythonPath: [HOOK_DIR, site] });
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(records(onlyStaging(tmp)).map((x) => [x.package_name, x.package_version]), [['thetamod', '2.2'], ['thetahelp', '2.2']]);
-  cleanup(tmp);
 });
 
-test('the environment the program and its children see is untouched, LD_PRELOAD included', () => {
-  const tmp = scratch('tmp');
+test('the environment the program and its children see is untouched, LD_PRELOAD included', (t) => {
+  const tmp = tempDir(t, 'tmp');
   const plainDir = join(dir, 'plain-sitecustomize');
   mkdirSync(plainDir, { recursive: true });
   writeFileSync(join(plainDir, 'sitecustomize.py'), '');
@@ -353,5 +336,4 @@ test('the environment the program and its children see is untouched, LD_PRELOAD 
   assert.equal(strip(tracked.stdout), strip(plain.stdout));
   assert.match(tracked.stdout, /\n1\n$/);
   assert.deepEqual(records(onlyStaging(tmp)).map((x) => x.package_name), ['alpha']);
-  cleanup(tmp);
 });
