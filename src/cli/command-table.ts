@@ -131,10 +131,12 @@ export const commands: readonly CommandSpec[] = [
   {
     name: ['epilog'], summary: "Slurm epilog: publish a job's leftover staged records and close its runs that never ended", module: 'epilog',
     options: {
-      job: { type: 'string', description: 'job id (default $SLURM_JOB_ID)' },
-      user: { type: 'string', description: "job's user (default $SLURM_JOB_USER)" },
-      uid: { type: 'string', description: "job's uid (default $SLURM_JOB_UID)" },
-      tmpdir: { type: 'string', description: 'node-local staging directory (default from config, else /dev/shm)' },
+      job: { type: 'string', valueName: 'ID', description: 'job id (default $SLURM_JOB_ID)' },
+      user: { type: 'string', valueName: 'NAME', description: "job's user name, for messages (default $SLURM_JOB_USER)" },
+      uid: { type: 'string', valueName: 'UID', description: "job's uid; only files it owns are read (default $SLURM_JOB_UID, else your own)" },
+      tmpdir: { type: 'string', valueName: 'DIR', description: 'node-local staging directory (default $XALT_TMPDIR, else from config, else /dev/shm)' },
+      spool: { type: 'string', valueName: 'DIR', description: 'spool prefix to publish into (default $XALT_FILE_PREFIX, else from config; USE_HOME = ~/.xalt.d)' },
+      layout: { type: 'string', valueName: 'LAYOUT', description: 'spool layout: month/hash (default), hash, flat or home' },
     },
   },
   {

@@ -1,0 +1,174 @@
+"""Versions of imported packages from their distribution metadata, resolved at exit.
+
+This reads the same files ``importlib.metadata`` reads (``*.dist-info``, ``*.egg-info``,
+``*.egg``), but only in the directories the recorded packages came from, and usually
+without opening a file: a wheel's ``<name>-<version>.dist-info`` directory name already
+holds the version.  ``importlib.metadata`` itself is not imported: on a typical
+interpreter that costs tens of milliseconds at every exit, and ``packages_distributions()``
+reads every distribution on ``sys.path``.
+
+Order of resolution for a top-level package ``name`` found in directory ``D``:
+1. a distribution in ``D`` whose normalised name is ``name`` (version from the directory
+   name, else from its METADATA/PKG-INFO);
+2. the distribution in ``D`` whose ``top_level.txt`` lists ``name`` (``PIL`` from
+   ``Pillow``, ``yaml`` from ``PyYAML``), read once per directory;
+3. the same two steps in the site directories on ``sys.path`` (editable installs keep their
+   code elsewhere and their metadata in site-packages) -- but not for modules from the
+   script's own directory, which are the user's files even when a distribution of the same
+   name happens to be installed;
+4. the module's own ``__version__`` string, if it has one.
+Stdlib only, Python 3.6+.
+"""
+import os
+import sys
+
+_META_SUFFIXES = ('.dist-info', '.egg-info', '.egg')
+
+
+def _norm(name):
+    return name.lower().replace('-', '_').replace('.', '_')
+
+
+def _split_meta_dir(entry):
+    """('name', 'version' or '') of a metadata directory name, or None."""
+    for suffix in _META_SUFFIXES:
+        if entry.endswith(suffix):
+            stem = entry[:-len(suffix)]
+            name, _, rest = stem.partition('-')
+            version = rest.split('-')[0] if suffix != '.dist-info' else rest
+            return _norm(name), version
+    return None
+
+
+def _header_version(meta_path):
+    """``Version:`` from a METADATA/PKG-INFO file (headers end at the first blank line)."""
+    candidates = [meta_path]
+    if os.path.isdir(meta_path):
+        candidates = [os.path.join(meta_path, f) for f in ('METADATA', 'PKG-INFO', os.path.join('EGG-INFO', 'PKG-INFO'))]
+    for path in candidates:
+        try:
+            with open(path, 'r', encoding='utf-8', errors='replace') as f:
+                for line in f:
+                    if not line.strip():
+                        break
+                    if line.startswith('Version:'):
+                        return line[len('Version:'):].strip()
+        except OSError:
+            continue
+    return ''
+
+
+def _read_lines(path):
+    try:
+        with open(path, 'r', encoding='utf-8', errors='replace') as f:
+            return f.read().splitlines()
+    except OSError:
+        return None
+
+
+def _record_module(path):
+    """The top-level module a RECORD path belongs to, or None (metadata, scripts, caches)."""
+    first, sep, _ = path.partition('/')
+    if not sep:  # a file directly in site-packages: a single-module distribution
+        return first.split('.')[0] if first.endswith(('.py', '.so', '.pyd')) else None
+    if first.endswith(('.dist-info', '.egg-info', '.data')) or first in ('..', '__pycache__'):
+        return None
+    return first
+
+
+def _top_level_names(meta):
+    """Top-level modules a distribution installs: its top_level.txt, else -- wheels built by
+    hatchling, flit or poetry have none -- the first component of each RECORD path, as
+    importlib.metadata's packages_distributions() does."""
+    for sub in ('top_level.txt', os.path.join('EGG-INFO', 'top_level.txt')):
+        lines = _read_lines(os.path.join(meta, sub))
+        if lines is not None:
+            return set(line.strip().split('/')[0] for line in lines if line.strip())
+    lines = _read_lines(os.path.join(meta, 'RECORD')) or ()
+    return set(m for m in (_record_module(line.split(',')[0]) for line in lines) if m)
+
+
+class _SiteDir(object):
+    """The distributions installed in one directory, indexed lazily."""
+
+    def __init__(self, path):
+        self.path = path
+        try:
+            entries = os.listdir(path)
+        except OSError:
+            entries = []
+        self.by_name = {}  # normalised distribution name -> (entry, version from its name)
+        for entry in entries:
+            split = _split_meta_dir(entry)
+            if split is not None:
+                self.by_name.setdefault(split[0], (entry, split[1]))
+        self.top_level = None  # module name -> entry, built on first need
+
+    def _version(self, entry, from_name):
+        return from_name or _header_version(os.path.join(self.path, entry))
+
+    def by_distribution_name(self, name):
+        hit = self.by_name.get(_norm(name))
+        return self._version(*hit) if hit else ''
+
+    def by_top_level(self, name):
+        if self.top_level is None:
+            self.top_level = {}
+            for entry, _ in self.by_name.values():
+                for module in _top_level_names(os.path.join(self.path, entry)):
+                    self.top_level.setdefault(module, entry)
+        entry = self.top_level.get(name)
+        if entry is None:
+            return ''
+        return self._version(entry, _split_meta_dir(entry)[1])
+
+
+def _install_dir(path):
+    """The sys.path-like directory a package or module was imported from."""
+    if not path:
+        return ''
+    base = os.path.basename(path)
+    parent = os.path.dirname(path)
+    if base.startswith('__init__.'):
+        return os.path.dirname(parent)
+    if os.path.isdir(path):  # a namespace package's directory
+        return parent
+    return parent
+
+
+def _site_dirs():
+    return [p for p in sys.path if p and os.path.basename(p) in ('site-packages', 'dist-packages')]
+
+
+def resolve_versions(records):
+    """{package_name: version or ''} for the staged (name, path, import_time) records."""
+    dirs = {}
+
+    def site(path):
+        if path not in dirs:
+            dirs[path] = _SiteDir(path)
+        return dirs[path]
+
+    script_dir = os.path.abspath(sys.path[0] if sys.path and sys.path[0] else os.curdir)
+    out = {}
+    for name, path, _ in records:
+        own = _install_dir(path)
+        version = ''
+        if own:
+            d = site(own)
+            # An .egg directory is itself the distribution.
+            if own.endswith('.egg'):
+                version = (_split_meta_dir(os.path.basename(own)) or ('', ''))[1] or _header_version(own)
+            version = version or d.by_distribution_name(name) or d.by_top_level(name)
+        if not version and own != script_dir:
+            for other in _site_dirs():
+                if other != own:
+                    d = site(other)
+                    version = d.by_distribution_name(name) or d.by_top_level(name)
+                    if version:
+                        break
+        if not version:
+            v = getattr(sys.modules.get(name), '__version__', None)
+            version = v if isinstance(v, str) else ''
+        out[name] = version
+    return out
