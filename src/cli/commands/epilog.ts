@@ -13,6 +13,7 @@ import { ExitCode, RuntimeError } from '../errors.js';
 import { resolveEpilogSettings } from '../../epilog/epilog-settings.js';
 import { publishJob } from '../../epilog/publish-job.js';
 import { SpoolWriter } from '../../epilog/spool-writer.js';
+import { loadSiteConfig } from '../../config/load-site-config.js';
 
 /** Run `xalt epilog`; returns the exit code. @example await run({ values: { job: '42' }, positionals: [], stdout, stderr }) */
 export async function run(args: CommandArgs): Promise<number> {
@@ -23,10 +24,8 @@ export async function run(args: CommandArgs): Promise<number> {
     process.env,
     euid,
     Date.now() / 1000,
-    // TODO(config): src/config/ was merged on main after this branch started; once the
-    // branches meet, pass `(await loadSiteConfig(opt('config'))).spool` here so the site
-    // config's [spool] prefix/layout/tmpdir apply when no option or variable gives them.
-    undefined,
+    // the site config's [spool] applies when no option or variable gives prefix/layout/tmpdir
+    (await loadSiteConfig(opt('config'))).spool,
   );
   let result;
   try {
