@@ -189,8 +189,9 @@ test('usage errors name what is missing and exit 2', (t) => {
     assert.match(r.stderr, /hint: /);
   }
   const noSpool = xalt(['epilog', '--tmpdir', n.tmp], { env: { SLURM_JOB_ID: '42', SLURM_JOB_UID: String(UID) } });
+  // no --spool and no XALT_FILE_PREFIX: the site config's [spool] decides (the built-in default is USE_HOME)
   assert.equal(noSpool.status, 2);
-  assert.match(noSpool.stderr, /no spool directory/);
+  assert.match(noSpool.stderr, /no home directory for uid 4242 \(the spool is USE_HOME\)/);
   const noTmp = epilog({ ...n, tmp: join(n.tmp, 'missing') }, '42');
   assert.equal(noTmp.status, 1);
   assert.match(noTmp.stderr, /ENOENT/);
