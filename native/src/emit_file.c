@@ -4,8 +4,8 @@
  * start record and the run's pkg staging file (docs/internals/contracts.md). Every file is
  * written as a hidden ".<name>.new" (0600, O_EXCL|O_NOFOLLOW) and renamed into place.
  * A write that fails (full disk, file-size limit, unwritable spool) drops the record and
- * removes the partial file; SIGXFSZ is ignored while we write so a `ulimit -f` cannot kill
- * the program because of us.
+ * removes the partial file; SIGXFSZ is ignored while we write (xalt_quiet_begin) so a
+ * `ulimit -f` cannot kill the program because of us.
  * signal-safe: yes. allocates: no.
  */
 #define _GNU_SOURCE
@@ -20,6 +20,21 @@
 #include "internal.h"
 
 #define XALT_HASH_PRIME 997 /* XALT's number of hash directories */
+
+static struct sigaction xfsz_saved;
+static int xfsz_depth;
+
+void xalt_quiet_begin(void) {
+  if (xfsz_depth++) return;
+  struct sigaction ign;
+  memset(&ign, 0, sizeof ign);
+  ign.sa_handler = SIG_IGN;
+  sigaction(SIGXFSZ, &ign, &xfsz_saved);
+}
+
+void xalt_quiet_end(void) {
+  if (--xfsz_depth == 0) sigaction(SIGXFSZ, &xfsz_saved, NULL);
+}
 
 int xalt_mkdirs(const char *dir, size_t base_len, mode_t mode) {
   char p[XALT_PATH_MAX];
@@ -89,9 +104,6 @@ static int write_rename(const char *dir, const char *name, const char *data, siz
   const char *te = tmp + sizeof tmp, *de = dst + sizeof dst;
   if (!cat(cat(cat(cat(cat(tmp, te, dir), te, "/."), te, name), te, ".new"), te, "")) return -1;
   if (!cat(cat(cat(dst, de, dir), de, "/"), de, name)) return -1;
-  struct sigaction ign = {0}, old;
-  ign.sa_handler = SIG_IGN;
-  sigaction(SIGXFSZ, &ign, &old);
   int rc = -1;
   int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd >= 0) {
@@ -105,7 +117,6 @@ static int write_rename(const char *dir, const char *name, const char *data, siz
     rc = (close(fd) == 0 && done == len && rename(tmp, dst) == 0) ? 0 : -1;
     if (rc != 0) unlink(tmp);
   }
-  sigaction(SIGXFSZ, &old, NULL);
   if (rc != 0) xalt_trace("cannot write ", dst, ": ", strerror(errno), NULL);
   else xalt_trace("wrote ", dst, NULL);
   return rc;

@@ -22,6 +22,7 @@ void xalt_finish(int status, int sig) {
   if (!r->tracked || r->end_done || getpid() != r->pid) return; /* forked children never record */
   r->end_done = 1;
   int saved = errno;
+  xalt_quiet_begin();
   struct xalt_end e = {0, xalt_now(), 0, 1.0, status, sig, sig ? "signal" : "exit"};
   e.run_time = r->testing_runtime >= 0 ? r->testing_runtime : e.end_time - r->start_time;
   e.probability = xalt_sampling_probability(e.run_time);
@@ -29,6 +30,7 @@ void xalt_finish(int status, int sig) {
     xalt_trace("run sampled out (probability below 1)", NULL);
     if (r->staged_start[0]) unlink(r->staged_start);
     xalt_publish_pkgs(0);
+    xalt_quiet_end();
     errno = saved;
     return;
   }
@@ -41,5 +43,6 @@ void xalt_finish(int status, int sig) {
   /* Keep the staged start if the end record was lost: the epilog still learns of the run. */
   if (rc == 0 && r->staged_start[0]) unlink(r->staged_start);
   xalt_publish_pkgs(1);
+  xalt_quiet_end();
   errno = saved;
 }

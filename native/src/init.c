@@ -32,6 +32,8 @@ struct xalt_run xalt_run;
  * that copy tracks.
  */
 __attribute__((visibility("default"))) const char xalt_collector_claim[] = "xalt";
+/* This copy's own marker: references to the exported name may be interposed by another copy. */
+extern const char xalt_claim_self[sizeof "xalt"] __attribute__((alias("xalt_collector_claim"), visibility("hidden")));
 
 static int init_attempted;
 extern char **environ;
@@ -160,9 +162,11 @@ static void start_record(struct xalt_run *r) {
   struct xalt_end e = {1, 0, 0, 1.0, -1, 0, ""};
   struct xalt_jbuf rec;
   xalt_jbuf_init(&rec);
+  xalt_quiet_begin();
   xalt_build_record(&rec, &e);
   if (spool) xalt_emit_run(&rec, 1);
   xalt_emit_staged_start(&rec);
+  xalt_quiet_end();
   xalt_jbuf_free(&rec);
 }
 
@@ -186,7 +190,7 @@ static enum xalt_action filters(struct xalt_run *r, int argc, char **argv) {
   int mpi_ok = xalt_env_yesno("XALT_MPI_TRACKING", xalt_site_config.track_mpi);
   int scalar_ok = xalt_env_yesno("XALT_SCALAR_TRACKING", xalt_site_config.track_scalar);
   if (r->num_tasks > 1 ? !mpi_ok : !scalar_ok) { xalt_trace("scalar/MPI tracking is off for this run", NULL); return XALT_ACT_SKIP; }
-  if (dlsym(RTLD_DEFAULT, "xalt_collector_claim") != (void *)xalt_collector_claim) {
+  if (dlsym(RTLD_DEFAULT, "xalt_collector_claim") != (const void *)xalt_claim_self) {
     xalt_trace("another copy of the collector tracks this process", NULL);
     return XALT_ACT_SKIP;
   }

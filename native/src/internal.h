@@ -202,6 +202,9 @@ int xalt_emit_staged_start(const struct xalt_jbuf *rec);
 void xalt_publish_pkgs(int keep);
 /* Path of this run's pkg staging file (contracts.md) into out; "" when it does not fit. */
 void xalt_pkg_staging_path(char *out, size_t n);
+/* Around any file writing: SIGXFSZ ignored (a file-size limit must fail our write, not kill). */
+void xalt_quiet_begin(void);
+void xalt_quiet_end(void);
 /* mkdir -p with `mode` for the components below `base`; returns 0 if `dir` exists after. */
 int xalt_mkdirs(const char *dir, size_t base_len, mode_t mode);
 
