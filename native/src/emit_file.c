@@ -75,37 +75,57 @@ static void hash_dir(char out[4], const char *uuid) {
   out[3] = '\0';
 }
 
-/* The run's spool directory, created if needed; returns 0 on success. */
-static int spool_dir(char *dir, size_t n) {
+/* Where the run's spool directory is and how to create it (nothing is touched here). */
+struct spool_target {
+  char dir[XALT_PATH_MAX];
+  size_t base_len; /* the part that must already exist (the prefix, or $HOME) */
+  mode_t mode;     /* for directories we create below it */
+};
+
+static int spool_target(struct spool_target *t) {
   const struct xalt_run *r = &xalt_run;
-  char *end = dir + n, *p;
+  char *end = t->dir + sizeof t->dir, *p;
   if (!r->prefix[0]) { /* home layout: ~/.xalt.d, private to the user */
     if (!r->home[0]) return -1;
-    p = cat(cat(dir, end, r->home), end, "/.xalt.d");
-    return p ? xalt_mkdirs(dir, strlen(r->home), 0700) : -1;
+    t->base_len = strlen(r->home);
+    t->mode = 0700;
+    return cat(cat(t->dir, end, r->home), end, "/.xalt.d") ? 0 : -1;
   }
   char month[8], hash[4];
   xalt_fmt_month(month, sizeof month, r->start_time);
   hash_dir(hash, r->run_uuid);
-  p = cat(dir, end, r->prefix);
+  p = cat(t->dir, end, r->prefix);
   switch (xalt_site_config.spool_layout) {
     case XALT_LAYOUT_MONTH_HASH: p = cat(cat(cat(cat(p, end, "/"), end, month), end, "/"), end, hash); break;
     case XALT_LAYOUT_HASH: p = cat(cat(p, end, "/"), end, hash); break;
     default: break;
   }
-  struct stat st;
-  if (!p || stat(r->prefix, &st) != 0 || !S_ISDIR(st.st_mode)) return -1; /* the site creates the prefix */
-  return xalt_mkdirs(dir, strlen(r->prefix), 01777);
+  t->base_len = strlen(r->prefix);
+  t->mode = 01777;
+  return p ? 0 : -1;
 }
 
-/* Write `len` bytes to dir/name via dir/.name.new; returns 0 on success. */
-static int write_rename(const char *dir, const char *name, const char *data, size_t len) {
+/* Create the target's missing directories; the site creates the prefix itself. */
+static int spool_create(const struct spool_target *t) {
+  char base[XALT_PATH_MAX];
+  struct stat st;
+  memcpy(base, t->dir, t->base_len);
+  base[t->base_len] = '\0';
+  if (stat(base, &st) != 0 || !S_ISDIR(st.st_mode)) return -1;
+  return xalt_mkdirs(t->dir, t->base_len, t->mode);
+}
+
+/* Write `len` bytes to dir/name via dir/.name.new; returns 0 on success. The directory is
+ * created (through `t`) only when the first open says it is missing: the common case costs
+ * no mkdir or stat. */
+static int write_rename(const char *dir, const struct spool_target *t, const char *name, const char *data, size_t len) {
   char tmp[XALT_PATH_MAX], dst[XALT_PATH_MAX];
   const char *te = tmp + sizeof tmp, *de = dst + sizeof dst;
   if (!cat(cat(cat(cat(cat(tmp, te, dir), te, "/."), te, name), te, ".new"), te, "")) return -1;
   if (!cat(cat(cat(dst, de, dir), de, "/"), de, name)) return -1;
   int rc = -1;
   int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0 && errno == ENOENT && t && spool_create(t) == 0) fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd >= 0) {
     size_t done = 0;
     while (done < len) {
@@ -131,13 +151,14 @@ static void safe_component(char *dst, size_t n, const char *src) {
 
 int xalt_emit_run(const struct xalt_jbuf *rec, int is_start) {
   const struct xalt_run *r = &xalt_run;
-  char dir[XALT_PATH_MAX], name[XALT_PATH_MAX], *e = name + sizeof name;
+  struct spool_target t;
+  char name[XALT_PATH_MAX], *e = name + sizeof name;
   if (rec->failed || r->transmission_none) return rec->failed ? -1 : 0;
-  if (spool_dir(dir, sizeof dir) != 0) { xalt_trace("no usable spool directory under ", r->prefix[0] ? r->prefix : r->home, NULL); return -1; }
+  if (spool_target(&t) != 0) return -1;
   if (!cat(cat(cat(cat(cat(cat(cat(cat(cat(cat(name, e, "run."), e, r->syshost), e, "."), e, r->stamp), e, "."), e, r->user), e, "."),
                e, is_start ? "aaa" : "zzz"), e, "."), e, r->run_uuid) || !cat(name + strlen(name), e, ".json"))
     return -1;
-  return write_rename(dir, name, rec->p, rec->len);
+  return write_rename(t.dir, &t, name, rec->p, rec->len);
 }
 
 /* "<tmpdir>/<kind>.<uid>.<job>.<uuid>" + tail into out. */
@@ -154,7 +175,7 @@ int xalt_emit_staged_start(const struct xalt_jbuf *rec) {
   if (rec->failed || !staging_name(path, sizeof path, "xalt_start.", ".json")) return -1;
   char *slash = strrchr(path, '/');
   *slash = '\0';
-  int rc = write_rename(path, slash + 1, rec->p, rec->len);
+  int rc = write_rename(path, NULL, slash + 1, rec->p, rec->len);
   *slash = '/';
   if (rc == 0) xalt_copy(xalt_run.staged_start, sizeof xalt_run.staged_start, path, "");
   return rc;
@@ -170,7 +191,7 @@ void xalt_pkg_staging_path(char *out, size_t n) {
     out[0] = '\0';
 }
 
-static void publish_line(const char *dir, const char *line, size_t len) {
+static void publish_line(const struct spool_target *t, const char *line, size_t len) {
   const struct xalt_run *r = &xalt_run;
   static const char HEX[] = "0123456789abcdef";
   unsigned char rnd[6];
@@ -185,7 +206,7 @@ static void publish_line(const char *dir, const char *line, size_t len) {
   if (len + 1 > sizeof rec) return;
   memcpy(rec, line, len);
   rec[len] = '\n';
-  write_rename(dir, name, rec, len + 1);
+  write_rename(t->dir, t, name, rec, len + 1);
 }
 
 void xalt_publish_pkgs(int keep) {
@@ -194,9 +215,9 @@ void xalt_publish_pkgs(int keep) {
   int fd = open(r->pkg_staging, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) return;
   struct stat st;
-  char dir[XALT_PATH_MAX];
+  struct spool_target t;
   if (keep && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == r->uid && !r->transmission_none &&
-      spool_dir(dir, sizeof dir) == 0) {
+      spool_target(&t) == 0) {
     struct xalt_jbuf all;
     xalt_jbuf_init(&all);
     char chunk[4096];
@@ -205,7 +226,7 @@ void xalt_publish_pkgs(int keep) {
     for (size_t i = 0; !all.failed && i < all.len;) {
       char *nl = memchr(all.p + i, '\n', all.len - i);
       size_t ll = nl ? (size_t)(nl - (all.p + i)) : all.len - i;
-      if (nl && ll > 1 && all.p[i] == '{') /* a line without its newline was cut short */ publish_line(dir, all.p + i, ll);
+      if (nl && ll > 1 && all.p[i] == '{') /* a line without its newline was cut short */ publish_line(&t, all.p + i, ll);
       i += ll + 1;
     }
     xalt_jbuf_free(&all);

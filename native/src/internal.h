@@ -156,8 +156,10 @@ void xalt_read_build_id(char *out, size_t n);
 void xalt_json_watermark(struct xalt_jbuf *b, const char *wm, size_t len, double *build_epoch);
 
 /* ---- sha1.c ---- */
-/* SHA-1 of a file as 40 hex digits, using the per-user cache in `tmpdir`; returns 0 on success. */
-int xalt_sha1_file_cached(const char *path, const char *tmpdir, uid_t uid, char out[41]);
+struct stat;
+/* SHA-1 of the file `path` (whose stat is `exe`) as 40 hex digits, using the per-user cache
+ * in `tmpdir`: a hit costs no open of the file. Returns 0 on success. */
+int xalt_sha1_file_cached(const char *path, const struct stat *exe, const char *tmpdir, uid_t uid, char out[41]);
 /* SHA-1 of `n` bytes into 20-byte `digest`. */
 void xalt_sha1(const unsigned char *data, size_t n, unsigned char digest[20]);
 

@@ -19,11 +19,10 @@ static const char *policy_name(enum xalt_start_policy p) {
   return p == XALT_START_ALWAYS ? "always" : p == XALT_START_STAGED ? "staged" : "mpi";
 }
 
-static void user_t(struct xalt_jbuf *b, const struct xalt_end *e, double now) {
+static void user_t(struct xalt_jbuf *b, const struct xalt_end *e, double now, const struct stat *exe) {
   const struct xalt_run *r = &xalt_run;
   char num[48], mod[XALT_DATE_MAX] = "";
-  struct stat st;
-  if (stat(r->exec_path, &st) == 0) xalt_fmt_cdate(mod, sizeof mod, (double)st.st_mtim.tv_sec);
+  if (exe) xalt_fmt_cdate(mod, sizeof mod, (double)exe->st_mtim.tv_sec);
   /* currentEpoch is XALT's "%f": six decimals. */
   long long us = (long long)(now * 1e6);
   size_t n = xalt_fmt_long(num, us / 1000000);
@@ -102,7 +101,9 @@ void xalt_build_record(struct xalt_jbuf *b, const struct xalt_end *e) {
   xalt_jbuf_puts(b, "{\"crc\":\"0xFFFF\",\"cmdlineA\":");
   xalt_jbuf_put(b, r->cmdline.p, r->cmdline.len);
   t[1] = xalt_mono();
-  if (!r->sha1[0] && xalt_sha1_file_cached("/proc/self/exe", r->tmpdir, r->uid, r->sha1) != 0) r->sha1[0] = '\0';
+  struct stat exe; /* one stat serves the hash cache key and execModify */
+  int have_exe = stat("/proc/self/exe", &exe) == 0;
+  if (!r->sha1[0] && (!have_exe || xalt_sha1_file_cached("/proc/self/exe", &exe, r->tmpdir, r->uid, r->sha1) != 0)) r->sha1[0] = '\0';
   t[2] = xalt_mono();
   xalt_jbuf_puts(b, ",\"hash_id\":");
   xalt_json_str(b, r->sha1, strlen(r->sha1));
@@ -115,7 +116,7 @@ void xalt_build_record(struct xalt_jbuf *b, const struct xalt_end *e) {
   xalt_jbuf_puts(b, ",\"envT\":");
   xalt_jbuf_put(b, r->envt.p, r->envt.len);
   double now = xalt_now();
-  user_t(b, e, now);
+  user_t(b, e, now, have_exe ? &exe : NULL);
   t[5] = xalt_mono();
   struct xalt_jbuf wm; /* parsed first: Build_Epoch leads userDT */
   xalt_jbuf_init(&wm);

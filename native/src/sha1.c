@@ -142,11 +142,9 @@ static int hash_fd(int fd, const struct stat *st, char out[41]) {
   return 0;
 }
 
-int xalt_sha1_file_cached(const char *path, const char *tmpdir, uid_t uid, char out[41]) {
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return -1;
-  struct stat st;
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) { close(fd); return -1; }
+int xalt_sha1_file_cached(const char *path, const struct stat *exe, const char *tmpdir, uid_t uid, char out[41]) {
+  struct stat st = *exe;
+  if (!S_ISREG(st.st_mode)) return -1;
   char dir[XALT_PATH_MAX], entry[XALT_PATH_MAX + 64], key[XALT_CACHE_LINE];
   size_t kl = key_line(key, &st);
   int have_dir = cache_dir(dir, sizeof dir, tmpdir, uid) == 0;
@@ -157,10 +155,14 @@ int xalt_sha1_file_cached(const char *path, const char *tmpdir, uid_t uid, char 
     p = put_u(p, (unsigned long long)st.st_dev); *p++ = '.';
     p = put_u(p, (unsigned long long)st.st_ino);
     *p = '\0';
-    if (cache_lookup(entry, key, kl, uid, out) == 0) { close(fd); return 0; }
+    if (cache_lookup(entry, key, kl, uid, out) == 0) return 0;
   }
-  int rc = hash_fd(fd, &st, out);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  /* Hash what we opened; key the cache by it too, in case the file changed since `exe`. */
+  int rc = (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) ? hash_fd(fd, &st, out) : -1;
   close(fd);
+  kl = key_line(key, &st);
   if (rc == 0 && have_dir) cache_store(dir, entry, key, kl, out);
   return rc;
 }
