@@ -25,8 +25,14 @@ export function scratch(tag: string): string {
 
 const built = new Map<string, string>();
 
-/** Build libxalt.so (default tables, or `genC` with `cflags`) and return its path. */
+/**
+ * Build libxalt.so (default tables, or `genC` with `cflags`) and return its path.
+ * XALT_TEST_COLLECTOR overrides the default build (e.g. the ASan/UBSan builds of
+ * `make -C native asan ubsan`; it may list several libraries, as LD_PRELOAD does).
+ */
 export function buildLib(genC?: string, cflags = ''): string {
+  const override = process.env['XALT_TEST_COLLECTOR'];
+  if (override && !genC) return override;
   const key = `${genC ?? ''}|${cflags}`;
   const have = built.get(key);
   if (have) return have;

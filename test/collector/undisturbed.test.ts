@@ -219,7 +219,7 @@ test('lsof with XALT_TRACING=yes: no crash, same output, recorded', { skip: !exi
 test('collector loaded twice (preloaded and linked in): one record', () => {
   const dir = scratch('twice');
   mkdirSync(join(dir, 'lib'));
-  copyFileSync(lib, join(dir, 'lib/libxalt.so'));
+  copyFileSync(lib.split(' ').at(-1)!, join(dir, 'lib/libxalt.so')); // the collector itself, not a sanitizer runtime listed before it
   const exe = compile('hello', ['-L', join(dir, 'lib'), '-Wl,--no-as-needed', '-lxalt', `-Wl,-rpath,${join(dir, 'lib')}`], 'hello_linked');
   const alone = trackingEnv();
   const both = trackingEnv();
