@@ -197,10 +197,21 @@ static enum xalt_action filters(struct xalt_run *r, int argc, char **argv) {
   return a;
 }
 
+/* Now, rounded to what the record prints (%.4f), so the file-name stamp computed from it and
+ * the one a reader computes from the record's start_time agree to the last digit. */
+static double start_time_4(void) {
+  double t = xalt_now();
+  char txt[40], back[40];
+  xalt_fmt_fixed4(txt, t);
+  double r = strtod(txt, NULL); /* constructor time: the C locale, '.' as decimal point */
+  xalt_fmt_fixed4(back, r);
+  return strcmp(txt, back) == 0 ? r : t;
+}
+
 static void track(struct xalt_run *r, enum xalt_action kind, int argc, char **argv) {
   r->pid = getpid();
   r->uid = getuid();
-  r->start_time = xalt_now();
+  r->start_time = start_time_4();
   set_user(r);
   set_syshost(r);
   set_paths(r);

@@ -144,8 +144,10 @@ void xalt_sched_read(struct xalt_sched *s);
 int xalt_exe_path(char *out, size_t n);
 /* Append libA (the shared objects in /proc/self/maps) as a JSON array to `b`. */
 void xalt_json_libA(struct xalt_jbuf *b, int *gpu_lib_seen);
-/* Append ptA (ancestry from the parent upwards) as a JSON array to `b`. */
-void xalt_json_ptA(struct xalt_jbuf *b);
+/* Append ptA (ancestry from the parent upwards) as a JSON array to `b`. With a cache
+ * directory (xalt_cache_dir), the last ancestry built is reused while the parent is the
+ * same process (pid, start time and its parent unchanged). */
+void xalt_json_ptA(struct xalt_jbuf *b, const char *cache_dir);
 
 /* ---- elf.c: notes of the main program, read from memory ---- */
 /* Copy the XALT watermark note strings (v2) into `out`; returns their length, 0 if none. */
@@ -160,6 +162,9 @@ struct stat;
 /* SHA-1 of the file `path` (whose stat is `exe`) as 40 hex digits, using the per-user cache
  * in `tmpdir`: a hit costs no open of the file. Returns 0 on success. */
 int xalt_sha1_file_cached(const char *path, const struct stat *exe, const char *tmpdir, uid_t uid, char out[41]);
+/* "<tmpdir>/xalt_sha1.<uid>" into dir, created 0700 if missing; 0 only if it is a directory
+ * owned by `uid` with no group/other access (so no other user can plant entries). */
+int xalt_cache_dir(char *dir, size_t n, const char *tmpdir, uid_t uid);
 /* SHA-1 of `n` bytes into 20-byte `digest`. */
 void xalt_sha1(const unsigned char *data, size_t n, unsigned char digest[20]);
 

@@ -111,7 +111,8 @@ void xalt_build_record(struct xalt_jbuf *b, const struct xalt_end *e) {
   xalt_json_libA(b, &gpu_lib);
   t[3] = xalt_mono();
   xalt_jbuf_puts(b, ",\"ptA\":");
-  xalt_json_ptA(b);
+  char cache[XALT_PATH_MAX];
+  xalt_json_ptA(b, xalt_cache_dir(cache, sizeof cache, r->tmpdir, r->uid) == 0 ? cache : NULL);
   t[4] = xalt_mono();
   xalt_jbuf_puts(b, ",\"envT\":");
   xalt_jbuf_put(b, r->envt.p, r->envt.len);

@@ -73,8 +73,7 @@ static void to_hex(const unsigned char d[20], char out[41]) {
 /* Append the decimal of v to p; returns the new end. */
 static char *put_u(char *p, unsigned long long v) { return p + xalt_fmt_long(p, (long long)v); }
 
-/* "<tmpdir>/xalt_sha1.<uid>" exists as our own private directory (created if missing). */
-static int cache_dir(char *dir, size_t n, const char *tmpdir, uid_t uid) {
+int xalt_cache_dir(char *dir, size_t n, const char *tmpdir, uid_t uid) {
   size_t tl = strlen(tmpdir);
   if (!tl || tl + 40 > n) return -1;
   char *p = dir;
@@ -147,7 +146,7 @@ int xalt_sha1_file_cached(const char *path, const struct stat *exe, const char *
   if (!S_ISREG(st.st_mode)) return -1;
   char dir[XALT_PATH_MAX], entry[XALT_PATH_MAX + 64], key[XALT_CACHE_LINE];
   size_t kl = key_line(key, &st);
-  int have_dir = cache_dir(dir, sizeof dir, tmpdir, uid) == 0;
+  int have_dir = xalt_cache_dir(dir, sizeof dir, tmpdir, uid) == 0;
   if (have_dir) {
     char *p = entry + strlen(dir);
     memcpy(entry, dir, (size_t)(p - entry));

@@ -56,7 +56,7 @@ test('hash_id is the SHA-1 of the executable, cached per user and never stale', 
   run(exe, [], { env: t.env, preload: lib });
   const cacheDir = join(t.tmp, `xalt_sha1.${process.getuid!()}`);
   assert.equal(statSync(cacheDir).mode & 0o777, 0o700);
-  assert.equal(listFiles(cacheDir).length, 1);
+  assert.equal(listFiles(cacheDir).filter((p) => /\/\d+\.\d+$/.test(p)).length, 1, 'one hash entry (dev.inode)');
   run(exe, [], { env: t.env, preload: lib });
   // change the file (same size, new content and mtime): the cache entry must not be reused
   const bytes = readFileSync(exe);
@@ -75,7 +75,7 @@ test('a cache directory another user could write is ignored (no poisoned hash_id
   const t = trackingEnv();
   run(exe, [], { env: t.env, preload: lib });
   const cacheDir = join(t.tmp, `xalt_sha1.${process.getuid!()}`);
-  const [entry] = listFiles(cacheDir);
+  const [entry] = listFiles(cacheDir).filter((p) => /\/\d+\.\d+$/.test(p));
   assert.ok(entry);
   const line = readFileSync(entry, 'utf8');
   writeFileSync(entry, line.replace(/[0-9a-f]{40}/, '0'.repeat(40)));
@@ -266,4 +266,22 @@ test('XALT_TRACING: trace lines only on stderr and only when asked', () => {
   assert.match(loud.stderr, /^xalt: wrote .*\.zzz\.[0-9a-f-]{36}\.json$/m);
   const ranked = run(exe, [], { env: { ...t.env, XALT_TRACING: 'yes0', PMI_RANK: '2' }, preload: lib });
   assert.equal(ranked.stderr, 'to stderr\n');
+});
+
+test('ptA of siblings comes from the per-user cache and matches a fresh walk; another parent is walked anew', () => {
+  const exe = compile('hello');
+  const t = trackingEnv();
+  run('/bin/bash', ['-c', `"${exe}" 1; "${exe}" 2; true`], { env: t.env, preload: lib });
+  run('/bin/sh', ['-c', `"${exe}" 3; true`], { env: t.env, preload: lib });
+  const byArg = new Map(endRecords(t.spool).map((r) => [r.record.cmdlineA[1], r.record.ptA!]));
+  const [a, b, c] = [byArg.get('1')!, byArg.get('2')!, byArg.get('3')!];
+  assert.deepEqual(a, b, 'siblings share the ancestry');
+  assert.equal(a[0]!.cmd_name, 'bash');
+  assert.deepEqual(a[0]!.cmdlineA, ['/bin/bash', '-c', `"${exe}" 1; "${exe}" 2; true`]);
+  assert.equal(a[1]!.pid, process.pid);
+  assert.notEqual(c[0]!.pid, a[0]!.pid);
+  assert.deepEqual(c[0]!.cmdlineA, ['/bin/sh', '-c', `"${exe}" 3; true`]);
+  assert.deepEqual(c.slice(1), a.slice(1), 'same ancestors above the parent');
+  const cached = readFileSync(join(t.tmp, `xalt_sha1.${process.getuid!()}`, 'ptA'), 'utf8');
+  assert.equal(cached.slice(cached.indexOf('\n') + 1), JSON.stringify(c), 'cache holds the last parent');
 });
