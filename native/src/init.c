@@ -198,14 +198,11 @@ static enum xalt_action filters(struct xalt_run *r, int argc, char **argv) {
 }
 
 /* Now, rounded to what the record prints (%.4f), so the file-name stamp computed from it and
- * the one a reader computes from the record's start_time agree to the last digit. */
+ * the one a reader computes from the record's start_time agree to the last digit. N/10000
+ * with N exact is the correctly rounded double of the printed decimal, as a parser gives. */
 static double start_time_4(void) {
   double t = xalt_now();
-  char txt[40], back[40];
-  xalt_fmt_fixed4(txt, t);
-  double r = strtod(txt, NULL); /* constructor time: the C locale, '.' as decimal point */
-  xalt_fmt_fixed4(back, r);
-  return strcmp(txt, back) == 0 ? r : t;
+  return (double)(long long)(t * 10000.0 + 0.5) / 10000.0;
 }
 
 static void track(struct xalt_run *r, enum xalt_action kind, int argc, char **argv) {

@@ -176,6 +176,11 @@ void xalt_uuid7(char out[XALT_UUID_LEN + 1], double now);
 /* Uniform random number in [0, 1). */
 double xalt_random_unit(void);
 
+/* ---- tz.c ---- */
+struct tm;
+/* Local broken-down time of epoch `t` ($TZ as at start, else /etc/localtime); 0 on success. */
+int xalt_localtime(double t, struct tm *tm);
+
 /* ---- timefmt.c ---- */
 /* Current CLOCK_REALTIME / CLOCK_MONOTONIC in seconds. */
 double xalt_now(void);

@@ -114,10 +114,10 @@ static int cache_lookup(const char *entry, const char *key, size_t kl, uid_t uid
   return 0;
 }
 
-static void cache_store(const char *dir, const char *entry, const char *key, size_t kl, const char sha[41]) {
+/* Store under `entry`, whose first `dl` bytes are the cache directory. */
+static void cache_store(const char *entry, size_t dl, const char *key, size_t kl, const char sha[41]) {
   char tmp[XALT_PATH_MAX + 64], line[XALT_CACHE_LINE];
-  size_t dl = strlen(dir);
-  memcpy(tmp, dir, dl);
+  memcpy(tmp, entry, dl);
   memcpy(tmp + dl, "/.new.", 6);
   put_u(tmp + dl + 6, (unsigned long long)getpid());
   memcpy(line, key, kl);
@@ -144,12 +144,13 @@ static int hash_fd(int fd, const struct stat *st, char out[41]) {
 int xalt_sha1_file_cached(const char *path, const struct stat *exe, const char *tmpdir, uid_t uid, char out[41]) {
   struct stat st = *exe;
   if (!S_ISREG(st.st_mode)) return -1;
-  char dir[XALT_PATH_MAX], entry[XALT_PATH_MAX + 64], key[XALT_CACHE_LINE];
+  /* One buffer: the directory, then "/<dev>.<ino>" appended (stack pages cost page faults). */
+  char entry[XALT_PATH_MAX + 64], key[XALT_CACHE_LINE];
   size_t kl = key_line(key, &st);
-  int have_dir = xalt_cache_dir(dir, sizeof dir, tmpdir, uid) == 0;
+  int have_dir = xalt_cache_dir(entry, XALT_PATH_MAX, tmpdir, uid) == 0;
+  size_t dl = have_dir ? strlen(entry) : 0;
   if (have_dir) {
-    char *p = entry + strlen(dir);
-    memcpy(entry, dir, (size_t)(p - entry));
+    char *p = entry + dl;
     *p++ = '/';
     p = put_u(p, (unsigned long long)st.st_dev); *p++ = '.';
     p = put_u(p, (unsigned long long)st.st_ino);
@@ -162,6 +163,6 @@ int xalt_sha1_file_cached(const char *path, const struct stat *exe, const char *
   int rc = (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) ? hash_fd(fd, &st, out) : -1;
   close(fd);
   kl = key_line(key, &st);
-  if (rc == 0 && have_dir) cache_store(dir, entry, key, kl, out);
+  if (rc == 0 && have_dir) cache_store(entry, dl, key, kl, out);
   return rc;
 }

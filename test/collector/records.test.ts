@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, chownSync, copyFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { recordDir, runFileName } from '../../src/schema/spool-layout.js';
+import { fileTimeStamp, recordDir, runFileName } from '../../src/schema/spool-layout.js';
 import { ROOT, buildLib, compile, endRecords, listFiles, run, runRecords, scratch, trackingEnv } from './harness.js';
 
 const lib = buildLib();
@@ -284,4 +284,23 @@ test('ptA of siblings comes from the per-user cache and matches a fresh walk; an
   assert.deepEqual(c.slice(1), a.slice(1), 'same ancestors above the parent');
   const cached = readFileSync(join(t.tmp, `xalt_sha1.${process.getuid!()}`, 'ptA'), 'utf8');
   assert.equal(cached.slice(cached.indexOf('\n') + 1), JSON.stringify(c), 'cache holds the last parent');
+});
+
+test('local times (file stamp, month directory, start_date, execModify) agree with date(1) in any time zone', () => {
+  const exe = compile('hello');
+  const zones = [undefined, ':UTC', 'America/Chicago', 'Europe/Berlin', 'Asia/Kolkata', 'Australia/Lord_Howe', 'Pacific/Chatham', 'EST5EDT,M3.2.0,M11.1.0', '<+0330>-3:30'];
+  for (const tz of zones) {
+    const t = trackingEnv();
+    run(exe, [], { env: { ...t.env, TZ: tz }, preload: lib });
+    const [r] = endRecords(t.spool);
+    assert.ok(r, `record with TZ=${tz}`);
+    const sec = Math.floor(r.record.userDT.start_time);
+    const frac = fileTimeStamp(r.record.userDT.start_time).slice(-4); // as src/schema computes it
+    const date = (fmt: string, at: number) => execFileSync('date', ['-d', `@${at}`, fmt], { env: { ...(tz === undefined ? {} : { TZ: tz }), PATH: '/usr/bin:/bin', LANG: 'C', LC_ALL: 'C' }, encoding: 'utf8' }).trim();
+    const stamp = date('+%Y_%m_%d_%H_%M_%S', sec);
+    assert.equal(r.name.split('.')[2], `${stamp}_${frac}`, `stamp with TZ=${tz}`);
+    assert.equal(r.path.split('/').at(-3), date('+%Y%m', sec), `month dir with TZ=${tz}`);
+    assert.equal(r.record.userT.start_date, date('+%a %b %e %H:%M:%S %Y', sec), `start_date with TZ=${tz}`);
+    assert.equal(r.record.userT.execModify, date('+%a %b %e %H:%M:%S %Y', Math.floor(statSync(exe).mtimeMs / 1000)), `execModify with TZ=${tz}`);
+  }
 });
