@@ -5,7 +5,7 @@
  * interleaved rounds so machine noise hits every configuration alike.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -53,11 +53,18 @@ const fmtUs = (ns: number) => `${(ns / 1000).toFixed(1)} µs`;
 /** Run the collector benchmark and print one line per configuration. */
 export async function run(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'xalt-bench-collector-'));
+  const cleanup = [dir];
   try {
     build(dir);
     const lib = join(dir, 'lib/libxalt.so');
-    const track = { XALT_EXECUTABLE_TRACKING: 'yes', XALT_FILE_PREFIX: join(dir, 'spool'), XALT_TMPDIR: join(dir, 'tmp'), XALT_SAMPLING: 'no' };
-    execFileSync('mkdir', ['-p', track.XALT_FILE_PREFIX, track.XALT_TMPDIR]);
+    // Staging (and the spool, to measure the collector rather than a disk) on tmpfs, as
+    // nodes have it (/dev/shm); one extra line shows a spool on the disk-backed temp dir.
+    const shm = existsSync('/dev/shm') ? mkdtempSync('/dev/shm/xalt-bench-') : join(dir, 'shm');
+    cleanup.push(shm);
+    const track = { XALT_EXECUTABLE_TRACKING: 'yes', XALT_FILE_PREFIX: join(shm, 'spool'), XALT_TMPDIR: join(shm, 'tmp'), XALT_SAMPLING: 'no' };
+    mkdirSync(track.XALT_FILE_PREFIX, { recursive: true });
+    mkdirSync(track.XALT_TMPDIR, { recursive: true });
+    mkdirSync(join(dir, 'spool'));
     const t = join(dir, 'true');
     const configs: Config[] = [
       { name: 'no preload', preload: '-', prog: t, env: {} },
@@ -65,6 +72,7 @@ export async function run(): Promise<void> {
       { name: 'XALT_EXECUTABLE_TRACKING=no', preload: lib, prog: t, env: { ...track, XALT_EXECUTABLE_TRACKING: 'no' }, budgetUs: 5, budgetVs: 'empty' },
       { name: 'path filtered out (SKIP rule)', preload: join(dir, 'rules/libxalt.so'), prog: join(dir, 'skipme'), env: track, budgetUs: 15, budgetVs: 'empty' },
       { name: 'tracked, end record only', preload: lib, prog: t, env: track, budgetUs: 150, budgetVs: 'none' },
+      { name: 'tracked, end record, spool on disk', preload: lib, prog: t, env: { ...track, XALT_FILE_PREFIX: join(dir, 'spool') }, budgetUs: 150, budgetVs: 'none' },
       { name: 'tracked, start + end records', preload: lib, prog: t, env: { ...track, XALT_START_POLICY: 'always' }, budgetUs: 250, budgetVs: 'none' },
       { name: '32 MiB executable, no preload', preload: '-', prog: join(dir, 'big'), env: {} },
       { name: '32 MiB executable, tracked (2nd+ run)', preload: lib, prog: join(dir, 'big'), env: track, budgetUs: 1000, budgetVs: 'none' },
@@ -74,7 +82,7 @@ export async function run(): Promise<void> {
     for (let r = 0; r < ROUNDS; r++) for (const c of configs) medians.get(c.name)!.push(median(batch(dir, c)));
     const m = (name: string) => median(medians.get(name)!);
     const none = m('no preload'), empty = m('empty preloaded library'), bigNone = m('32 MiB executable, no preload');
-    console.log(`collector: median wall time per exec, ${ROUNDS} rounds x ${SPAWNS} spawns, configurations interleaved`);
+    console.log(`collector: median wall time per exec, ${ROUNDS} rounds x ${SPAWNS} spawns, configurations interleaved; spool and staging on ${shm}`);
     console.log(`  ${'no preload'.padEnd(40)} ${fmtUs(none)}`);
     console.log(`  ${'empty preloaded library'.padEnd(40)} ${fmtUs(empty)}  (+${fmtUs(empty - none)}, ratio ${(empty / none).toFixed(3)} vs no preload)`);
     for (const c of configs.filter((x) => x.budgetUs !== undefined)) {
@@ -89,7 +97,7 @@ export async function run(): Promise<void> {
       );
     }
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    for (const d of cleanup) rmSync(d, { recursive: true, force: true });
   }
 }
 

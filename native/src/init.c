@@ -172,8 +172,6 @@ static void start_record(struct xalt_run *r) {
 
 /* Every filter of reference §3.1, cheapest first; returns the path class or SKIP. */
 static enum xalt_action filters(struct xalt_run *r, int argc, char **argv) {
-  const char *tracking = xalt_getenv("XALT_EXECUTABLE_TRACKING");
-  if (!tracking || strcmp(tracking, "yes") != 0) return XALT_ACT_SKIP;
   long rank = xalt_mpi_rank();
   xalt_trace_init((int)rank);
   if (rank > 0) { xalt_trace("MPI rank > 0: not tracked", NULL); return XALT_ACT_SKIP; }
@@ -232,9 +230,25 @@ static void track(struct xalt_run *r, enum xalt_action kind, int argc, char **ar
   if (on_exit(on_exit_handler, NULL) != 0) r->tracked = 0;
 }
 
+/*
+ * XALT_EXECUTABLE_TRACKING == "yes", written without any libc call: on the untracked path
+ * every first call of a libc function would cost a lazy symbol resolution, and errno is
+ * not touched at all.
+ */
+static int tracking_on(void) {
+  static const char key[] = "XALT_EXECUTABLE_TRACKING=";
+  for (char **e = environ; e && *e; e++) {
+    const char *s = *e;
+    size_t i = 0;
+    while (key[i] && s[i] == key[i]) i++;
+    if (!key[i]) return s[i] == 'y' && s[i + 1] == 'e' && s[i + 2] == 's' && s[i + 3] == '\0';
+  }
+  return 0;
+}
+
 __attribute__((constructor)) static void xalt_init(int argc, char **argv, char **envp) {
   (void)envp;
-  if (init_attempted) return;
+  if (init_attempted || !tracking_on()) return;
   init_attempted = 1;
   int saved = errno;
   struct xalt_run *r = &xalt_run;
