@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildLib, compile, endRecords, listFiles, run, runBoth, runRecords, scratch, trackingEnv, withoutTrace, type RunResult } from './harness.js';
+import { ROOT, buildLib, compile, endRecords, listFiles, run, runBoth, runRecords, scratch, trackingEnv, withoutTrace, type RunResult } from './harness.js';
 
 const lib = buildLib();
 
@@ -261,4 +261,35 @@ test('XALT_EXECUTABLE_TRACKING=no (or unset): nothing written, nothing printed, 
     assert.equal(r.stderr, '');
   }
   assert.deepEqual(listFiles(t.spool), []);
+});
+
+test('hostile or broken settings never disturb the program and never produce an invalid record', () => {
+  const exe = compile('hello');
+  const cases: Record<string, string | undefined>[] = [
+    { XALT_TMPDIR: '/nonexistent/dir', XALT_START_POLICY: 'staged' },
+    { XALT_COMM_WORLD_SIZE: '-5', XALT_MPI_ALWAYS_RECORD: 'x' },
+    { XALT_TESTING_RUNTIME: 'nan', XALT_SAMPLING: 'yes' },
+    { USER: '../../etc', HOME: undefined },
+    { TZ: '../../../etc/passwd' },
+    { XALT_START_POLICY: 'bogus', XALT_ALWAYS_CREATE_START: 'maybe', XALT_SIGNAL_HANDLER: 'perhaps' },
+    { XALT_RUN_UUID: 'not-a-uuid', OMP_NUM_THREADS: '-3', SLURM_JOB_ID: 'a/b/../c', SLURM_NNODES: 'many' },
+  ];
+  for (const extra of cases) {
+    const t = trackingEnv();
+    const env = { ...t.env, ...extra };
+    const { plain, tracked } = runBoth(exe, ['3'], lib, env);
+    assertSame(plain, tracked, JSON.stringify(extra));
+    for (const r of runRecords(t.spool)) {
+      assert.ok(!r.record.userT.user.includes('/'), 'user is safe in a file name');
+      assert.ok((r.record.userDT.num_tasks ?? 0) >= 1 && (r.record.userDT.num_threads ?? 0) >= 1);
+      assert.equal(r.record.userT.parent_run_uuid, '');
+    }
+    assert.ok(listFiles(t.spool).every((p) => p.startsWith(t.spool) && !p.endsWith('.new')));
+  }
+});
+
+test('make symbols: the library exports only its claim marker', () => {
+  const out = run('make', ['-s', '-C', join(ROOT, 'native'), 'symbols']);
+  assert.equal(out.status, 0, out.stderr);
+  assert.match(out.stdout, /symbols: ok \(xalt_collector_claim \)/);
 });
