@@ -185,9 +185,9 @@ static enum xalt_action filters(struct xalt_run *r, int argc, char **argv) {
   enum xalt_action a = xalt_classify(r->exec_path, argc, argv);
   if (a == XALT_ACT_SKIP) { xalt_trace("path ", r->exec_path, " is skipped", NULL); return a; }
   r->num_tasks = xalt_mpi_size();
-  int mpi_ok = xalt_env_yesno("XALT_MPI_TRACKING", xalt_site_config.track_mpi);
-  int scalar_ok = xalt_env_yesno("XALT_SCALAR_TRACKING", xalt_site_config.track_scalar);
-  if (r->num_tasks > 1 ? !mpi_ok : !scalar_ok) { xalt_trace("scalar/MPI tracking is off for this run", NULL); return XALT_ACT_SKIP; }
+  r->track_mpi = xalt_env_yesno("XALT_MPI_TRACKING", xalt_site_config.track_mpi);
+  r->track_scalar = xalt_env_yesno("XALT_SCALAR_TRACKING", xalt_site_config.track_scalar);
+  if (r->num_tasks > 1 ? !r->track_mpi : !r->track_scalar) { xalt_trace("scalar/MPI tracking is off for this run", NULL); return XALT_ACT_SKIP; }
   if (dlsym(RTLD_DEFAULT, "xalt_collector_claim") != (const void *)xalt_claim_self) {
     xalt_trace("another copy of the collector tracks this process", NULL);
     return XALT_ACT_SKIP;

@@ -112,6 +112,7 @@ struct xalt_run {
   int always_record;                /* start records for num_tasks >= this (policy mpi) */
   enum xalt_start_policy start_policy;
   int sampling;
+  int track_mpi, track_scalar;      /* the switches as they were at start (for XALT_qaT) */
   int transmission_none;
   double testing_runtime;           /* < 0 when XALT_TESTING_RUNTIME is unset */
   int tracked;                      /* passed every filter at init */

@@ -84,8 +84,8 @@ static void qa_t(struct xalt_jbuf *b) {
   xalt_jbuf_puts(b, ",\"XALT_qaT\":{");
   xalt_json_kv_str(b, 1, "XALT_GIT_VERSION", XALT_VERSION_STRING);
   xalt_json_kv_str(b, 0, "XALT_MPI_ALWAYS_RECORD", num);
-  xalt_json_kv_str(b, 0, "XALT_MPI_TRACKING", xalt_env_yesno("XALT_MPI_TRACKING", xalt_site_config.track_mpi) ? "yes" : "no");
-  xalt_json_kv_str(b, 0, "XALT_SCALAR_TRACKING", xalt_env_yesno("XALT_SCALAR_TRACKING", xalt_site_config.track_scalar) ? "yes" : "no");
+  xalt_json_kv_str(b, 0, "XALT_MPI_TRACKING", r->track_mpi ? "yes" : "no");
+  xalt_json_kv_str(b, 0, "XALT_SCALAR_TRACKING", r->track_scalar ? "yes" : "no");
   xalt_json_kv_str(b, 0, "XALT_SAMPLING", r->sampling ? "yes" : "no");
   xalt_json_kv_str(b, 0, "XALT_FILE_PREFIX", r->prefix[0] ? r->prefix : "USE_HOME");
   xalt_json_kv_str(b, 0, "XALT_CONFIG_FINGERPRINT", xalt_site_config.config_fingerprint);
