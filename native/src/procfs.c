@@ -23,13 +23,18 @@ int xalt_exe_path(char *out, size_t n) {
   return 0;
 }
 
-/* Read a whole file into `b` (NUL-terminated); returns 0 on success. */
-static int read_all(const char *path, struct xalt_jbuf *b) {
+/* Read a whole file into `b` (NUL-terminated); returns 0 on success. `short_is_eof`: the
+ * file returns everything it has per read (cmdline), so a short read means the end. Not
+ * for seq files like maps, which stop short when the next line does not fit. */
+static int read_all(const char *path, struct xalt_jbuf *b, int short_is_eof) {
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return -1;
   char chunk[4096];
   ssize_t r;
-  while ((r = read(fd, chunk, sizeof chunk)) > 0) xalt_jbuf_put(b, chunk, (size_t)r);
+  while ((r = read(fd, chunk, sizeof chunk)) > 0) {
+    xalt_jbuf_put(b, chunk, (size_t)r);
+    if (short_is_eof && (size_t)r < sizeof chunk) break; /* saves the read(2) that returns 0 */
+  }
   close(fd);
   xalt_jbuf_put(b, "", 0);
   return (r < 0 || b->failed) ? -1 : 0;
@@ -74,7 +79,7 @@ void xalt_json_libA(struct xalt_jbuf *b, int *gpu_lib_seen) {
   struct xalt_jbuf maps;
   xalt_jbuf_init(&maps);
   xalt_jbuf_put(b, "[", 1);
-  if (read_all("/proc/self/maps", &maps) == 0) {
+  if (read_all("/proc/self/maps", &maps, 0) == 0) {
     int first = 1;
     for (char *line = maps.p; line && *line;) {
       char *nl = strchr(line, '\n');
@@ -155,7 +160,7 @@ static void json_ancestor(struct xalt_jbuf *b, long pid, const char *comm) {
   struct xalt_jbuf cmd;
   xalt_jbuf_init(&cmd);
   proc_path(path, pid, "cmdline");
-  if (read_all(path, &cmd) == 0) {
+  if (read_all(path, &cmd, 1) == 0) {
     size_t len = cmd.len;
     while (len && cmd.p[len - 1] == '\0') len--; /* the list ends in NUL */
     for (size_t i = 0, first = 1; i < len;) {
@@ -205,10 +210,13 @@ static int pt_lookup(struct xalt_jbuf *b, const char *path, const char *key, siz
   struct stat st;
   struct xalt_jbuf c;
   xalt_jbuf_init(&c);
-  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == getuid()) {
+  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == xalt_run.uid) {
     char chunk[4096];
     ssize_t r;
-    while ((r = read(fd, chunk, sizeof chunk)) > 0) xalt_jbuf_put(&c, chunk, (size_t)r);
+    while ((r = read(fd, chunk, sizeof chunk)) > 0) {
+      xalt_jbuf_put(&c, chunk, (size_t)r);
+      if ((size_t)r < sizeof chunk) break; /* regular file: short read = end */
+    }
   }
   close(fd);
   int hit = !c.failed && c.len > kl + 1 && !memcmp(c.p, key, kl) && c.p[kl] == '[' && c.p[c.len - 1] == ']';

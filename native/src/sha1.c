@@ -73,7 +73,24 @@ static void to_hex(const unsigned char d[20], char out[41]) {
 /* Append the decimal of v to p; returns the new end. */
 static char *put_u(char *p, unsigned long long v) { return p + xalt_fmt_long(p, (long long)v); }
 
+static int xalt_cache_dir_check(char *dir, size_t n, const char *tmpdir, uid_t uid);
+
 int xalt_cache_dir(char *dir, size_t n, const char *tmpdir, uid_t uid) {
+  /* Checked once per process: the hash cache and the ptA cache both live there. */
+  static int state; /* 0 unknown, 1 usable, -1 not */
+  static char known[XALT_PATH_MAX];
+  if (state) {
+    if (state < 0 || strlen(known) >= n) return -1;
+    memcpy(dir, known, strlen(known) + 1);
+    return 0;
+  }
+  state = xalt_cache_dir_check(dir, n, tmpdir, uid) == 0 ? 1 : -1;
+  if (state > 0 && strlen(dir) < sizeof known) memcpy(known, dir, strlen(dir) + 1);
+  else state = -1;
+  return state > 0 ? 0 : -1;
+}
+
+static int xalt_cache_dir_check(char *dir, size_t n, const char *tmpdir, uid_t uid) {
   size_t tl = strlen(tmpdir);
   if (!tl || tl + 40 > n) return -1;
   char *p = dir;

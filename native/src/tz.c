@@ -29,7 +29,10 @@ static int load_file(const char *path) {
   if (fd < 0) return -1;
   ssize_t r;
   tzlen = 0;
-  while (tzlen < sizeof tzbuf && (r = read(fd, tzbuf + tzlen, sizeof tzbuf - tzlen)) > 0) tzlen += (size_t)r;
+  while (tzlen < sizeof tzbuf && (r = read(fd, tzbuf + tzlen, sizeof tzbuf - tzlen)) > 0) {
+    tzlen += (size_t)r;
+    if (tzlen < sizeof tzbuf) break; /* regular file: a short read is the end */
+  }
   close(fd);
   return (tzlen >= 44 && !memcmp(tzbuf, "TZif", 4)) ? 0 : -1;
 }

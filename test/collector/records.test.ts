@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, chownSync, copyFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileTimeStamp, recordDir, runFileName } from '../../src/schema/spool-layout.js';
 import { ROOT, buildLib, compile, endRecords, listFiles, run, runRecords, scratch, trackingEnv } from './harness.js';
@@ -303,4 +303,20 @@ test('local times (file stamp, month directory, start_date, execModify) agree wi
     assert.equal(r.record.userT.start_date, date('+%a %b %e %H:%M:%S %Y', sec), `start_date with TZ=${tz}`);
     assert.equal(r.record.userT.execModify, date('+%a %b %e %H:%M:%S %Y', Math.floor(statSync(exe).mtimeMs / 1000)), `execModify with TZ=${tz}`);
   }
+});
+
+test('a real interpreter: python3 importing C extensions has them (and their libraries) in libA', { skip: !existsSync('/usr/bin/python3') && 'python3 is not installed' }, () => {
+  const t = trackingEnv();
+  const code = 'import ssl, ctypes, sqlite3; print("ok")';
+  const plain = run('/usr/bin/python3', ['-c', code], { env: t.env });
+  const tracked = run('/usr/bin/python3', ['-c', code], { env: t.env, preload: lib });
+  assert.equal(tracked.stdout, plain.stdout);
+  assert.equal(tracked.status, 0);
+  const [r] = endRecords(t.spool);
+  assert.ok(r);
+  const libs = r.record.libA.map(([p]) => p);
+  for (const want of [/\/_ssl\.[^/]*\.so$/, /\/libssl\.so\.\d/, /\/_ctypes\.[^/]*\.so$/, /\/libsqlite3\.so\.\d/]) {
+    assert.ok(libs.some((p) => want.test(p)), `${want} in libA`);
+  }
+  assert.ok(libs.length >= 8, `many libraries (maps far beyond one 4 kB read): ${libs.length}`);
 });
