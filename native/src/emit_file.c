@@ -83,7 +83,7 @@ struct spool_target {
 };
 
 static int spool_target(struct spool_target *t) {
-  const struct xalt_run *r = &xalt_run;
+  const struct xalt_run_state *r = &xalt_run;
   char *end = t->dir + sizeof t->dir, *p;
   if (!r->prefix[0]) { /* home layout: ~/.xalt.d, private to the user */
     if (!r->home[0]) return -1;
@@ -150,7 +150,7 @@ static void safe_component(char *dst, size_t n, const char *src) {
 }
 
 int xalt_emit_run(const struct xalt_jbuf *rec, int is_start) {
-  const struct xalt_run *r = &xalt_run;
+  const struct xalt_run_state *r = &xalt_run;
   struct spool_target t;
   char name[XALT_PATH_MAX], *e = name + sizeof name;
   if (rec->failed || r->transmission_none) return rec->failed ? -1 : 0;
@@ -163,7 +163,7 @@ int xalt_emit_run(const struct xalt_jbuf *rec, int is_start) {
 
 /* "<tmpdir>/<kind>.<uid>.<job>.<uuid>" + tail into out. */
 static char *staging_name(char *out, size_t n, const char *kind, const char *tail) {
-  const struct xalt_run *r = &xalt_run;
+  const struct xalt_run_state *r = &xalt_run;
   char uid[24], job[XALT_FIELD_MAX], *e = out + n;
   xalt_fmt_long(uid, (long long)r->uid);
   safe_component(job, sizeof job, strcmp(r->sched.job_id, "unknown") ? r->sched.job_id : "none");
@@ -182,7 +182,7 @@ int xalt_emit_staged_start(const struct xalt_jbuf *rec) {
 }
 
 void xalt_pkg_staging_path(char *out, size_t n) {
-  const struct xalt_run *r = &xalt_run;
+  const struct xalt_run_state *r = &xalt_run;
   char pid[24], tail[XALT_PATH_MAX];
   xalt_fmt_long(pid, (long long)r->pid);
   char *e = tail + sizeof tail;
@@ -192,7 +192,7 @@ void xalt_pkg_staging_path(char *out, size_t n) {
 }
 
 static void publish_line(const struct spool_target *t, const char *line, size_t len) {
-  const struct xalt_run *r = &xalt_run;
+  const struct xalt_run_state *r = &xalt_run;
   static const char HEX[] = "0123456789abcdef";
   unsigned char rnd[6];
   char uniq[13], name[XALT_PATH_MAX], *e = name + sizeof name;
@@ -210,7 +210,7 @@ static void publish_line(const struct spool_target *t, const char *line, size_t 
 }
 
 void xalt_publish_pkgs(int keep) {
-  const struct xalt_run *r = &xalt_run;
+  const struct xalt_run_state *r = &xalt_run;
   if (!r->pkg_staging[0]) return;
   int fd = open(r->pkg_staging, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) return;

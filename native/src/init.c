@@ -19,12 +19,13 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
 #include "internal.h"
 
-struct xalt_run xalt_run;
+struct xalt_run_state *xalt_state;
 
 /*
  * The one exported symbol. When two copies of the collector are in one process (preloaded
@@ -44,13 +45,13 @@ static void on_exit_handler(int status, void *arg) {
 }
 
 /* A $USER that is safe inside a file name, else the numeric uid. */
-static void set_user(struct xalt_run *r) {
+static void set_user(struct xalt_run_state *r) {
   const char *u = xalt_getenv("USER");
   if (u && *u && u[0] != '.' && !strchr(u, '/') && strlen(u) < XALT_FIELD_MAX) xalt_copy(r->user, sizeof r->user, u, NULL);
   else xalt_fmt_long(r->user, (long long)r->uid);
 }
 
-static void set_syshost(struct xalt_run *r) {
+static void set_syshost(struct xalt_run_state *r) {
   const struct xalt_site_config *c = &xalt_site_config;
   char *s = r->syshost;
   size_t n = sizeof r->syshost;
@@ -88,7 +89,7 @@ static void set_syshost(struct xalt_run *r) {
   for (char *p = s; *p; p++) if (*p == '/' || *p == '.') *p = '_'; /* the file name uses dots as separators */
 }
 
-static void set_paths(struct xalt_run *r) {
+static void set_paths(struct xalt_run_state *r) {
   const char *prefix = xalt_getenv("XALT_FILE_PREFIX");
   if (!prefix || !*prefix) prefix = xalt_site_config.spool_prefix;
   if (!prefix || !strcmp(prefix, "USE_HOME") || xalt_site_config.spool_layout == XALT_LAYOUT_HOME) prefix = "";
@@ -99,7 +100,7 @@ static void set_paths(struct xalt_run *r) {
   if (!getcwd(r->cwd, sizeof r->cwd)) r->cwd[0] = '\0';
 }
 
-static void set_policy(struct xalt_run *r) {
+static void set_policy(struct xalt_run_state *r) {
   const char *p = xalt_getenv("XALT_START_POLICY");
   r->start_policy = xalt_site_config.start_policy;
   if (p && !strcmp(p, "mpi")) r->start_policy = XALT_START_MPI;
@@ -122,7 +123,7 @@ static void set_policy(struct xalt_run *r) {
 }
 
 /* cmdlineA and envT as JSON, captured now: the program may rewrite argv or clear environ. */
-static void capture_json(struct xalt_run *r, int argc, char **argv) {
+static void capture_json(struct xalt_run_state *r, int argc, char **argv) {
   xalt_jbuf_init(&r->cmdline);
   xalt_jbuf_put(&r->cmdline, "[", 1);
   for (int i = 0; i < argc && argv && argv[i]; i++) {
@@ -147,7 +148,7 @@ static void capture_json(struct xalt_run *r, int argc, char **argv) {
 }
 
 /* PKGS runs: tell the Python hook which run its imports belong to (contracts.md). */
-static void export_pkgs(struct xalt_run *r) {
+static void export_pkgs(struct xalt_run_state *r) {
   xalt_fill_dates();
   xalt_pkg_staging_path(r->pkg_staging, sizeof r->pkg_staging);
   setenv("XALT_RUN_UUID", r->run_uuid, 1);
@@ -155,7 +156,7 @@ static void export_pkgs(struct xalt_run *r) {
   if (r->pkg_staging[0]) setenv("XALT_PKG_STAGING", r->pkg_staging, 1);
 }
 
-static void start_record(struct xalt_run *r) {
+static void start_record(struct xalt_run_state *r) {
   int spool = r->start_policy == XALT_START_ALWAYS || (r->start_policy == XALT_START_MPI && r->num_tasks >= r->always_record);
   if (!spool && r->start_policy != XALT_START_STAGED) return;
   xalt_fill_dates();
@@ -171,7 +172,7 @@ static void start_record(struct xalt_run *r) {
 }
 
 /* Every filter of reference §3.1, cheapest first; returns the path class or SKIP. */
-static enum xalt_action filters(struct xalt_run *r, int argc, char **argv) {
+static enum xalt_action filters(struct xalt_run_state *r, int argc, char **argv) {
   long rank = xalt_mpi_rank();
   xalt_trace_init((int)rank);
   if (rank > 0) { xalt_trace("MPI rank > 0: not tracked", NULL); return XALT_ACT_SKIP; }
@@ -203,7 +204,7 @@ static double start_time_4(void) {
   return (double)(long long)(t * 10000.0 + 0.5) / 10000.0;
 }
 
-static void track(struct xalt_run *r, enum xalt_action kind, int argc, char **argv) {
+static void track(struct xalt_run_state *r, enum xalt_action kind, int argc, char **argv) {
   r->pid = getpid();
   r->uid = getuid();
   r->start_time = start_time_4();
@@ -251,7 +252,10 @@ __attribute__((constructor)) static void xalt_init(int argc, char **argv, char *
   if (init_attempted || !tracking_on()) return;
   init_attempted = 1;
   int saved = errno;
-  struct xalt_run *r = &xalt_run;
+  void *m = mmap(NULL, sizeof(struct xalt_run_state), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (m == MAP_FAILED) { errno = saved; return; }
+  xalt_state = m;
+  struct xalt_run_state *r = &xalt_run;
   r->t0_mono = xalt_mono();
   enum xalt_action kind = filters(r, argc, argv);
   if (kind != XALT_ACT_SKIP) track(r, kind, argc, argv);

@@ -6,6 +6,11 @@
 #ifndef XALT_INTERNAL_H
 #define XALT_INTERNAL_H
 
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* struct sigaction and friends under -std=c11 */
+#endif
+
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -21,6 +26,9 @@
 #define XALT_HEX_ID_MAX 129    /* build-id hex: 64 bytes is the largest id linkers emit */
 #define XALT_WATERMARK_MAX 16384 /* the watermark note's strings (14 short key/values) */
 #define XALT_SMALL_JSON 4096   /* first size of a growable JSON buffer; larger ones are mmap'd */
+#define XALT_MAX_LIBS 4096     /* distinct shared objects remembered for libA de-duplication */
+#define XALT_TZ_FILE_MAX 65536 /* zone files are 0.1-4 kB; a bigger one is not a zone file */
+#define XALT_NSIG 65           /* signal numbers we may see: 1..64 on Linux */
 
 /* ---- jbuf: a growable byte buffer backed by mmap (json.c). signal-safe, no malloc. ---- */
 struct xalt_jbuf {
@@ -84,7 +92,7 @@ struct xalt_sched {
   long num_nodes;
 };
 
-struct xalt_run {
+struct xalt_run_state {
   pid_t pid;                        /* the process the run belongs to (fork children differ) */
   uid_t uid;
   double start_time;                /* epoch seconds, CLOCK_REALTIME */
@@ -122,9 +130,20 @@ struct xalt_run {
   char watermark[XALT_WATERMARK_MAX]; /* NUL-separated watermark strings, "" if none */
   size_t watermark_len;
   char sha1[41];                    /* hash_id, computed once */
+  /* Working storage of single files, kept here (mmap'd, zero pages until touched) rather than
+   * in .bss: an untracked process then maps no .bss at all. */
+  char cache_dir[XALT_PATH_MAX];    /* sha1.c: the checked per-user cache directory */
+  int cache_dir_state;              /* 0 unknown, 1 usable, -1 not */
+  struct sigaction previous[XALT_NSIG]; /* signal.c: actions we replaced */
+  uint64_t lib_seen[XALT_MAX_LIBS]; /* procfs.c: hashes of libA paths already listed */
+  int tz_state;                     /* tz.c: 0 not loaded, 1 TZif, 2 UTC, -1 libc */
+  size_t tz_len;
+  unsigned char tz_buf[XALT_TZ_FILE_MAX];
 };
 
-extern struct xalt_run xalt_run;
+/* The run's state, mmap'd when a process turns out to be tracked (NULL otherwise). */
+extern struct xalt_run_state *xalt_state;
+#define xalt_run (*xalt_state)
 
 /* ---- decide.c ---- */
 /* Outcome of the path rules for the executable: XALT_ACT_KEEP, _PKGS or _SKIP. */

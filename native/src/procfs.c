@@ -13,7 +13,6 @@
 
 #include "internal.h"
 
-#define XALT_MAX_LIBS 4096   /* distinct shared objects remembered for de-duplication */
 #define XALT_MAX_ANCESTORS 64 /* ptA depth; real trees are < 20 deep */
 
 int xalt_exe_path(char *out, size_t n) {
@@ -74,7 +73,7 @@ static int gpu_library(const char *path, size_t n) {
 }
 
 void xalt_json_libA(struct xalt_jbuf *b, int *gpu_lib_seen) {
-  static uint64_t seen[XALT_MAX_LIBS];
+  uint64_t *seen = xalt_run.lib_seen;
   int nseen = 0;
   struct xalt_jbuf maps;
   xalt_jbuf_init(&maps);

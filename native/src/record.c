@@ -20,7 +20,7 @@ static const char *policy_name(enum xalt_start_policy p) {
 }
 
 static void user_t(struct xalt_jbuf *b, const struct xalt_end *e, double now, const struct stat *exe) {
-  const struct xalt_run *r = &xalt_run;
+  const struct xalt_run_state *r = &xalt_run;
   char num[48], mod[XALT_DATE_MAX] = "";
   if (exe) xalt_fmt_cdate(mod, sizeof mod, (double)exe->st_mtim.tv_sec);
   /* currentEpoch is XALT's "%f": six decimals. */
@@ -55,7 +55,7 @@ static void user_t(struct xalt_jbuf *b, const struct xalt_end *e, double now, co
 }
 
 static void user_dt(struct xalt_jbuf *b, const struct xalt_end *e, double build_epoch, int gpu_lib) {
-  const struct xalt_run *r = &xalt_run;
+  const struct xalt_run_state *r = &xalt_run;
   long gpus = (!e->is_start && gpu_lib) ? xalt_gpu_count() : 0;
   xalt_jbuf_puts(b, ",\"userDT\":{");
   int first = 1;
@@ -78,7 +78,7 @@ static void user_dt(struct xalt_jbuf *b, const struct xalt_end *e, double build_
 }
 
 static void qa_t(struct xalt_jbuf *b) {
-  const struct xalt_run *r = &xalt_run;
+  const struct xalt_run_state *r = &xalt_run;
   char num[24];
   xalt_fmt_long(num, r->always_record);
   xalt_jbuf_puts(b, ",\"XALT_qaT\":{");
@@ -93,7 +93,7 @@ static void qa_t(struct xalt_jbuf *b) {
 }
 
 void xalt_build_record(struct xalt_jbuf *b, const struct xalt_end *e) {
-  struct xalt_run *r = &xalt_run;
+  struct xalt_run_state *r = &xalt_run;
   double t[9];
   int gpu_lib = 0;
   double build_epoch;

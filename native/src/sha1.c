@@ -77,16 +77,17 @@ static int xalt_cache_dir_check(char *dir, size_t n, const char *tmpdir, uid_t u
 
 int xalt_cache_dir(char *dir, size_t n, const char *tmpdir, uid_t uid) {
   /* Checked once per process: the hash cache and the ptA cache both live there. */
-  static int state; /* 0 unknown, 1 usable, -1 not */
-  static char known[XALT_PATH_MAX];
+  int state = xalt_run.cache_dir_state;
+  char *known = xalt_run.cache_dir;
   if (state) {
     if (state < 0 || strlen(known) >= n) return -1;
     memcpy(dir, known, strlen(known) + 1);
     return 0;
   }
   state = xalt_cache_dir_check(dir, n, tmpdir, uid) == 0 ? 1 : -1;
-  if (state > 0 && strlen(dir) < sizeof known) memcpy(known, dir, strlen(dir) + 1);
+  if (state > 0 && strlen(dir) < sizeof xalt_run.cache_dir) memcpy(known, dir, strlen(dir) + 1);
   else state = -1;
+  xalt_run.cache_dir_state = state;
   return state > 0 ? 0 : -1;
 }
 

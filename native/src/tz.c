@@ -15,11 +15,10 @@
 
 #include "internal.h"
 
-#define XALT_TZ_FILE_MAX 65536 /* zone files are 0.1-4 kB; a bigger one is not a zone file */
-
-static unsigned char tzbuf[XALT_TZ_FILE_MAX];
-static size_t tzlen;
-static int tz_state; /* 0 not loaded, 1 TZif loaded, 2 UTC, -1 use libc */
+/* State lives in xalt_run (tz_buf, tz_len, tz_state: 0 not loaded, 1 TZif, 2 UTC, -1 libc). */
+#define tzbuf xalt_run.tz_buf
+#define tzlen xalt_run.tz_len
+#define tz_state xalt_run.tz_state
 
 static uint32_t be32(const unsigned char *p) { return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]; }
 static int64_t be64(const unsigned char *p) { return (int64_t)((uint64_t)be32(p) << 32 | be32(p + 4)); }
