@@ -177,7 +177,7 @@ int xalt_emit_staged_start(const struct xalt_jbuf *rec) {
   *slash = '\0';
   int rc = write_rename(path, NULL, slash + 1, rec->p, rec->len);
   *slash = '/';
-  if (rc == 0) xalt_copy(xalt_run.staged_start, sizeof xalt_run.staged_start, path, "");
+  if (rc == 0) xalt_run.staged_start = xalt_pool_copy(path, "");
   return rc;
 }
 

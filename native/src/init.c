@@ -93,11 +93,11 @@ static void set_paths(struct xalt_run_state *r) {
   const char *prefix = xalt_getenv("XALT_FILE_PREFIX");
   if (!prefix || !*prefix) prefix = xalt_site_config.spool_prefix;
   if (!prefix || !strcmp(prefix, "USE_HOME") || xalt_site_config.spool_layout == XALT_LAYOUT_HOME) prefix = "";
-  xalt_copy(r->prefix, sizeof r->prefix, prefix, "");
+  r->prefix = xalt_pool_copy(prefix, "");
   for (size_t l = strlen(r->prefix); l > 1 && r->prefix[l - 1] == '/'; l--) r->prefix[l - 1] = '\0';
-  xalt_copy(r->home, sizeof r->home, xalt_getenv("HOME"), "");
-  xalt_copy(r->tmpdir, sizeof r->tmpdir, xalt_getenv("XALT_TMPDIR"), xalt_site_config.tmpdir ? xalt_site_config.tmpdir : "/dev/shm");
-  if (!getcwd(r->cwd, sizeof r->cwd)) r->cwd[0] = '\0';
+  r->home = xalt_pool_copy(xalt_getenv("HOME"), "");
+  r->tmpdir = xalt_pool_copy(xalt_getenv("XALT_TMPDIR"), xalt_site_config.tmpdir ? xalt_site_config.tmpdir : "/dev/shm");
+  r->cwd = getcwd(xalt_pool_tail(), XALT_PATH_MAX) ? xalt_pool_commit() : r->pool;
 }
 
 static void set_policy(struct xalt_run_state *r) {
@@ -150,7 +150,8 @@ static void capture_json(struct xalt_run_state *r, int argc, char **argv) {
 /* PKGS runs: tell the Python hook which run its imports belong to (contracts.md). */
 static void export_pkgs(struct xalt_run_state *r) {
   xalt_fill_dates();
-  xalt_pkg_staging_path(r->pkg_staging, sizeof r->pkg_staging);
+  xalt_pkg_staging_path(xalt_pool_tail(), XALT_PATH_MAX);
+  r->pkg_staging = xalt_pool_commit();
   setenv("XALT_RUN_UUID", r->run_uuid, 1);
   setenv("XALT_DATE_TIME", r->stamp, 1);
   if (r->pkg_staging[0]) setenv("XALT_PKG_STAGING", r->pkg_staging, 1);
@@ -182,7 +183,8 @@ static enum xalt_action filters(struct xalt_run_state *r, int argc, char **argv)
     xalt_trace("host ", r->host, " is skipped by the host rules", NULL);
     return XALT_ACT_SKIP;
   }
-  if (xalt_exe_path(r->exec_path, sizeof r->exec_path) != 0) return XALT_ACT_SKIP;
+  if (xalt_exe_path(xalt_pool_tail(), XALT_PATH_MAX) != 0) return XALT_ACT_SKIP;
+  r->exec_path = xalt_pool_commit();
   enum xalt_action a = xalt_classify(r->exec_path, argc, argv);
   if (a == XALT_ACT_SKIP) { xalt_trace("path ", r->exec_path, " is skipped", NULL); return a; }
   r->num_tasks = xalt_mpi_size();
@@ -256,6 +258,8 @@ __attribute__((constructor)) static void xalt_init(int argc, char **argv, char *
   if (m == MAP_FAILED) { errno = saved; return; }
   xalt_state = m;
   struct xalt_run_state *r = &xalt_run;
+  r->pool_used = 1; /* pool[0] is the empty string every unset path points to */
+  r->exec_path = r->cwd = r->home = r->prefix = r->tmpdir = r->pkg_staging = r->staged_start = r->pool;
   r->t0_mono = xalt_mono();
   enum xalt_action kind = filters(r, argc, argv);
   if (kind != XALT_ACT_SKIP) track(r, kind, argc, argv);

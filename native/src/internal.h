@@ -98,20 +98,23 @@ struct xalt_run_state {
   double start_time;                /* epoch seconds, CLOCK_REALTIME */
   double t0_mono;                   /* CLOCK_MONOTONIC at init, for XALT_measureT */
   double init_cost;                 /* seconds spent in the constructor */
-  char exec_path[XALT_PATH_MAX];
-  char cwd[XALT_PATH_MAX];
+  /* Paths live packed in `pool` (one page touched instead of one page per path). */
+  char *exec_path;
+  char *cwd;                        /* at start */
+  char *home;                       /* $HOME at start */
+  char *prefix;                     /* spool prefix ("" = home layout) */
+  char *tmpdir;
+  char *pkg_staging;                /* "" unless a PKGS run */
+  char *staged_start;               /* "" unless a staged start record was written */
+  size_t pool_used;
+  char pool[8 * XALT_PATH_MAX];     /* the seven paths above, each < XALT_PATH_MAX, plus "" */
   char user[XALT_FIELD_MAX];        /* $USER if safe for a file name, else the uid */
   char host[XALT_FIELD_MAX];        /* uname nodename */
   char syshost[XALT_FIELD_MAX];
-  char home[XALT_PATH_MAX];
-  char prefix[XALT_PATH_MAX];       /* spool prefix ("" = home layout) */
-  char tmpdir[XALT_PATH_MAX];
   char run_uuid[XALT_UUID_LEN + 1];
   char parent_uuid[XALT_UUID_LEN + 1];
   char stamp[XALT_STAMP_MAX];       /* file-name stamp of the start time */
   char start_date[XALT_DATE_MAX];
-  char pkg_staging[XALT_PATH_MAX];  /* "" unless a PKGS run */
-  char staged_start[XALT_PATH_MAX]; /* "" unless a staged start record was written */
   char build_id[XALT_HEX_ID_MAX];
   struct xalt_sched sched;
   long num_tasks;
@@ -140,6 +143,13 @@ struct xalt_run_state {
   size_t tz_len;
   unsigned char tz_buf[XALT_TZ_FILE_MAX];
 };
+
+/* Room for one path (XALT_PATH_MAX bytes) at the end of the pool. */
+char *xalt_pool_tail(void);
+/* Keep the string written at the tail; returns it. */
+char *xalt_pool_commit(void);
+/* A pooled copy of `s` (or `dflt` when s is NULL/empty), truncated to a path's size. */
+char *xalt_pool_copy(const char *s, const char *dflt);
 
 /* The run's state, mmap'd when a process turns out to be tracked (NULL otherwise). */
 extern struct xalt_run_state *xalt_state;
