@@ -89,6 +89,7 @@ export function trackingEnv(): { spool: string; tmp: string; env: Record<string,
 export function run(cmd: string, args: string[], o: RunOptions = {}): RunResult {
   // A fixed, hermetic base: bash started over a socketpair (as node spawns) reads ~/.bashrc.
   const env: Record<string, string> = { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: emptyHome, LANG: 'C' };
+  for (const k of ['ASAN_OPTIONS', 'UBSAN_OPTIONS']) if (process.env[k]) env[k] = process.env[k]!; // sanitizer runs
   for (const [k, v] of Object.entries(o.env ?? {})) {
     if (v === undefined) delete env[k];
     else env[k] = v;
