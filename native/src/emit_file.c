@@ -213,7 +213,10 @@ void xalt_publish_pkgs(int keep) {
   const struct xalt_run_state *r = &xalt_run;
   if (!r->pkg_staging[0]) return;
   int fd = open(r->pkg_staging, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0) return;
+  if (fd < 0) {
+    if (errno == ELOOP) unlink(r->pkg_staging); /* a planted symlink: never read through it */
+    return;
+  }
   struct stat st;
   struct spool_target t;
   if (keep && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == r->uid && !r->transmission_none &&

@@ -153,3 +153,23 @@ test('syshost rules: environment variable, file, n-th name component', () => {
     assert.equal(parseRecordFileName(r!.name)?.syshost, want);
   }
 });
+
+test('a symlink planted at the pkg staging path is not followed (nothing published, link removed)', () => {
+  const exe = named('pkgsme', 'pkg_hook');
+  const t = trackingEnv();
+  const target = join(scratch('victim'), 'lines');
+  writeFileSync(target, '{"crc":"0x0000","program":"python","xalt_run_uuid":"x","package_name":"evil"}\n');
+  const r = run(exe, [target], { env: t.env, preload: lib });
+  assert.equal(r.status, 0);
+  assert.equal(endRecords(t.spool).length, 1);
+  assert.deepEqual(listFiles(t.spool).filter((p) => p.includes('/pkg.')), []);
+  assert.equal(readFileSync(target, 'utf8').includes('evil'), true, 'target untouched');
+  assert.deepEqual(listFiles(t.tmp).filter((p) => p.includes('xalt_pkg.')), []);
+});
+
+test('XALT_TRACING=run: quiet for skipped programs, traces tracked ones', () => {
+  const t = trackingEnv();
+  const env = { ...t.env, XALT_TRACING: 'run' };
+  assert.equal(run(named('skipme'), [], { env, preload: lib }).stderr, 'to stderr\n');
+  assert.match(run(named('plainprog'), [], { env, preload: lib }).stderr, /^xalt: tracking /m);
+});
