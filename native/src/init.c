@@ -262,7 +262,13 @@ __attribute__((constructor)) static void xalt_init(int argc, char **argv, char *
   r->exec_path = r->cwd = r->home = r->prefix = r->tmpdir = r->pkg_staging = r->staged_start = r->pool;
   r->t0_mono = xalt_mono();
   enum xalt_action kind = filters(r, argc, argv);
-  if (kind != XALT_ACT_SKIP) track(r, kind, argc, argv);
+  if (kind == XALT_ACT_SKIP) { /* leave nothing behind in a process we do not track */
+    xalt_state = NULL;
+    munmap(m, sizeof(struct xalt_run_state));
+    errno = saved;
+    return;
+  }
+  track(r, kind, argc, argv);
   r->init_cost = xalt_mono() - r->t0_mono;
   errno = saved;
 }
