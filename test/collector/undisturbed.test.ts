@@ -4,6 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, buildLib, compile, endRecords, listFiles, run, runBoth, runRecords, scratch, trackingEnv, withoutTrace, type RunResult } from './harness.js';
@@ -292,4 +293,21 @@ test('make symbols: the library exports only its claim marker', () => {
   const out = run('make', ['-s', '-C', join(ROOT, 'native'), 'symbols']);
   assert.equal(out.status, 0, out.stderr);
   assert.match(out.stdout, /symbols: ok \(xalt_collector_claim \)/);
+});
+
+test('another library constructor that forks: recorded once; one that ends the program: undisturbed, unseen', () => {
+  const dir = scratch('ctorlib');
+  execFileSync('cc', ['-shared', '-fPIC', '-o', join(dir, 'libctor.so'), join(ROOT, 'test/collector/snippets/ctor_lib.c')]);
+  const exe = compile('hello', ['-L', dir, '-Wl,--no-as-needed', '-lctor', `-Wl,-rpath,${dir}`], 'hello_ctor');
+  // The dynamic loader runs the program's libraries' constructors before a preloaded
+  // library's, so a program that exits inside one has ended before the collector starts.
+  for (const [env, status, records] of [[{}, 2, 1], [{ CTOR_EXIT: '1' }, 9, 0]] as const) {
+    const t = trackingEnv();
+    const { plain, tracked } = runBoth(exe, ['2'], lib, { ...t.env, ...env });
+    assertSame(plain, tracked, JSON.stringify(env));
+    assert.equal(plain.status, status);
+    const recs = endRecords(t.spool);
+    assert.equal(recs.length, records);
+    if (records) assert.equal(recs[0]!.record.userDT.exit_status, status);
+  }
 });
