@@ -16,10 +16,15 @@ export const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const SNIPPETS = join(ROOT, 'test/collector/snippets');
 export const RULES_CONFIG = join(ROOT, 'test/collector/fixtures/site-config-rules.c');
 
+const scratchDirs: string[] = [];
+process.on('exit', () => {
+  for (const d of scratchDirs) rmSync(d, { recursive: true, force: true });
+});
+
 /** A scratch directory removed when the process exits. */
 export function scratch(tag: string): string {
   const dir = mkdtempSync(join(tmpdir(), `xalt-${tag}-`));
-  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  scratchDirs.push(dir);
   return dir;
 }
 
