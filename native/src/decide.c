@@ -18,15 +18,16 @@ static const char *const NEVER[] = {"sh", "dash", "bash", "zsh", "csh", "tcsh", 
                                     "xalt", "my_uuidgen", "logger", NULL};
 
 int xalt_is_self_or_shell(const char *exec_path) {
-  const char *base = strrchr(exec_path, '/');
-  base = base ? base + 1 : exec_path;
-  if (!strncmp(base, "xalt_", 5) || !strncmp(base, "xalt-", 5)) return 1;
+  const char *base = exec_path;
+  for (const char *p = exec_path; *p; p++)
+    if (*p == '/') base = p + 1;
+  if (xalt_prefix_eq(base, "xalt_", 5) || xalt_prefix_eq(base, "xalt-", 5)) return 1;
   for (const char *const *n = NEVER; *n; n++)
-    if (!strcmp(base, *n)) return 1;
+    if (xalt_streq(base, *n)) return 1;
   const char *dir = xalt_site_config.install_dir;
-  size_t dl = dir ? strlen(dir) : 0;
+  size_t dl = dir ? xalt_strlen(dir) : 0;
   while (dl > 1 && dir[dl - 1] == '/') dl--;
-  return dl > 0 && !strncmp(exec_path, dir, dl) && exec_path[dl] == '/';
+  return dl > 0 && xalt_prefix_eq(exec_path, dir, dl) && exec_path[dl] == '/';
 }
 
 static enum xalt_action match(enum xalt_rule_list list, const char *s, size_t n) {
@@ -61,7 +62,7 @@ static enum xalt_action classify_args(const char *exec_path, int argc, char **ar
 
 enum xalt_action xalt_classify(const char *exec_path, int argc, char **argv) {
   if (xalt_is_self_or_shell(exec_path)) return XALT_ACT_SKIP;
-  enum xalt_action a = match(XALT_RULES_PATH, exec_path, strlen(exec_path));
+  enum xalt_action a = match(XALT_RULES_PATH, exec_path, xalt_strlen(exec_path));
   if (a == XALT_ACT_CUSTOM) return classify_args(exec_path, argc, argv);
   if (a == XALT_ACT_PKGS || a == XALT_ACT_SKIP) return a;
   return XALT_ACT_KEEP; /* no rule, or KEEP: XALT's list ends with ['KEEP', '.*'] */

@@ -14,10 +14,10 @@ extern char **environ;
 const char *xalt_getenv(const char *name) {
   char **env = environ;
   if (!env) return NULL;
-  size_t n = strlen(name);
+  size_t n = xalt_strlen(name);
   for (; *env; env++) {
     const char *e = *env;
-    if (e[0] == name[0] && strncmp(e, name, n) == 0 && e[n] == '=') return e + n + 1;
+    if (e[0] == name[0] && xalt_prefix_eq(e, name, n) && e[n] == '=') return e + n + 1;
   }
   return NULL;
 }
@@ -32,9 +32,11 @@ int xalt_env_yesno(const char *name, int dflt) {
 
 void xalt_copy(char *dst, size_t n, const char *src, const char *dflt) {
   if (!src || !*src) src = dflt ? dflt : "";
-  size_t len = strlen(src);
-  if (len >= n) len = n - 1;
-  memcpy(dst, src, len);
+  size_t len = 0; /* a plain loop: used on the decision path, where a memcpy call costs a symbol binding */
+  while (src[len] && len + 1 < n) {
+    dst[len] = src[len];
+    len++;
+  }
   dst[len] = '\0';
 }
 

@@ -172,25 +172,33 @@ static void start_record(struct xalt_run_state *r) {
   xalt_jbuf_free(&rec);
 }
 
+/* What the filters learn that a tracked run keeps (stack storage: no state is mapped for
+ * processes that turn out not to be tracked). */
+struct filter_facts {
+  char host[XALT_FIELD_MAX];
+  char exe[XALT_PATH_MAX];
+  long num_tasks;
+  int track_mpi, track_scalar;
+};
+
 /* Every filter of reference §3.1, cheapest first; returns the path class or SKIP. */
-static enum xalt_action filters(struct xalt_run_state *r, int argc, char **argv) {
+static enum xalt_action filters(struct filter_facts *f, int argc, char **argv) {
   long rank = xalt_mpi_rank();
   xalt_trace_init((int)rank);
   if (rank > 0) { xalt_trace("MPI rank > 0: not tracked", NULL); return XALT_ACT_SKIP; }
   struct utsname u;
-  if (uname(&u) == 0) xalt_copy(r->host, sizeof r->host, u.nodename, "unknown");
-  if (xalt_rule_action(XALT_RULES_HOST, xalt_rule_match(XALT_RULES_HOST, r->host, strlen(r->host))) == XALT_ACT_SKIP) {
-    xalt_trace("host ", r->host, " is skipped by the host rules", NULL);
+  xalt_copy(f->host, sizeof f->host, uname(&u) == 0 ? u.nodename : NULL, "unknown");
+  if (xalt_rule_action(XALT_RULES_HOST, xalt_rule_match(XALT_RULES_HOST, f->host, xalt_strlen(f->host))) == XALT_ACT_SKIP) {
+    xalt_trace("host ", f->host, " is skipped by the host rules", NULL);
     return XALT_ACT_SKIP;
   }
-  if (xalt_exe_path(xalt_pool_tail(), XALT_PATH_MAX) != 0) return XALT_ACT_SKIP;
-  r->exec_path = xalt_pool_commit();
-  enum xalt_action a = xalt_classify(r->exec_path, argc, argv);
-  if (a == XALT_ACT_SKIP) { xalt_trace("path ", r->exec_path, " is skipped", NULL); return a; }
-  r->num_tasks = xalt_mpi_size();
-  r->track_mpi = xalt_env_yesno("XALT_MPI_TRACKING", xalt_site_config.track_mpi);
-  r->track_scalar = xalt_env_yesno("XALT_SCALAR_TRACKING", xalt_site_config.track_scalar);
-  if (r->num_tasks > 1 ? !r->track_mpi : !r->track_scalar) { xalt_trace("scalar/MPI tracking is off for this run", NULL); return XALT_ACT_SKIP; }
+  if (xalt_exe_path(f->exe, sizeof f->exe) != 0) return XALT_ACT_SKIP;
+  enum xalt_action a = xalt_classify(f->exe, argc, argv);
+  if (a == XALT_ACT_SKIP) { xalt_trace("path ", f->exe, " is skipped", NULL); return a; }
+  f->num_tasks = xalt_mpi_size();
+  f->track_mpi = xalt_env_yesno("XALT_MPI_TRACKING", xalt_site_config.track_mpi);
+  f->track_scalar = xalt_env_yesno("XALT_SCALAR_TRACKING", xalt_site_config.track_scalar);
+  if (f->num_tasks > 1 ? !f->track_mpi : !f->track_scalar) { xalt_trace("scalar/MPI tracking is off for this run", NULL); return XALT_ACT_SKIP; }
   if (dlsym(RTLD_DEFAULT, "xalt_collector_claim") != (const void *)xalt_claim_self) {
     xalt_trace("another copy of the collector tracks this process", NULL);
     return XALT_ACT_SKIP;
@@ -254,21 +262,24 @@ __attribute__((constructor)) static void xalt_init(int argc, char **argv, char *
   if (init_attempted || !tracking_on()) return;
   init_attempted = 1;
   int saved = errno;
-  void *m = mmap(NULL, sizeof(struct xalt_run_state), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (m == MAP_FAILED) { errno = saved; return; }
-  xalt_state = m;
-  struct xalt_run_state *r = &xalt_run;
-  r->pool_used = 1; /* pool[0] is the empty string every unset path points to */
-  r->exec_path = r->cwd = r->home = r->prefix = r->tmpdir = r->pkg_staging = r->staged_start = r->pool;
-  r->t0_mono = xalt_mono();
-  enum xalt_action kind = filters(r, argc, argv);
-  if (kind == XALT_ACT_SKIP) { /* leave nothing behind in a process we do not track */
-    xalt_state = NULL;
-    munmap(m, sizeof(struct xalt_run_state));
-    errno = saved;
-    return;
+  double t0 = xalt_mono();
+  struct filter_facts f;
+  enum xalt_action kind = filters(&f, argc, argv);
+  void *m = kind == XALT_ACT_SKIP ? MAP_FAILED
+          : mmap(NULL, sizeof(struct xalt_run_state), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (m != MAP_FAILED) {
+    xalt_state = m;
+    struct xalt_run_state *r = &xalt_run;
+    r->t0_mono = t0;
+    r->pool_used = 1; /* pool[0] is the empty string every unset path points to */
+    r->exec_path = r->cwd = r->home = r->prefix = r->tmpdir = r->pkg_staging = r->staged_start = r->pool;
+    xalt_copy(r->host, sizeof r->host, f.host, NULL);
+    r->exec_path = xalt_pool_copy(f.exe, "");
+    r->num_tasks = f.num_tasks;
+    r->track_mpi = f.track_mpi;
+    r->track_scalar = f.track_scalar;
+    track(r, kind, argc, argv);
+    r->init_cost = xalt_mono() - r->t0_mono;
   }
-  track(r, kind, argc, argv);
-  r->init_cost = xalt_mono() - r->t0_mono;
   errno = saved;
 }

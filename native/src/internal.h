@@ -63,6 +63,24 @@ unsigned xalt_crc16(const char *s, size_t n);
 /* Replace the "0xFFFF" placeholder at offset 8 of a serialized record with its crc. */
 void xalt_json_seal_crc(struct xalt_jbuf *b);
 
+/* ---- PLT-free string helpers for the decision path: in a process that is not tracked,
+ * every first call of a libc function costs a lazy symbol resolution (~1 µs). ---- */
+static inline size_t xalt_strlen(const char *s) {
+  size_t n = 0;
+  while (s[n]) n++;
+  return n;
+}
+static inline int xalt_streq(const char *a, const char *b) {
+  while (*a && *a == *b) a++, b++;
+  return *a == *b;
+}
+/* 1 when the first n bytes of a and b are equal (stops early at a NUL in a). */
+static inline int xalt_prefix_eq(const char *a, const char *b, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (a[i] != b[i]) return 0;
+  return 1;
+}
+
 /* ---- env.c: our own environ scan (programs may override getenv or clear environ) ---- */
 /* Value of `name` in the current environ, or NULL. Never allocates. */
 const char *xalt_getenv(const char *name);

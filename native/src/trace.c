@@ -26,8 +26,8 @@ static int trace_lines;
 
 void xalt_trace_init(int rank) {
   const char *v = xalt_getenv("XALT_TRACING");
-  if (!v || !*v || !strcmp(v, "no")) return;
-  if (!strcmp(v, "yes0") && rank > 0) return;
+  if (!v || !*v || xalt_streq(v, "no")) return;
+  if (xalt_streq(v, "yes0") && rank > 0) return;
   struct stat st;
   if (fstat(2, &st) != 0) return;
   trace_fd = fcntl(2, F_DUPFD_CLOEXEC, 100); /* high number: out of the way of the program's */
