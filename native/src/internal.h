@@ -148,6 +148,7 @@ struct xalt_run_state {
   int end_done;                     /* the end record was attempted (once per process) */
   struct xalt_jbuf cmdline;         /* cmdlineA JSON, built at init (argv may be rewritten later) */
   struct xalt_jbuf envt;            /* envT JSON, built at init (the program may clear environ) */
+  struct xalt_jbuf pta;             /* ptA JSON once built (a start record's is reused by the end record) */
   char watermark[XALT_WATERMARK_MAX]; /* NUL-separated watermark strings, "" if none */
   size_t watermark_len;
   char sha1[41];                    /* hash_id, computed once */

@@ -111,8 +111,12 @@ void xalt_build_record(struct xalt_jbuf *b, const struct xalt_end *e) {
   xalt_json_libA(b, &gpu_lib);
   t[3] = xalt_mono();
   xalt_jbuf_puts(b, ",\"ptA\":");
-  char cache[XALT_PATH_MAX];
-  xalt_json_ptA(b, xalt_cache_dir(cache, sizeof cache, r->tmpdir, r->uid) == 0 ? cache : NULL);
+  if (!r->pta.len) { /* the ancestry at start serves both records of a run */
+    char cache[XALT_PATH_MAX];
+    xalt_jbuf_init(&r->pta);
+    xalt_json_ptA(&r->pta, xalt_cache_dir(cache, sizeof cache, r->tmpdir, r->uid) == 0 ? cache : NULL);
+  }
+  xalt_jbuf_put(b, r->pta.p, r->pta.len);
   t[4] = xalt_mono();
   xalt_jbuf_puts(b, ",\"envT\":");
   xalt_jbuf_put(b, r->envt.p, r->envt.len);
