@@ -311,3 +311,18 @@ test('another library constructor that forks: recorded once; one that ends the p
     if (records) assert.equal(recs[0]!.record.userDT.exit_status, status);
   }
 });
+
+test('opt-in signal handler: abort and segfault are recorded with their signal, the process still dies by it', () => {
+  const exe = compile('die');
+  for (const [how, sig, name] of [['abort', 6, 'SIGABRT'], ['segv', 11, 'SIGSEGV']] as const) {
+    const t = trackingEnv();
+    const { plain, tracked } = runBoth(exe, [how], lib, { ...t.env, XALT_SIGNAL_HANDLER: 'yes' });
+    assertSame(plain, tracked, how);
+    assert.equal(tracked.signal, name);
+    const recs = endRecords(t.spool);
+    assert.equal(recs.length, 1, how);
+    assert.equal(recs[0]!.record.userDT.signal, sig);
+    assert.equal(recs[0]!.record.userDT.exit_status, -1);
+    assert.equal(recs[0]!.record.userT.end_reason, 'signal');
+  }
+});
