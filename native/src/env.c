@@ -1,0 +1,62 @@
+/*
+ * env.c — reading the environment without getenv: some programs (bash) replace getenv,
+ * others clear or rewrite environ; we scan environ ourselves and never allocate.
+ * signal-safe: yes. allocates: no.
+ */
+#define _GNU_SOURCE
+#include <string.h>
+#include <strings.h>
+
+#include "internal.h"
+
+extern char **environ;
+
+const char *xalt_getenv(const char *name) {
+  char **env = environ;
+  if (!env) return NULL;
+  size_t n = xalt_strlen(name);
+  for (; *env; env++) {
+    const char *e = *env;
+    if (e[0] == name[0] && xalt_prefix_eq(e, name, n) && e[n] == '=') return e + n + 1;
+  }
+  return NULL;
+}
+
+int xalt_env_yesno(const char *name, int dflt) {
+  const char *v = xalt_getenv(name);
+  if (!v) return dflt;
+  if (!strcasecmp(v, "yes") || !strcasecmp(v, "true") || !strcasecmp(v, "on") || !strcmp(v, "1")) return 1;
+  if (!strcasecmp(v, "no") || !strcasecmp(v, "false") || !strcasecmp(v, "off") || !strcmp(v, "0") || !*v) return 0;
+  return dflt;
+}
+
+void xalt_copy(char *dst, size_t n, const char *src, const char *dflt) {
+  if (!src || !*src) src = dflt ? dflt : "";
+  size_t len = 0; /* a plain loop: used on the decision path, where a memcpy call costs a symbol binding */
+  while (src[len] && len + 1 < n) {
+    dst[len] = src[len];
+    len++;
+  }
+  dst[len] = '\0';
+}
+
+char *xalt_pool_tail(void) {
+  struct xalt_run_state *r = &xalt_run;
+  if (r->pool_used + XALT_PATH_MAX > sizeof r->pool) return r->pool; /* cannot happen: 7 paths */
+  r->pool[r->pool_used] = '\0';
+  return r->pool + r->pool_used;
+}
+
+char *xalt_pool_commit(void) {
+  struct xalt_run_state *r = &xalt_run;
+  char *p = r->pool + r->pool_used;
+  if (p == r->pool || r->pool_used + XALT_PATH_MAX > sizeof r->pool) return r->pool;
+  p[XALT_PATH_MAX - 1] = '\0';
+  r->pool_used += strlen(p) + 1;
+  return p;
+}
+
+char *xalt_pool_copy(const char *s, const char *dflt) {
+  xalt_copy(xalt_pool_tail(), XALT_PATH_MAX, s, dflt);
+  return xalt_pool_commit();
+}

@@ -1,0 +1,36 @@
+/*
+ * gpu.c — how many GPUs the process could use: the launcher's *_VISIBLE_DEVICES list, else
+ * the device nodes present. Only consulted when a CUDA/ROCm library was loaded.
+ * signal-safe: yes. allocates: no.
+ */
+#define _GNU_SOURCE
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define XALT_MAX_GPU_PROBE 64 /* /dev/nvidiaN probed up to this N */
+
+static long count_list(const char *v) {
+  if (!*v || !strcmp(v, "-1") || !strcmp(v, "NoDevFiles")) return 0;
+  long n = 1;
+  for (; *v; v++) n += *v == ',';
+  return n;
+}
+
+long xalt_gpu_count(void) {
+  static const char *const vars[] = {"CUDA_VISIBLE_DEVICES", "ROCR_VISIBLE_DEVICES", "HIP_VISIBLE_DEVICES", NULL};
+  for (const char *const *v = vars; *v; v++) {
+    const char *s = xalt_getenv(*v);
+    if (s) return count_list(s);
+  }
+  char dev[32] = "/dev/nvidia";
+  long n = 0;
+  for (int i = 0; i < XALT_MAX_GPU_PROBE; i++) {
+    xalt_fmt_long(dev + 11, i);
+    if (access(dev, F_OK) != 0) break;
+    n++;
+  }
+  if (n == 0 && access("/dev/kfd", F_OK) == 0) n = 1; /* ROCm: at least one device behind kfd */
+  return n;
+}

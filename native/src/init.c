@@ -1,0 +1,285 @@
+/*
+ * init.c — the constructor: decide, cheapest test first, whether this process is tracked
+ * (reference §3.1), and if so capture what can change later (argv, environment, cwd, user)
+ * and register the end-of-run handler.
+ *
+ * Exit status: we register with glibc's on_exit(), whose handlers receive the status given
+ * to exit() — which is also how a return from main ends (the C runtime calls exit). That
+ * covers exit() from any thread without interposing exit/_exit or __libc_start_main. Our
+ * constructor runs before the C runtime registers the loader's destructor pass, so our
+ * handler runs last, after every atexit handler and destructor of the program: libraries
+ * dlopen'ed and closed by then are still seen if mapped. _exit(), abort() and fatal signals
+ * run no handlers; for those the start record (policies always/staged) and the opt-in
+ * signal handler are the answer.
+ * signal-safe: no. allocates: no (except setenv for PKGS runs, as XALT).
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <fcntl.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+struct xalt_run_state *xalt_state;
+
+/*
+ * The one exported symbol. When two copies of the collector are in one process (preloaded
+ * and also linked), the global lookup of this name finds the copy that comes first; only
+ * that copy tracks.
+ */
+__attribute__((visibility("default"))) const char xalt_collector_claim[] = "xalt";
+/* This copy's own marker: references to the exported name may be interposed by another copy. */
+extern const char xalt_claim_self[sizeof "xalt"] __attribute__((alias("xalt_collector_claim"), visibility("hidden")));
+
+static int init_attempted;
+extern char **environ;
+
+static void on_exit_handler(int status, void *arg) {
+  (void)arg;
+  xalt_finish(status & 0xff, 0);
+}
+
+/* A $USER that is safe inside a file name, else the numeric uid. */
+static void set_user(struct xalt_run_state *r) {
+  const char *u = xalt_getenv("USER");
+  if (u && *u && u[0] != '.' && !strchr(u, '/') && strlen(u) < XALT_FIELD_MAX) xalt_copy(r->user, sizeof r->user, u, NULL);
+  else xalt_fmt_long(r->user, (long long)r->uid);
+}
+
+static void set_syshost(struct xalt_run_state *r) {
+  const struct xalt_site_config *c = &xalt_site_config;
+  char *s = r->syshost;
+  size_t n = sizeof r->syshost;
+  switch (c->syshost_kind) {
+    case XALT_SYSHOST_HARDCODE: xalt_copy(s, n, c->syshost_arg, r->host); break;
+    case XALT_SYSHOST_ENV_VAR: xalt_copy(s, n, c->syshost_arg ? xalt_getenv(c->syshost_arg) : NULL, "unknown"); break;
+    case XALT_SYSHOST_MAPPING: {
+      int i = xalt_rule_match(XALT_RULES_SYSHOST, r->host, strlen(r->host));
+      xalt_copy(s, n, i >= 0 && c->syshost_names ? c->syshost_names[i] : NULL, r->host);
+      break;
+    }
+    case XALT_SYSHOST_NTH_NAME: { /* dot component N of the node name; no DNS lookup in user processes */
+      const char *p = r->host;
+      for (int k = 1; k < c->syshost_nth && p; k++) p = strchr(p, '.') ? strchr(p, '.') + 1 : NULL;
+      xalt_copy(s, n, p, r->host);
+      char *dot = strchr(s, '.');
+      if (dot) *dot = '\0';
+      break;
+    }
+    case XALT_SYSHOST_READ_FILE: {
+      xalt_copy(s, n, r->host, NULL);
+      int fd = c->syshost_arg ? open(c->syshost_arg, O_RDONLY | O_CLOEXEC) : -1;
+      if (fd < 0) break;
+      ssize_t k = read(fd, s, n - 1);
+      close(fd);
+      if (k > 0) { s[k] = '\0'; s[strcspn(s, "\r\n")] = '\0'; }
+      if (!s[0]) xalt_copy(s, n, r->host, NULL);
+      break;
+    }
+    default: /* XALT_SYSHOST_STRIP_NUMBERS: short host name up to the first digit */
+      xalt_copy(s, n, r->host, NULL);
+      s[strcspn(s, ".0123456789")] = '\0';
+      if (!s[0]) xalt_copy(s, n, r->host, "unknown");
+  }
+  for (char *p = s; *p; p++) if (*p == '/' || *p == '.') *p = '_'; /* the file name uses dots as separators */
+}
+
+static void set_paths(struct xalt_run_state *r) {
+  const char *prefix = xalt_getenv("XALT_FILE_PREFIX");
+  if (!prefix || !*prefix) prefix = xalt_site_config.spool_prefix;
+  if (!prefix || !strcmp(prefix, "USE_HOME") || xalt_site_config.spool_layout == XALT_LAYOUT_HOME) prefix = "";
+  r->prefix = xalt_pool_copy(prefix, "");
+  for (size_t l = strlen(r->prefix); l > 1 && r->prefix[l - 1] == '/'; l--) r->prefix[l - 1] = '\0';
+  r->home = xalt_pool_copy(xalt_getenv("HOME"), "");
+  r->tmpdir = xalt_pool_copy(xalt_getenv("XALT_TMPDIR"), xalt_site_config.tmpdir ? xalt_site_config.tmpdir : "/dev/shm");
+  r->cwd = getcwd(xalt_pool_tail(), XALT_PATH_MAX) ? xalt_pool_commit() : r->pool;
+}
+
+static void set_policy(struct xalt_run_state *r) {
+  const char *p = xalt_getenv("XALT_START_POLICY");
+  r->start_policy = xalt_site_config.start_policy;
+  if (p && !strcmp(p, "mpi")) r->start_policy = XALT_START_MPI;
+  else if (p && !strcmp(p, "always")) r->start_policy = XALT_START_ALWAYS;
+  else if (p && !strcmp(p, "staged")) r->start_policy = XALT_START_STAGED;
+  if (xalt_env_yesno("XALT_ALWAYS_CREATE_START", 0) && r->start_policy == XALT_START_MPI) r->start_policy = XALT_START_ALWAYS;
+  const char *ar = xalt_getenv("XALT_MPI_ALWAYS_RECORD");
+  r->always_record = ar && *ar ? atoi(ar) : xalt_site_config.mpi_always_record;
+  if (r->always_record < 1) r->always_record = 1;
+  r->sampling = xalt_getenv("XALT_SAMPLING") ? xalt_env_yesno("XALT_SAMPLING", 0)
+              : xalt_getenv("XALT_SCALAR_SAMPLING") ? xalt_env_yesno("XALT_SCALAR_SAMPLING", 0)
+              : xalt_getenv("XALT_SCALAR_AND_SPSR_SAMPLING") ? xalt_env_yesno("XALT_SCALAR_AND_SPSR_SAMPLING", 0)
+              : xalt_site_config.sampling;
+  const char *tr = xalt_getenv("XALT_TESTING_RUNTIME");
+  r->testing_runtime = tr && *tr ? strtod(tr, NULL) : -1;
+  const char *ts = xalt_getenv("XALT_TRANSMISSION_STYLE");
+  r->transmission_none = ts && !strcmp(ts, "none");
+  if (ts && *ts && strcmp(ts, "none") && strcmp(ts, "file"))
+    xalt_trace("XALT_TRANSMISSION_STYLE=", ts, " is not supported by xalt (file, none); writing files", NULL);
+}
+
+/* cmdlineA and envT as JSON, captured now: the program may rewrite argv or clear environ. */
+static void capture_json(struct xalt_run_state *r, int argc, char **argv) {
+  xalt_jbuf_init(&r->cmdline);
+  xalt_jbuf_put(&r->cmdline, "[", 1);
+  for (int i = 0; i < argc && argv && argv[i]; i++) {
+    if (i) xalt_jbuf_put(&r->cmdline, ",", 1);
+    xalt_json_str(&r->cmdline, argv[i], strlen(argv[i]));
+  }
+  xalt_jbuf_put(&r->cmdline, "]", 1);
+  xalt_jbuf_init(&r->envt);
+  xalt_jbuf_put(&r->envt, "{", 1);
+  int first = 1;
+  for (char **e = environ; e && *e; e++) {
+    const char *eq = strchr(*e, '=');
+    if (!eq || !strncmp(*e, "BASH_FUNC_", 10) || !strncmp(eq + 1, "() ", 3)) continue;
+    if (xalt_rule_action(XALT_RULES_ENV, xalt_rule_match(XALT_RULES_ENV, *e, strlen(*e))) != XALT_ACT_KEEP) continue;
+    if (!first) xalt_jbuf_put(&r->envt, ",", 1);
+    xalt_json_str(&r->envt, *e, (size_t)(eq - *e));
+    xalt_jbuf_put(&r->envt, ":", 1);
+    xalt_json_str(&r->envt, eq + 1, strlen(eq + 1));
+    first = 0;
+  }
+  xalt_jbuf_put(&r->envt, "}", 1);
+}
+
+/* PKGS runs: tell the Python hook which run its imports belong to (contracts.md). */
+static void export_pkgs(struct xalt_run_state *r) {
+  xalt_fill_dates();
+  xalt_pkg_staging_path(xalt_pool_tail(), XALT_PATH_MAX);
+  r->pkg_staging = xalt_pool_commit();
+  setenv("XALT_RUN_UUID", r->run_uuid, 1);
+  setenv("XALT_DATE_TIME", r->stamp, 1);
+  if (r->pkg_staging[0]) setenv("XALT_PKG_STAGING", r->pkg_staging, 1);
+}
+
+static void start_record(struct xalt_run_state *r) {
+  int spool = r->start_policy == XALT_START_ALWAYS || (r->start_policy == XALT_START_MPI && r->num_tasks >= r->always_record);
+  if (!spool && r->start_policy != XALT_START_STAGED) return;
+  xalt_fill_dates();
+  struct xalt_end e = {1, 0, 0, 1.0, -1, 0, ""};
+  struct xalt_jbuf rec;
+  xalt_jbuf_init(&rec);
+  xalt_quiet_begin();
+  xalt_build_record(&rec, &e);
+  if (spool) xalt_emit_run(&rec, 1);
+  xalt_emit_staged_start(&rec);
+  xalt_quiet_end();
+  xalt_jbuf_free(&rec);
+}
+
+/* What the filters learn that a tracked run keeps (stack storage: no state is mapped for
+ * processes that turn out not to be tracked). */
+struct filter_facts {
+  char host[XALT_FIELD_MAX];
+  char exe[XALT_PATH_MAX];
+  long num_tasks;
+  int track_mpi, track_scalar;
+};
+
+/* Every filter of reference §3.1, cheapest first; returns the path class or SKIP. */
+static enum xalt_action filters(struct filter_facts *f, int argc, char **argv) {
+  long rank = xalt_mpi_rank();
+  xalt_trace_init((int)rank);
+  if (rank > 0) { xalt_trace("MPI rank > 0: not tracked", NULL); return XALT_ACT_SKIP; }
+  struct utsname u;
+  xalt_copy(f->host, sizeof f->host, uname(&u) == 0 ? u.nodename : NULL, "unknown");
+  if (xalt_rule_action(XALT_RULES_HOST, xalt_rule_match(XALT_RULES_HOST, f->host, xalt_strlen(f->host))) == XALT_ACT_SKIP) {
+    xalt_trace("host ", f->host, " is skipped by the host rules", NULL);
+    return XALT_ACT_SKIP;
+  }
+  if (xalt_exe_path(f->exe, sizeof f->exe) != 0) return XALT_ACT_SKIP;
+  enum xalt_action a = xalt_classify(f->exe, argc, argv);
+  if (a == XALT_ACT_SKIP) { xalt_trace("path ", f->exe, " is skipped", NULL); return a; }
+  f->num_tasks = xalt_mpi_size();
+  f->track_mpi = xalt_env_yesno("XALT_MPI_TRACKING", xalt_site_config.track_mpi);
+  f->track_scalar = xalt_env_yesno("XALT_SCALAR_TRACKING", xalt_site_config.track_scalar);
+  if (f->num_tasks > 1 ? !f->track_mpi : !f->track_scalar) { xalt_trace("scalar/MPI tracking is off for this run", NULL); return XALT_ACT_SKIP; }
+  if (dlsym(RTLD_DEFAULT, "xalt_collector_claim") != (const void *)xalt_claim_self) {
+    xalt_trace("another copy of the collector tracks this process", NULL);
+    return XALT_ACT_SKIP;
+  }
+  return a;
+}
+
+/* Now, rounded to what the record prints (%.4f), so the file-name stamp computed from it and
+ * the one a reader computes from the record's start_time agree to the last digit. N/10000
+ * with N exact is the correctly rounded double of the printed decimal, as a parser gives. */
+static double start_time_4(void) {
+  double t = xalt_now();
+  return (double)(long long)(t * 10000.0 + 0.5) / 10000.0;
+}
+
+static void track(struct xalt_run_state *r, enum xalt_action kind, int argc, char **argv) {
+  r->pid = getpid();
+  r->uid = getuid();
+  r->start_time = start_time_4();
+  set_user(r);
+  set_syshost(r);
+  set_paths(r);
+  set_policy(r);
+  xalt_sched_read(&r->sched);
+  const char *omp = xalt_getenv("OMP_NUM_THREADS");
+  r->num_threads = omp && atol(omp) > 0 ? atol(omp) : 1;
+  const char *parent = xalt_getenv("XALT_RUN_UUID");
+  xalt_copy(r->parent_uuid, sizeof r->parent_uuid, parent && strlen(parent) == XALT_UUID_LEN ? parent : NULL, "");
+  xalt_uuid7(r->run_uuid, r->start_time);
+  capture_json(r, argc, argv);
+  r->watermark_len = xalt_read_watermark(r->watermark, sizeof r->watermark);
+  xalt_read_build_id(r->build_id, sizeof r->build_id);
+  r->tracked = 1;
+  xalt_trace_tracked();
+  xalt_trace("tracking ", r->exec_path, " run ", r->run_uuid, NULL);
+  r->is_pkgs = kind == XALT_ACT_PKGS;
+  if (r->is_pkgs) export_pkgs(r);
+  start_record(r);
+  if (xalt_env_yesno("XALT_SIGNAL_HANDLER", xalt_site_config.signal_handler)) xalt_signal_install();
+  if (on_exit(on_exit_handler, NULL) != 0) r->tracked = 0;
+}
+
+/*
+ * XALT_EXECUTABLE_TRACKING == "yes", written without any libc call: on the untracked path
+ * every first call of a libc function would cost a lazy symbol resolution, and errno is
+ * not touched at all.
+ */
+static int tracking_on(void) {
+  static const char key[] = "XALT_EXECUTABLE_TRACKING=";
+  for (char **e = environ; e && *e; e++) {
+    const char *s = *e;
+    size_t i = 0;
+    while (key[i] && s[i] == key[i]) i++;
+    if (!key[i]) return s[i] == 'y' && s[i + 1] == 'e' && s[i + 2] == 's' && s[i + 3] == '\0';
+  }
+  return 0;
+}
+
+__attribute__((constructor)) static void xalt_init(int argc, char **argv, char **envp) {
+  (void)envp;
+  if (init_attempted || !tracking_on()) return;
+  init_attempted = 1;
+  int saved = errno;
+  double t0 = xalt_mono();
+  struct filter_facts f;
+  enum xalt_action kind = filters(&f, argc, argv);
+  void *m = kind == XALT_ACT_SKIP ? MAP_FAILED
+          : mmap(NULL, sizeof(struct xalt_run_state), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (m != MAP_FAILED) {
+    xalt_state = m;
+    struct xalt_run_state *r = &xalt_run;
+    r->t0_mono = t0;
+    r->pool_used = 1; /* pool[0] is the empty string every unset path points to */
+    r->exec_path = r->cwd = r->home = r->prefix = r->tmpdir = r->pkg_staging = r->staged_start = r->pool;
+    xalt_copy(r->host, sizeof r->host, f.host, NULL);
+    r->exec_path = xalt_pool_copy(f.exe, "");
+    r->num_tasks = f.num_tasks;
+    r->track_mpi = f.track_mpi;
+    r->track_scalar = f.track_scalar;
+    track(r, kind, argc, argv);
+    r->init_cost = xalt_mono() - r->t0_mono;
+  }
+  errno = saved;
+}

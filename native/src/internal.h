@@ -1,0 +1,290 @@
+/*
+ * internal.h — the only header shared by the collector's translation units. Everything
+ * declared here is hidden (the library is compiled with -fvisibility=hidden); the only
+ * dynamic symbol is the claim marker in init.c (see `make symbols`).
+ */
+#ifndef XALT_INTERNAL_H
+#define XALT_INTERNAL_H
+
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* struct sigaction and friends under -std=c11 */
+#endif
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "site_config.h"
+
+/* Sizes of the fixed buffers. Each names why it is that big. */
+#define XALT_PATH_MAX 4096     /* Linux PATH_MAX: exec path, cwd, spool paths */
+#define XALT_FIELD_MAX 256     /* scheduler ids, host names, user names: far above real values */
+#define XALT_UUID_LEN 36       /* 8-4-4-4-12 */
+#define XALT_STAMP_MAX 32      /* YYYY_MM_DD_HH_MM_SS_ffff */
+#define XALT_DATE_MAX 32       /* C "%c": "Www Mmm dd hh:mm:ss yyyy" */
+#define XALT_HEX_ID_MAX 129    /* build-id hex: 64 bytes is the largest id linkers emit */
+#define XALT_WATERMARK_MAX 16384 /* the watermark note's strings (14 short key/values) */
+#define XALT_SMALL_JSON 4096   /* first size of a growable JSON buffer; larger ones are mmap'd */
+#define XALT_MAX_LIBS 4096     /* distinct shared objects remembered for libA de-duplication */
+#define XALT_TZ_FILE_MAX 65536 /* zone files are 0.1-4 kB; a bigger one is not a zone file */
+#define XALT_NSIG 65           /* signal numbers we may see: 1..64 on Linux */
+
+/* ---- jbuf: a growable byte buffer backed by mmap (json.c). signal-safe, no malloc. ---- */
+struct xalt_jbuf {
+  char *p;        /* start (inline storage or an mmap'd region) */
+  size_t len;     /* bytes used */
+  size_t cap;     /* bytes available */
+  int mapped;     /* p was obtained from mmap and must be munmap'd */
+  int failed;     /* an allocation failed: the content is incomplete, give the record up */
+  char inline_buf[XALT_SMALL_JSON];
+};
+
+/* Reset `b` to empty, using its inline storage. */
+void xalt_jbuf_init(struct xalt_jbuf *b);
+/* Release any mmap'd storage of `b` and reset it. */
+void xalt_jbuf_free(struct xalt_jbuf *b);
+/* Append `n` bytes from `s`; sets b->failed when the buffer cannot grow. */
+void xalt_jbuf_put(struct xalt_jbuf *b, const char *s, size_t n);
+/* Append a NUL-terminated string verbatim (no escaping). */
+void xalt_jbuf_puts(struct xalt_jbuf *b, const char *s);
+/* Append `n` bytes of `s` as a JSON string literal (quotes, escaping per contracts.md). */
+void xalt_json_str(struct xalt_jbuf *b, const char *s, size_t n);
+/* Append `"key":"value"` (with a leading comma unless `first`). */
+void xalt_json_kv_str(struct xalt_jbuf *b, int first, const char *key, const char *value);
+/* Append `"key":<v as %.4f>` (or %.5e below 1e-4), the userDT/XALT_measureT number format. */
+void xalt_json_kv_num(struct xalt_jbuf *b, int first, const char *key, double v);
+/* Format `v` like C "%.4f" (tiny non-zero values "%.5e") into `out` (>= 40 bytes); returns length. */
+size_t xalt_fmt_fixed4(char *out, double v);
+/* Format a signed integer in decimal into `out` (>= 24 bytes); returns length. */
+size_t xalt_fmt_long(char *out, long long v);
+/* CRC-16/CCITT-FALSE of `n` bytes. */
+unsigned xalt_crc16(const char *s, size_t n);
+/* Replace the "0xFFFF" placeholder at offset 8 of a serialized record with its crc. */
+void xalt_json_seal_crc(struct xalt_jbuf *b);
+
+/* ---- PLT-free string helpers for the decision path: in a process that is not tracked,
+ * every first call of a libc function costs a lazy symbol resolution (~1 µs). ---- */
+static inline size_t xalt_strlen(const char *s) {
+  size_t n = 0;
+  while (s[n]) n++;
+  return n;
+}
+static inline int xalt_streq(const char *a, const char *b) {
+  while (*a && *a == *b) a++, b++;
+  return *a == *b;
+}
+/* 1 when the first n bytes of a and b are equal (stops early at a NUL in a). */
+static inline int xalt_prefix_eq(const char *a, const char *b, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (a[i] != b[i]) return 0;
+  return 1;
+}
+
+/* ---- env.c: our own environ scan (programs may override getenv or clear environ) ---- */
+/* Value of `name` in the current environ, or NULL. Never allocates. */
+const char *xalt_getenv(const char *name);
+/* 1 for yes/true/on/1, 0 for no/false/off/0 (case-insensitive), `dflt` when unset or other. */
+int xalt_env_yesno(const char *name, int dflt);
+/* Copy `src` (may be NULL -> `dflt`) into `dst` of size `n`, truncating. */
+void xalt_copy(char *dst, size_t n, const char *src, const char *dflt);
+
+/* ---- trace.c: diagnostics, only when XALT_TRACING asks ---- */
+/* Set up tracing from XALT_TRACING (yes, yes0 = rank 0 only, run = only tracked runs). */
+void xalt_trace_init(int rank);
+/* Called once a run is known to be tracked (enables XALT_TRACING=run). */
+void xalt_trace_tracked(void);
+/* Write "xalt: " + the pieces (NULL-terminated list) + "\n" to the trace fd; bounded count. */
+void xalt_trace(const char *first, ...);
+/* 1 when tracing is on. */
+int xalt_tracing(void);
+
+/* ---- the run being tracked (init.c owns it) ---- */
+struct xalt_sched {
+  char scheduler[16];
+  char account[XALT_FIELD_MAX];
+  char job_id[XALT_FIELD_MAX];
+  char queue[XALT_FIELD_MAX];
+  char submit_host[XALT_FIELD_MAX];
+  char job_step[XALT_FIELD_MAX];
+  long num_nodes;
+};
+
+struct xalt_run_state {
+  pid_t pid;                        /* the process the run belongs to (fork children differ) */
+  uid_t uid;
+  double start_time;                /* epoch seconds, CLOCK_REALTIME */
+  double t0_mono;                   /* CLOCK_MONOTONIC at init, for XALT_measureT */
+  double init_cost;                 /* seconds spent in the constructor */
+  /* Paths live packed in `pool` (one page touched instead of one page per path). */
+  char *exec_path;
+  char *cwd;                        /* at start */
+  char *home;                       /* $HOME at start */
+  char *prefix;                     /* spool prefix ("" = home layout) */
+  char *tmpdir;
+  char *pkg_staging;                /* "" unless a PKGS run */
+  char *staged_start;               /* "" unless a staged start record was written */
+  size_t pool_used;
+  char pool[8 * XALT_PATH_MAX];     /* the seven paths above, each < XALT_PATH_MAX, plus "" */
+  char user[XALT_FIELD_MAX];        /* $USER if safe for a file name, else the uid */
+  char host[XALT_FIELD_MAX];        /* uname nodename */
+  char syshost[XALT_FIELD_MAX];
+  char run_uuid[XALT_UUID_LEN + 1];
+  char parent_uuid[XALT_UUID_LEN + 1];
+  char stamp[XALT_STAMP_MAX];       /* file-name stamp of the start time */
+  char start_date[XALT_DATE_MAX];
+  char build_id[XALT_HEX_ID_MAX];
+  struct xalt_sched sched;
+  long num_tasks;
+  long num_threads;
+  int is_pkgs;
+  int always_record;                /* start records for num_tasks >= this (policy mpi) */
+  enum xalt_start_policy start_policy;
+  int sampling;
+  int track_mpi, track_scalar;      /* the switches as they were at start (for XALT_qaT) */
+  int transmission_none;
+  double testing_runtime;           /* < 0 when XALT_TESTING_RUNTIME is unset */
+  int tracked;                      /* passed every filter at init */
+  int end_done;                     /* the end record was attempted (once per process) */
+  struct xalt_jbuf cmdline;         /* cmdlineA JSON, built at init (argv may be rewritten later) */
+  struct xalt_jbuf envt;            /* envT JSON, built at init (the program may clear environ) */
+  struct xalt_jbuf pta;             /* ptA JSON once built (a start record's is reused by the end record) */
+  char watermark[XALT_WATERMARK_MAX]; /* NUL-separated watermark strings, "" if none */
+  size_t watermark_len;
+  char sha1[41];                    /* hash_id, computed once */
+  /* Working storage of single files, kept here (mmap'd, zero pages until touched) rather than
+   * in .bss: an untracked process then maps no .bss at all. */
+  char cache_dir[XALT_PATH_MAX];    /* sha1.c: the checked per-user cache directory */
+  int cache_dir_state;              /* 0 unknown, 1 usable, -1 not */
+  struct sigaction previous[XALT_NSIG]; /* signal.c: actions we replaced */
+  uint64_t lib_seen[XALT_MAX_LIBS]; /* procfs.c: hashes of libA paths already listed */
+  int tz_state;                     /* tz.c: 0 not loaded, 1 TZif, 2 UTC, -1 libc */
+  size_t tz_len;
+  unsigned char tz_buf[XALT_TZ_FILE_MAX];
+};
+
+/* Room for one path (XALT_PATH_MAX bytes) at the end of the pool. */
+char *xalt_pool_tail(void);
+/* Keep the string written at the tail; returns it. */
+char *xalt_pool_commit(void);
+/* A pooled copy of `s` (or `dflt` when s is NULL/empty), truncated to a path's size. */
+char *xalt_pool_copy(const char *s, const char *dflt);
+
+/* The run's state, mmap'd when a process turns out to be tracked (NULL otherwise). */
+extern struct xalt_run_state *xalt_state;
+#define xalt_run (*xalt_state)
+
+/* ---- decide.c ---- */
+/* Outcome of the path rules for the executable: XALT_ACT_KEEP, _PKGS or _SKIP. */
+enum xalt_action xalt_classify(const char *exec_path, int argc, char **argv);
+/* 1 when the executable is one of xalt's own programs or a shell (never tracked). */
+int xalt_is_self_or_shell(const char *exec_path);
+
+/* ---- sched.c: MPI rank/size and scheduler facts from the environment ---- */
+/* MPI rank of this process (0 when not in a parallel launch). */
+long xalt_mpi_rank(void);
+/* MPI world size (>= 1); XALT_COMM_WORLD_SIZE wins. */
+long xalt_mpi_size(void);
+/* Fill scheduler fields (SLURM, PBS, SGE, LSF, FLUX or unknown). */
+void xalt_sched_read(struct xalt_sched *s);
+
+/* ---- procfs.c ---- */
+/* readlink(/proc/self/exe) into `out`; returns 0 on success. */
+int xalt_exe_path(char *out, size_t n);
+/* Append libA (the shared objects in /proc/self/maps) as a JSON array to `b`. */
+void xalt_json_libA(struct xalt_jbuf *b, int *gpu_lib_seen);
+/* Append ptA (ancestry from the parent upwards) as a JSON array to `b`. With a cache
+ * directory (xalt_cache_dir), the last ancestry built is reused while the parent is the
+ * same process (pid, start time and its parent unchanged). */
+void xalt_json_ptA(struct xalt_jbuf *b, const char *cache_dir);
+
+/* ---- elf.c: notes of the main program, read from memory ---- */
+/* Copy the XALT watermark note strings (v2) into `out`; returns their length, 0 if none. */
+size_t xalt_read_watermark(char *out, size_t n);
+/* Hex of the main program's NT_GNU_BUILD_ID into `out`; "" if none. */
+void xalt_read_build_id(char *out, size_t n);
+/* Append xaltLinkT (parsed watermark) as a JSON object; sets *build_epoch (or -1). */
+void xalt_json_watermark(struct xalt_jbuf *b, const char *wm, size_t len, double *build_epoch);
+
+/* ---- sha1.c ---- */
+struct stat;
+/* SHA-1 of the file `path` (whose stat is `exe`) as 40 hex digits, using the per-user cache
+ * in `tmpdir`: a hit costs no open of the file. Returns 0 on success. */
+int xalt_sha1_file_cached(const char *path, const struct stat *exe, const char *tmpdir, uid_t uid, char out[41]);
+/* "<tmpdir>/xalt_sha1.<uid>" into dir, created 0700 if missing; 0 only if it is a directory
+ * owned by `uid` with no group/other access (so no other user can plant entries). */
+int xalt_cache_dir(char *dir, size_t n, const char *tmpdir, uid_t uid);
+/* SHA-1 of `n` bytes into 20-byte `digest`. */
+void xalt_sha1(const unsigned char *data, size_t n, unsigned char digest[20]);
+
+/* ---- uuid.c ---- */
+/* Fill `n` random bytes (getrandom; a time/pid mix if that fails). */
+void xalt_random(void *out, size_t n);
+/* A fresh UUIDv7 (lowercase, 36 chars + NUL) for epoch time `now`. */
+void xalt_uuid7(char out[XALT_UUID_LEN + 1], double now);
+/* Uniform random number in [0, 1). */
+double xalt_random_unit(void);
+
+/* ---- tz.c ---- */
+struct tm;
+/* Local broken-down time of epoch `t` ($TZ as at start, else /etc/localtime); 0 on success. */
+int xalt_localtime(double t, struct tm *tm);
+
+/* ---- timefmt.c ---- */
+/* Current CLOCK_REALTIME / CLOCK_MONOTONIC in seconds. */
+double xalt_now(void);
+double xalt_mono(void);
+/* `YYYY_MM_DD_HH_MM_SS_ffff` (local time) of epoch `t`. */
+void xalt_fmt_stamp(char *out, size_t n, double t);
+/* `YYYYMM` (local time) of epoch `t`. */
+void xalt_fmt_month(char *out, size_t n, double t);
+/* C-locale "%c" (local time) of epoch `t`. */
+void xalt_fmt_cdate(char *out, size_t n, double t);
+
+/* ---- record.c ---- */
+struct xalt_end {
+  int is_start;       /* 1: start record (end_time 0) */
+  double end_time;
+  double run_time;
+  double probability;
+  int exit_status;    /* -1 unknown */
+  int signal;         /* 0 none */
+  const char *end_reason; /* "", "exit", "signal" */
+};
+/* Serialize the run record into `b` (crc sealed). */
+void xalt_build_record(struct xalt_jbuf *b, const struct xalt_end *e);
+
+/* ---- emit_file.c ---- */
+/* Write a run record to the spool (write-then-rename); returns 0 on success. */
+int xalt_emit_run(const struct xalt_jbuf *rec, int is_start);
+/* Write the staged start record to tmpdir; remembers its path in xalt_run.staged_start. */
+int xalt_emit_staged_start(const struct xalt_jbuf *rec);
+/* Publish the pkg staging file's lines into the spool (if `keep`), then unlink it. */
+void xalt_publish_pkgs(int keep);
+/* Path of this run's pkg staging file (contracts.md) into out; "" when it does not fit. */
+void xalt_pkg_staging_path(char *out, size_t n);
+/* Around any file writing: SIGXFSZ ignored (a file-size limit must fail our write, not kill). */
+void xalt_quiet_begin(void);
+void xalt_quiet_end(void);
+/* mkdir -p with `mode` for the components below `base`; returns 0 if `dir` exists after. */
+int xalt_mkdirs(const char *dir, size_t base_len, mode_t mode);
+
+/* ---- sample.c ---- */
+/* Sampling probability for a run of `run_time` seconds (1 when sampling does not apply). */
+double xalt_sampling_probability(double run_time);
+
+/* ---- gpu.c ---- */
+/* Number of GPUs visible to the process (from *_VISIBLE_DEVICES or /dev). */
+long xalt_gpu_count(void);
+
+/* ---- finish.c ---- */
+/* Fill the start-time strings (stamp, start_date) once; not signal-safe, so init does it when handlers are on. */
+void xalt_fill_dates(void);
+/* Build and write the end record (once). `status` -1 unknown; `sig` 0 unless a signal. */
+void xalt_finish(int status, int sig);
+
+/* ---- signal.c ---- */
+/* Install the opt-in handlers (XALT_SIGNAL_HANDLER=yes). */
+void xalt_signal_install(void);
+
+#endif

@@ -1,0 +1,261 @@
+/*
+ * procfs.c — what /proc says about this process: its executable, the shared objects
+ * mapped (libA) and its ancestry (ptA). Files are read whole with read(2) into mmap-backed
+ * buffers; an odd or missing /proc gives empty arrays, never a failure.
+ * signal-safe: yes. allocates: yes (mmap, for large maps/cmdline files).
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdio.h> /* rename() only */
+#include <sys/stat.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define XALT_MAX_ANCESTORS 64 /* ptA depth; real trees are < 20 deep */
+
+int xalt_exe_path(char *out, size_t n) {
+  ssize_t r = readlink("/proc/self/exe", out, n - 1);
+  if (r <= 0) { out[0] = '\0'; return -1; }
+  out[r] = '\0';
+  return 0;
+}
+
+/* Read a whole file into `b` (NUL-terminated); returns 0 on success. `short_is_eof`: the
+ * file returns everything it has per read (cmdline), so a short read means the end. Not
+ * for seq files like maps, which stop short when the next line does not fit. */
+static int read_all(const char *path, struct xalt_jbuf *b, int short_is_eof) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  char chunk[4096];
+  ssize_t r;
+  while ((r = read(fd, chunk, sizeof chunk)) > 0) {
+    xalt_jbuf_put(b, chunk, (size_t)r);
+    if (short_is_eof && (size_t)r < sizeof chunk) break; /* saves the read(2) that returns 0 */
+  }
+  close(fd);
+  xalt_jbuf_put(b, "", 0);
+  return (r < 0 || b->failed) ? -1 : 0;
+}
+
+/* XALT's rule: the basename contains ".so" followed by nothing or by a ".digits.dots" tail. */
+static int is_shared_object(const char *path, size_t n) {
+  const char *base = path;
+  for (size_t i = 0; i < n; i++) if (path[i] == '/') base = path + i + 1;
+  size_t bl = n - (size_t)(base - path);
+  for (size_t i = 0; i + 3 <= bl; i++) {
+    if (memcmp(base + i, ".so", 3) != 0) continue;
+    size_t t = i + 3;
+    if (t == bl) return 1;
+    if (base[t] != '.' || bl - t < 2) continue;
+    size_t k = t;
+    while (k < bl && ((base[k] >= '0' && base[k] <= '9') || base[k] == '.')) k++;
+    if (k == bl) return 1;
+  }
+  return 0;
+}
+
+static uint64_t fnv1a(const char *s, size_t n) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
+  return h;
+}
+
+static int gpu_library(const char *path, size_t n) {
+  static const char *const names[] = {"libcuda.so", "libcudart.so", "libnvidia-ml.so", "libamdhip64.so",
+                                      "libhsa-runtime64.so", "librocm_smi64.so", NULL};
+  const char *base = path;
+  for (size_t i = 0; i < n; i++) if (path[i] == '/') base = path + i + 1;
+  for (const char *const *p = names; *p; p++)
+    if (!strncmp(base, *p, strlen(*p))) return 1;
+  return 0;
+}
+
+void xalt_json_libA(struct xalt_jbuf *b, int *gpu_lib_seen) {
+  uint64_t *seen = xalt_run.lib_seen;
+  int nseen = 0;
+  struct xalt_jbuf maps;
+  xalt_jbuf_init(&maps);
+  xalt_jbuf_put(b, "[", 1);
+  if (read_all("/proc/self/maps", &maps, 0) == 0) {
+    int first = 1;
+    for (char *line = maps.p; line && *line;) {
+      char *nl = strchr(line, '\n');
+      size_t ll = nl ? (size_t)(nl - line) : strlen(line);
+      char *path = memchr(line, '/', ll);
+      size_t pl = path ? ll - (size_t)(path - line) : 0;
+      if (path && !(pl > 10 && !memcmp(path + pl - 10, " (deleted)", 10)) && is_shared_object(path, pl)) {
+        const char *base = path;
+        for (size_t i = 0; i < pl; i++) if (path[i] == '/') base = path + i + 1;
+        uint64_t h = fnv1a(path, pl);
+        int dup = 0;
+        for (int i = 0; i < nseen && !dup; i++) dup = seen[i] == h;
+        if (!dup && strncmp(base, "libxalt", 7) != 0) {
+          if (nseen < XALT_MAX_LIBS) seen[nseen++] = h;
+          if (gpu_lib_seen && gpu_library(path, pl)) *gpu_lib_seen = 1;
+          xalt_jbuf_put(b, first ? "[" : ",[", first ? 1 : 2);
+          xalt_json_str(b, path, pl);
+          xalt_jbuf_put(b, ",\"0\"]", 5);
+          first = 0;
+        }
+      }
+      line = nl ? nl + 1 : NULL;
+    }
+  }
+  xalt_jbuf_put(b, "]", 1);
+  xalt_jbuf_free(&maps);
+}
+
+/* "/proc/<pid>/<what>" into out. */
+static void proc_path(char *out, long pid, const char *what) {
+  char num[24];
+  size_t n = xalt_fmt_long(num, pid);
+  memcpy(out, "/proc/", 6);
+  memcpy(out + 6, num, n);
+  out[6 + n] = '/';
+  strcpy(out + 7 + n, what);
+}
+
+/* comm, ppid and start time from /proc/<pid>/stat ("pid (comm) S ppid ..."; comm may hold spaces). */
+static int read_stat(long pid, char *comm, size_t cn, long *ppid, unsigned long long *start) {
+  char path[64], buf[1024];
+  proc_path(path, pid, "stat");
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return -1;
+  ssize_t r = read(fd, buf, sizeof buf - 1);
+  close(fd);
+  if (r <= 0) return -1;
+  buf[r] = '\0';
+  char *open_p = strchr(buf, '('), *close_p = strrchr(buf, ')');
+  if (!open_p || !close_p || close_p < open_p || close_p[1] != ' ') return -1;
+  size_t len = (size_t)(close_p - open_p - 1);
+  if (len >= cn) len = cn - 1;
+  memcpy(comm, open_p + 1, len);
+  comm[len] = '\0';
+  const char *p = close_p + 2;
+  while (*p && *p != ' ') p++; /* state */
+  long v = 0;
+  for (p++; *p >= '0' && *p <= '9'; p++) v = v * 10 + (*p - '0');
+  *ppid = v;
+  for (int field = 4; field < 21 && *p; p++) field += *p == ' '; /* to field 22, starttime */
+  unsigned long long st = 0;
+  for (; *p >= '0' && *p <= '9'; p++) st = st * 10 + (unsigned long long)(*p - '0');
+  *start = st;
+  return 0;
+}
+
+static void json_ancestor(struct xalt_jbuf *b, long pid, const char *comm) {
+  char path[64], exe[XALT_PATH_MAX], num[24];
+  proc_path(path, pid, "exe");
+  ssize_t r = readlink(path, exe, sizeof exe - 1);
+  exe[r > 0 ? r : 0] = '\0';
+  xalt_jbuf_puts(b, "{");
+  xalt_json_kv_str(b, 1, "cmd_name", comm);
+  xalt_json_kv_str(b, 0, "cmd_path", exe);
+  xalt_jbuf_puts(b, ",\"pid\":");
+  xalt_jbuf_put(b, num, xalt_fmt_long(num, pid));
+  xalt_jbuf_puts(b, ",\"cmdlineA\":[");
+  struct xalt_jbuf cmd;
+  xalt_jbuf_init(&cmd);
+  proc_path(path, pid, "cmdline");
+  if (read_all(path, &cmd, 1) == 0) {
+    size_t len = cmd.len;
+    while (len && cmd.p[len - 1] == '\0') len--; /* the list ends in NUL */
+    for (size_t i = 0, first = 1; i < len;) {
+      size_t al = strnlen(cmd.p + i, len - i);
+      if (!first) xalt_jbuf_put(b, ",", 1);
+      xalt_json_str(b, cmd.p + i, al);
+      first = 0;
+      i += al + 1;
+    }
+  }
+  xalt_jbuf_free(&cmd);
+  xalt_jbuf_puts(b, "]}");
+}
+
+/* The ancestry as a JSON array, starting at `pid` whose stat was already read. */
+static void walk(struct xalt_jbuf *b, long pid, const char *comm0, long ppid0) {
+  char comm[64];
+  long ppid = ppid0;
+  xalt_copy(comm, sizeof comm, comm0, "");
+  xalt_jbuf_put(b, "[", 1);
+  for (int depth = 0; depth < XALT_MAX_ANCESTORS; depth++) {
+    unsigned long long start;
+    if (depth && (read_stat(pid, comm, sizeof comm, &ppid, &start) != 0 || ppid < 2)) break;
+    if (depth) xalt_jbuf_put(b, ",", 1);
+    json_ancestor(b, pid, comm);
+    pid = ppid;
+    if (pid < 2) break;
+  }
+  xalt_jbuf_put(b, "]", 1);
+}
+
+/* Cache key: the parent's pid, start time and parent ("pid start ppid\n"). */
+static size_t pt_key(char *out, long pid, unsigned long long start, long ppid) {
+  size_t n = xalt_fmt_long(out, pid);
+  out[n++] = ' ';
+  n += xalt_fmt_long(out + n, (long long)start);
+  out[n++] = ' ';
+  n += xalt_fmt_long(out + n, ppid);
+  out[n++] = '\n';
+  return n;
+}
+
+/* Copy the cached ancestry to b if the cache file starts with `key`; returns 0 on a hit. */
+static int pt_lookup(struct xalt_jbuf *b, const char *path, const char *key, size_t kl) {
+  int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return -1;
+  struct stat st;
+  struct xalt_jbuf c;
+  xalt_jbuf_init(&c);
+  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == xalt_run.uid) {
+    char chunk[4096];
+    ssize_t r;
+    while ((r = read(fd, chunk, sizeof chunk)) > 0) {
+      xalt_jbuf_put(&c, chunk, (size_t)r);
+      if ((size_t)r < sizeof chunk) break; /* regular file: short read = end */
+    }
+  }
+  close(fd);
+  int hit = !c.failed && c.len > kl + 1 && !memcmp(c.p, key, kl) && c.p[kl] == '[' && c.p[c.len - 1] == ']';
+  if (hit) xalt_jbuf_put(b, c.p + kl, c.len - kl);
+  xalt_jbuf_free(&c);
+  return hit ? 0 : -1;
+}
+
+static void pt_store(const char *dir, const char *path, const char *key, size_t kl, const struct xalt_jbuf *pt) {
+  char tmp[XALT_PATH_MAX + 64];
+  size_t dl = strlen(dir);
+  if (pt->failed || dl + 40 > sizeof tmp) return;
+  memcpy(tmp, dir, dl);
+  memcpy(tmp + dl, "/.ptA.", 6);
+  xalt_fmt_long(tmp + dl + 6, (long long)getpid());
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) return;
+  int ok = write(fd, key, kl) == (ssize_t)kl && write(fd, pt->p, pt->len) == (ssize_t)pt->len;
+  close(fd);
+  if (!ok || rename(tmp, path) != 0) unlink(tmp);
+}
+
+void xalt_json_ptA(struct xalt_jbuf *b, const char *cache_dir) {
+  long pid = (long)getppid(), ppid;
+  unsigned long long start;
+  char comm[64], key[80], path[XALT_PATH_MAX + 8];
+  if (pid < 2 || read_stat(pid, comm, sizeof comm, &ppid, &start) != 0 || ppid < 2) { xalt_jbuf_put(b, "[]", 2); return; }
+  size_t kl = pt_key(key, pid, start, ppid);
+  /* One entry per user: siblings started by the same parent (a job script's commands)
+   * share it; any other parent rewrites it. O(1) space, never a growing pile of files. */
+  int cached = cache_dir && strlen(cache_dir) + 5 < sizeof path;
+  if (cached) {
+    memcpy(path, cache_dir, strlen(cache_dir));
+    memcpy(path + strlen(cache_dir), "/ptA", 5);
+    if (pt_lookup(b, path, key, kl) == 0) return;
+  }
+  struct xalt_jbuf pt;
+  xalt_jbuf_init(&pt);
+  walk(&pt, pid, comm, ppid);
+  xalt_jbuf_put(b, pt.p, pt.len);
+  if (cached) pt_store(cache_dir, path, key, kl, &pt);
+  xalt_jbuf_free(&pt);
+}

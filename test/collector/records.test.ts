@@ -1,0 +1,322 @@
+/**
+ * What the collector writes: file names and directories per src/schema/spool-layout.ts,
+ * modes, hash_id and its cache, build-id, watermark, libA/ptA, scheduler and MPI fields,
+ * start-record policies and the XALT_* variables.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { chmodSync, chownSync, copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileTimeStamp, recordDir, runFileName } from '../../src/schema/spool-layout.js';
+import { ROOT, buildLib, compile, endRecords, listFiles, run, runRecords, scratch, trackingEnv } from './harness.js';
+
+const lib = buildLib();
+const sha1 = (p: string) => createHash('sha1').update(readFileSync(p)).digest('hex');
+
+test('file name, directory and modes follow the spool contract', () => {
+  const exe = compile('hello');
+  const t = trackingEnv();
+  run(exe, [], { env: t.env, preload: lib });
+  const [r] = endRecords(t.spool);
+  assert.ok(r);
+  const u = r.record.userT, dt = r.record.userDT;
+  assert.equal(r.path, join(t.spool, recordDir('month/hash', dt.start_time, u.run_uuid), runFileName(u.syshost, dt.start_time, u.user, false, u.run_uuid)));
+  assert.equal(r.mode, 0o600);
+  assert.equal(statSync(dirname(r.path)).mode & 0o7777, 0o1777);
+  assert.equal(statSync(dirname(dirname(r.path))).mode & 0o7777, 0o1777);
+  assert.equal(u.user, 'tester');
+  assert.match(u.run_uuid, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  assert.ok(Math.abs(dt.start_time - Date.now() / 1000) < 600);
+  assert.equal(dt.exec_epoch, Math.floor(dt.start_time));
+  assert.equal(dt.num_tasks, 1);
+  assert.equal(dt.schema_version, 1);
+  assert.equal(u.exec_type, 'binary');
+  assert.equal(u.start_policy, 'mpi');
+  assert.deepEqual(Object.keys(r.record), ['crc', 'cmdlineA', 'hash_id', 'libA', 'ptA', 'envT', 'userT', 'userDT', 'xaltLinkT', 'XALT_measureT', 'XALT_qaT']);
+  assert.equal(listFiles(t.spool).some((p) => p.endsWith('.new')), false);
+});
+
+test('USER unset: the numeric uid names the user; XALT_FILE_PREFIX=USE_HOME writes to ~/.xalt.d (0700)', () => {
+  const exe = compile('hello');
+  const t = trackingEnv();
+  const home = scratch('userhome');
+  run(exe, [], { env: { ...t.env, USER: undefined, HOME: home, XALT_FILE_PREFIX: 'USE_HOME' }, preload: lib });
+  const recs = endRecords(join(home, '.xalt.d'));
+  assert.equal(recs.length, 1);
+  assert.equal(recs[0]!.record.userT.user, String(process.getuid!()));
+  assert.equal(statSync(join(home, '.xalt.d')).mode & 0o777, 0o700);
+});
+
+test('hash_id is the SHA-1 of the executable, cached per user and never stale', () => {
+  const exe = join(scratch('exe'), 'prog');
+  copyFileSync(compile('hello'), exe);
+  const t = trackingEnv();
+  run(exe, [], { env: t.env, preload: lib });
+  const cacheDir = join(t.tmp, `xalt_sha1.${process.getuid!()}`);
+  assert.equal(statSync(cacheDir).mode & 0o777, 0o700);
+  assert.equal(listFiles(cacheDir).filter((p) => /\/\d+\.\d+$/.test(p)).length, 1, 'one hash entry (dev.inode)');
+  run(exe, [], { env: t.env, preload: lib });
+  // change the file (same size, new content and mtime): the cache entry must not be reused
+  const bytes = readFileSync(exe);
+  bytes.writeUInt8(bytes.readUInt8(bytes.length - 1) ^ 0xff, bytes.length - 1);
+  writeFileSync(exe, bytes);
+  run(exe, [], { env: t.env, preload: lib });
+  const hashes = endRecords(t.spool).sort((a, b) => a.record.userDT.start_time - b.record.userDT.start_time).map((r) => r.record.hash_id);
+  assert.equal(hashes.length, 3);
+  assert.equal(hashes[0], hashes[1]);
+  assert.equal(hashes[2], sha1(exe));
+  assert.notEqual(hashes[1], hashes[2]);
+});
+
+test('a cache directory another user could write is ignored (no poisoned hash_id)', () => {
+  const exe = compile('hello');
+  const t = trackingEnv();
+  run(exe, [], { env: t.env, preload: lib });
+  const cacheDir = join(t.tmp, `xalt_sha1.${process.getuid!()}`);
+  const [entry] = listFiles(cacheDir).filter((p) => /\/\d+\.\d+$/.test(p));
+  assert.ok(entry);
+  const line = readFileSync(entry, 'utf8');
+  writeFileSync(entry, line.replace(/[0-9a-f]{40}/, '0'.repeat(40)));
+  chmodSync(cacheDir, 0o777);
+  run(exe, [], { env: t.env, preload: lib });
+  if (process.getuid!() === 0) {
+    chmodSync(cacheDir, 0o700);
+    chownSync(cacheDir, 65534, 65534);
+    run(exe, [], { env: t.env, preload: lib });
+  }
+  for (const r of endRecords(t.spool)) assert.equal(r.record.hash_id, sha1(exe));
+});
+
+test('exec_build_id is the ELF build-id; xaltLinkT is the watermark note, decoded', () => {
+  const exe = compile('watermark', ['-Wl,--build-id=sha1']);
+  const t = trackingEnv();
+  run(exe, [], { env: t.env, preload: lib });
+  const [r] = endRecords(t.spool);
+  assert.ok(r);
+  const notes = execFileSync('readelf', ['-n', exe], { encoding: 'utf8' });
+  assert.equal(r.record.userT.exec_build_id, /Build ID: ([0-9a-f]+)/.exec(notes)?.[1]);
+  assert.deepEqual(r.record.xaltLinkT, {
+    XALT_Version: '3.0.2',
+    Build_compiler: 'gcc',
+    Build_UUID: '0190a2b3-c4d5-7e6f-8a9b-0c1d2e3f4a5b',
+    Build_date: 'Fri Jul 16',
+    Build_Epoch: '1626474753.1234',
+  });
+  assert.equal(r.record.userDT.Build_Epoch, 1626474753.1234);
+  assert.ok(r.text.includes('"userDT":{"Build_Epoch":1626474753.1234,'));
+});
+
+test('libA lists shared objects including ones dlopen-ed later, never the collector; ptA starts at the parent', () => {
+  const exe = compile('dlopen_lib', ['-ldl']);
+  const t = trackingEnv();
+  run(exe, [], { env: t.env, preload: lib });
+  const [r] = endRecords(t.spool);
+  assert.ok(r);
+  const libs = r.record.libA.map(([p]) => p);
+  assert.ok(libs.some((p) => /\/libc\.so\.6$/.test(p)), 'libc');
+  assert.ok(libs.some((p) => /\/libm\.so\.6$/.test(p)), 'dlopen-ed libm');
+  assert.ok(!libs.some((p) => p.includes('libxalt')));
+  assert.ok(r.record.libA.every(([, h]) => h === '0'));
+  assert.equal(new Set(libs).size, libs.length, 'no duplicates');
+  assert.equal(r.record.ptA?.[0]?.pid, process.pid);
+  assert.equal(r.record.ptA?.[0]?.cmd_path, process.execPath);
+});
+
+test('GPU use: a CUDA runtime loaded and devices visible', () => {
+  const dir = scratch('gpu');
+  const fake = join(dir, 'libcudart.so.12');
+  execFileSync('cc', ['-shared', '-fPIC', '-o', fake, join(ROOT, 'test/collector/snippets/empty_lib.c')]);
+  const exe = compile('gpu_user', ['-ldl']);
+  const t = trackingEnv();
+  run(exe, [fake], { env: { ...t.env, CUDA_VISIBLE_DEVICES: '0,1' }, preload: lib });
+  run(exe, [], { env: { ...t.env, CUDA_VISIBLE_DEVICES: '0,1' }, preload: lib });
+  const recs = endRecords(t.spool).map((r) => r.record);
+  const used = recs.find((r) => r.cmdlineA.length === 2);
+  const unused = recs.find((r) => r.cmdlineA.length === 1);
+  assert.equal(used?.userDT.gpu_used, 1);
+  assert.equal(used?.userDT.num_gpus, 2);
+  assert.equal(unused?.userDT.gpu_used, 0);
+  assert.equal(unused?.userDT.num_gpus, 0);
+});
+
+test('scheduler fields: Slurm, PBS, SGE, LSF, Flux, none', () => {
+  const exe = compile('hello');
+  const cases: [Record<string, string>, Record<string, string>, number][] = [
+    [{ SLURM_JOB_ID: '42', SLURM_JOB_ACCOUNT: 'acct', SLURM_JOB_PARTITION: 'gpu', SLURM_SUBMIT_HOST: 'login1', SLURM_NNODES: '3', SLURM_STEP_ID: '7' },
+      { scheduler: 'SLURM', job_id: '42', account: 'acct', queue: 'gpu', submit_host: 'login1', job_step: '7' }, 3],
+    [{ PBS_JOBID: '1234.server', PBS_ACCOUNT: 'pa', PBS_QUEUE: 'q', PBS_O_HOST: 'h', PBS_NUM_NODES: '2' },
+      { scheduler: 'PBS', job_id: '1234', account: 'pa', queue: 'q', submit_host: 'h' }, 2],
+    [{ SGE_ACCOUNT: 'sa', JOB_ID: '99', QUEUE: 'all.q', HHOSTS: '4' }, { scheduler: 'SGE', job_id: '99', account: 'sa', queue: 'all.q', submit_host: 'unknown' }, 4],
+    [{ LSF_VERSION: '10', LSB_JOBID: '77', LSB_QUEUE: 'normal', LSB_MCPU_HOSTS: 'a 4 b 4 c 4' }, { scheduler: 'LSF', job_id: '77', queue: 'normal', account: 'unknown' }, 3],
+    [{ FLUX_JOB_ID: 'f3Gx', FLUX_JOB_NNODES: '5' }, { scheduler: 'FLUX', job_id: 'f3Gx' }, 5],
+    [{}, { scheduler: 'unknown', job_id: 'unknown', account: 'unknown', queue: 'unknown', job_step: '' }, 1],
+  ];
+  for (const [env, want, nodes] of cases) {
+    const t = trackingEnv();
+    run(exe, [], { env: { ...t.env, ...env }, preload: lib });
+    const [r] = endRecords(t.spool);
+    assert.ok(r, JSON.stringify(env));
+    for (const [k, v] of Object.entries(want)) assert.equal(r.record.userT[k], v, `${k} for ${JSON.stringify(env)}`);
+    assert.equal(r.record.userDT.num_nodes, nodes);
+  }
+});
+
+test('MPI: ranks > 0 are never tracked, whichever launcher set the rank', () => {
+  const exe = compile('hello');
+  for (const v of ['OMPI_COMM_WORLD_RANK', 'MV2_COMM_WORLD_RANK', 'PMI_RANK', 'PMIX_RANK', 'PALS_RANKID', 'FLUX_TASK_RANK', 'SLURM_PROCID']) {
+    const t = trackingEnv();
+    run(exe, [], { env: { ...t.env, [v]: '3' }, preload: lib });
+    assert.equal(runRecords(t.spool).length, 0, v);
+    run(exe, [], { env: { ...t.env, [v]: '0' }, preload: lib });
+    assert.equal(runRecords(t.spool).length, 1, `${v}=0 is tracked`);
+  }
+});
+
+test('MPI size: XALT_COMM_WORLD_SIZE wins; at the threshold a start record is written too, same uuid', () => {
+  const exe = compile('hello');
+  const t = trackingEnv();
+  run(exe, [], { env: { ...t.env, OMPI_COMM_WORLD_SIZE: '8', XALT_COMM_WORLD_SIZE: '4' }, preload: lib });
+  const recs = runRecords(t.spool);
+  assert.equal(recs.length, 2);
+  const start = recs.find((r) => r.name.includes('.aaa.'))!, end = recs.find((r) => r.name.includes('.zzz.'))!;
+  assert.equal(start.record.userT.run_uuid, end.record.userT.run_uuid);
+  assert.equal(start.record.userDT.start_time, end.record.userDT.start_time);
+  assert.equal(start.name.replace('.aaa.', '.zzz.'), end.name);
+  assert.equal(start.record.userDT.end_time, 0);
+  assert.equal(start.record.userDT.exit_status, -1);
+  assert.equal(end.record.userDT.num_tasks, 4);
+  assert.equal(end.record.userDT.num_cores, 4);
+  assert.deepEqual(listFiles(t.tmp).filter((p) => p.includes('xalt_start.')), [], 'staged copy removed at the end');
+  const off = trackingEnv();
+  run(exe, [], { env: { ...off.env, PMI_SIZE: '4', XALT_MPI_TRACKING: 'no' }, preload: lib });
+  run(exe, [], { env: { ...off.env, XALT_SCALAR_TRACKING: 'no' }, preload: lib });
+  assert.equal(runRecords(off.spool).length, 0);
+  const low = trackingEnv();
+  run(exe, [], { env: { ...low.env, PMI_SIZE: '4', XALT_MPI_ALWAYS_RECORD: '8' }, preload: lib });
+  assert.deepEqual(runRecords(low.spool).map((r) => r.name.includes('.zzz.')), [true]);
+});
+
+test('start policies: always (XALT_ALWAYS_CREATE_START=yes as a real yes/no) and staged', () => {
+  const exe = compile('hello');
+  for (const [env, spoolStarts] of [
+    [{ XALT_ALWAYS_CREATE_START: 'yes' }, 1],
+    [{ XALT_ALWAYS_CREATE_START: 'no' }, 0],
+    [{ XALT_START_POLICY: 'always' }, 1],
+    [{ XALT_START_POLICY: 'staged' }, 0],
+  ] as const) {
+    const t = trackingEnv();
+    run(exe, [], { env: { ...t.env, ...env }, preload: lib });
+    const recs = runRecords(t.spool);
+    assert.equal(recs.filter((r) => r.name.includes('.aaa.')).length, spoolStarts, JSON.stringify(env));
+    assert.equal(recs.filter((r) => r.name.includes('.zzz.')).length, 1);
+    const policy = recs[0]!.record.userT.start_policy;
+    assert.equal(policy, 'XALT_START_POLICY' in env ? env.XALT_START_POLICY : env.XALT_ALWAYS_CREATE_START === 'yes' ? 'always' : 'mpi');
+    assert.deepEqual(listFiles(t.tmp).filter((p) => p.includes('xalt_start.')), [], 'staged copy removed after the end record');
+  }
+});
+
+test('staged start record: full record in tmpdir (0600, job id in the name) while the run lives', () => {
+  const exe = compile('die');
+  const t = trackingEnv();
+  run(exe, ['kill'], { env: { ...t.env, XALT_START_POLICY: 'staged', SLURM_JOB_ID: '555' }, preload: lib });
+  const [p] = listFiles(t.tmp).filter((f) => f.includes('xalt_start.'));
+  assert.ok(p);
+  assert.match(p, new RegExp(`/xalt_start\\.${process.getuid!()}\\.555\\.[0-9a-f-]{36}\\.json$`));
+  assert.equal(statSync(p).mode & 0o777, 0o600);
+  const staged = runRecords(dirname(p));
+  assert.equal(staged.length, 0, 'not named like a spool record');
+  const rec = JSON.parse(readFileSync(p, 'utf8'));
+  assert.equal(rec.userDT.end_time, 0);
+  assert.equal(rec.userT.job_id, '555');
+  assert.ok(p.includes(rec.userT.run_uuid));
+});
+
+test('parent_run_uuid comes from XALT_RUN_UUID; OMP_NUM_THREADS; XALT_TESTING_RUNTIME', () => {
+  const exe = compile('hello');
+  const t = trackingEnv();
+  const parent = '0190a2b3-c4d5-7e6f-8a9b-0c1d2e3f4a5b';
+  run(exe, [], { env: { ...t.env, XALT_RUN_UUID: parent, OMP_NUM_THREADS: '6', XALT_TESTING_RUNTIME: '123.5' }, preload: lib });
+  const [r] = endRecords(t.spool);
+  assert.equal(r?.record.userT.parent_run_uuid, parent);
+  assert.notEqual(r?.record.userT.run_uuid, parent);
+  assert.equal(r?.record.userDT.num_threads, 6);
+  assert.equal(r?.record.userDT.run_time, 123.5);
+});
+
+test('XALT_TRANSMISSION_STYLE: none writes nothing; an unsupported style is reported in tracing and files are written', () => {
+  const exe = compile('hello');
+  const t = trackingEnv();
+  run(exe, [], { env: { ...t.env, XALT_TRANSMISSION_STYLE: 'none' }, preload: lib });
+  assert.equal(runRecords(t.spool).length, 0);
+  const r = run(exe, [], { env: { ...t.env, XALT_TRANSMISSION_STYLE: 'syslog', XALT_TRACING: 'yes' }, preload: lib });
+  assert.match(r.stderr, /^xalt: XALT_TRANSMISSION_STYLE=syslog is not supported/m);
+  assert.equal(runRecords(t.spool).length, 1);
+});
+
+test('XALT_TRACING: trace lines only on stderr and only when asked', () => {
+  const exe = compile('hello');
+  const t = trackingEnv();
+  const quiet = run(exe, [], { env: t.env, preload: lib });
+  assert.equal(quiet.stderr, 'to stderr\n');
+  const loud = run(exe, [], { env: { ...t.env, XALT_TRACING: 'yes' }, preload: lib });
+  assert.equal(loud.stdout, quiet.stdout);
+  assert.match(loud.stderr, /^xalt: tracking .*hello run [0-9a-f-]{36}$/m);
+  assert.match(loud.stderr, /^xalt: wrote .*\.zzz\.[0-9a-f-]{36}\.json$/m);
+  const ranked = run(exe, [], { env: { ...t.env, XALT_TRACING: 'yes0', PMI_RANK: '2' }, preload: lib });
+  assert.equal(ranked.stderr, 'to stderr\n');
+});
+
+test('ptA of siblings comes from the per-user cache and matches a fresh walk; another parent is walked anew', () => {
+  const exe = compile('hello');
+  const t = trackingEnv();
+  run('/bin/bash', ['-c', `"${exe}" 1; "${exe}" 2; true`], { env: t.env, preload: lib });
+  run('/bin/sh', ['-c', `"${exe}" 3; true`], { env: t.env, preload: lib });
+  const byArg = new Map(endRecords(t.spool).map((r) => [r.record.cmdlineA[1], r.record.ptA!]));
+  const [a, b, c] = [byArg.get('1')!, byArg.get('2')!, byArg.get('3')!];
+  assert.deepEqual(a, b, 'siblings share the ancestry');
+  assert.equal(a[0]!.cmd_name, 'bash');
+  assert.deepEqual(a[0]!.cmdlineA, ['/bin/bash', '-c', `"${exe}" 1; "${exe}" 2; true`]);
+  assert.equal(a[1]!.pid, process.pid);
+  assert.notEqual(c[0]!.pid, a[0]!.pid);
+  assert.deepEqual(c[0]!.cmdlineA, ['/bin/sh', '-c', `"${exe}" 3; true`]);
+  assert.deepEqual(c.slice(1), a.slice(1), 'same ancestors above the parent');
+  const cached = readFileSync(join(t.tmp, `xalt_sha1.${process.getuid!()}`, 'ptA'), 'utf8');
+  assert.equal(cached.slice(cached.indexOf('\n') + 1), JSON.stringify(c), 'cache holds the last parent');
+});
+
+test('local times (file stamp, month directory, start_date, execModify) agree with date(1) in any time zone', () => {
+  const exe = compile('hello');
+  const zones = [undefined, ':UTC', 'America/Chicago', 'Europe/Berlin', 'Asia/Kolkata', 'Australia/Lord_Howe', 'Pacific/Chatham', 'EST5EDT,M3.2.0,M11.1.0', '<+0330>-3:30'];
+  for (const tz of zones) {
+    const t = trackingEnv();
+    run(exe, [], { env: { ...t.env, TZ: tz }, preload: lib });
+    const [r] = endRecords(t.spool);
+    assert.ok(r, `record with TZ=${tz}`);
+    const sec = Math.floor(r.record.userDT.start_time);
+    const frac = fileTimeStamp(r.record.userDT.start_time).slice(-4); // as src/schema computes it
+    const date = (fmt: string, at: number) => execFileSync('date', ['-d', `@${at}`, fmt], { env: { ...(tz === undefined ? {} : { TZ: tz }), PATH: '/usr/bin:/bin', LANG: 'C', LC_ALL: 'C' }, encoding: 'utf8' }).trim();
+    const stamp = date('+%Y_%m_%d_%H_%M_%S', sec);
+    assert.equal(r.name.split('.')[2], `${stamp}_${frac}`, `stamp with TZ=${tz}`);
+    assert.equal(r.path.split('/').at(-3), date('+%Y%m', sec), `month dir with TZ=${tz}`);
+    assert.equal(r.record.userT.start_date, date('+%a %b %e %H:%M:%S %Y', sec), `start_date with TZ=${tz}`);
+    assert.equal(r.record.userT.execModify, date('+%a %b %e %H:%M:%S %Y', Math.floor(statSync(exe).mtimeMs / 1000)), `execModify with TZ=${tz}`);
+  }
+});
+
+test('a real interpreter: python3 importing C extensions has them (and their libraries) in libA', { skip: !existsSync('/usr/bin/python3') && 'python3 is not installed' }, () => {
+  const t = trackingEnv();
+  const code = 'import ssl, ctypes, sqlite3; print("ok")';
+  const plain = run('/usr/bin/python3', ['-c', code], { env: t.env });
+  const tracked = run('/usr/bin/python3', ['-c', code], { env: t.env, preload: lib });
+  assert.equal(tracked.stdout, plain.stdout);
+  assert.equal(tracked.status, 0);
+  const [r] = endRecords(t.spool);
+  assert.ok(r);
+  const libs = r.record.libA.map(([p]) => p);
+  for (const want of [/\/_ssl\.[^/]*\.so$/, /\/libssl\.so\.\d/, /\/_ctypes\.[^/]*\.so$/, /\/libsqlite3\.so\.\d/]) {
+    assert.ok(libs.some((p) => want.test(p)), `${want} in libA`);
+  }
+  assert.ok(libs.length >= 8, `many libraries (maps far beyond one 4 kB read): ${libs.length}`);
+});
