@@ -14,6 +14,7 @@
 import { checkPattern } from './read-rules.js';
 import { ConfigIssues } from './config-issues.js';
 import { escapeRegex } from './builtin-rules.js';
+import { globHint, looksLikeGlob } from './pattern-lint.js';
 
 /** A warning tied to one rule of the imported file. */
 export interface ImportWarning {
@@ -90,15 +91,6 @@ function readClass(p: string, start: number): [string, number] {
     i++;
   }
   return [`${out}]`, i + 1];
-}
-
-/** `gcc*`, `/u/*`: a `*` right after a word character or `/` reads like a shell glob. */
-export function looksLikeGlob(pattern: string): boolean {
-  return /(^|[^\\])[A-Za-z0-9_+/-]\*/.test(pattern.replace(/\[[^\]]*\]/g, '#'));
-}
-
-function globHint(pattern: string): string {
-  return pattern.replace(/([A-Za-z0-9_+/-])\*/g, '$1.*');
 }
 
 function isLiteral(pattern: string): boolean {

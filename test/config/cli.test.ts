@@ -70,3 +70,27 @@ test('config explain --env refuses secrets; a broken config is reported by expla
     assert.match(bad.stderr, /site\.toml:2: spool\.layout: "tree" is not allowed \(valid: month\/hash, hash, flat, home\)/);
   });
 });
+
+test('config explain: a script is explained by its interpreter, with the script as first argument', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'xalt-cli-'));
+  try {
+    const bin = join(dir, 'bin');
+    const script = join(dir, 'proj', 'run.py');
+    spawnSync('mkdir', ['-p', bin, join(dir, 'proj')]);
+    // a fake interpreter found through PATH and /usr/bin/env, as on a real system
+    writeFileSync(join(bin, 'mypython'), '');
+    spawnSync('chmod', ['+x', join(bin, 'mypython')]);
+    writeFileSync(script, '#!/usr/bin/env mypython\nprint(1)\n');
+    spawnSync('chmod', ['+x', script]);
+    const cfg = join(dir, 'site.toml');
+    writeFileSync(cfg, `[rules]\npaths = [['CUSTOM', '.*/mypython']]\npath_args = [['PKGS', '.*/mypython;${dir}/proj/.*']]\n`);
+    const r = xalt(['config', 'explain', '--json', script], { XALT_CONFIG: cfg, PATH: `${bin}:/usr/bin:/bin` });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /note: .*run\.py is a script: the collector sees its interpreter .*\/bin\/mypython/);
+    const j = JSON.parse(r.stdout) as { result: string; steps: { input: string }[] };
+    assert.equal(j.result, 'PKGS');
+    assert.equal(j.steps[1]!.input, `${join(bin, 'mypython')};${script}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -4,7 +4,7 @@
  * package name or import path (--pkg). Exit 0 when a rule decided, 3 when only the list's
  * default did (not an error: the result is printed as "default").
  */
-import { accessSync, constants, realpathSync } from 'node:fs';
+import { accessSync, closeSync, constants, openSync, readSync, realpathSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { CommandArgs } from '../command-args.js';
 import { flag, stringOption } from '../command-args.js';
@@ -18,17 +18,52 @@ const fsView: FsView = {
   },
 };
 
-/** The path the collector would see (/proc/self/exe): PATH lookup, then symlinks resolved. */
-function executablePath(name: string): string {
-  let candidate = name;
-  if (!name.includes('/')) {
-    for (const dir of (process.env['PATH'] ?? '').split(':')) {
-      const p = join(dir || '.', name);
-      try { accessSync(p, constants.X_OK); candidate = p; break; } catch { /* next */ }
-    }
+/** PATH lookup of a command name, as execvp does. */
+function which(name: string): string {
+  if (name.includes('/')) return name;
+  for (const dir of (process.env['PATH'] ?? '').split(':')) {
+    const p = join(dir || '.', name);
+    try { accessSync(p, constants.X_OK); return p; } catch { /* next */ }
   }
-  const abs = isAbsolute(candidate) ? candidate : resolve(candidate);
-  return fsView.realpath(abs) ?? abs;
+  return name;
+}
+
+/** The `#!` line of a file, or undefined. */
+function shebang(path: string): string[] | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const buf = Buffer.alloc(256);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    const text = buf.subarray(0, n).toString('latin1');
+    if (!text.startsWith('#!')) return undefined;
+    return text.slice(2).split('\n')[0]!.trim().split(/\s+/).filter((w) => w !== '');
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * What the collector would see for `name args`: the executable after PATH lookup and symlink
+ * resolution (/proc/self/exe); for a script, its interpreter (through /usr/bin/env), with the
+ * script as the first argument.
+ */
+function resolveCommand(name: string, args: readonly string[], notes: string[]): { exe: string; args: readonly string[] } {
+  const found = which(name);
+  const abs = isAbsolute(found) ? found : resolve(found);
+  const exe = fsView.realpath(abs) ?? abs;
+  const line = shebang(exe);
+  if (!line || line.length === 0) return { exe, args };
+  let [interp, ...interpArgs] = line as [string, ...string[]];
+  if (/\/env$/.test(interp) && interpArgs.length > 0) {
+    const words = interpArgs[0] === '-S' ? interpArgs.slice(1) : interpArgs;
+    [interp, ...interpArgs] = words as [string, ...string[]];
+  }
+  const next = resolveCommand(interp, [...interpArgs, abs, ...args], notes);
+  notes.unshift(`${abs} is a script: the collector sees its interpreter ${next.exe}`);
+  return next;
 }
 
 function ruleLabel(s: ExplainStep): string {
@@ -55,6 +90,13 @@ function render(e: Explanation, file: string): string {
   return `${table(rows)}result: ${e.result} (decided by ${by})\n`;
 }
 
+function explainCommand(cfg: Parameters<typeof explainPath>[0], name: string, rest: readonly string[], args: CommandArgs): Explanation {
+  const notes: string[] = [];
+  const cmd = resolveCommand(name, rest, notes);
+  for (const n of notes) args.stderr.write(`note: ${n}\n`);
+  return explainPath(cfg, cmd.exe, cmd.args, fsView);
+}
+
 export async function run(args: CommandArgs): Promise<number> {
   const [what, ...rest] = args.positionals;
   if (what === undefined) throw new UserError('XALT_USAGE', 'xalt config explain needs something to explain: PATH [ARGS...], or --host NAME, --env NAME=value, --pkg NAME|PATH', 'run "xalt config explain --help"');
@@ -65,7 +107,7 @@ export async function run(args: CommandArgs): Promise<number> {
   const e = modes[0] === 'host' ? explainHost(cfg, what)
     : modes[0] === 'env' ? explainEnv(cfg, what)
     : modes[0] === 'pkg' ? explainPackage(cfg, what)
-    : explainPath(cfg, executablePath(what), rest, fsView);
+    : explainCommand(cfg, what, rest, args);
   if (flag(args, 'json')) {
     args.stdout.write(`${JSON.stringify({ schema_version: 1, config: cfg.file, kind: e.kind, input: e.input, result: e.result, decided_by: e.decidedBy, steps: e.steps }, null, 2)}\n`);
   } else {
