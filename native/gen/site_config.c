@@ -6,7 +6,10 @@
 #include "../src/site_config.h"
 #include <stdint.h>
 
-/* host: 2 rules, 15 states, 13 byte classes */
+/* host: 2 rules, 15 states, 13 byte classes
+ *   0 SKIP line 81: (login|dtn|mgmt|admin)[0-9]*(\..*)?
+ *   1 KEEP default: [\s\S]*
+*/
 static const unsigned char host_class[256] = {
   0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
   0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 0, 0,
@@ -33,7 +36,23 @@ static const int16_t host_accept[15] = {
 };
 static const enum xalt_action host_action[] = { XALT_ACT_SKIP, XALT_ACT_KEEP };
 
-/* path: 15 rules, 957 states, 48 byte classes */
+/* path: 15 rules, 957 states, 48 byte classes
+ *   0 SKIP built-in: .*\/xalt(_[A-Za-z0-9_.-]+)?
+ *   1 SKIP built-in: .*\/(sh|dash|bash|zsh|csh|tcsh|fish|ksh|ksh93|mksh|pdksh|ash|busybox)
+ *   2 PKGS line 92: .*\/python[0-9.]*
+ *   3 PKGS line 93: .*\/R
+ *   4 SKIP line 95: .*\/(gcc|g\+\+|gfortran|cc|c\+\+|cpp|cc1|cc1plus|f951|collect2|lto-wrapper|as|ld|ld\.bfd|ld\.gold|ld\.lld)(-[0-9.]+)?
+ *   5 SKIP line 96: .*\/(icc|icpc|ifort|icx|icpx|ifx|nvcc|nvc|nvc\+\+|nvfortran|pgcc|pgc\+\+|pgfortran|clang|clang\+\+|flang|flang-new)(-[0-9.]+)?
+ *   6 SKIP line 97: .*\/(cmake|ctest|make|gmake|ninja|configure|conftest|libtool)
+ *   7 SKIP line 98: .*\/CMakeFiles/.*
+ *   8 SKIP line 100: .*\/(mpicc|mpicxx|mpic\+\+|mpiCC|mpif77|mpif90|mpifort|mpiicc|mpiicpc|mpiifort|mpiicx|mpiifx)
+ *   9 SKIP line 101: .*\/(mpirun|mpiexec|mpiexec\.hydra|orterun|prterun|prte|orted|prted|hydra_pmi_proxy|ompi_info|ibrun)
+ *   10 SKIP line 103: .*\/(srun|sbatch|salloc|squeue|scontrol|sacct|sinfo|scancel|sstat|sattach|slurmstepd)
+ *   11 SKIP line 104: .*\/(lua|luajit|lua[0-9.]+|modulecmd|tclsh[0-9.]*)
+ *   12 SKIP line 106: /(usr|bin|sbin|lib|lib64|etc|boot|dev|proc|sys|run|var|root|srv|media|mnt)/.*
+ *   13 SKIP line 107: /opt/(slurm|rh|intel/oneapi/compiler)/.*
+ *   14 KEEP default: [\s\S]*
+*/
 static const unsigned char path_class[256] = {
   0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
   0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0, 0, 0, 0, 0, 0,
@@ -2023,7 +2042,15 @@ static const int16_t path_arg_accept[1] = {
 };
 static const enum xalt_action path_arg_action[] = { XALT_ACT_NONE };
 
-/* env: 7 rules, 336 states, 46 byte classes */
+/* env: 7 rules, 336 states, 46 byte classes
+ *   0 SKIP built-in: [^=]*([Tt][Oo][Kk][Ee][Nn]|[Ss][Ee][Cc][Rr][Ee][Tt]|[Pp][Aa][Ss][Ss][Ww][Oo][Rr][Dd]|[Pp][Aa][Ss][Ss][Ww][Dd]|[Pp][Aa][Ss][Ss][Pp][Hh][Rr][Aa][Ss][Ee]|[Kk][Ee][Yy]|[Cc][Rr][Ee][Dd][Ee][Nn][Tt][Ii][Aa][Ll]|[Aa][Uu][Tt][Hh]|[Cc][Oo][Oo][Kk][Ii][Ee]|[Pp][Rr][Ii][Vv][Aa][Tt][Ee]|[Ss][Ee][Ss][Ss][Ii][Oo][Nn])[^=]*=.*
+ *   1 KEEP line 124: (PATH|LD_LIBRARY_PATH|LD_PRELOAD|LOADEDMODULES|_LMFILES_|MODULEPATH)=.*
+ *   2 KEEP line 125: (OMP_NUM_THREADS|OMP_PLACES|OMP_PROC_BIND|MKL_NUM_THREADS|OPENBLAS_NUM_THREADS)=.*
+ *   3 KEEP line 126: (CUDA_VISIBLE_DEVICES|ROCR_VISIBLE_DEVICES|NVIDIA_VISIBLE_DEVICES)=.*
+ *   4 KEEP line 127: (CONDA_DEFAULT_ENV|CONDA_PREFIX|VIRTUAL_ENV|PYTHONPATH|R_LIBS|R_LIBS_USER)=.*
+ *   5 KEEP line 128: (I_MPI_[A-Z_]+|OMPI_MCA_[A-Za-z_]+|UCX_[A-Z_]+|FI_PROVIDER)=.*
+ *   6 SKIP default: [\s\S]*
+*/
 static const unsigned char env_class[256] = {
   0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
   0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0,

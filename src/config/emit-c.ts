@@ -15,18 +15,23 @@ export type CListName = (typeof C_LIST_NAMES)[number];
 export interface CompiledListInput {
   readonly patterns: readonly string[];
   readonly actions: readonly (RuleAction | 'NONE')[];
+  /** where each rule comes from, for the comment in the generated file ("xalt.toml:12", "built-in") */
+  readonly origins: readonly string[];
 }
 
 /** The five lists exactly as the collector sees them (built-in head rules and defaults included). */
 export function collectorLists(cfg: SiteConfig): Record<CListName, CompiledListInput> {
-  const of = (rules: readonly { pattern: string; action: RuleAction }[]): CompiledListInput => ({ patterns: rules.map((r) => r.pattern), actions: rules.map((r) => r.action) });
+  const origin = (r: { source: string; line: number }) => (r.source === 'site' ? `line ${r.line}` : r.source === 'builtin' ? 'built-in' : 'default');
+  const of = (rules: readonly { pattern: string; action: RuleAction; source: string; line: number }[]): CompiledListInput => ({
+    patterns: rules.map((r) => r.pattern), actions: rules.map((r) => r.action), origins: rules.map(origin),
+  });
   const mapping = cfg.syshost.kind === 'mapping' ? cfg.syshost.mapping : [];
   return {
     host: of(effectiveHostRules(cfg)),
     path: of(effectivePathRules(cfg)),
     path_arg: of(cfg.rules.pathArgs),
     env: of(effectiveEnvRules(cfg)),
-    syshost: { patterns: mapping.map((m) => m.pattern), actions: mapping.map(() => 'NONE' as const) },
+    syshost: { patterns: mapping.map((m) => m.pattern), actions: mapping.map(() => 'NONE' as const), origins: mapping.map((m) => `line ${m.line} -> ${m.name}`) },
   };
 }
 
@@ -60,8 +65,10 @@ function cDouble(n: number): string {
 
 function emitList(name: CListName, input: CompiledListInput, dfa: Dfa): string {
   const actions = input.actions.length > 0 ? input.actions.map((a) => ACTION_ENUM[a]).join(', ') : 'XALT_ACT_NONE';
+  if (input.patterns.length > 32767) throw new Error(`${name}: more than 32767 rules`);
+  const listing = input.patterns.map((p, i) => ` *   ${i} ${input.actions[i]} ${input.origins[i]}: ${p}`.replace(/\*\//g, '*\\/').replace(/\/\*/g, '/\\*').replace(/[^\x20-\x7e]/g, '?'));
   return [
-    `/* ${name}: ${input.patterns.length} rules, ${dfa.stateCount} states, ${dfa.classCount} byte classes */`,
+    `/* ${name}: ${input.patterns.length} rules, ${dfa.stateCount} states, ${dfa.classCount} byte classes${listing.length > 0 ? `\n${listing.join('\n')}\n` : ' '}*/`,
     `static const unsigned char ${name}_class[256] = {\n${numbers(dfa.classOf, 32)}\n};`,
     `static const uint16_t ${name}_next[${dfa.stateCount * dfa.classCount}] = {\n${numbers(dfa.next)}\n};`,
     `static const int16_t ${name}_accept[${dfa.stateCount}] = {\n${numbers(dfa.accept)}\n};`,

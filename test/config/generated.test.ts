@@ -21,7 +21,7 @@ test('committed generated files are what the compiler produces from etc/xalt.exa
 test('generated C compiles cleanly with -std=c11 -Wall -Wextra -Wpedantic -Werror, exporting only the contract', () => {
   const dir = mkdtempSync(join(tmpdir(), 'xalt-gen-'));
   try {
-    const cfg = parseSiteConfig(`[syshost]\nkind = "mapping"\nmapping = [['c[0-9]+', 'my "cluster"?\\\\']]\n[install]\nprefix = "/opt/xalt"\n`, 'x.toml').config!;
+    const cfg = parseSiteConfig(`[syshost]\nkind = "mapping"\nmapping = [['c[0-9]+', 'my "cluster"?\\\\']]\n[rules]\npaths = [['KEEP', '/u/*x*/'], ['SKIP', 'é.*']]\n[install]\nprefix = "/opt/xalt"\n`, 'x.toml').config!;
     writeFileSync(join(dir, 'site_config.c'), emitSiteConfigC(cfg, { includePath: HEADER }));
     execFileSync('cc', ['-c', '-std=c11', '-Wall', '-Wextra', '-Wpedantic', '-Werror', '-fPIC', '-o', join(dir, 's.o'), join(dir, 'site_config.c')]);
     const symbols = execFileSync('nm', ['-g', '--defined-only', join(dir, 's.o')]).toString().trim().split('\n').map((l) => l.split(' ').pop()).sort();
