@@ -85,3 +85,16 @@ test('xalt install warns about a missing collector and a config that differs fro
     assert.doesNotMatch(readFileSync(join(prefix, 'modulefiles/xalt/0.1.0.lua'), 'utf8'), /APPTAINER/);
   });
 });
+
+test('a rule list too large for the collector is a config error in check and build, not a crash', () => {
+  scratch((dir) => {
+    const cfg = join(dir, 'huge.toml');
+    const rules = Array.from({ length: 14 }, (_, i) => `['SKIP', '.*${String.fromCharCode(97 + i)}.{${i + 3}}']`).join(', ');
+    writeFileSync(cfg, `[rules]\npaths = [${rules}]\n`);
+    for (const args of [['config', 'check', cfg], ['build', '--config', cfg, '--out', join(dir, 'b')]]) {
+      const r = xalt(args);
+      assert.equal(r.code, 2, args.join(' '));
+      assert.match(r.stderr, /xalt: error: .*huge\.toml: .*(do not compile|does not compile): more than 60000 automaton states/);
+    }
+  });
+});

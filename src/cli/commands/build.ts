@@ -11,6 +11,7 @@ import { flag, stringOption } from '../command-args.js';
 import { ExitCode, RuntimeError, UserError } from '../errors.js';
 import { PACKAGE_ROOT, readSiteConfig } from '../../config/load-site-config.js';
 import { writeGenerated } from '../../config/emit.js';
+import { AutomatonTooLarge } from '../../config/compile-nfa.js';
 
 function runTool(cmd: string, argv: string[], what: string): void {
   const r = spawnSync(cmd, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -26,7 +27,13 @@ export async function run(args: CommandArgs): Promise<number> {
   for (const w of result.warnings) args.stderr.write(`xalt: warning: ${w}\n`);
   if (!result.config) throw new UserError('XALT_CONFIG_INVALID', result.errors.join('\n'), 'fix the file and run "xalt config check"');
   const outDir = resolve(stringOption(args, 'out') ?? join(PACKAGE_ROOT, 'native', 'build'));
-  const files = writeGenerated(result.config, outDir);
+  let files;
+  try {
+    files = writeGenerated(result.config, outDir);
+  } catch (err) {
+    if (!(err instanceof AutomatonTooLarge)) throw err;
+    throw new UserError('XALT_CONFIG_INVALID', `${result.config.file}: a rule list does not compile: ${err.message}`, 'run "xalt config check" to see which; fewer ".*" in the middle of patterns and smaller {m,n} counts help');
+  }
   const cc = process.env['CC'] ?? 'cc';
   runTool(cc, ['-c', '-std=c11', '-Wall', '-Wextra', '-Werror', '-fPIC', '-o', join(outDir, 'site_config.o'), files.siteConfigC], `compiling ${files.siteConfigC}`);
   runTool('make', ['-s', '-C', join(PACKAGE_ROOT, 'native'), `GEN_C=${files.siteConfigC}`, `BUILD=${outDir}`], 'make -C native');

@@ -9,6 +9,7 @@ import { ExitCode, UserError } from '../errors.js';
 import { readSiteConfig } from '../../config/load-site-config.js';
 import { collectorLists, C_LIST_NAMES } from '../../config/emit-c.js';
 import { compileRuleList } from '../../config/compile-dfa.js';
+import { AutomatonTooLarge } from '../../config/compile-nfa.js';
 
 export async function run(args: CommandArgs): Promise<number> {
   if (args.positionals.length > 1) throw new UserError('XALT_USAGE', 'xalt config check takes at most one FILE', 'run "xalt config check --help"');
@@ -27,6 +28,7 @@ export async function run(args: CommandArgs): Promise<number> {
       const dfa = compileRuleList(lists[list].patterns);
       sizes.push(`${list} ${lists[list].patterns.length} rules/${dfa.stateCount} states`);
     } catch (err) {
+      if (!(err instanceof AutomatonTooLarge)) throw err;
       throw new UserError('XALT_CONFIG_INVALID', `${name}: the ${list} rules do not compile: ${(err as Error).message}`, 'simplify the patterns (fewer ".*" in the middle, smaller {m,n} counts)');
     }
   }
