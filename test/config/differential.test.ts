@@ -52,7 +52,7 @@ function randomRegex(r: () => number, depth = 0): string {
     const k = r();
     if (k < 0.45) return pick(['a', 'b', '/', '\\.', '-', '1', 'x', '\\/']);
     if (k < 0.6) return '.';
-    if (k < 0.75) return pick(['[ab]', '[^/]', '[0-9]', '[a-c.]', '\\d', '[^a]', '\\w', '[-x]']);
+    if (k < 0.75) return pick(['[ab]', '[^/]', '[0-9]', '[a-c.]', '\\d', '[^a]', '\\w', '[-x]', '\\s', '\\S', '\\W', '[^\\d/]', '\\x61', '[\\s;]']);
     if (depth < 2) return `(${randomRegex(r, depth + 1)}${r() < 0.4 ? `|${randomRegex(r, depth + 1)}` : ''})`;
     return 'a';
   };
@@ -72,7 +72,7 @@ function randomConfig(r: () => number): string {
 
 function randomString(r: () => number): string {
   const n = Math.floor(r() * 11);
-  const alphabet = 'ab/.-1x_;\né';
+  const alphabet = 'ab/.-1x_;\né \r\u00a0\t';
   let s = '';
   for (let i = 0; i < n; i++) s += alphabet[Math.floor(r() * alphabet.length)]!;
   return s;
