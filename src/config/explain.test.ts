@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { explainEnv, explainHost, explainPackage, explainPath, packageNameOf, type FsView } from './explain.js';
 import { parseSiteConfig } from './parse-site-config.js';
+import { syshostFor } from './decide.js';
 
 const cfg = parseSiteConfig(`
 [install]
@@ -81,4 +82,14 @@ test('hosts, env (secrets refused even with KEEP .*), packages', () => {
   assert.equal(explainPackage(cfg, '_ssl').result, 'SKIP');
   assert.equal(explainPackage(cfg, 'numpy').decidedBy, 'default');
   assert.equal(packageNameOf('/x/lib/six.py'), 'six');
+});
+
+test('syshost rules name the cluster without DNS', () => {
+  const of = (toml: string, host: string) => syshostFor(parseSiteConfig(toml, 's.toml').config!, host);
+  assert.equal(of('[syshost]\nkind = "nth_name"\nnth = 2\n', 'c401-102.stampede2.tacc.utexas.edu'), 'stampede2');
+  assert.equal(of('[syshost]\nkind = "nth_name"\nnth = 2\n', 'c401-102'), 'c401-102');
+  assert.equal(of('', 'delta-login3.ncsa'), 'delta-login');
+  assert.equal(of('[syshost]\nkind = "hardcode"\nname = "frontera"\n', 'x'), 'frontera');
+  assert.equal(of("[syshost]\nkind = \"mapping\"\nmapping = [['c[0-9]+-[0-9]+\\..*', 's3'], ['login.*', 's3-login']]\n", 'login2.x'), 's3-login');
+  assert.equal(of("[syshost]\nkind = \"mapping\"\nmapping = [['c[0-9]+', 's3']]\n", 'gpu1'), 'gpu1');
 });

@@ -10,6 +10,7 @@ import type { CommandArgs } from '../command-args.js';
 import { flag, stringOption } from '../command-args.js';
 import { ExitCode, UserError } from '../errors.js';
 import { loadSiteConfig } from '../../config/load-site-config.js';
+import { syshostFor } from '../../config/decide.js';
 import { explainEnv, explainHost, explainPackage, explainPath, type Explanation, type ExplainStep, type FsView } from '../../config/explain.js';
 
 const fsView: FsView = {
@@ -108,10 +109,12 @@ export async function run(args: CommandArgs): Promise<number> {
     : modes[0] === 'env' ? explainEnv(cfg, what)
     : modes[0] === 'pkg' ? explainPackage(cfg, what)
     : explainCommand(cfg, what, rest, args);
+  const syshost = modes[0] === 'host' ? { syshost: syshostFor(cfg, what) } : {};
   if (flag(args, 'json')) {
-    args.stdout.write(`${JSON.stringify({ schema_version: 1, config: cfg.file, kind: e.kind, input: e.input, result: e.result, decided_by: e.decidedBy, steps: e.steps }, null, 2)}\n`);
+    args.stdout.write(`${JSON.stringify({ schema_version: 1, config: cfg.file, kind: e.kind, input: e.input, result: e.result, decided_by: e.decidedBy, ...syshost, steps: e.steps }, null, 2)}\n`);
   } else {
     args.stdout.write(render(e, cfg.file));
+    if (syshost.syshost !== undefined) args.stdout.write(`syshost: ${syshost.syshost} (${cfg.syshost.kind})\n`);
   }
   return e.decidedBy === 'default' ? ExitCode.notFound : ExitCode.ok;
 }
