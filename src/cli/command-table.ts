@@ -64,7 +64,10 @@ export const commands: readonly CommandSpec[] = [
   },
   {
     name: ['install'], summary: 'install collector, link wrapper, Python hook, modulefile and spool directories under PREFIX', module: 'install', positionals: 'PREFIX',
-    options: { spool: { type: 'string', valueName: 'DIR', description: 'create the spool here (default: from config)' } },
+    options: {
+      spool: { type: 'string', valueName: 'DIR', description: 'create the spool here (default: from config)' },
+      build: { type: 'string', valueName: 'DIR', description: 'install the collector built in DIR (default: native/build, as xalt build --out)' },
+    },
   },
   {
     name: ['ingest'], summary: 'load spooled records (or XALT trees, or syslog files) into the store', module: 'ingest', positionals: '[SPOOL...]',

@@ -30,7 +30,8 @@ function builtin<A extends string>(action: A, pattern: string, note: string): Ru
 }
 
 function fallback<A extends string>(action: A, note: string): Rule<A> {
-  return Object.freeze({ action, pattern: '.*', line: 0, source: 'default' as const, note });
+  // [\s\S]: unlike ".", also matches line breaks, so the list decides every string
+  return Object.freeze({ action, pattern: '[\\s\\S]*', line: 0, source: 'default' as const, note });
 }
 
 /** Head rules placed before the site's path rules. */

@@ -42,3 +42,23 @@ export function keepPackage(cfg: SiteConfig, name: string, path: string): boolea
   }
   return true;
 }
+
+/**
+ * The cluster name the collector computes for `host` (the kernel's node name), or a
+ * description when it depends on the node (a file's first line, an environment variable).
+ * @example syshostFor(cfg, 'c401-102.stampede2.tacc.utexas.edu') // 'stampede2' with nth_name 2
+ */
+export function syshostFor(cfg: SiteConfig, host: string): string {
+  const s = cfg.syshost;
+  switch (s.kind) {
+    case 'hardcode': return s.name;
+    case 'nth_name': return host.split('.')[s.nth - 1] || host;
+    case 'strip_numbers': return host.split('.')[0]!.replace(/[0-9].*$/, '') || host;
+    case 'mapping': {
+      const i = firstMatch(s.mapping, host);
+      return i < 0 ? host : s.mapping[i]!.name;
+    }
+    case 'read_file': return `(first line of ${s.file})`;
+    case 'env_var': return `($${s.variable}, else "unknown")`;
+  }
+}

@@ -5,4 +5,4 @@ export { loadSiteConfig, readSiteConfig, findSiteConfig, EXAMPLE_CONFIG, BUILTIN
 export { firstMatch, fullMatchRegex } from './rule-matcher.js';
 export { effectiveEnvRules, effectiveHostRules, effectivePathRules, SECRET_WORDS } from './builtin-rules.js';
 export { DEFAULT_APPLICATIONS } from './default-applications.js';
-export { applicationName, preIngestProbability, samplingProbability, keepEnv, keepPackage } from './decide.js';
+export { applicationName, preIngestProbability, samplingProbability, keepEnv, keepPackage, syshostFor } from './decide.js';

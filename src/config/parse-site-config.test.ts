@@ -109,3 +109,9 @@ test('the key locator finds array elements across lines, strings with brackets a
   assert.equal(lines.get('t.y.q'), 8);
   assert.equal(lines.get('arr[1].k'), 12);
 });
+
+test('a glob-looking path pattern is accepted with a warning and a suggestion', () => {
+  const r = parseSiteConfig(`[rules]\npaths = [\n  ['KEEP', '/usr/bin/gcc*'],\n  ['SKIP', '/usr/.*'],\n  ['PKGS', '.*/python[0-9.]*'],\n]\n`, 'site.toml');
+  assert.ok(r.config);
+  assert.deepEqual(r.warnings, ['site.toml:3: rules.paths[0][1]: "/usr/bin/gcc*" looks like a shell glob, but "*" repeats only the character before it; did you mean "/usr/bin/gcc.*"?']);
+});

@@ -15,6 +15,7 @@ import {
   type Rule, type SiteConfig, type SyshostRule, type TrackingConfig,
 } from './site-config.js';
 import { locateKeys } from './toml-locator.js';
+import { globHint, looksLikeGlob } from './pattern-lint.js';
 
 /** Result of parsing: a config when there were no errors, plus every error and warning. */
 export interface ParseResult {
@@ -54,6 +55,7 @@ export function parseSiteConfig(text: string, fileName: string): ParseResult {
     warnings: issues.warnings,
   };
   warnSecretKeeps(issues, config.rules.env);
+  warnGlobs(issues, config.rules);
   if (issues.errors.length > 0) return { errors: issues.errors, warnings: issues.warnings };
   return { config: deepFreeze(config), errors: [], warnings: issues.warnings };
 }
@@ -170,6 +172,18 @@ function warnSecretKeeps(issues: ConfigIssues, env: readonly Rule<'KEEP' | 'SKIP
       issues.warn(`rules.env[${i}]`, `KEEP ${JSON.stringify(rule.pattern)} would keep secrets such as ${hits[0]!.split('=')[0]}; names containing TOKEN, SECRET, PASSWORD, KEY, CREDENTIAL, … are refused anyway`);
     }
   });
+}
+
+/** Glob-looking path and host patterns are legal regexes, so only a warning. */
+function warnGlobs(issues: ConfigIssues, rules: SiteConfig['rules']): void {
+  const lists = [['paths', rules.paths], ['hosts', rules.hosts], ['path_args', rules.pathArgs]] as const;
+  for (const [key, list] of lists) {
+    list.forEach((rule, i) => {
+      if (looksLikeGlob(rule.pattern)) {
+        issues.warn(`rules.${key}[${i}][1]`, `${JSON.stringify(rule.pattern)} looks like a shell glob, but "*" repeats only the character before it; did you mean ${JSON.stringify(globHint(rule.pattern))}?`);
+      }
+    });
+  }
 }
 
 function deepFreeze<T>(v: T): T {
