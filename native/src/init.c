@@ -233,6 +233,20 @@ __attribute__((constructor)) static void xalt_init(int argc, char **argv, char *
   r->t0_mono = xalt_mono();
   enum xalt_action kind = filters(r, argc, argv);
   if (kind != XALT_ACT_SKIP) track(r, kind, argc, argv);
+  xalt_linker_init(argc, argv); /* link tracking: a linker no wrapper handles (linker.c) */
   r->init_cost = xalt_mono() - r->t0_mono;
   errno = saved;
+}
+
+/* ---- link tracking hook: linker.c and the link helpers need the run's identity even when
+ * the process is not tracked as a run (the path rules may skip linkers). ---- */
+void xalt_identity(void) {
+  struct xalt_run *r = &xalt_run;
+  if (r->tracked) return;
+  struct utsname u;
+  if (uname(&u) == 0) xalt_copy(r->host, sizeof r->host, u.nodename, "unknown");
+  r->uid = getuid();
+  set_user(r);
+  set_syshost(r);
+  set_paths(r);
 }
