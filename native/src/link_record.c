@@ -23,7 +23,8 @@
 
 /* XALT's skip list (comm names, 15 chars at most) plus our wrapper's helper. */
 static const char *const SKIP[] = {"collect2", "bash", "Python", "python", "sh", "dash", "x86_64-linux-gn", "xalt_link", NULL};
-static const char *const OVERRIDE[] = {"rustc", "chpl", "nim", "ghc", "icx", "ifx", "icpx", NULL};
+/* Language drivers that link through another compiler: XALT's list, plus nvcc and hipcc (which link with g++). */
+static const char *const OVERRIDE[] = {"rustc", "chpl", "nim", "ghc", "icx", "ifx", "icpx", "nvcc", "hipcc", NULL};
 static const char *const MPI[] = {"mpiCC", "mpic++", "mpicc", "mpicxx", "mpif77", "mpif90", "mpifc", "mpifort", "mpigcc",
                                   "mpigxx", "mpig++", "mpiicc", "mpiicpc", "mpiifort", "mpiicx", "mpiicpx", "mpiifx",
                                   "mpipgic++", "mpipgicc", "mpipgifort", "mpixlC", "mpixlc", "mpixlf", "mpinvc", "mpinvfortran", NULL};
@@ -34,12 +35,14 @@ static int in_list(const char *s, const char *const *list) {
   return 0;
 }
 
+/* ld, ld.bfd, ld.gold, ld.lld, lld, mold, gold, *-ld, *-ld.*, *-lld; never ld.so (the loader). */
 int xalt_is_linker_name(const char *b) {
   size_t n = strlen(b);
   if (!strcmp(b, "ld") || !strcmp(b, "lld") || !strcmp(b, "mold") || !strcmp(b, "gold")) return 1;
   if (!strcmp(b, "ld.so")) return 0; /* the dynamic loader */
   if (!strncmp(b, "ld.", 3)) return 1; /* ld.bfd, ld.gold, ld.lld, ld.mold */
   if (n > 3 && !strcmp(b + n - 3, "-ld")) return 1; /* x86_64-linux-gnu-ld */
+  if (n > 4 && !strcmp(b + n - 4, "-lld")) return 1; /* rust-lld (rustc's self-contained linker) */
   return strstr(b, "-ld.") != NULL;    /* x86_64-linux-gnu-ld.bfd */
 }
 
@@ -282,7 +285,7 @@ static const char *const WITH_VALUE[] = {"-o", "--output", "-m", "-e", "--entry"
                                          "--version-script", "--dynamic-list", "--defsym", "--wrap", "--exclude-libs", "-init",
                                          "-fini", "--out-implib", "-a", "--thread-count", "--just-symbols", "--dependency-file",
                                          "--retain-symbols-file", "--section-start", "-Ttext", "-Tdata", "-Tbss", "--oformat",
-                                         "--architecture", "--sysroot", "--hash-style", "-P", "--audit", "--depaudit", "-c", NULL};
+                                         "--architecture", "--sysroot", "--hash-style", "-P", "--audit", "--depaudit", "-c", "-flavor", NULL};
 
 struct needed_ctx {
   struct xalt_link *l;
