@@ -8,8 +8,9 @@
  *       directory and assembles it with the system `as`. Prints shell assignments for the
  *       wrapper to eval: xalt_real, xalt_mode (link|pass), xalt_tmp, xalt_obj, xalt_uuid,
  *       xalt_epoch, xalt_trace (yes: run the link with -t, its stdout captured).
- *   xalt_link record TMP UUID EPOCH TRACE [LD-ARGS...]
+ *   xalt_link record TMP UUID EPOCH TRACE REAL [LD-ARGS...]
  *       After a successful link: replays the captured linker output (trace lines removed),
+ *       runs function tracking when XALT_FUNCTION_TRACKING=yes (a second link with REAL),
  *       writes the link record and removes TMP.
  *
  * The wrapper runs it with LD_PRELOAD removed, XALT_EXECUTABLE_TRACKING=no and
@@ -28,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "functions.h"
 #include "internal.h"
 
 #define MAGIC "MAGIC_STRING__XALT__XALT__MAGIC_STRING" /* in the first lines of every wrapper (XALT's) */
@@ -286,7 +288,7 @@ static void replay_stdout(struct xalt_link *l, const char *path) {
 }
 
 static int record(int argc, char **argv) {
-  if (argc < 4 || strlen(argv[0]) > XALT_PATH_MAX - 16) return 2;
+  if (argc < 5 || strlen(argv[0]) > XALT_PATH_MAX - 16) return 2;
   const char *tmp = argv[0], *uuid = argv[1], *trace = argv[3];
   char out[XALT_PATH_MAX], err[XALT_PATH_MAX], s[XALT_PATH_MAX], o[XALT_PATH_MAX];
   snprintf(out, sizeof out, "%s/out", tmp);
@@ -294,7 +296,7 @@ static int record(int argc, char **argv) {
   snprintf(s, sizeof s, "%s/xalt.s", tmp);
   snprintf(o, sizeof o, "%s/xalt.o", tmp);
   struct xalt_ld_args a;
-  xalt_ld_args_parse(&a, argc - 4, argv + 4);
+  xalt_ld_args_parse(&a, argc - 5, argv + 5);
   struct xalt_link l;
   xalt_link_init(&l, &a, "wrapper");
   if (!realpath(o, l.exclude)) xalt_copy(l.exclude, sizeof l.exclude, o, NULL);
@@ -304,9 +306,13 @@ static int record(int argc, char **argv) {
   int fd = open(err, O_RDONLY | O_CLOEXEC);
   if (fd >= 0) { copy_fd(fd, 2); close(fd); }
   if (strcmp(trace, "yes") != 0) xalt_link_inputs_from_args(&l, &a);
+  struct xalt_jbuf functions;
+  xalt_jbuf_init(&functions);
+  if (xalt_function_tracking(argv[4], argc - 5, argv + 5, &functions) == 0) l.functions = &functions;
   xalt_identity();
   xalt_link_find_compiler(&l);
   xalt_link_emit(&l);
+  xalt_jbuf_free(&functions);
   unlink(out);
   unlink(err);
   unlink(s);
@@ -318,6 +324,6 @@ static int record(int argc, char **argv) {
 int main(int argc, char **argv) {
   if (argc >= 2 && !strcmp(argv[1], "prepare")) return prepare(argc - 2, argv + 2);
   if (argc >= 2 && !strcmp(argv[1], "record")) return record(argc - 2, argv + 2);
-  fputs("usage: xalt_link prepare WRAPPER [LD-ARGS...] | record TMP UUID EPOCH TRACE [LD-ARGS...]\n", stderr);
+  fputs("usage: xalt_link prepare WRAPPER [LD-ARGS...] | record TMP UUID EPOCH TRACE REAL [LD-ARGS...]\n", stderr);
   return 2;
 }

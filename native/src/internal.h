@@ -261,6 +261,7 @@ struct xalt_link {
   struct xalt_jbuf link_line;         /* JSON array: the compiler's argv */
   struct xalt_jbuf inputs;            /* linkA paths, NUL terminated, de-duplicated */
   char exclude[XALT_PATH_MAX];        /* the watermark object, never listed */
+  const struct xalt_jbuf *functions;  /* JSON array from function tracking, or NULL for [] */
 };
 /* Start `l`: output made absolute from `a`, empty lists. */
 void xalt_link_init(struct xalt_link *l, const struct xalt_ld_args *a, const char *source);

@@ -396,7 +396,10 @@ int xalt_link_emit(struct xalt_link *l) {
     xalt_jbuf_puts(&b, ",\"0\"]");
     i += n + 1;
   }
-  xalt_jbuf_puts(&b, "],\"function\":[],\"link_line\":");
+  xalt_jbuf_puts(&b, "],\"function\":");
+  if (l->functions && l->functions->len) xalt_jbuf_put(&b, l->functions->p, l->functions->len);
+  else xalt_jbuf_puts(&b, "[]");
+  xalt_jbuf_puts(&b, ",\"link_line\":");
   xalt_jbuf_put(&b, l->link_line.p, l->link_line.len);
   xalt_jbuf_puts(&b, "}\n");
   xalt_json_seal_crc(&b);

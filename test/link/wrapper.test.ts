@@ -6,6 +6,7 @@
  * by build-id.
  */
 import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
@@ -135,6 +136,28 @@ describe('links through the wrapper', () => {
     const main = linkRecords(s.spool).find((l) => l.record.resultT.exec_path === join(s.dir, 'main'));
     assert.ok(main?.record.linkA.some(([p]) => p === join(s.dir, 'libanswer.so')));
     assert.equal(sh(join(s.dir, 'main'), [], s.env).stdout, '42\n');
+  });
+
+  it('function tracking (XALT_FUNCTION_TRACKING=yes): the functions taken from module libraries', () => {
+    const s = sandbox('w-func');
+    const modlib = join(s.dir, 'modules/mod/1.0/lib');
+    mkdirSync(modlib, { recursive: true });
+    source(modlib, 'mod.c', 'int mod_alpha(void) { return 1; }\nint mod_beta(void) { return 2; }\nint mod_unused(void) { return 3; }\n');
+    must('gcc', ['-shared', '-fPIC', '-o', join(modlib, 'libmod.so'), join(modlib, 'mod.c')], s.env, s.dir);
+    const etc = join(s.dir, 'etc');
+    mkdirSync(join(etc, 'reverseMapD'), { recursive: true });
+    writeFileSync(join(etc, 'reverseMapD/xalt_rmapT.json'), JSON.stringify({ reverseMapT: { [modlib]: 'mod/1.0' }, xlibmap: ['libother.a', 'libmod.so'] }));
+    source(s.dir, 'main.c', '#include <stdio.h>\nint mod_alpha(void); int mod_beta(void);\nint main(void) { printf("%d\\n", mod_alpha() + mod_beta()); return 0; }\n');
+    must('gcc', ['-c', 'main.c'], s.env, s.dir);
+    const args = ['-o', 'prog', 'main.o', `-L${modlib}`, '-lmod', `-Wl,-rpath,${modlib}`];
+    must('gcc', args, wrapped(s, bin, { XALT_FUNCTION_TRACKING: 'yes', XALT_ETC_DIR: etc }), s.dir);
+    const [on] = linkRecords(s.spool);
+    assert.deepEqual([...(on?.record.function ?? [])].sort(), ['mod_alpha', 'mod_beta']);
+    assert.equal(sh(join(s.dir, 'prog'), [], s.env).stdout, '3\n');
+    // Off by default, even with a reverse map.
+    const off = sandbox('w-func-off');
+    must('gcc', args.map((a) => (a === 'main.o' ? join(s.dir, 'main.o') : a)), wrapped(off, bin, { XALT_ETC_DIR: etc }), off.dir);
+    assert.deepEqual(linkRecords(off.spool)[0]?.record.function, []);
   });
 
   for (const ld of ['gold', 'lld', 'bfd']) {
