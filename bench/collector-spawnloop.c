@@ -1,6 +1,7 @@
 /*
  * Spawn-loop driver for bench/collector.ts: runs `prog args` N times with posix_spawn and
- * prints each exec's wall time (fork to reap) in nanoseconds, one per line. The child gets
+ * prints each exec's wall time (fork to reap) and the child's CPU time (user + system, from
+ * wait4's rusage), in nanoseconds, one "wall cpu" pair per line. The child gets
  * LD_PRELOAD=<preload> (unless "-") without the driver itself being preloaded.
  * usage: collector-spawnloop N PRELOAD PROG [ARGS...]
  */
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -40,8 +42,11 @@ int main(int argc, char **argv) {
     long long t0 = now_ns();
     if (posix_spawn(&p, argv[3], NULL, NULL, argv + 3, env) != 0) return 3;
     int st;
-    waitpid(p, &st, 0);
-    printf("%lld\n", now_ns() - t0);
+    struct rusage ru;
+    wait4(p, &st, 0, &ru);
+    long long wall = now_ns() - t0;
+    long long cpu = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000LL + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000LL;
+    printf("%lld %lld\n", wall, cpu);
   }
   return 0;
 }

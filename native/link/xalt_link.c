@@ -116,7 +116,7 @@ struct mark {
 };
 
 static void watermark_strings(FILE *f, const struct mark *m) {
-  const struct xalt_run *r = &xalt_run;
+  const struct xalt_run_state *r = &xalt_run;
   struct utsname u;
   char os[2 * sizeof u.release + 2] = "", epoch[48], year[8], date[64];
   if (uname(&u) == 0) snprintf(os, sizeof os, "%s %s", u.sysname, u.release);
@@ -200,12 +200,11 @@ static int prepare(int argc, char **argv) {
   struct xalt_ld_args a;
   xalt_ld_args_parse(&a, argc - 1, argv + 1);
   const char *tracking = getenv("XALT_LINK_TRACKING");
-  if (a.info_only || a.partial || a.probe || !tracking || strcmp(tracking, "yes") != 0) {
+  if (a.info_only || a.partial || a.probe || !tracking || strcmp(tracking, "yes") != 0 || xalt_identity() != 0) {
     sh_assign("xalt_mode", "pass");
     return 0;
   }
-  xalt_identity();
-  struct xalt_link l;
+  static struct xalt_link l; /* static: its de-duplication table is large for a stack */
   xalt_link_init(&l, &a, "wrapper");
   xalt_link_find_compiler(&l);
   double epoch = xalt_now();
@@ -297,7 +296,7 @@ static int record(int argc, char **argv) {
   snprintf(o, sizeof o, "%s/xalt.o", tmp);
   struct xalt_ld_args a;
   xalt_ld_args_parse(&a, argc - 5, argv + 5);
-  struct xalt_link l;
+  static struct xalt_link l; /* static: its de-duplication table is large for a stack */
   xalt_link_init(&l, &a, "wrapper");
   if (!realpath(o, l.exclude)) xalt_copy(l.exclude, sizeof l.exclude, o, NULL);
   xalt_copy(l.uuid, sizeof l.uuid, uuid, NULL);
@@ -309,9 +308,8 @@ static int record(int argc, char **argv) {
   struct xalt_jbuf functions;
   xalt_jbuf_init(&functions);
   if (xalt_function_tracking(argv[4], argc - 5, argv + 5, &functions) == 0) l.functions = &functions;
-  xalt_identity();
   xalt_link_find_compiler(&l);
-  xalt_link_emit(&l);
+  if (xalt_identity() == 0) xalt_link_emit(&l);
   xalt_jbuf_free(&functions);
   unlink(out);
   unlink(err);

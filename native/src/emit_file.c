@@ -83,7 +83,7 @@ struct spool_target {
 };
 
 static int spool_target(struct spool_target *t) {
-  const struct xalt_run *r = &xalt_run;
+  const struct xalt_run_state *r = &xalt_run;
   char *end = t->dir + sizeof t->dir, *p;
   if (!r->prefix[0]) { /* home layout: ~/.xalt.d, private to the user */
     if (!r->home[0]) return -1;
@@ -150,7 +150,7 @@ static void safe_component(char *dst, size_t n, const char *src) {
 }
 
 int xalt_emit_run(const struct xalt_jbuf *rec, int is_start) {
-  const struct xalt_run *r = &xalt_run;
+  const struct xalt_run_state *r = &xalt_run;
   struct spool_target t;
   char name[XALT_PATH_MAX], *e = name + sizeof name;
   if (rec->failed || r->transmission_none) return rec->failed ? -1 : 0;
@@ -163,7 +163,7 @@ int xalt_emit_run(const struct xalt_jbuf *rec, int is_start) {
 
 /* "<tmpdir>/<kind>.<uid>.<job>.<uuid>" + tail into out. */
 static char *staging_name(char *out, size_t n, const char *kind, const char *tail) {
-  const struct xalt_run *r = &xalt_run;
+  const struct xalt_run_state *r = &xalt_run;
   char uid[24], job[XALT_FIELD_MAX], *e = out + n;
   xalt_fmt_long(uid, (long long)r->uid);
   safe_component(job, sizeof job, strcmp(r->sched.job_id, "unknown") ? r->sched.job_id : "none");
@@ -177,12 +177,12 @@ int xalt_emit_staged_start(const struct xalt_jbuf *rec) {
   *slash = '\0';
   int rc = write_rename(path, NULL, slash + 1, rec->p, rec->len);
   *slash = '/';
-  if (rc == 0) xalt_copy(xalt_run.staged_start, sizeof xalt_run.staged_start, path, "");
+  if (rc == 0) xalt_run.staged_start = xalt_pool_copy(path, "");
   return rc;
 }
 
 void xalt_pkg_staging_path(char *out, size_t n) {
-  const struct xalt_run *r = &xalt_run;
+  const struct xalt_run_state *r = &xalt_run;
   char pid[24], tail[XALT_PATH_MAX];
   xalt_fmt_long(pid, (long long)r->pid);
   char *e = tail + sizeof tail;
@@ -192,7 +192,7 @@ void xalt_pkg_staging_path(char *out, size_t n) {
 }
 
 static void publish_line(const struct spool_target *t, const char *line, size_t len) {
-  const struct xalt_run *r = &xalt_run;
+  const struct xalt_run_state *r = &xalt_run;
   static const char HEX[] = "0123456789abcdef";
   unsigned char rnd[6];
   char uniq[13], name[XALT_PATH_MAX], *e = name + sizeof name;
@@ -210,10 +210,13 @@ static void publish_line(const struct spool_target *t, const char *line, size_t 
 }
 
 void xalt_publish_pkgs(int keep) {
-  const struct xalt_run *r = &xalt_run;
+  const struct xalt_run_state *r = &xalt_run;
   if (!r->pkg_staging[0]) return;
   int fd = open(r->pkg_staging, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0) return;
+  if (fd < 0) {
+    if (errno == ELOOP) unlink(r->pkg_staging); /* a planted symlink: never read through it */
+    return;
+  }
   struct stat st;
   struct spool_target t;
   if (keep && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == r->uid && !r->transmission_none &&
@@ -238,7 +241,7 @@ void xalt_publish_pkgs(int keep) {
 /* ---- link tracking hook (link_record.c): a link record lives in the directory of its build
  * epoch and build uuid, so the run fields that choose the directory are lent for the call. ---- */
 int xalt_emit_link(const struct xalt_jbuf *rec, const char *name, double epoch, const char *uuid) {
-  struct xalt_run *r = &xalt_run;
+  struct xalt_run_state *r = &xalt_run;
   double t0 = r->start_time;
   char u0[sizeof r->run_uuid];
   memcpy(u0, r->run_uuid, sizeof u0);

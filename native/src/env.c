@@ -37,3 +37,24 @@ void xalt_copy(char *dst, size_t n, const char *src, const char *dflt) {
   memcpy(dst, src, len);
   dst[len] = '\0';
 }
+
+char *xalt_pool_tail(void) {
+  struct xalt_run_state *r = &xalt_run;
+  if (r->pool_used + XALT_PATH_MAX > sizeof r->pool) return r->pool; /* cannot happen: 7 paths */
+  r->pool[r->pool_used] = '\0';
+  return r->pool + r->pool_used;
+}
+
+char *xalt_pool_commit(void) {
+  struct xalt_run_state *r = &xalt_run;
+  char *p = r->pool + r->pool_used;
+  if (p == r->pool || r->pool_used + XALT_PATH_MAX > sizeof r->pool) return r->pool;
+  p[XALT_PATH_MAX - 1] = '\0';
+  r->pool_used += strlen(p) + 1;
+  return p;
+}
+
+char *xalt_pool_copy(const char *s, const char *dflt) {
+  xalt_copy(xalt_pool_tail(), XALT_PATH_MAX, s, dflt);
+  return xalt_pool_commit();
+}

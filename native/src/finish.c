@@ -11,14 +11,15 @@
 #include "internal.h"
 
 void xalt_fill_dates(void) {
-  struct xalt_run *r = &xalt_run;
+  struct xalt_run_state *r = &xalt_run;
   if (r->stamp[0]) return;
   xalt_fmt_stamp(r->stamp, sizeof r->stamp, r->start_time);
   xalt_fmt_cdate(r->start_date, sizeof r->start_date, r->start_time);
 }
 
 void xalt_finish(int status, int sig) {
-  struct xalt_run *r = &xalt_run;
+  if (!xalt_state) return;
+  struct xalt_run_state *r = &xalt_run;
   if (!r->tracked || r->end_done || getpid() != r->pid) return; /* forked children never record */
   r->end_done = 1;
   int saved = errno;

@@ -19,12 +19,13 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
 #include "internal.h"
 
-struct xalt_run xalt_run;
+struct xalt_run_state *xalt_state;
 
 /*
  * The one exported symbol. When two copies of the collector are in one process (preloaded
@@ -44,13 +45,13 @@ static void on_exit_handler(int status, void *arg) {
 }
 
 /* A $USER that is safe inside a file name, else the numeric uid. */
-static void set_user(struct xalt_run *r) {
+static void set_user(struct xalt_run_state *r) {
   const char *u = xalt_getenv("USER");
   if (u && *u && u[0] != '.' && !strchr(u, '/') && strlen(u) < XALT_FIELD_MAX) xalt_copy(r->user, sizeof r->user, u, NULL);
   else xalt_fmt_long(r->user, (long long)r->uid);
 }
 
-static void set_syshost(struct xalt_run *r) {
+static void set_syshost(struct xalt_run_state *r) {
   const struct xalt_site_config *c = &xalt_site_config;
   char *s = r->syshost;
   size_t n = sizeof r->syshost;
@@ -88,18 +89,18 @@ static void set_syshost(struct xalt_run *r) {
   for (char *p = s; *p; p++) if (*p == '/' || *p == '.') *p = '_'; /* the file name uses dots as separators */
 }
 
-static void set_paths(struct xalt_run *r) {
+static void set_paths(struct xalt_run_state *r) {
   const char *prefix = xalt_getenv("XALT_FILE_PREFIX");
   if (!prefix || !*prefix) prefix = xalt_site_config.spool_prefix;
   if (!prefix || !strcmp(prefix, "USE_HOME") || xalt_site_config.spool_layout == XALT_LAYOUT_HOME) prefix = "";
-  xalt_copy(r->prefix, sizeof r->prefix, prefix, "");
+  r->prefix = xalt_pool_copy(prefix, "");
   for (size_t l = strlen(r->prefix); l > 1 && r->prefix[l - 1] == '/'; l--) r->prefix[l - 1] = '\0';
-  xalt_copy(r->home, sizeof r->home, xalt_getenv("HOME"), "");
-  xalt_copy(r->tmpdir, sizeof r->tmpdir, xalt_getenv("XALT_TMPDIR"), xalt_site_config.tmpdir ? xalt_site_config.tmpdir : "/dev/shm");
-  if (!getcwd(r->cwd, sizeof r->cwd)) r->cwd[0] = '\0';
+  r->home = xalt_pool_copy(xalt_getenv("HOME"), "");
+  r->tmpdir = xalt_pool_copy(xalt_getenv("XALT_TMPDIR"), xalt_site_config.tmpdir ? xalt_site_config.tmpdir : "/dev/shm");
+  r->cwd = getcwd(xalt_pool_tail(), XALT_PATH_MAX) ? xalt_pool_commit() : r->pool;
 }
 
-static void set_policy(struct xalt_run *r) {
+static void set_policy(struct xalt_run_state *r) {
   const char *p = xalt_getenv("XALT_START_POLICY");
   r->start_policy = xalt_site_config.start_policy;
   if (p && !strcmp(p, "mpi")) r->start_policy = XALT_START_MPI;
@@ -122,7 +123,7 @@ static void set_policy(struct xalt_run *r) {
 }
 
 /* cmdlineA and envT as JSON, captured now: the program may rewrite argv or clear environ. */
-static void capture_json(struct xalt_run *r, int argc, char **argv) {
+static void capture_json(struct xalt_run_state *r, int argc, char **argv) {
   xalt_jbuf_init(&r->cmdline);
   xalt_jbuf_put(&r->cmdline, "[", 1);
   for (int i = 0; i < argc && argv && argv[i]; i++) {
@@ -147,15 +148,16 @@ static void capture_json(struct xalt_run *r, int argc, char **argv) {
 }
 
 /* PKGS runs: tell the Python hook which run its imports belong to (contracts.md). */
-static void export_pkgs(struct xalt_run *r) {
+static void export_pkgs(struct xalt_run_state *r) {
   xalt_fill_dates();
-  xalt_pkg_staging_path(r->pkg_staging, sizeof r->pkg_staging);
+  xalt_pkg_staging_path(xalt_pool_tail(), XALT_PATH_MAX);
+  r->pkg_staging = xalt_pool_commit();
   setenv("XALT_RUN_UUID", r->run_uuid, 1);
   setenv("XALT_DATE_TIME", r->stamp, 1);
   if (r->pkg_staging[0]) setenv("XALT_PKG_STAGING", r->pkg_staging, 1);
 }
 
-static void start_record(struct xalt_run *r) {
+static void start_record(struct xalt_run_state *r) {
   int spool = r->start_policy == XALT_START_ALWAYS || (r->start_policy == XALT_START_MPI && r->num_tasks >= r->always_record);
   if (!spool && r->start_policy != XALT_START_STAGED) return;
   xalt_fill_dates();
@@ -171,9 +173,7 @@ static void start_record(struct xalt_run *r) {
 }
 
 /* Every filter of reference §3.1, cheapest first; returns the path class or SKIP. */
-static enum xalt_action filters(struct xalt_run *r, int argc, char **argv) {
-  const char *tracking = xalt_getenv("XALT_EXECUTABLE_TRACKING");
-  if (!tracking || strcmp(tracking, "yes") != 0) return XALT_ACT_SKIP;
+static enum xalt_action filters(struct xalt_run_state *r, int argc, char **argv) {
   long rank = xalt_mpi_rank();
   xalt_trace_init((int)rank);
   if (rank > 0) { xalt_trace("MPI rank > 0: not tracked", NULL); return XALT_ACT_SKIP; }
@@ -183,13 +183,14 @@ static enum xalt_action filters(struct xalt_run *r, int argc, char **argv) {
     xalt_trace("host ", r->host, " is skipped by the host rules", NULL);
     return XALT_ACT_SKIP;
   }
-  if (xalt_exe_path(r->exec_path, sizeof r->exec_path) != 0) return XALT_ACT_SKIP;
+  if (xalt_exe_path(xalt_pool_tail(), XALT_PATH_MAX) != 0) return XALT_ACT_SKIP;
+  r->exec_path = xalt_pool_commit();
   enum xalt_action a = xalt_classify(r->exec_path, argc, argv);
   if (a == XALT_ACT_SKIP) { xalt_trace("path ", r->exec_path, " is skipped", NULL); return a; }
   r->num_tasks = xalt_mpi_size();
-  int mpi_ok = xalt_env_yesno("XALT_MPI_TRACKING", xalt_site_config.track_mpi);
-  int scalar_ok = xalt_env_yesno("XALT_SCALAR_TRACKING", xalt_site_config.track_scalar);
-  if (r->num_tasks > 1 ? !mpi_ok : !scalar_ok) { xalt_trace("scalar/MPI tracking is off for this run", NULL); return XALT_ACT_SKIP; }
+  r->track_mpi = xalt_env_yesno("XALT_MPI_TRACKING", xalt_site_config.track_mpi);
+  r->track_scalar = xalt_env_yesno("XALT_SCALAR_TRACKING", xalt_site_config.track_scalar);
+  if (r->num_tasks > 1 ? !r->track_mpi : !r->track_scalar) { xalt_trace("scalar/MPI tracking is off for this run", NULL); return XALT_ACT_SKIP; }
   if (dlsym(RTLD_DEFAULT, "xalt_collector_claim") != (const void *)xalt_claim_self) {
     xalt_trace("another copy of the collector tracks this process", NULL);
     return XALT_ACT_SKIP;
@@ -197,10 +198,18 @@ static enum xalt_action filters(struct xalt_run *r, int argc, char **argv) {
   return a;
 }
 
-static void track(struct xalt_run *r, enum xalt_action kind, int argc, char **argv) {
+/* Now, rounded to what the record prints (%.4f), so the file-name stamp computed from it and
+ * the one a reader computes from the record's start_time agree to the last digit. N/10000
+ * with N exact is the correctly rounded double of the printed decimal, as a parser gives. */
+static double start_time_4(void) {
+  double t = xalt_now();
+  return (double)(long long)(t * 10000.0 + 0.5) / 10000.0;
+}
+
+static void track(struct xalt_run_state *r, enum xalt_action kind, int argc, char **argv) {
   r->pid = getpid();
   r->uid = getuid();
-  r->start_time = xalt_now();
+  r->start_time = start_time_4();
   set_user(r);
   set_syshost(r);
   set_paths(r);
@@ -224,29 +233,67 @@ static void track(struct xalt_run *r, enum xalt_action kind, int argc, char **ar
   if (on_exit(on_exit_handler, NULL) != 0) r->tracked = 0;
 }
 
+/*
+ * XALT_EXECUTABLE_TRACKING == "yes", written without any libc call: on the untracked path
+ * every first call of a libc function would cost a lazy symbol resolution, and errno is
+ * not touched at all.
+ */
+static int tracking_on(void) {
+  static const char key[] = "XALT_EXECUTABLE_TRACKING=";
+  for (char **e = environ; e && *e; e++) {
+    const char *s = *e;
+    size_t i = 0;
+    while (key[i] && s[i] == key[i]) i++;
+    if (!key[i]) return s[i] == 'y' && s[i + 1] == 'e' && s[i + 2] == 's' && s[i + 3] == '\0';
+  }
+  return 0;
+}
+
 __attribute__((constructor)) static void xalt_init(int argc, char **argv, char **envp) {
   (void)envp;
-  if (init_attempted) return;
+  if (init_attempted || !tracking_on()) return;
   init_attempted = 1;
   int saved = errno;
-  struct xalt_run *r = &xalt_run;
+  void *m = mmap(NULL, sizeof(struct xalt_run_state), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (m == MAP_FAILED) { errno = saved; return; }
+  xalt_state = m;
+  struct xalt_run_state *r = &xalt_run;
+  r->pool_used = 1; /* pool[0] is the empty string every unset path points to */
+  r->exec_path = r->cwd = r->home = r->prefix = r->tmpdir = r->pkg_staging = r->staged_start = r->pool;
   r->t0_mono = xalt_mono();
   enum xalt_action kind = filters(r, argc, argv);
-  if (kind != XALT_ACT_SKIP) track(r, kind, argc, argv);
+  if (kind == XALT_ACT_SKIP) { /* leave nothing behind in a process we do not track */
+    if (xalt_linker_init(argc, argv)) { errno = saved; return; } /* link tracking: a linker keeps the state for its record (linker.c) */
+    xalt_state = NULL;
+    munmap(m, sizeof(struct xalt_run_state));
+    errno = saved;
+    return;
+  }
+  track(r, kind, argc, argv);
   xalt_linker_init(argc, argv); /* link tracking: a linker no wrapper handles (linker.c) */
   r->init_cost = xalt_mono() - r->t0_mono;
   errno = saved;
 }
 
-/* ---- link tracking hook: linker.c and the link helpers need the run's identity even when
- * the process is not tracked as a run (the path rules may skip linkers). ---- */
-void xalt_identity(void) {
-  struct xalt_run *r = &xalt_run;
-  if (r->tracked) return;
+/* ---- link tracking hook: linker.c and the link helpers need the identity of a process that
+ * is not tracked as a run (the path rules may skip linkers; the helpers run untracked).
+ * Returns 0 when xalt_run is usable. ---- */
+int xalt_identity(void) {
+  if (!xalt_state) {
+    void *m = mmap(NULL, sizeof(struct xalt_run_state), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) return -1;
+    xalt_state = m;
+    xalt_state->pool_used = 1;
+    xalt_state->exec_path = xalt_state->cwd = xalt_state->home = xalt_state->prefix = xalt_state->tmpdir =
+        xalt_state->pkg_staging = xalt_state->staged_start = xalt_state->pool;
+  }
+  struct xalt_run_state *r = &xalt_run;
+  if (r->tracked) return 0;
   struct utsname u;
   if (uname(&u) == 0) xalt_copy(r->host, sizeof r->host, u.nodename, "unknown");
   r->uid = getuid();
   set_user(r);
   set_syshost(r);
   set_paths(r);
+  return 0;
 }

@@ -6,6 +6,11 @@
 #ifndef XALT_INTERNAL_H
 #define XALT_INTERNAL_H
 
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* struct sigaction and friends under -std=c11 */
+#endif
+
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -21,6 +26,9 @@
 #define XALT_HEX_ID_MAX 129    /* build-id hex: 64 bytes is the largest id linkers emit */
 #define XALT_WATERMARK_MAX 16384 /* the watermark note's strings (14 short key/values) */
 #define XALT_SMALL_JSON 4096   /* first size of a growable JSON buffer; larger ones are mmap'd */
+#define XALT_MAX_LIBS 4096     /* distinct shared objects remembered for libA de-duplication */
+#define XALT_TZ_FILE_MAX 65536 /* zone files are 0.1-4 kB; a bigger one is not a zone file */
+#define XALT_NSIG 65           /* signal numbers we may see: 1..64 on Linux */
 
 /* ---- jbuf: a growable byte buffer backed by mmap (json.c). signal-safe, no malloc. ---- */
 struct xalt_jbuf {
@@ -84,26 +92,29 @@ struct xalt_sched {
   long num_nodes;
 };
 
-struct xalt_run {
+struct xalt_run_state {
   pid_t pid;                        /* the process the run belongs to (fork children differ) */
   uid_t uid;
   double start_time;                /* epoch seconds, CLOCK_REALTIME */
   double t0_mono;                   /* CLOCK_MONOTONIC at init, for XALT_measureT */
   double init_cost;                 /* seconds spent in the constructor */
-  char exec_path[XALT_PATH_MAX];
-  char cwd[XALT_PATH_MAX];
+  /* Paths live packed in `pool` (one page touched instead of one page per path). */
+  char *exec_path;
+  char *cwd;                        /* at start */
+  char *home;                       /* $HOME at start */
+  char *prefix;                     /* spool prefix ("" = home layout) */
+  char *tmpdir;
+  char *pkg_staging;                /* "" unless a PKGS run */
+  char *staged_start;               /* "" unless a staged start record was written */
+  size_t pool_used;
+  char pool[8 * XALT_PATH_MAX];     /* the seven paths above, each < XALT_PATH_MAX, plus "" */
   char user[XALT_FIELD_MAX];        /* $USER if safe for a file name, else the uid */
   char host[XALT_FIELD_MAX];        /* uname nodename */
   char syshost[XALT_FIELD_MAX];
-  char home[XALT_PATH_MAX];
-  char prefix[XALT_PATH_MAX];       /* spool prefix ("" = home layout) */
-  char tmpdir[XALT_PATH_MAX];
   char run_uuid[XALT_UUID_LEN + 1];
   char parent_uuid[XALT_UUID_LEN + 1];
   char stamp[XALT_STAMP_MAX];       /* file-name stamp of the start time */
   char start_date[XALT_DATE_MAX];
-  char pkg_staging[XALT_PATH_MAX];  /* "" unless a PKGS run */
-  char staged_start[XALT_PATH_MAX]; /* "" unless a staged start record was written */
   char build_id[XALT_HEX_ID_MAX];
   struct xalt_sched sched;
   long num_tasks;
@@ -112,6 +123,7 @@ struct xalt_run {
   int always_record;                /* start records for num_tasks >= this (policy mpi) */
   enum xalt_start_policy start_policy;
   int sampling;
+  int track_mpi, track_scalar;      /* the switches as they were at start (for XALT_qaT) */
   int transmission_none;
   double testing_runtime;           /* < 0 when XALT_TESTING_RUNTIME is unset */
   int tracked;                      /* passed every filter at init */
@@ -121,9 +133,27 @@ struct xalt_run {
   char watermark[XALT_WATERMARK_MAX]; /* NUL-separated watermark strings, "" if none */
   size_t watermark_len;
   char sha1[41];                    /* hash_id, computed once */
+  /* Working storage of single files, kept here (mmap'd, zero pages until touched) rather than
+   * in .bss: an untracked process then maps no .bss at all. */
+  char cache_dir[XALT_PATH_MAX];    /* sha1.c: the checked per-user cache directory */
+  int cache_dir_state;              /* 0 unknown, 1 usable, -1 not */
+  struct sigaction previous[XALT_NSIG]; /* signal.c: actions we replaced */
+  uint64_t lib_seen[XALT_MAX_LIBS]; /* procfs.c: hashes of libA paths already listed */
+  int tz_state;                     /* tz.c: 0 not loaded, 1 TZif, 2 UTC, -1 libc */
+  size_t tz_len;
+  unsigned char tz_buf[XALT_TZ_FILE_MAX];
 };
 
-extern struct xalt_run xalt_run;
+/* Room for one path (XALT_PATH_MAX bytes) at the end of the pool. */
+char *xalt_pool_tail(void);
+/* Keep the string written at the tail; returns it. */
+char *xalt_pool_commit(void);
+/* A pooled copy of `s` (or `dflt` when s is NULL/empty), truncated to a path's size. */
+char *xalt_pool_copy(const char *s, const char *dflt);
+
+/* The run's state, mmap'd when a process turns out to be tracked (NULL otherwise). */
+extern struct xalt_run_state *xalt_state;
+#define xalt_run (*xalt_state)
 
 /* ---- decide.c ---- */
 /* Outcome of the path rules for the executable: XALT_ACT_KEEP, _PKGS or _SKIP. */
@@ -144,8 +174,10 @@ void xalt_sched_read(struct xalt_sched *s);
 int xalt_exe_path(char *out, size_t n);
 /* Append libA (the shared objects in /proc/self/maps) as a JSON array to `b`. */
 void xalt_json_libA(struct xalt_jbuf *b, int *gpu_lib_seen);
-/* Append ptA (ancestry from the parent upwards) as a JSON array to `b`. */
-void xalt_json_ptA(struct xalt_jbuf *b);
+/* Append ptA (ancestry from the parent upwards) as a JSON array to `b`. With a cache
+ * directory (xalt_cache_dir), the last ancestry built is reused while the parent is the
+ * same process (pid, start time and its parent unchanged). */
+void xalt_json_ptA(struct xalt_jbuf *b, const char *cache_dir);
 
 /* ---- elf.c: notes of the main program, read from memory ---- */
 /* Copy the XALT watermark note strings (v2) into `out`; returns their length, 0 if none. */
@@ -160,6 +192,9 @@ struct stat;
 /* SHA-1 of the file `path` (whose stat is `exe`) as 40 hex digits, using the per-user cache
  * in `tmpdir`: a hit costs no open of the file. Returns 0 on success. */
 int xalt_sha1_file_cached(const char *path, const struct stat *exe, const char *tmpdir, uid_t uid, char out[41]);
+/* "<tmpdir>/xalt_sha1.<uid>" into dir, created 0700 if missing; 0 only if it is a directory
+ * owned by `uid` with no group/other access (so no other user can plant entries). */
+int xalt_cache_dir(char *dir, size_t n, const char *tmpdir, uid_t uid);
 /* SHA-1 of `n` bytes into 20-byte `digest`. */
 void xalt_sha1(const unsigned char *data, size_t n, unsigned char digest[20]);
 
@@ -170,6 +205,11 @@ void xalt_random(void *out, size_t n);
 void xalt_uuid7(char out[XALT_UUID_LEN + 1], double now);
 /* Uniform random number in [0, 1). */
 double xalt_random_unit(void);
+
+/* ---- tz.c ---- */
+struct tm;
+/* Local broken-down time of epoch `t` ($TZ as at start, else /etc/localtime); 0 on success. */
+int xalt_localtime(double t, struct tm *tm);
 
 /* ---- timefmt.c ---- */
 /* Current CLOCK_REALTIME / CLOCK_MONOTONIC in seconds. */
@@ -262,6 +302,8 @@ struct xalt_link {
   struct xalt_jbuf inputs;            /* linkA paths, NUL terminated, de-duplicated */
   char exclude[XALT_PATH_MAX];        /* the watermark object, never listed */
   const struct xalt_jbuf *functions;  /* JSON array from function tracking, or NULL for [] */
+  size_t nseen;                       /* linkA de-duplication: hashes of the paths listed */
+  uint64_t seen[8192];                /* (real links list < 1000 files) */
 };
 /* Start `l`: output made absolute from `a`, empty lists. */
 void xalt_link_init(struct xalt_link *l, const struct xalt_ld_args *a, const char *source);
@@ -283,11 +325,13 @@ int xalt_elf_file_build_id(const char *path, char *out, size_t n);
 /* Call `fn` for each DT_NEEDED name, then each RUNPATH/RPATH directory (kind 'n' or 'r'). */
 int xalt_elf_file_dynamic(const char *path, void (*fn)(void *ctx, int kind, const char *s), void *ctx);
 
-/* linker.c: the collector inside a linker that no wrapper is handling. */
-void xalt_linker_init(int argc, char **argv);
+/* linker.c: the collector inside a linker that no wrapper is handling; returns 1 when a link
+ * record is pending (the run state must then be kept). */
+int xalt_linker_init(int argc, char **argv);
 
-/* init.c: user, host, syshost, spool prefix and cwd of this process into xalt_run (if not tracked). */
-void xalt_identity(void);
+/* init.c: user, host, syshost, spool prefix and cwd of this process into xalt_run (if not
+ * tracked), creating the state when there is none; returns 0 when xalt_run is usable. */
+int xalt_identity(void);
 /* emit_file.c: write a link record `name` into the spool directory of (epoch, uuid). */
 int xalt_emit_link(const struct xalt_jbuf *rec, const char *name, double epoch, const char *uuid);
 

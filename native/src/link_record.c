@@ -17,7 +17,6 @@
 
 #include "internal.h"
 
-#define XALT_MAX_INPUTS 8192  /* linkA entries remembered for de-duplication; real links use < 1000 */
 #define XALT_MAX_ANCESTRY 64  /* process-tree depth walked; real trees are < 20 deep */
 #define XALT_MAX_DIRS 256     /* library search directories (-L plus defaults) */
 
@@ -198,11 +197,7 @@ static int excluded(const char *s, size_t n) {
 }
 
 void xalt_link_add_input(struct xalt_link *l, const char *path, size_t len) {
-  static uint64_t seen[XALT_MAX_INPUTS];
-  static size_t nseen;
-  static const struct xalt_link *owner;
   char raw[XALT_PATH_MAX], real[PATH_MAX];
-  if (owner != l) { owner = l; nseen = 0; }
   if (len == (size_t)-1) len = strlen(path);
   if (len == 0 || len >= sizeof raw || excluded(path, len)) return;
   memcpy(raw, path, len);
@@ -212,9 +207,9 @@ void xalt_link_add_input(struct xalt_link *l, const char *path, size_t len) {
   struct stat st;
   if (excluded(real, rl) || (l->exclude[0] && !strcmp(real, l->exclude)) || stat(real, &st) != 0 || !S_ISREG(st.st_mode)) return;
   uint64_t h = fnv1a(real, rl);
-  for (size_t i = 0; i < nseen; i++)
-    if (seen[i] == h) return;
-  if (nseen < XALT_MAX_INPUTS) seen[nseen++] = h;
+  for (size_t i = 0; i < l->nseen; i++)
+    if (l->seen[i] == h) return;
+  if (l->nseen < sizeof l->seen / sizeof l->seen[0]) l->seen[l->nseen++] = h;
   xalt_jbuf_put(&l->inputs, real, rl + 1);
 }
 
@@ -354,7 +349,7 @@ void xalt_link_inputs_from_args(struct xalt_link *l, const struct xalt_ld_args *
 /* ---- the record ---- */
 
 static void result_t(struct xalt_jbuf *b, const struct xalt_link *l, const char *sha, const char *build_id) {
-  const struct xalt_run *r = &xalt_run;
+  const struct xalt_run_state *r = &xalt_run;
   char epoch[48];
   xalt_fmt_fixed4(epoch, l->epoch);
   xalt_jbuf_puts(b, ",\"resultT\":{");
@@ -405,7 +400,7 @@ int xalt_link_emit(struct xalt_link *l) {
   xalt_json_seal_crc(&b);
   char stamp[XALT_STAMP_MAX], name[XALT_PATH_MAX];
   xalt_fmt_stamp(stamp, sizeof stamp, l->epoch);
-  const struct xalt_run *r = &xalt_run;
+  const struct xalt_run_state *r = &xalt_run;
   size_t need = strlen(r->syshost) + strlen(stamp) + strlen(r->user) + XALT_UUID_LEN + 16;
   int rc = -1;
   if (need < sizeof name) {

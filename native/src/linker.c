@@ -8,21 +8,26 @@
  * status 0: output from -o, inputs from the arguments and the output's DT_NEEDED, build-id
  * of the output, link_source "collector". No watermark is embedded: runs join these links
  * by build-id (userT.exec_build_id = resultT.build_id).
- * Cost for every other process: one basename comparison of argv[0], no system call.
+ * Cost for every other tracked-switched-on process: one basename comparison of argv[0], no
+ * system call, no memory (the state below is mmap'd only in linkers).
  * signal-safe: no. allocates: yes (only in linkers).
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "internal.h"
 
-static struct xalt_ld_args link_args;
-static struct xalt_link link_rec;
-static pid_t linker_pid; /* set while a record is pending for this process */
+struct linker_state {
+  struct xalt_ld_args args;
+  struct xalt_link rec;
+};
+static struct linker_state *ls; /* mmap'd in linkers only */
+static pid_t linker_pid;        /* set while a record is pending for this process */
 
 static const char *base_name(const char *p) {
   const char *s = strrchr(p, '/');
@@ -38,44 +43,52 @@ static int wrapper_handles(void) {
   return *end == '\0' && v == (long)getppid();
 }
 
+static void release(void) {
+  xalt_link_free(&ls->rec);
+  xalt_ld_args_free(&ls->args);
+  munmap(ls, sizeof *ls);
+  ls = NULL;
+}
+
 static void on_linker_exit(int status, void *arg) {
   (void)arg;
   if (!linker_pid || getpid() != linker_pid) return; /* once, and never in a forked child */
   linker_pid = 0;
   int saved = errno;
-  if (status == 0) {
-    xalt_identity();
-    xalt_link_inputs_from_args(&link_rec, &link_args);
-    if (xalt_link_emit(&link_rec) == 0) xalt_trace("link record for ", link_rec.output, " (collector)", NULL);
+  if (status == 0 && xalt_identity() == 0) {
+    xalt_link_inputs_from_args(&ls->rec, &ls->args);
+    if (xalt_link_emit(&ls->rec) == 0) xalt_trace("link record for ", ls->rec.output, " (collector)", NULL);
   }
-  xalt_link_free(&link_rec);
-  xalt_ld_args_free(&link_args);
+  release();
   errno = saved;
 }
 
-void xalt_linker_init(int argc, char **argv) {
-  if (argc < 1 || !argv || !argv[0]) return;
+int xalt_linker_init(int argc, char **argv) {
+  if (argc < 1 || !argv || !argv[0]) return 0;
   const char *name = base_name(argv[0]);
   int linker = xalt_is_linker_name(name);
-  if (!linker && xalt_run.exec_path[0]) linker = xalt_is_linker_name(base_name(xalt_run.exec_path));
-  if (!linker) return;
-  const char *tracking = xalt_getenv("XALT_EXECUTABLE_TRACKING");
-  if (!tracking || strcmp(tracking, "yes") != 0 || wrapper_handles()) return;
-  xalt_ld_args_parse(&link_args, argc - 1, argv + 1);
-  if (link_args.info_only || link_args.partial || link_args.probe) {
-    xalt_ld_args_free(&link_args);
-    return;
+  if (!linker && xalt_state && xalt_run.exec_path[0]) linker = xalt_is_linker_name(base_name(xalt_run.exec_path));
+  if (!linker || !xalt_state || wrapper_handles()) return 0; /* xalt_init ran only because tracking is on */
+  void *m = mmap(NULL, sizeof *ls, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (m == MAP_FAILED) return 0;
+  ls = m;
+  xalt_ld_args_parse(&ls->args, argc - 1, argv + 1);
+  if (ls->args.info_only || ls->args.partial || ls->args.probe) {
+    release();
+    return 0;
   }
+  xalt_link_init(&ls->rec, &ls->args, "collector");
+  ls->rec.epoch = xalt_now();
+  xalt_uuid7(ls->rec.uuid, ls->rec.epoch);
+  xalt_link_find_compiler(&ls->rec); /* now: the compiler is our ancestor while we run */
+  xalt_trace("linker ", name, " not wrapped: will record ", ls->rec.output, NULL);
   linker_pid = getpid();
-  xalt_link_init(&link_rec, &link_args, "collector");
-  link_rec.epoch = xalt_now();
-  xalt_uuid7(link_rec.uuid, link_rec.epoch);
-  xalt_link_find_compiler(&link_rec); /* now: the compiler is our ancestor while we run */
-  xalt_trace("linker ", name, " not wrapped: will record ", link_rec.output, NULL);
   if (on_exit(on_linker_exit, NULL) != 0) {
-    xalt_link_free(&link_rec);
-    xalt_ld_args_free(&link_args);
+    linker_pid = 0;
+    release();
+    return 0;
   }
+  return 1;
 }
 
 /*

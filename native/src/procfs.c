@@ -6,12 +6,13 @@
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <stdio.h> /* rename() only */
+#include <sys/stat.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "internal.h"
 
-#define XALT_MAX_LIBS 4096   /* distinct shared objects remembered for de-duplication */
 #define XALT_MAX_ANCESTORS 64 /* ptA depth; real trees are < 20 deep */
 
 int xalt_exe_path(char *out, size_t n) {
@@ -21,13 +22,18 @@ int xalt_exe_path(char *out, size_t n) {
   return 0;
 }
 
-/* Read a whole file into `b` (NUL-terminated); returns 0 on success. */
-static int read_all(const char *path, struct xalt_jbuf *b) {
+/* Read a whole file into `b` (NUL-terminated); returns 0 on success. `short_is_eof`: the
+ * file returns everything it has per read (cmdline), so a short read means the end. Not
+ * for seq files like maps, which stop short when the next line does not fit. */
+static int read_all(const char *path, struct xalt_jbuf *b, int short_is_eof) {
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return -1;
   char chunk[4096];
   ssize_t r;
-  while ((r = read(fd, chunk, sizeof chunk)) > 0) xalt_jbuf_put(b, chunk, (size_t)r);
+  while ((r = read(fd, chunk, sizeof chunk)) > 0) {
+    xalt_jbuf_put(b, chunk, (size_t)r);
+    if (short_is_eof && (size_t)r < sizeof chunk) break; /* saves the read(2) that returns 0 */
+  }
   close(fd);
   xalt_jbuf_put(b, "", 0);
   return (r < 0 || b->failed) ? -1 : 0;
@@ -67,12 +73,12 @@ static int gpu_library(const char *path, size_t n) {
 }
 
 void xalt_json_libA(struct xalt_jbuf *b, int *gpu_lib_seen) {
-  static uint64_t seen[XALT_MAX_LIBS];
+  uint64_t *seen = xalt_run.lib_seen;
   int nseen = 0;
   struct xalt_jbuf maps;
   xalt_jbuf_init(&maps);
   xalt_jbuf_put(b, "[", 1);
-  if (read_all("/proc/self/maps", &maps) == 0) {
+  if (read_all("/proc/self/maps", &maps, 0) == 0) {
     int first = 1;
     for (char *line = maps.p; line && *line;) {
       char *nl = strchr(line, '\n');
@@ -111,8 +117,8 @@ static void proc_path(char *out, long pid, const char *what) {
   strcpy(out + 7 + n, what);
 }
 
-/* comm and ppid from /proc/<pid>/stat ("pid (comm) S ppid ..."; comm may hold spaces). */
-static int read_stat(long pid, char *comm, size_t cn, long *ppid) {
+/* comm, ppid and start time from /proc/<pid>/stat ("pid (comm) S ppid ..."; comm may hold spaces). */
+static int read_stat(long pid, char *comm, size_t cn, long *ppid, unsigned long long *start) {
   char path[64], buf[1024];
   proc_path(path, pid, "stat");
   int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -132,6 +138,10 @@ static int read_stat(long pid, char *comm, size_t cn, long *ppid) {
   long v = 0;
   for (p++; *p >= '0' && *p <= '9'; p++) v = v * 10 + (*p - '0');
   *ppid = v;
+  for (int field = 4; field < 21 && *p; p++) field += *p == ' '; /* to field 22, starttime */
+  unsigned long long st = 0;
+  for (; *p >= '0' && *p <= '9'; p++) st = st * 10 + (unsigned long long)(*p - '0');
+  *start = st;
   return 0;
 }
 
@@ -149,7 +159,7 @@ static void json_ancestor(struct xalt_jbuf *b, long pid, const char *comm) {
   struct xalt_jbuf cmd;
   xalt_jbuf_init(&cmd);
   proc_path(path, pid, "cmdline");
-  if (read_all(path, &cmd) == 0) {
+  if (read_all(path, &cmd, 1) == 0) {
     size_t len = cmd.len;
     while (len && cmd.p[len - 1] == '\0') len--; /* the list ends in NUL */
     for (size_t i = 0, first = 1; i < len;) {
@@ -164,17 +174,88 @@ static void json_ancestor(struct xalt_jbuf *b, long pid, const char *comm) {
   xalt_jbuf_puts(b, "]}");
 }
 
-void xalt_json_ptA(struct xalt_jbuf *b) {
+/* The ancestry as a JSON array, starting at `pid` whose stat was already read. */
+static void walk(struct xalt_jbuf *b, long pid, const char *comm0, long ppid0) {
+  char comm[64];
+  long ppid = ppid0;
+  xalt_copy(comm, sizeof comm, comm0, "");
   xalt_jbuf_put(b, "[", 1);
-  long pid = (long)getppid();
-  for (int depth = 0, first = 1; pid >= 2 && depth < XALT_MAX_ANCESTORS; depth++) {
-    char comm[64];
-    long ppid;
-    if (read_stat(pid, comm, sizeof comm, &ppid) != 0 || ppid < 2) break; /* XALT stops below init's child */
-    if (!first) xalt_jbuf_put(b, ",", 1);
+  for (int depth = 0; depth < XALT_MAX_ANCESTORS; depth++) {
+    unsigned long long start;
+    if (depth && (read_stat(pid, comm, sizeof comm, &ppid, &start) != 0 || ppid < 2)) break;
+    if (depth) xalt_jbuf_put(b, ",", 1);
     json_ancestor(b, pid, comm);
-    first = 0;
     pid = ppid;
+    if (pid < 2) break;
   }
   xalt_jbuf_put(b, "]", 1);
+}
+
+/* Cache key: the parent's pid, start time and parent ("pid start ppid\n"). */
+static size_t pt_key(char *out, long pid, unsigned long long start, long ppid) {
+  size_t n = xalt_fmt_long(out, pid);
+  out[n++] = ' ';
+  n += xalt_fmt_long(out + n, (long long)start);
+  out[n++] = ' ';
+  n += xalt_fmt_long(out + n, ppid);
+  out[n++] = '\n';
+  return n;
+}
+
+/* Copy the cached ancestry to b if the cache file starts with `key`; returns 0 on a hit. */
+static int pt_lookup(struct xalt_jbuf *b, const char *path, const char *key, size_t kl) {
+  int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return -1;
+  struct stat st;
+  struct xalt_jbuf c;
+  xalt_jbuf_init(&c);
+  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == xalt_run.uid) {
+    char chunk[4096];
+    ssize_t r;
+    while ((r = read(fd, chunk, sizeof chunk)) > 0) {
+      xalt_jbuf_put(&c, chunk, (size_t)r);
+      if ((size_t)r < sizeof chunk) break; /* regular file: short read = end */
+    }
+  }
+  close(fd);
+  int hit = !c.failed && c.len > kl + 1 && !memcmp(c.p, key, kl) && c.p[kl] == '[' && c.p[c.len - 1] == ']';
+  if (hit) xalt_jbuf_put(b, c.p + kl, c.len - kl);
+  xalt_jbuf_free(&c);
+  return hit ? 0 : -1;
+}
+
+static void pt_store(const char *dir, const char *path, const char *key, size_t kl, const struct xalt_jbuf *pt) {
+  char tmp[XALT_PATH_MAX + 64];
+  size_t dl = strlen(dir);
+  if (pt->failed || dl + 40 > sizeof tmp) return;
+  memcpy(tmp, dir, dl);
+  memcpy(tmp + dl, "/.ptA.", 6);
+  xalt_fmt_long(tmp + dl + 6, (long long)getpid());
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) return;
+  int ok = write(fd, key, kl) == (ssize_t)kl && write(fd, pt->p, pt->len) == (ssize_t)pt->len;
+  close(fd);
+  if (!ok || rename(tmp, path) != 0) unlink(tmp);
+}
+
+void xalt_json_ptA(struct xalt_jbuf *b, const char *cache_dir) {
+  long pid = (long)getppid(), ppid;
+  unsigned long long start;
+  char comm[64], key[80], path[XALT_PATH_MAX + 8];
+  if (pid < 2 || read_stat(pid, comm, sizeof comm, &ppid, &start) != 0 || ppid < 2) { xalt_jbuf_put(b, "[]", 2); return; }
+  size_t kl = pt_key(key, pid, start, ppid);
+  /* One entry per user: siblings started by the same parent (a job script's commands)
+   * share it; any other parent rewrites it. O(1) space, never a growing pile of files. */
+  int cached = cache_dir && strlen(cache_dir) + 5 < sizeof path;
+  if (cached) {
+    memcpy(path, cache_dir, strlen(cache_dir));
+    memcpy(path + strlen(cache_dir), "/ptA", 5);
+    if (pt_lookup(b, path, key, kl) == 0) return;
+  }
+  struct xalt_jbuf pt;
+  xalt_jbuf_init(&pt);
+  walk(&pt, pid, comm, ppid);
+  xalt_jbuf_put(b, pt.p, pt.len);
+  if (cached) pt_store(cache_dir, path, key, kl, &pt);
+  xalt_jbuf_free(&pt);
 }

@@ -20,7 +20,7 @@ static const char *policy_name(enum xalt_start_policy p) {
 }
 
 static void user_t(struct xalt_jbuf *b, const struct xalt_end *e, double now, const struct stat *exe) {
-  const struct xalt_run *r = &xalt_run;
+  const struct xalt_run_state *r = &xalt_run;
   char num[48], mod[XALT_DATE_MAX] = "";
   if (exe) xalt_fmt_cdate(mod, sizeof mod, (double)exe->st_mtim.tv_sec);
   /* currentEpoch is XALT's "%f": six decimals. */
@@ -55,7 +55,7 @@ static void user_t(struct xalt_jbuf *b, const struct xalt_end *e, double now, co
 }
 
 static void user_dt(struct xalt_jbuf *b, const struct xalt_end *e, double build_epoch, int gpu_lib) {
-  const struct xalt_run *r = &xalt_run;
+  const struct xalt_run_state *r = &xalt_run;
   long gpus = (!e->is_start && gpu_lib) ? xalt_gpu_count() : 0;
   xalt_jbuf_puts(b, ",\"userDT\":{");
   int first = 1;
@@ -78,14 +78,14 @@ static void user_dt(struct xalt_jbuf *b, const struct xalt_end *e, double build_
 }
 
 static void qa_t(struct xalt_jbuf *b) {
-  const struct xalt_run *r = &xalt_run;
+  const struct xalt_run_state *r = &xalt_run;
   char num[24];
   xalt_fmt_long(num, r->always_record);
   xalt_jbuf_puts(b, ",\"XALT_qaT\":{");
   xalt_json_kv_str(b, 1, "XALT_GIT_VERSION", XALT_VERSION_STRING);
   xalt_json_kv_str(b, 0, "XALT_MPI_ALWAYS_RECORD", num);
-  xalt_json_kv_str(b, 0, "XALT_MPI_TRACKING", xalt_env_yesno("XALT_MPI_TRACKING", xalt_site_config.track_mpi) ? "yes" : "no");
-  xalt_json_kv_str(b, 0, "XALT_SCALAR_TRACKING", xalt_env_yesno("XALT_SCALAR_TRACKING", xalt_site_config.track_scalar) ? "yes" : "no");
+  xalt_json_kv_str(b, 0, "XALT_MPI_TRACKING", r->track_mpi ? "yes" : "no");
+  xalt_json_kv_str(b, 0, "XALT_SCALAR_TRACKING", r->track_scalar ? "yes" : "no");
   xalt_json_kv_str(b, 0, "XALT_SAMPLING", r->sampling ? "yes" : "no");
   xalt_json_kv_str(b, 0, "XALT_FILE_PREFIX", r->prefix[0] ? r->prefix : "USE_HOME");
   xalt_json_kv_str(b, 0, "XALT_CONFIG_FINGERPRINT", xalt_site_config.config_fingerprint);
@@ -93,7 +93,7 @@ static void qa_t(struct xalt_jbuf *b) {
 }
 
 void xalt_build_record(struct xalt_jbuf *b, const struct xalt_end *e) {
-  struct xalt_run *r = &xalt_run;
+  struct xalt_run_state *r = &xalt_run;
   double t[9];
   int gpu_lib = 0;
   double build_epoch;
@@ -111,7 +111,8 @@ void xalt_build_record(struct xalt_jbuf *b, const struct xalt_end *e) {
   xalt_json_libA(b, &gpu_lib);
   t[3] = xalt_mono();
   xalt_jbuf_puts(b, ",\"ptA\":");
-  xalt_json_ptA(b);
+  char cache[XALT_PATH_MAX];
+  xalt_json_ptA(b, xalt_cache_dir(cache, sizeof cache, r->tmpdir, r->uid) == 0 ? cache : NULL);
   t[4] = xalt_mono();
   xalt_jbuf_puts(b, ",\"envT\":");
   xalt_jbuf_put(b, r->envt.p, r->envt.len);

@@ -73,8 +73,25 @@ static void to_hex(const unsigned char d[20], char out[41]) {
 /* Append the decimal of v to p; returns the new end. */
 static char *put_u(char *p, unsigned long long v) { return p + xalt_fmt_long(p, (long long)v); }
 
-/* "<tmpdir>/xalt_sha1.<uid>" exists as our own private directory (created if missing). */
-static int cache_dir(char *dir, size_t n, const char *tmpdir, uid_t uid) {
+static int xalt_cache_dir_check(char *dir, size_t n, const char *tmpdir, uid_t uid);
+
+int xalt_cache_dir(char *dir, size_t n, const char *tmpdir, uid_t uid) {
+  /* Checked once per process: the hash cache and the ptA cache both live there. */
+  int state = xalt_run.cache_dir_state;
+  char *known = xalt_run.cache_dir;
+  if (state) {
+    if (state < 0 || strlen(known) >= n) return -1;
+    memcpy(dir, known, strlen(known) + 1);
+    return 0;
+  }
+  state = xalt_cache_dir_check(dir, n, tmpdir, uid) == 0 ? 1 : -1;
+  if (state > 0 && strlen(dir) < sizeof xalt_run.cache_dir) memcpy(known, dir, strlen(dir) + 1);
+  else state = -1;
+  xalt_run.cache_dir_state = state;
+  return state > 0 ? 0 : -1;
+}
+
+static int xalt_cache_dir_check(char *dir, size_t n, const char *tmpdir, uid_t uid) {
   size_t tl = strlen(tmpdir);
   if (!tl || tl + 40 > n) return -1;
   char *p = dir;
@@ -115,10 +132,10 @@ static int cache_lookup(const char *entry, const char *key, size_t kl, uid_t uid
   return 0;
 }
 
-static void cache_store(const char *dir, const char *entry, const char *key, size_t kl, const char sha[41]) {
+/* Store under `entry`, whose first `dl` bytes are the cache directory. */
+static void cache_store(const char *entry, size_t dl, const char *key, size_t kl, const char sha[41]) {
   char tmp[XALT_PATH_MAX + 64], line[XALT_CACHE_LINE];
-  size_t dl = strlen(dir);
-  memcpy(tmp, dir, dl);
+  memcpy(tmp, entry, dl);
   memcpy(tmp + dl, "/.new.", 6);
   put_u(tmp + dl + 6, (unsigned long long)getpid());
   memcpy(line, key, kl);
@@ -145,12 +162,13 @@ static int hash_fd(int fd, const struct stat *st, char out[41]) {
 int xalt_sha1_file_cached(const char *path, const struct stat *exe, const char *tmpdir, uid_t uid, char out[41]) {
   struct stat st = *exe;
   if (!S_ISREG(st.st_mode)) return -1;
-  char dir[XALT_PATH_MAX], entry[XALT_PATH_MAX + 64], key[XALT_CACHE_LINE];
+  /* One buffer: the directory, then "/<dev>.<ino>" appended (stack pages cost page faults). */
+  char entry[XALT_PATH_MAX + 64], key[XALT_CACHE_LINE];
   size_t kl = key_line(key, &st);
-  int have_dir = cache_dir(dir, sizeof dir, tmpdir, uid) == 0;
+  int have_dir = xalt_cache_dir(entry, XALT_PATH_MAX, tmpdir, uid) == 0;
+  size_t dl = have_dir ? strlen(entry) : 0;
   if (have_dir) {
-    char *p = entry + strlen(dir);
-    memcpy(entry, dir, (size_t)(p - entry));
+    char *p = entry + dl;
     *p++ = '/';
     p = put_u(p, (unsigned long long)st.st_dev); *p++ = '.';
     p = put_u(p, (unsigned long long)st.st_ino);
@@ -163,6 +181,6 @@ int xalt_sha1_file_cached(const char *path, const struct stat *exe, const char *
   int rc = (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) ? hash_fd(fd, &st, out) : -1;
   close(fd);
   kl = key_line(key, &st);
-  if (rc == 0 && have_dir) cache_store(dir, entry, key, kl, out);
+  if (rc == 0 && have_dir) cache_store(entry, dl, key, kl, out);
   return rc;
 }

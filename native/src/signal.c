@@ -13,16 +13,13 @@
 
 #include "internal.h"
 
-#define XALT_NSIG 65 /* signal numbers we may see: 1..64 on Linux */
-
 /* XALT's list, plus SEGV so crashes are recorded. INT is left alone (interactive use). */
 static const int SIGNALS[] = {SIGHUP, SIGQUIT, SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGSEGV,
                               SIGTERM, SIGXCPU, SIGUSR1, SIGUSR2, SIGALRM};
-static struct sigaction previous[XALT_NSIG];
 
 static void handler(int sig, siginfo_t *info, void *ctx) {
   int saved = errno;
-  const struct sigaction *old = sig > 0 && sig < XALT_NSIG ? &previous[sig] : NULL;
+  const struct sigaction *old = xalt_state && sig > 0 && sig < XALT_NSIG ? &xalt_run.previous[sig] : NULL;
   if (old && (old->sa_flags & SA_SIGINFO) && old->sa_sigaction) {
     old->sa_sigaction(sig, info, ctx);
   } else if (old && old->sa_handler != SIG_DFL && old->sa_handler != SIG_IGN) {
@@ -43,7 +40,8 @@ void xalt_signal_install(void) {
   for (size_t i = 0; i < sizeof SIGNALS / sizeof SIGNALS[0]; i++) {
     int sig = SIGNALS[i];
     struct sigaction sa;
-    if (sigaction(sig, NULL, &previous[sig]) != 0 || previous[sig].sa_handler == SIG_IGN) continue;
+    struct sigaction *prev = &xalt_run.previous[sig];
+    if (sigaction(sig, NULL, prev) != 0 || prev->sa_handler == SIG_IGN) continue;
     memset(&sa, 0, sizeof sa);
     sa.sa_sigaction = handler;
     sa.sa_flags = SA_SIGINFO | SA_RESTART;

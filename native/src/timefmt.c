@@ -1,7 +1,7 @@
 /*
  * timefmt.c — clocks and the three local-time formats records use (file-name stamp,
  * YYYYMM directory, C "%c"), formatted by hand so the program's locale cannot change them.
- * signal-safe: no (localtime_r may take the tz lock); callers precompute for handlers.
+ * signal-safe: yes for zone files tz.c reads itself; callers precompute for handlers anyway.
  * allocates: no.
  */
 #define _GNU_SOURCE
@@ -30,10 +30,7 @@ static void put_num(char **o, long v, int width) {
   while (n) *(*o)++ = tmp[--n];
 }
 
-static int local(double t, struct tm *tm) {
-  time_t s = (time_t)t;
-  return localtime_r(&s, tm) ? 0 : -1;
-}
+static int local(double t, struct tm *tm) { return xalt_localtime(t, tm); }
 
 void xalt_fmt_stamp(char *out, size_t n, double t) {
   struct tm tm;

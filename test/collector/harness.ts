@@ -16,10 +16,15 @@ export const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const SNIPPETS = join(ROOT, 'test/collector/snippets');
 export const RULES_CONFIG = join(ROOT, 'test/collector/fixtures/site-config-rules.c');
 
+const scratchDirs: string[] = [];
+process.on('exit', () => {
+  for (const d of scratchDirs) rmSync(d, { recursive: true, force: true });
+});
+
 /** A scratch directory removed when the process exits. */
 export function scratch(tag: string): string {
   const dir = mkdtempSync(join(tmpdir(), `xalt-${tag}-`));
-  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+  scratchDirs.push(dir);
   return dir;
 }
 
@@ -89,6 +94,7 @@ export function trackingEnv(): { spool: string; tmp: string; env: Record<string,
 export function run(cmd: string, args: string[], o: RunOptions = {}): RunResult {
   // A fixed, hermetic base: bash started over a socketpair (as node spawns) reads ~/.bashrc.
   const env: Record<string, string> = { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: emptyHome, LANG: 'C' };
+  for (const k of ['ASAN_OPTIONS', 'UBSAN_OPTIONS']) if (process.env[k]) env[k] = process.env[k]!; // sanitizer runs
   for (const [k, v] of Object.entries(o.env ?? {})) {
     if (v === undefined) delete env[k];
     else env[k] = v;

@@ -7,9 +7,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, chownSync, copyFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { recordDir, runFileName } from '../../src/schema/spool-layout.js';
+import { fileTimeStamp, recordDir, runFileName } from '../../src/schema/spool-layout.js';
 import { ROOT, buildLib, compile, endRecords, listFiles, run, runRecords, scratch, trackingEnv } from './harness.js';
 
 const lib = buildLib();
@@ -56,7 +56,7 @@ test('hash_id is the SHA-1 of the executable, cached per user and never stale', 
   run(exe, [], { env: t.env, preload: lib });
   const cacheDir = join(t.tmp, `xalt_sha1.${process.getuid!()}`);
   assert.equal(statSync(cacheDir).mode & 0o777, 0o700);
-  assert.equal(listFiles(cacheDir).length, 1);
+  assert.equal(listFiles(cacheDir).filter((p) => /\/\d+\.\d+$/.test(p)).length, 1, 'one hash entry (dev.inode)');
   run(exe, [], { env: t.env, preload: lib });
   // change the file (same size, new content and mtime): the cache entry must not be reused
   const bytes = readFileSync(exe);
@@ -75,7 +75,7 @@ test('a cache directory another user could write is ignored (no poisoned hash_id
   const t = trackingEnv();
   run(exe, [], { env: t.env, preload: lib });
   const cacheDir = join(t.tmp, `xalt_sha1.${process.getuid!()}`);
-  const [entry] = listFiles(cacheDir);
+  const [entry] = listFiles(cacheDir).filter((p) => /\/\d+\.\d+$/.test(p));
   assert.ok(entry);
   const line = readFileSync(entry, 'utf8');
   writeFileSync(entry, line.replace(/[0-9a-f]{40}/, '0'.repeat(40)));
@@ -266,4 +266,57 @@ test('XALT_TRACING: trace lines only on stderr and only when asked', () => {
   assert.match(loud.stderr, /^xalt: wrote .*\.zzz\.[0-9a-f-]{36}\.json$/m);
   const ranked = run(exe, [], { env: { ...t.env, XALT_TRACING: 'yes0', PMI_RANK: '2' }, preload: lib });
   assert.equal(ranked.stderr, 'to stderr\n');
+});
+
+test('ptA of siblings comes from the per-user cache and matches a fresh walk; another parent is walked anew', () => {
+  const exe = compile('hello');
+  const t = trackingEnv();
+  run('/bin/bash', ['-c', `"${exe}" 1; "${exe}" 2; true`], { env: t.env, preload: lib });
+  run('/bin/sh', ['-c', `"${exe}" 3; true`], { env: t.env, preload: lib });
+  const byArg = new Map(endRecords(t.spool).map((r) => [r.record.cmdlineA[1], r.record.ptA!]));
+  const [a, b, c] = [byArg.get('1')!, byArg.get('2')!, byArg.get('3')!];
+  assert.deepEqual(a, b, 'siblings share the ancestry');
+  assert.equal(a[0]!.cmd_name, 'bash');
+  assert.deepEqual(a[0]!.cmdlineA, ['/bin/bash', '-c', `"${exe}" 1; "${exe}" 2; true`]);
+  assert.equal(a[1]!.pid, process.pid);
+  assert.notEqual(c[0]!.pid, a[0]!.pid);
+  assert.deepEqual(c[0]!.cmdlineA, ['/bin/sh', '-c', `"${exe}" 3; true`]);
+  assert.deepEqual(c.slice(1), a.slice(1), 'same ancestors above the parent');
+  const cached = readFileSync(join(t.tmp, `xalt_sha1.${process.getuid!()}`, 'ptA'), 'utf8');
+  assert.equal(cached.slice(cached.indexOf('\n') + 1), JSON.stringify(c), 'cache holds the last parent');
+});
+
+test('local times (file stamp, month directory, start_date, execModify) agree with date(1) in any time zone', () => {
+  const exe = compile('hello');
+  const zones = [undefined, ':UTC', 'America/Chicago', 'Europe/Berlin', 'Asia/Kolkata', 'Australia/Lord_Howe', 'Pacific/Chatham', 'EST5EDT,M3.2.0,M11.1.0', '<+0330>-3:30'];
+  for (const tz of zones) {
+    const t = trackingEnv();
+    run(exe, [], { env: { ...t.env, TZ: tz }, preload: lib });
+    const [r] = endRecords(t.spool);
+    assert.ok(r, `record with TZ=${tz}`);
+    const sec = Math.floor(r.record.userDT.start_time);
+    const frac = fileTimeStamp(r.record.userDT.start_time).slice(-4); // as src/schema computes it
+    const date = (fmt: string, at: number) => execFileSync('date', ['-d', `@${at}`, fmt], { env: { ...(tz === undefined ? {} : { TZ: tz }), PATH: '/usr/bin:/bin', LANG: 'C', LC_ALL: 'C' }, encoding: 'utf8' }).trim();
+    const stamp = date('+%Y_%m_%d_%H_%M_%S', sec);
+    assert.equal(r.name.split('.')[2], `${stamp}_${frac}`, `stamp with TZ=${tz}`);
+    assert.equal(r.path.split('/').at(-3), date('+%Y%m', sec), `month dir with TZ=${tz}`);
+    assert.equal(r.record.userT.start_date, date('+%a %b %e %H:%M:%S %Y', sec), `start_date with TZ=${tz}`);
+    assert.equal(r.record.userT.execModify, date('+%a %b %e %H:%M:%S %Y', Math.floor(statSync(exe).mtimeMs / 1000)), `execModify with TZ=${tz}`);
+  }
+});
+
+test('a real interpreter: python3 importing C extensions has them (and their libraries) in libA', { skip: !existsSync('/usr/bin/python3') && 'python3 is not installed' }, () => {
+  const t = trackingEnv();
+  const code = 'import ssl, ctypes, sqlite3; print("ok")';
+  const plain = run('/usr/bin/python3', ['-c', code], { env: t.env });
+  const tracked = run('/usr/bin/python3', ['-c', code], { env: t.env, preload: lib });
+  assert.equal(tracked.stdout, plain.stdout);
+  assert.equal(tracked.status, 0);
+  const [r] = endRecords(t.spool);
+  assert.ok(r);
+  const libs = r.record.libA.map(([p]) => p);
+  for (const want of [/\/_ssl\.[^/]*\.so$/, /\/libssl\.so\.\d/, /\/_ctypes\.[^/]*\.so$/, /\/libsqlite3\.so\.\d/]) {
+    assert.ok(libs.some((p) => want.test(p)), `${want} in libA`);
+  }
+  assert.ok(libs.length >= 8, `many libraries (maps far beyond one 4 kB read): ${libs.length}`);
 });

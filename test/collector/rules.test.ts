@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
-import { pkgFileName, parseRecordFileName } from '../../src/schema/spool-layout.js';
+import { pkgFileName, parseRecordFileName, recordDir } from '../../src/schema/spool-layout.js';
 import { RULES_CONFIG, buildLib, compile, endRecords, listFiles, run, runRecords, scratch, trackingEnv } from './harness.js';
 
 const lib = buildLib(RULES_CONFIG);
@@ -121,4 +121,55 @@ test('programs under the configured install_dir are never tracked', { skip: proc
   const t = trackingEnv();
   run(exe, [], { env: t.env, preload: lib });
   assert.equal(runRecords(t.spool).length, 0);
+});
+
+test('spool layouts hash and flat put records where src/schema/spool-layout.ts says', () => {
+  for (const [macro, layout] of [['XALT_LAYOUT_HASH', 'hash'], ['XALT_LAYOUT_FLAT', 'flat']] as const) {
+    const variant = buildLib(RULES_CONFIG, `-DTEST_LAYOUT=${macro}`);
+    const t = trackingEnv();
+    run(named('plainprog'), [], { env: t.env, preload: variant });
+    const [r] = endRecords(t.spool);
+    assert.ok(r, layout);
+    const rel = recordDir(layout, r.record.userDT.start_time, r.record.userT.run_uuid);
+    assert.equal(dirname(r.path), rel ? join(t.spool, rel) : t.spool, layout);
+  }
+});
+
+test('syshost rules: environment variable, file, n-th name component', () => {
+  const file = join(scratch('syshost'), 'name');
+  writeFileSync(file, 'frontera\nignored\n');
+  const cases: [string, Record<string, string>, string][] = [
+    ['-DTEST_SYSHOST_KIND=XALT_SYSHOST_ENV_VAR -DTEST_SYSHOST_ARG=\\"MY_CLUSTER\\"', { MY_CLUSTER: 'delta' }, 'delta'],
+    ['-DTEST_SYSHOST_KIND=XALT_SYSHOST_ENV_VAR -DTEST_SYSHOST_ARG=\\"MY_CLUSTER\\"', {}, 'unknown'],
+    [`-DTEST_SYSHOST_KIND=XALT_SYSHOST_READ_FILE -DTEST_SYSHOST_ARG=\\"${file}\\"`, {}, 'frontera'],
+    ['-DTEST_SYSHOST_KIND=XALT_SYSHOST_NTH_NAME -DTEST_SYSHOST_NTH=1', {}, hostname().split('.')[0]!.replace(/\//g, '_')],
+  ];
+  for (const [flags, env, want] of cases) {
+    const variant = buildLib(RULES_CONFIG, flags);
+    const t = trackingEnv();
+    run(named('plainprog'), [], { env: { ...t.env, ...env }, preload: variant });
+    const [r] = endRecords(t.spool);
+    assert.equal(r?.record.userT.syshost, want, flags);
+    assert.equal(parseRecordFileName(r!.name)?.syshost, want);
+  }
+});
+
+test('a symlink planted at the pkg staging path is not followed (nothing published, link removed)', () => {
+  const exe = named('pkgsme', 'pkg_hook');
+  const t = trackingEnv();
+  const target = join(scratch('victim'), 'lines');
+  writeFileSync(target, '{"crc":"0x0000","program":"python","xalt_run_uuid":"x","package_name":"evil"}\n');
+  const r = run(exe, [target], { env: t.env, preload: lib });
+  assert.equal(r.status, 0);
+  assert.equal(endRecords(t.spool).length, 1);
+  assert.deepEqual(listFiles(t.spool).filter((p) => p.includes('/pkg.')), []);
+  assert.equal(readFileSync(target, 'utf8').includes('evil'), true, 'target untouched');
+  assert.deepEqual(listFiles(t.tmp).filter((p) => p.includes('xalt_pkg.')), []);
+});
+
+test('XALT_TRACING=run: quiet for skipped programs, traces tracked ones', () => {
+  const t = trackingEnv();
+  const env = { ...t.env, XALT_TRACING: 'run' };
+  assert.equal(run(named('skipme'), [], { env, preload: lib }).stderr, 'to stderr\n');
+  assert.match(run(named('plainprog'), [], { env, preload: lib }).stderr, /^xalt: tracking /m);
 });

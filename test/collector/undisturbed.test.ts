@@ -4,9 +4,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildLib, compile, endRecords, listFiles, run, runBoth, runRecords, scratch, trackingEnv, withoutTrace, type RunResult } from './harness.js';
+import { ROOT, buildLib, compile, endRecords, listFiles, run, runBoth, runRecords, scratch, trackingEnv, withoutTrace, type RunResult } from './harness.js';
 
 const lib = buildLib();
 
@@ -216,7 +217,7 @@ test('lsof with XALT_TRACING=yes: no crash, same output, recorded', { skip: !exi
   assert.equal(endRecords(t.spool).length, 1);
 });
 
-test('collector loaded twice (preloaded and linked in): one record', () => {
+test('collector loaded twice (preloaded and linked in): one record', { skip: lib.includes(' ') && 'a sanitizer runtime is preloaded: a linked-in sanitized copy cannot load without it' }, () => {
   const dir = scratch('twice');
   mkdirSync(join(dir, 'lib'));
   copyFileSync(lib.split(' ').at(-1)!, join(dir, 'lib/libxalt.so')); // the collector itself, not a sanitizer runtime listed before it
@@ -261,4 +262,52 @@ test('XALT_EXECUTABLE_TRACKING=no (or unset): nothing written, nothing printed, 
     assert.equal(r.stderr, '');
   }
   assert.deepEqual(listFiles(t.spool), []);
+});
+
+test('hostile or broken settings never disturb the program and never produce an invalid record', () => {
+  const exe = compile('hello');
+  const cases: Record<string, string | undefined>[] = [
+    { XALT_TMPDIR: '/nonexistent/dir', XALT_START_POLICY: 'staged' },
+    { XALT_COMM_WORLD_SIZE: '-5', XALT_MPI_ALWAYS_RECORD: 'x' },
+    { XALT_TESTING_RUNTIME: 'nan', XALT_SAMPLING: 'yes' },
+    { USER: '../../etc', HOME: undefined },
+    { TZ: '../../../etc/passwd' },
+    { XALT_START_POLICY: 'bogus', XALT_ALWAYS_CREATE_START: 'maybe', XALT_SIGNAL_HANDLER: 'perhaps' },
+    { XALT_RUN_UUID: 'not-a-uuid', OMP_NUM_THREADS: '-3', SLURM_JOB_ID: 'a/b/../c', SLURM_NNODES: 'many' },
+  ];
+  for (const extra of cases) {
+    const t = trackingEnv();
+    const env = { ...t.env, ...extra };
+    const { plain, tracked } = runBoth(exe, ['3'], lib, env);
+    assertSame(plain, tracked, JSON.stringify(extra));
+    for (const r of runRecords(t.spool)) {
+      assert.ok(!r.record.userT.user.includes('/'), 'user is safe in a file name');
+      assert.ok((r.record.userDT.num_tasks ?? 0) >= 1 && (r.record.userDT.num_threads ?? 0) >= 1);
+      assert.equal(r.record.userT.parent_run_uuid, '');
+    }
+    assert.ok(listFiles(t.spool).every((p) => p.startsWith(t.spool) && !p.endsWith('.new')));
+  }
+});
+
+test('make symbols: the library exports only its claim marker', () => {
+  const out = run('make', ['-s', '-C', join(ROOT, 'native'), 'symbols']);
+  assert.equal(out.status, 0, out.stderr);
+  assert.match(out.stdout, /symbols: ok \(xalt_collector_claim \)/);
+});
+
+test('another library constructor that forks: recorded once; one that ends the program: undisturbed, unseen', () => {
+  const dir = scratch('ctorlib');
+  execFileSync('cc', ['-shared', '-fPIC', '-o', join(dir, 'libctor.so'), join(ROOT, 'test/collector/snippets/ctor_lib.c')]);
+  const exe = compile('hello', ['-L', dir, '-Wl,--no-as-needed', '-lctor', `-Wl,-rpath,${dir}`], 'hello_ctor');
+  // The dynamic loader runs the program's libraries' constructors before a preloaded
+  // library's, so a program that exits inside one has ended before the collector starts.
+  for (const [env, status, records] of [[{}, 2, 1], [{ CTOR_EXIT: '1' }, 9, 0]] as const) {
+    const t = trackingEnv();
+    const { plain, tracked } = runBoth(exe, ['2'], lib, { ...t.env, ...env });
+    assertSame(plain, tracked, JSON.stringify(env));
+    assert.equal(plain.status, status);
+    const recs = endRecords(t.spool);
+    assert.equal(recs.length, records);
+    if (records) assert.equal(recs[0]!.record.userDT.exit_status, status);
+  }
 });

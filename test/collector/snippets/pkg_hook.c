@@ -1,14 +1,16 @@
 /* Plays the Python hook: prints the variables a PKGS run gets and appends two pkg lines to
- * the staging file, as sitecustomize.py would (one write(2) per package). */
+ * the staging file, as sitecustomize.py would (one write(2) per package). With argv[1] =
+ * a path, it plants a symlink to that file at the staging path instead (an attack). */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-int main(void) {
+int main(int argc, char **argv) {
   const char *u = getenv("XALT_RUN_UUID"), *d = getenv("XALT_DATE_TIME"), *s = getenv("XALT_PKG_STAGING");
   printf("uuid=%s\ndate=%s\nstaging=%s\n", u ? u : "", d ? d : "", s ? s : "");
   if (!s || !u) return 0;
+  if (argc > 1) return symlink(argv[1], s) == 0 ? 0 : 1;
   int fd = open(s, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW, 0600);
   if (fd < 0) return 1;
   const char *pkgs[] = {"numpy", "scipy"};
