@@ -215,6 +215,10 @@ static int prepare(int argc, char **argv) {
   snprintf(tmp, sizeof tmp, "%s/xalt_ld.XXXXXX", td && td[0] == '/' ? td : "/tmp");
   struct mark m = {uuid, l.compiler, l.compiler_path, epoch};
   int ok = mkdtemp(tmp) != NULL;
+  if (!ok) { /* an unusable $TMPDIR: /tmp, as the compiler itself would */
+    snprintf(tmp, sizeof tmp, "/tmp/xalt_ld.XXXXXX");
+    ok = mkdtemp(tmp) != NULL;
+  }
   snprintf(s, sizeof s, "%s/xalt.s", tmp);
   snprintf(o, sizeof o, "%s/xalt.o", tmp);
   ok = ok && write_asm(s, &m) == 0 && assemble(s, o, a.elf32) == 0;
