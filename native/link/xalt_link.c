@@ -262,7 +262,9 @@ static int trace_line(struct xalt_link *l, const char *s, size_t n) {
       return 1;
     }
   }
-  return memmem(s, n, ": mode ", 7) != NULL; /* older bfd: "ld: mode elf_x86_64" */
+  if (memmem(s, n, ": mode ", 7)) return 1; /* older bfd: "ld: mode elf_x86_64" */
+  /* A file already gone, e.g. LTO's /tmp/cc*.ltrans0.ltrans.o: still a trace line, not output. */
+  return pl > 0 && !memmem(path, pl, ": ", 2) && (path[0] == '/' || (pl > 2 && !memcmp(path + pl - 2, ".o", 2)));
 }
 
 static void copy_fd(int fd, int out) {

@@ -59,3 +59,18 @@ describe('unusual links through the wrapper', () => {
     assert.equal(sh(join(s.dir, 'prog'), [], s.env).stdout, 'hello from C\n');
   });
 });
+
+describe('link-time optimisation through the wrapper', () => {
+  it('-flto: the deleted ltrans objects in the trace never reach the user', () => {
+    const s = sandbox('e-lto');
+    source(s.dir, 'hello.c', HELLO_C);
+    must('gcc', ['-flto', '-c', 'hello.c'], s.env, s.dir);
+    const w = must('gcc', ['-flto', '-o', 'prog', 'hello.o'], wrapped(s, bin), s.dir);
+    assert.equal(w.stdout, '');
+    assert.equal(w.stderr, '');
+    const [link] = linkRecords(s.spool);
+    assert.ok(link && !link.record.linkA.some(([p]) => p.includes('ltrans')));
+    assert.equal(extract(join(s.dir, 'prog')).json.watermark?.Build_UUID, link.record.resultT.uuid);
+    assert.equal(sh(join(s.dir, 'prog'), [], s.env).stdout, 'hello from C\n');
+  });
+});
