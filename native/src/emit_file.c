@@ -237,3 +237,19 @@ void xalt_publish_pkgs(int keep) {
   close(fd);
   unlink(r->pkg_staging);
 }
+
+/* ---- link tracking hook (link_record.c): a link record lives in the directory of its build
+ * epoch and build uuid, so the run fields that choose the directory are lent for the call. ---- */
+int xalt_emit_link(const struct xalt_jbuf *rec, const char *name, double epoch, const char *uuid) {
+  struct xalt_run_state *r = &xalt_run;
+  double t0 = r->start_time;
+  char u0[sizeof r->run_uuid];
+  memcpy(u0, r->run_uuid, sizeof u0);
+  r->start_time = epoch;
+  xalt_copy(r->run_uuid, sizeof r->run_uuid, uuid, "");
+  struct spool_target t;
+  int rc = (rec->failed || r->transmission_none || spool_target(&t) != 0) ? -1 : write_rename(t.dir, &t, name, rec->p, rec->len);
+  r->start_time = t0;
+  memcpy(r->run_uuid, u0, sizeof u0);
+  return rc;
+}

@@ -242,6 +242,19 @@ static void track(struct xalt_run_state *r, enum xalt_action kind, int argc, cha
 }
 
 /*
+ * Link tracking (linker.c): a linker the path rules skip still writes a link record when no
+ * wrapper handles its link, so it keeps a run state for the record's identity fields.
+ * Only processes named like a linker get here.
+ */
+static void skipped_linker(const char *exe, int argc, char **argv) {
+  if (xalt_identity() != 0) return;
+  xalt_run.exec_path = xalt_pool_copy(exe, "");
+  if (xalt_linker_init(argc, argv)) return;
+  munmap(xalt_state, sizeof(struct xalt_run_state));
+  xalt_state = NULL;
+}
+
+/*
  * XALT_EXECUTABLE_TRACKING == "yes", written without any libc call: on the untracked path
  * every first call of a libc function would cost a lazy symbol resolution, and errno is
  * not touched at all.
@@ -264,6 +277,7 @@ __attribute__((constructor)) static void xalt_init(int argc, char **argv, char *
   int saved = errno;
   double t0 = xalt_mono();
   struct filter_facts f;
+  f.exe[0] = '\0';
   enum xalt_action kind = filters(&f, argc, argv);
   void *m = kind == XALT_ACT_SKIP ? MAP_FAILED
           : mmap(NULL, sizeof(struct xalt_run_state), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -279,7 +293,33 @@ __attribute__((constructor)) static void xalt_init(int argc, char **argv, char *
     r->track_mpi = f.track_mpi;
     r->track_scalar = f.track_scalar;
     track(r, kind, argc, argv);
+    xalt_linker_init(argc, argv); /* link tracking: a linker no wrapper handles (linker.c) */
     r->init_cost = xalt_mono() - r->t0_mono;
+  } else if (kind == XALT_ACT_SKIP && xalt_linker_candidate(argc > 0 ? argv[0] : NULL, f.exe)) {
+    skipped_linker(f.exe, argc, argv);
   }
   errno = saved;
+}
+
+/* ---- link tracking hook: linker.c and the link helpers need the identity of a process that
+ * is not tracked as a run (the path rules may skip linkers; the helpers run untracked).
+ * Returns 0 when xalt_run is usable. ---- */
+int xalt_identity(void) {
+  if (!xalt_state) {
+    void *m = mmap(NULL, sizeof(struct xalt_run_state), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED) return -1;
+    xalt_state = m;
+    xalt_state->pool_used = 1;
+    xalt_state->exec_path = xalt_state->cwd = xalt_state->home = xalt_state->prefix = xalt_state->tmpdir =
+        xalt_state->pkg_staging = xalt_state->staged_start = xalt_state->pool;
+  }
+  struct xalt_run_state *r = &xalt_run;
+  if (r->tracked) return 0;
+  struct utsname u;
+  if (uname(&u) == 0) xalt_copy(r->host, sizeof r->host, u.nodename, "unknown");
+  r->uid = getuid();
+  set_user(r);
+  set_syshost(r);
+  set_paths(r);
+  return 0;
 }

@@ -287,4 +287,74 @@ void xalt_finish(int status, int sig);
 /* Install the opt-in handlers (XALT_SIGNAL_HANDLER=yes). */
 void xalt_signal_install(void);
 
+/* ---- link tracking (link_args.c, link_record.c, link_elf.c, linker.c; helpers in native/link/) ---- */
+#define XALT_LINK_WRAPPER_ENV "XALT_LINK_WRAPPER_PID" /* set by the ld wrapper for its real linker */
+
+/* What a linker's command line says (argv[1..], @files expanded one level). */
+struct xalt_ld_args {
+  struct xalt_jbuf all;          /* the arguments, each NUL terminated */
+  int count;
+  char output[XALT_PATH_MAX];    /* -o value as given, "a.out" by default */
+  int shared;                    /* -shared / -Bshareable */
+  int info_only;                 /* no arguments, --version, -v, --help: nothing is linked */
+  int partial;                   /* -r / --relocatable / -Ur / -i */
+  int probe;                     /* conftest, cmTC_*, cmTryCompileExec*: configure probes */
+  int user_stdout;               /* options that print to stdout (-M, --verbose, -t, ...) */
+  int elf32;                     /* -m elf_i386 (1) or -m elf32_x86_64 (2) */
+};
+/* Parse argv[0..argc) (the linker's arguments without its name) into `a`; free with xalt_ld_args_free. */
+void xalt_ld_args_parse(struct xalt_ld_args *a, int argc, char *const *argv);
+void xalt_ld_args_free(struct xalt_ld_args *a);
+/* Next argument after `p` (NULL starts), or NULL at the end. */
+const char *xalt_ld_args_next(const struct xalt_ld_args *a, const char *p);
+
+/* One link being recorded. */
+struct xalt_link {
+  char uuid[XALT_UUID_LEN + 1];
+  double epoch;
+  const char *source;                 /* "wrapper" or "collector" */
+  char output[XALT_PATH_MAX];         /* absolute path of the output */
+  char compiler[XALT_FIELD_MAX];
+  char compiler_path[XALT_PATH_MAX];
+  int shared;
+  struct xalt_jbuf link_line;         /* JSON array: the compiler's argv */
+  struct xalt_jbuf inputs;            /* linkA paths, NUL terminated, de-duplicated */
+  char exclude[XALT_PATH_MAX];        /* the watermark object, never listed */
+  const struct xalt_jbuf *functions;  /* JSON array from function tracking, or NULL for [] */
+  size_t nseen;                       /* linkA de-duplication: hashes of the paths listed */
+  uint64_t seen[8192];                /* (real links list < 1000 files) */
+};
+/* Start `l`: output made absolute from `a`, empty lists. */
+void xalt_link_init(struct xalt_link *l, const struct xalt_ld_args *a, const char *source);
+void xalt_link_free(struct xalt_link *l);
+/* Compiler (XALT's rules: skip list, first ancestor, overrides, MPI wrappers) and link_line. */
+void xalt_link_find_compiler(struct xalt_link *l);
+/* Add an input file to linkA (canonical path; XALT's exclusions applied); len may be (size_t)-1. */
+void xalt_link_add_input(struct xalt_link *l, const char *path, size_t len);
+/* linkA from the arguments (-l resolved through -L and the default directories) and the output's DT_NEEDED. */
+void xalt_link_inputs_from_args(struct xalt_link *l, const struct xalt_ld_args *a);
+/* Build and write the link record (needs xalt_identity()); returns 0 when written. */
+int xalt_link_emit(struct xalt_link *l);
+/* 1 when a basename is a linker's (ld, ld.bfd, ld.gold, ld.lld, lld, mold, *-ld, *-ld.*). */
+int xalt_is_linker_name(const char *base);
+
+/* link_elf.c: facts from an ELF file on disk. */
+/* Hex NT_GNU_BUILD_ID of the file into out ("" if none); returns 0 when the file is ELF. */
+int xalt_elf_file_build_id(const char *path, char *out, size_t n);
+/* Call `fn` for each DT_NEEDED name, then each RUNPATH/RPATH directory (kind 'n' or 'r'). */
+int xalt_elf_file_dynamic(const char *path, void (*fn)(void *ctx, int kind, const char *s), void *ctx);
+
+/* linker.c: the collector inside a linker that no wrapper is handling; returns 1 when a link
+ * record is pending (the run state must then be kept). */
+int xalt_linker_init(int argc, char **argv);
+/* Cheap check before any state exists: does argv[0] or the executable path name a linker?
+ * Returns 1 if so. */
+int xalt_linker_candidate(const char *argv0, const char *exe);
+
+/* init.c: user, host, syshost, spool prefix and cwd of this process into xalt_run (if not
+ * tracked), creating the state when there is none; returns 0 when xalt_run is usable. */
+int xalt_identity(void);
+/* emit_file.c: write a link record `name` into the spool directory of (epoch, uuid). */
+int xalt_emit_link(const struct xalt_jbuf *rec, const char *name, double epoch, const char *uuid);
+
 #endif
