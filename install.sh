@@ -7,8 +7,8 @@ cd "$(dirname "$0")"
 
 # cc/make build the collector; gfortran and g++ are used by the link-tracking tests;
 # python3-venv by the Python hook tests; chromium drives the dashboard/report tests;
-# binutils-gold/lld give the alternative linkers the link tests exercise.
-PACKAGES="gcc g++ gfortran make binutils binutils-gold python3 python3-venv chromium lsof procps"
+# binutils-gold and lld give the alternative linkers the link tests exercise (-fuse-ld=).
+PACKAGES="gcc g++ gfortran make binutils binutils-gold lld python3 python3-venv chromium lsof procps"
 
 missing=""
 for p in $PACKAGES; do
