@@ -26,7 +26,10 @@ export async function run(args: CommandArgs): Promise<number> {
   const output = stringOption(args, 'output');
   const check = parseSiteConfig(result.toml, output ?? '<converted>');
   if (check.errors.length > 0) throw new RuntimeError('XALT_IMPORT_FAILED', `the converted config does not validate:\n${check.errors.join('\n')}`, 'please report this with the config.py you imported');
-  if (!flag(args, 'quiet')) for (const w of result.warnings) args.stderr.write(`xalt: warning: ${file}:${w.line || 1}: ${w.where}: ${w.message}\n`);
+  if (!flag(args, 'quiet')) {
+    for (const w of result.warnings) args.stderr.write(`xalt: warning: ${file}:${w.line || 1}: ${w.where}: ${w.message}\n`);
+    for (const w of check.warnings) args.stderr.write(`xalt: warning: ${w}\n`); // e.g. a KEEP that would have kept secrets
+  }
   if (output) {
     writeFileSync(output, result.toml);
     if (!flag(args, 'quiet')) args.stderr.write(`wrote ${output} (${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'}); next: xalt config check ${output}\n`);
