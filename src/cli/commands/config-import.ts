@@ -28,7 +28,8 @@ export async function run(args: CommandArgs): Promise<number> {
   if (check.errors.length > 0) throw new RuntimeError('XALT_IMPORT_FAILED', `the converted config does not validate:\n${check.errors.join('\n')}`, 'please report this with the config.py you imported');
   if (!flag(args, 'quiet')) {
     for (const w of result.warnings) args.stderr.write(`xalt: warning: ${file}:${w.line || 1}: ${w.where}: ${w.message}\n`);
-    for (const w of check.warnings) args.stderr.write(`xalt: warning: ${w}\n`); // e.g. a KEEP that would have kept secrets
+    // the converted file's own findings (a KEEP that would keep secrets), minus the globs already reported
+    for (const w of check.warnings.filter((x) => !/looks like a shell glob/.test(x))) args.stderr.write(`xalt: warning: ${w}\n`);
   }
   if (output) {
     writeFileSync(output, result.toml);
