@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './c-harness.js';
-import { evaluateXaltConfig } from '../../src/config/import-eval.js';
+import { evaluateXaltConfig } from '../../src/config/read-xalt-config.js';
 import { importXaltConfig, translateFlexPattern, prefixToFull } from '../../src/config/import-xalt-config.js';
 import { parseSiteConfig } from '../../src/config/parse-site-config.js';
 import { explainPath, explainHost, explainEnv } from '../../src/config/explain.js';

@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import type { CommandArgs } from '../command-args.js';
 import { flag, stringOption } from '../command-args.js';
 import { ExitCode, RuntimeError, UserError } from '../errors.js';
-import { evaluateXaltConfig } from '../../config/import-eval.js';
+import { evaluateXaltConfig } from '../../config/read-xalt-config.js';
 import { importXaltConfig } from '../../config/import-xalt-config.js';
 import { parseSiteConfig } from '../../config/parse-site-config.js';
 
