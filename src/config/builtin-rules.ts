@@ -7,7 +7,10 @@
 import type { KeepSkip, PathAction, Rule, SiteConfig } from './site-config.js';
 
 /** Shells are skipped: every job script runs one and it says nothing about the software used. */
-export const SHELLS = ['sh', 'dash', 'bash', 'zsh', 'csh', 'tcsh', 'fish', 'ksh', 'ksh93', 'mksh', 'pdksh', 'ash', 'busybox'] as const;
+export const SHELLS = ['sh', 'dash', 'bash', 'zsh', 'csh', 'tcsh', 'fish', 'ksh', 'ksh93', 'mksh', 'pdksh', 'ash', 'busybox', 'nu', 'rc'] as const;
+
+/** Helper programs xalt (and XALT) run, besides those named xalt, xalt_* and xalt-*. */
+export const HELPERS = ['my_uuidgen', 'logger'] as const;
 
 /** Words that make an environment variable name secret (matched in any case). */
 export const SECRET_WORDS = ['TOKEN', 'SECRET', 'PASSWORD', 'PASSWD', 'PASSPHRASE', 'KEY', 'CREDENTIAL', 'AUTH', 'COOKIE', 'PRIVATE', 'SESSION'] as const;
@@ -37,7 +40,7 @@ function fallback<A extends string>(action: A, note: string): Rule<A> {
 /** Head rules placed before the site's path rules. */
 export function headPathRules(installPrefix: string): Rule<PathAction>[] {
   const rules: Rule<PathAction>[] = [
-    builtin('SKIP', '.*/xalt(_[A-Za-z0-9_.-]+)?', "xalt's own programs are never tracked"),
+    builtin('SKIP', `.*/(xalt([_-][^/]*)?|${HELPERS.join('|')})`, "xalt's own programs are never tracked"),
     builtin('SKIP', `.*/(${SHELLS.join('|')})`, 'shells are never tracked'),
   ];
   const prefix = installPrefix.replace(/\/+$/, '');

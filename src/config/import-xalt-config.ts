@@ -39,6 +39,9 @@ const POSIX_CLASSES: Readonly<Record<string, string>> = {
   alpha: 'A-Za-z', digit: '0-9', alnum: 'A-Za-z0-9', upper: 'A-Z', lower: 'a-z', space: ' \\t\\n\\r\\f\\v', xdigit: '0-9A-Fa-f', punct: '!-\\/:-@\\[-`{-~',
 };
 
+/** Note for rules ending in "$": they are carried over commented out, as XALT never applied them. */
+const NEVER_APPLIED = 'ends in "$": flex only matches "$" before a newline, so XALT never applied this rule; left commented out (uncomment to apply it)';
+
 /** Translate one flex pattern to xalt's syntax; notes say what changed meaning. */
 export function translateFlexPattern(flex: string): Translation {
   const notes: string[] = [];
@@ -65,7 +68,7 @@ export function translateFlexPattern(flex: string): Translation {
       out += '/';
       i++;
     } else if (c === '$' && i === p.length - 1) {
-      notes.push('ends in "$": flex only matches "$" before a newline, so XALT never applied this rule; xalt will');
+      notes.push(NEVER_APPLIED);
       out += '$';
       i++;
     } else {
@@ -165,6 +168,10 @@ class Converter {
       this.lines.push(...comments, this.warn(where, flex, `left out: ${bad}`), `  # [${tomlString(action)}, ${tomlString(t.pattern)}],`);
       return;
     }
+    if (t.notes.includes(NEVER_APPLIED)) {
+      this.lines.push(...comments, `  # [${tomlString(action)}, ${tomlString(t.pattern)}],`);
+      return;
+    }
     this.lines.push(...comments, `  [${tomlString(action)}, ${tomlString(t.pattern)}],`);
   }
 
@@ -233,7 +240,21 @@ export function prefixToFull(p: string): string {
   const body = p.startsWith('^') ? p.slice(1) : p;
   if (/(^|[^\\])\$$/.test(body)) return body.slice(0, -1);
   if (body.endsWith('.*') && !body.includes('|')) return body;
-  return /^[^|()[\]]*$/.test(body) ? `${body}.*` : `(?:${body}).*`;
+  return hasTopLevelAlternation(body) ? `(?:${body}).*` : `${body}.*`;
+}
+
+/** Whether `a|b` alternation appears outside groups and classes (then `.*` needs a group). */
+function hasTopLevelAlternation(p: string): boolean {
+  let depth = 0;
+  for (let i = 0; i < p.length; i++) {
+    const c = p[i];
+    if (c === '\\') i++;
+    else if (c === '[') { i++; if (p[i] === '^') i++; if (p[i] === ']') i++; while (i < p.length && p[i] !== ']') { if (p[i] === '\\') i++; i++; } }
+    else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth === 0) return true;
+  }
+  return false;
 }
 
 /**

@@ -98,3 +98,13 @@ test('a rule list too large for the collector is a config error in check and bui
     }
   });
 });
+
+test('xalt install into something that is not a directory fails with one line, exit 1', () => {
+  scratch((dir) => {
+    const notDir = join(dir, 'file');
+    writeFileSync(notDir, 'x');
+    const r = xalt(['install', '--build', join(dir, 'nobuild'), notDir]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^xalt: error: install into .*file failed: .*(ENOTDIR|EEXIST)\n  hint: check permissions/m);
+  });
+});

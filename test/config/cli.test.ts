@@ -94,3 +94,15 @@ test('config explain: a script is explained by its interpreter, with the script 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('config check: rules that can never decide are reported exactly, with their line', () => {
+  withFile(`[rules]\npaths = [\n  ['SKIP', '/usr/.*'],\n  ['KEEP', '/usr/bin/cp'],\n  ['KEEP', '/bin/bash'],\n  ['PKGS', '.*/python3'],\n  ['KEEP', '/usr/bin/cpio|/opt/x'],\n]\n`, (p) => {
+    const r = xalt(['config', 'check', p]);
+    assert.equal(r.code, 0);
+    const shadowed = r.stderr.split('\n').filter((l) => l.includes('never decides'));
+    assert.deepEqual(shadowed.map((l) => l.replace(`${p}:`, 'F:').replace(/ never decides.*/, '')), [
+      'xalt: warning: F:4: rules.paths[1]: KEEP "/usr/bin/cp"',
+      'xalt: warning: F:5: rules.paths[2]: KEEP "/bin/bash"',
+    ], 'the python rule still decides /opt/python3, and the last rule still decides /opt/x');
+  });
+});

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { committedGenerated } from '../../src/config/emit.js';
+import { committedGenerated } from '../../src/config/write-generated.js';
 import { emitPythonRules } from '../../src/config/emit-python.js';
 import { parseSiteConfig } from '../../src/config/parse-site-config.js';
 import { keepPackage } from '../../src/config/decide.js';
@@ -14,7 +14,7 @@ import { HEADER } from './c-harness.js';
 test('committed generated files are what the compiler produces from etc/xalt.example.toml', () => {
   for (const f of committedGenerated()) {
     assert.equal(readFileSync(f.path, 'utf8'), f.text,
-      `${f.path} is stale; regenerate: node -e "import('./dist/src/config/emit.js').then((m) => m.writeCommitted())"`);
+      `${f.path} is stale; regenerate: node -e "import('./dist/src/config/write-generated.js').then((m) => m.writeCommitted())"`);
   }
 });
 

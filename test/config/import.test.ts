@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './c-harness.js';
-import { evaluateXaltConfig } from '../../src/config/import-eval.js';
+import { evaluateXaltConfig } from '../../src/config/read-xalt-config.js';
 import { importXaltConfig, translateFlexPattern, prefixToFull } from '../../src/config/import-xalt-config.js';
 import { parseSiteConfig } from '../../src/config/parse-site-config.js';
 import { explainPath, explainHost, explainEnv } from '../../src/config/explain.js';
@@ -186,12 +186,11 @@ test('Delta-style config: glob-looking patterns and "$" are warned about, rule b
   const globs = warnings.filter((w) => /looks like a shell glob/.test(w.message)).map((w) => w.where);
   assert.deepEqual(globs, ['path_patterns[1]', 'path_patterns[2]', 'path_patterns[5]', 'path_patterns[7]', 'path_patterns[8]', 'path_patterns[10]']);
   assert.ok(warnings.some((w) => w.where === 'path_patterns[7]' && /did you mean '\/usr\/bin\/gcc\.\*'/.test(w.message)));
-  assert.ok(warnings.some((w) => w.where === 'path_patterns[14]' && /XALT never applied this rule/.test(w.message)));
+  assert.ok(warnings.some((w) => w.where === 'path_patterns[14]' && /XALT never applied this rule; left commented out/.test(w.message)));
   assert.deepEqual(cfg.sampling.scalar.map((r) => r.minRuntime), [0, 600, 1800, 7200]);
   const values = evaluateFor(DELTA_PY);
   const fs = { realpath: () => undefined };
   for (const p of PROBES) {
-    if (p === '/x/tool') continue; // the "$" rule: the one place XALT decided differently (warned above)
     assert.equal(explainPath(cfg, p, [], fs).result, withHeadRules(p, flexDecide(values.path_patterns, 'KEEP', p)), p);
   }
   assert.equal(explainPath(cfg, '/usr/bin/gcc-12', [], fs).result, 'SKIP', 'as in XALT: the glob did not cover it');
@@ -208,6 +207,8 @@ test('Python package rules keep XALT re.match semantics (checked with real pytho
   assert.equal(prefixToFull('^_'), '_.*');
   assert.equal(prefixToFull('numpy$'), 'numpy');
   assert.equal(prefixToFull('a|b'), '(?:a|b).*');
+  assert.equal(prefixToFull('[^/|]'), '[^/|].*');
+  assert.equal(prefixToFull('(a|b)c'), '(a|b)c.*');
 });
 
 test('flex syntax is translated: \\/ escapes, quoted strings, POSIX classes, leading ^', () => {
@@ -226,6 +227,8 @@ test('xalt config import: CLI writes TOML, warnings to stderr with file:line; ba
     const check = spawnSync(join(ROOT, 'bin', 'xalt'), ['config', 'check', out], { encoding: 'utf8' });
     assert.equal(check.status, 0, check.stderr);
     assert.ok(readFileSync(out, 'utf8').includes("['PKGS', '.*/python[0-9.]*'],"));
+    assert.ok(readFileSync(out, 'utf8').includes("  # ['SKIP', '.*/tool$'],"), 'the rule XALT never applied stays inactive');
+    assert.match(r.stderr, /xalt: warning: .*xalt\.toml:\d+: rules\.env\[0\]: KEEP "\.\*" would keep secrets/);
   });
   withPy('path_patterns = [\n  ["KEEP", "x"],\n  oops(\n', (p) => {
     const r = spawnSync(join(ROOT, 'bin', 'xalt'), ['config', 'import', p], { encoding: 'utf8' });

@@ -10,7 +10,7 @@ import type { CommandArgs } from '../command-args.js';
 import { flag, stringOption } from '../command-args.js';
 import { ExitCode, RuntimeError, UserError } from '../errors.js';
 import { PACKAGE_ROOT, readSiteConfig } from '../../config/load-site-config.js';
-import { writeGenerated } from '../../config/emit.js';
+import { writeGenerated } from '../../config/write-generated.js';
 import { AutomatonTooLarge } from '../../config/compile-nfa.js';
 
 function runTool(cmd: string, argv: string[], what: string): void {

@@ -7,8 +7,9 @@ import type { CommandArgs } from '../command-args.js';
 import { stringOption, flag } from '../command-args.js';
 import { ExitCode, UserError } from '../errors.js';
 import { readSiteConfig } from '../../config/load-site-config.js';
-import { collectorLists, C_LIST_NAMES } from '../../config/emit-c.js';
-import { compileRuleList } from '../../config/compile-dfa.js';
+import { collectorLists, C_LIST_NAMES, type CListName } from '../../config/emit-c.js';
+import { shadowedRuleWarnings } from '../../config/shadowed-rules.js';
+import { compileRuleList, type Dfa } from '../../config/compile-dfa.js';
 import { AutomatonTooLarge } from '../../config/compile-nfa.js';
 
 export async function run(args: CommandArgs): Promise<number> {
@@ -23,15 +24,18 @@ export async function run(args: CommandArgs): Promise<number> {
   }
   const lists = collectorLists(result.config);
   const sizes: string[] = [];
+  const dfas: Partial<Record<CListName, Dfa>> = {};
   for (const list of C_LIST_NAMES) {
     try {
       const dfa = compileRuleList(lists[list].patterns);
+      dfas[list] = dfa;
       sizes.push(`${list} ${lists[list].patterns.length} rules/${dfa.stateCount} states`);
     } catch (err) {
       if (!(err instanceof AutomatonTooLarge)) throw err;
       throw new UserError('XALT_CONFIG_INVALID', `${name}: the ${list} rules do not compile: ${(err as Error).message}`, 'simplify the patterns (fewer ".*" in the middle, smaller {m,n} counts)');
     }
   }
+  for (const w of shadowedRuleWarnings(result.config, dfas)) args.stderr.write(`xalt: warning: ${w}\n`);
   if (!flag(args, 'quiet')) args.stdout.write(`${name}: ok (fingerprint ${result.config.fingerprint}; ${sizes.join(', ')})\n`);
   return ExitCode.ok;
 }

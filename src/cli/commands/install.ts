@@ -8,7 +8,7 @@ import type { CommandArgs } from '../command-args.js';
 import { flag, stringOption } from '../command-args.js';
 import { ExitCode, RuntimeError, UserError } from '../errors.js';
 import { PACKAGE_ROOT, readSiteConfig } from '../../config/load-site-config.js';
-import { installXalt } from '../../config/install-xalt.js';
+import { installXalt } from '../../config/write-install.js';
 
 export async function run(args: CommandArgs): Promise<number> {
   const [prefixArg, ...extra] = args.positionals;

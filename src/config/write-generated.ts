@@ -42,7 +42,7 @@ export function committedGenerated(): { path: string; text: string }[] {
 
 /**
  * Rewrite the committed generated files after changing the example config or the compiler.
- * @example node -e "import('./dist/src/config/emit.js').then((m) => m.writeCommitted())"
+ * @example node -e "import('./dist/src/config/write-generated.js').then((m) => m.writeCommitted())"
  */
 export function writeCommitted(): void {
   for (const f of committedGenerated()) {
