@@ -75,6 +75,8 @@ export const commands: readonly CommandSpec[] = [
       jobs: { type: 'string', short: 'j', valueName: 'N', description: 'parallel parsers (default: number of cores)' },
       delete: { type: 'boolean', description: 'delete record files once committed' },
       archive: { type: 'string', valueName: 'DIR', description: 'move record files here once committed' },
+      quarantine: { type: 'string', valueName: 'DIR', description: 'keep copies of quarantined files here (default: SPOOL/.quarantine)' },
+      'batch-size': { type: 'string', valueName: 'N', description: 'record files per transaction (default 1000)' },
       json,
     },
   },

@@ -1,0 +1,253 @@
+/**
+ * Load interpreted record files into the store, one transaction per batch.
+ *
+ * Each file is first *claimed* in xalt_ingested_file (INSERT IGNORE on its path hash): a file
+ * another ingester claimed (or an earlier run loaded) is skipped, so two ingesters on one
+ * spool never both count or quarantine a file. Records are then merged by their unique keys:
+ * a run by run_uuid (an end completes a start; a late start only sets has_start), a link by
+ * uuid, a pkg by (run_uuid, program, pkg_name). Dictionary rows (objects, environment names,
+ * functions) are inserted sorted and cached only after commit, so a rolled-back batch leaves
+ * no stale ids behind. MySQL deadlocks between concurrent ingesters are retried.
+ */
+import { quote } from '../db/render-ddl.js';
+import { tables } from '../db/schema-tables.js';
+import type { Queryable, SqlValue, Store } from '../db/store.js';
+import type { NormalLink, NormalRecord, NormalRun, ObjectRef, Row } from './normalise.js';
+import type { FileResult } from './read-record-file.js';
+
+/** What happened to a file. `skipped`: already claimed by another ingester or run. */
+export type FileStatus = 'loaded' | 'duplicate' | 'quarantined' | 'filtered' | 'skipped';
+
+export interface BatchCounts {
+  runs: number;
+  links: number;
+  pkgs: number;
+  duplicates: number;
+  quarantined: number;
+  flagged: number;
+  filtered: number;
+  skipped: number;
+  reasons: Record<string, number>;
+}
+
+export const emptyCounts = (): BatchCounts => ({ runs: 0, links: 0, pkgs: 0, duplicates: 0, quarantined: 0, flagged: 0, filtered: 0, skipped: 0, reasons: {} });
+
+/** A file result plus where its quarantine copy went (null: none). */
+export interface LoadItem extends FileResult {
+  readonly storedAs: string | null;
+}
+
+const widths = new Map<string, Map<string, number>>(
+  tables.map((t) => [t.name, new Map(t.columns.flatMap((c) => {
+    const m = /^(?:var)?char\((\d+)\)$/.exec(c.type);
+    return m ? [[c.name, Number(m[1])] as const] : [];
+  }))]),
+);
+
+/** Truncate strings to their column widths (MySQL's strict mode rejects longer ones). */
+function fit(table: string, row: Row): Row {
+  const w = widths.get(table)!;
+  const out: Row = {};
+  for (const [k, v] of Object.entries(row)) {
+    const max = w.get(k);
+    out[k] = typeof v === 'string' && max !== undefined && v.length > max ? v.slice(0, max) : v;
+  }
+  return out;
+}
+
+const RETRYABLE = new Set([1213, 1205]); // ER_LOCK_DEADLOCK, ER_LOCK_WAIT_TIMEOUT
+const CHUNK = 400;
+
+function chunks<T>(xs: readonly T[], n = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
+  return out;
+}
+
+/** Ids of dictionary rows (objects, env names, functions) by key. */
+type Dict = Map<string, number>;
+
+interface TxState {
+  readonly objects: Dict;
+  readonly envs: Dict;
+  readonly funcs: Dict;
+  readonly runObjects: SqlValue[][];
+  readonly runEnv: SqlValue[][];
+  readonly linkObjects: SqlValue[][];
+  readonly linkFuncs: SqlValue[][];
+  readonly counts: BatchCounts;
+  readonly statuses: FileStatus[];
+}
+
+export class StoreLoader {
+  private readonly objects: Dict = new Map();
+  private readonly envs: Dict = new Map();
+  private readonly funcs: Dict = new Map();
+  private readonly q: (name: string) => string;
+
+  constructor(private readonly store: Store) {
+    this.q = (name) => quote(name, store.dialect.name);
+  }
+
+  /** Load one batch in one transaction; returns counts and each file's status, in order. */
+  async loadBatch(items: readonly LoadItem[], now: number): Promise<{ counts: BatchCounts; statuses: FileStatus[] }> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const st = await this.store.transaction((tx) => this.loadInTx(tx, items, now));
+        for (const [src, dst] of [[st.objects, this.objects], [st.envs, this.envs], [st.funcs, this.funcs]] as const) for (const [k, v] of src) dst.set(k, v);
+        return { counts: st.counts, statuses: st.statuses };
+      } catch (err) {
+        if (attempt >= 8 || !RETRYABLE.has((err as { errno?: number }).errno ?? 0)) throw err;
+        await new Promise((r) => setTimeout(r, 20 + Math.random() * 100 * (attempt + 1)));
+      }
+    }
+  }
+
+  private async loadInTx(tx: Queryable, items: readonly LoadItem[], now: number): Promise<TxState> {
+    const st: TxState = { objects: new Map(), envs: new Map(), funcs: new Map(), runObjects: [], runEnv: [], linkObjects: [], linkFuncs: [], counts: emptyCounts(), statuses: [] };
+    const records = items.flatMap((i) => (i.outcome.status === 'record' ? [i.outcome.record] : []));
+    await this.ensureDictionaries(tx, records, st);
+    for (const item of items) st.statuses.push(await this.loadItem(tx, item, now, st));
+    await this.flushJoins(tx, st);
+    return st;
+  }
+
+  private async loadItem(tx: Queryable, item: LoadItem, now: number, st: TxState): Promise<FileStatus> {
+    const { file, outcome } = item;
+    const claim = await tx.run(
+      `${tx.dialect.insertIgnore} INTO xalt_ingested_file (path_hash, path, size, mtime, status, ingested_at) VALUES (?, ?, ?, ?, 'loaded', ?)`,
+      [file.hash, file.rel.slice(0, 1024), item.size, item.mtime, now],
+    );
+    if (claim.changes === 0) { st.counts.skipped++; return 'skipped'; }
+    let status: FileStatus;
+    if (outcome.status === 'quarantine') {
+      await this.quarantineRow(tx, file.rel, outcome.reason, outcome.detail, item.storedAs, now);
+      st.counts.quarantined++;
+      st.counts.reasons[outcome.reason] = (st.counts.reasons[outcome.reason] ?? 0) + 1;
+      status = 'quarantined';
+    } else if (outcome.status === 'filtered') {
+      st.counts.filtered++;
+      status = 'filtered';
+    } else {
+      status = (await this.loadRecord(tx, outcome.record, st)) ? 'loaded' : 'duplicate';
+      if (status === 'duplicate') st.counts.duplicates++;
+      else if (outcome.record.kind === 'run') st.counts.runs++;
+      else if (outcome.record.kind === 'link') st.counts.links++;
+      else st.counts.pkgs++;
+      if (outcome.ownerMismatch) {
+        await this.quarantineRow(tx, file.rel, 'owner_mismatch', `${outcome.ownerMismatch}; loaded and flagged`, item.storedAs, now);
+        st.counts.flagged++;
+      }
+    }
+    if (status !== 'loaded') await tx.run(`UPDATE xalt_ingested_file SET status = ? WHERE path_hash = ?`, [status, file.hash]);
+    return status;
+  }
+
+  private async quarantineRow(tx: Queryable, rel: string, reason: string, detail: string, storedAs: string | null, now: number): Promise<void> {
+    await tx.run(`INSERT INTO xalt_quarantine (path, reason, detail, stored_as, quarantined_at) VALUES (?, ?, ?, ?, ?)`,
+      [rel.slice(0, 1024), reason, detail.slice(0, 4000), storedAs?.slice(0, 1024) ?? null, now]);
+  }
+
+  /** Insert-or-find every object, env name and function the batch uses, in sorted order. */
+  private async ensureDictionaries(tx: Queryable, records: readonly NormalRecord[], st: TxState): Promise<void> {
+    const objs = new Map<string, ObjectRef>();
+    const envs = new Set<string>();
+    const funcs = new Set<string>();
+    for (const r of records) {
+      if (r.kind === 'pkg') continue;
+      for (const o of r.objects) if (!this.objects.has(o.object_key)) objs.set(o.object_key, o);
+      if (r.kind === 'run') for (const [name] of r.env) if (!this.envs.has(name.slice(0, 255))) envs.add(name.slice(0, 255));
+      if (r.kind === 'link') for (const f of r.functions) if (!this.funcs.has(f.slice(0, 255))) funcs.add(f.slice(0, 255));
+    }
+    const objRows = [...objs.values()].sort((a, b) => (a.object_key < b.object_key ? -1 : 1)).map((o) => {
+      const f = fit('xalt_object', { ...o });
+      return [f['object_key']!, f['object_path']!, f['syshost']!, f['module_name']!, f['lib_type']!];
+    });
+    await this.dictionary(tx, 'xalt_object', 'obj_id', 'object_key', ['object_key', 'object_path', 'syshost', 'module_name', 'lib_type'], objRows, st.objects);
+    await this.dictionary(tx, 'xalt_env_name', 'env_id', 'env_name', ['env_name'], [...envs].sort().map((e) => [e]), st.envs);
+    await this.dictionary(tx, 'xalt_function', 'func_id', 'function_name', ['function_name'], [...funcs].sort().map((f) => [f]), st.funcs);
+  }
+
+  private async dictionary(tx: Queryable, table: string, idCol: string, keyCol: string, cols: string[], rows: SqlValue[][], into: Dict): Promise<void> {
+    if (rows.length === 0) return;
+    for (const part of chunks(rows)) {
+      const values = part.map(() => `(${cols.map(() => '?').join(', ')})`).join(', ');
+      await tx.run(`${tx.dialect.insertIgnore} INTO ${table} (${cols.map(this.q).join(', ')}) VALUES ${values}`, part.flat());
+      const keys = part.map((r) => r[0]!);
+      const found = await tx.all<Record<string, unknown>>(`SELECT ${idCol} AS id, ${keyCol} AS k FROM ${table} WHERE ${keyCol} IN (${keys.map(() => '?').join(', ')})`, keys);
+      for (const f of found) into.set(String(f['k']), Number(f['id']));
+    }
+  }
+
+  private idOf(kind: 'objects' | 'envs' | 'funcs', key: string, st: TxState): number {
+    const id = st[kind].get(key) ?? this[kind].get(key);
+    if (id === undefined) throw new Error(`internal: no id for ${kind} ${key}`);
+    return id;
+  }
+
+  /** Returns true when the record changed the store, false for a duplicate. */
+  private async loadRecord(tx: Queryable, r: NormalRecord, st: TxState): Promise<boolean> {
+    if (r.kind === 'run') return this.loadRun(tx, r, st);
+    if (r.kind === 'link') return this.loadLink(tx, r, st);
+    const res = await this.insertIgnore(tx, 'xalt_pkg', r.row);
+    return res.changes > 0;
+  }
+
+  private async insertIgnore(tx: Queryable, table: string, row: Row) {
+    const f = fit(table, row);
+    const cols = Object.keys(f);
+    return tx.run(`${tx.dialect.insertIgnore} INTO ${table} (${cols.map(this.q).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`, Object.values(f));
+  }
+
+  private async loadRun(tx: Queryable, r: NormalRun, st: TxState): Promise<boolean> {
+    const ins = await this.insertIgnore(tx, 'xalt_run', r.row);
+    let runId: number;
+    if (ins.changes > 0) {
+      runId = ins.lastInsertId;
+    } else {
+      const uuid = r.row['run_uuid'] as string;
+      const flag = r.row['owner_mismatch'] as number;
+      const mismatch = `owner_mismatch = CASE WHEN ? = 1 THEN 1 ELSE owner_mismatch END`;
+      if (r.isStart) {
+        const u = await tx.run(`UPDATE xalt_run SET has_start = 1, ${mismatch} WHERE run_uuid = ? AND has_start = 0`, [flag, uuid]);
+        return u.changes > 0; // a late start only says "there was a start"
+      }
+      const d = r.row;
+      const u = await tx.run(
+        `UPDATE xalt_run SET end_time = ?, run_time = ?, num_gpus = ?, num_threads = ?, exit_status = ?, exit_signal = ?, end_reason = ?, has_end = 1, ${mismatch} WHERE run_uuid = ? AND has_end = 0`,
+        [d['end_time']!, d['run_time']!, d['num_gpus']!, d['num_threads']!, d['exit_status']!, d['exit_signal']!, d['end_reason']!, flag, uuid],
+      );
+      if (u.changes === 0) return false;
+      const rows = await tx.all<{ run_id: number }>(`SELECT run_id FROM xalt_run WHERE run_uuid = ?`, [uuid]);
+      runId = Number(rows[0]!.run_id);
+    }
+    for (const o of r.objects) st.runObjects.push([runId, this.idOf('objects', o.object_key, st)]);
+    for (const [name, value] of r.env) st.runEnv.push([runId, this.idOf('envs', name.slice(0, 255), st), value]);
+    return true;
+  }
+
+  private async loadLink(tx: Queryable, r: NormalLink, st: TxState): Promise<boolean> {
+    const ins = await this.insertIgnore(tx, 'xalt_link', r.row);
+    if (ins.changes === 0) return false;
+    const linkId = ins.lastInsertId;
+    for (const o of r.objects) st.linkObjects.push([linkId, this.idOf('objects', o.object_key, st)]);
+    for (const f of r.functions) st.linkFuncs.push([linkId, this.idOf('funcs', f.slice(0, 255), st)]);
+    return true;
+  }
+
+  /** Join rows go in multi-row statements at the end of the batch: far fewer round trips. */
+  private async flushJoins(tx: Queryable, st: TxState): Promise<void> {
+    const sets: [string, string[], SqlValue[][]][] = [
+      ['join_run_object', ['run_id', 'obj_id'], st.runObjects],
+      ['join_run_env', ['run_id', 'env_id', 'env_value'], st.runEnv],
+      ['join_link_object', ['link_id', 'obj_id'], st.linkObjects],
+      ['join_link_function', ['link_id', 'func_id'], st.linkFuncs],
+    ];
+    for (const [table, cols, rows] of sets) {
+      for (const part of chunks(rows)) {
+        const values = part.map(() => `(${cols.map(() => '?').join(', ')})`).join(', ');
+        await tx.run(`${tx.dialect.insertIgnore} INTO ${table} (${cols.join(', ')}) VALUES ${values}`, part.flat());
+      }
+    }
+  }
+}
