@@ -38,7 +38,10 @@ function parseJson(text: string): { value?: unknown; reason?: QuarantineReason; 
     return { value: JSON.parse(text) };
   } catch (err) {
     const msg = (err as Error).message;
-    const truncated = /end of JSON input|Unterminated/.test(msg) && text.trimStart().startsWith('{');
+    // the parser ran out of text: a record cut short (disk full, a writer killed mid-copy)
+    const at = /at position (\d+)/.exec(msg);
+    const atEnd = /end of JSON input/.test(msg) || (at !== null && Number(at[1]) >= text.trimEnd().length);
+    const truncated = atEnd && text.trimStart().startsWith('{');
     return { reason: truncated ? 'truncated' : 'not_json', detail: msg };
   }
 }
