@@ -132,6 +132,41 @@ async function collect(store: Store, roots: readonly string[], opts: IngestOptio
 }
 
 /**
+ * Hands out batches in order from a random start, and jumps to a random remaining batch when
+ * the last one was mostly taken by another ingester: two ingesters on one spool then share the
+ * work instead of one queueing behind the other's claims (loading is order-independent).
+ */
+class BatchQueue {
+  private readonly batches: Pending[][] = [];
+  private readonly left: Set<number>;
+  private pos: number;
+  private jump = false;
+
+  constructor(files: readonly Pending[], size: number) {
+    for (let i = 0; i < files.length; i += size) this.batches.push(files.slice(i, i + size));
+    this.left = new Set(this.batches.keys());
+    this.pos = Math.floor(Math.random() * this.batches.length);
+  }
+
+  take(): Pending[] | undefined {
+    if (this.left.size === 0) return undefined;
+    if (this.jump) {
+      const rest = [...this.left];
+      this.pos = rest[Math.floor(Math.random() * rest.length)]!;
+      this.jump = false;
+    }
+    while (!this.left.has(this.pos)) this.pos = (this.pos + 1) % this.batches.length;
+    this.left.delete(this.pos);
+    return this.batches[this.pos];
+  }
+
+  /** Say whether the batch just loaded was mostly claimed by someone else. */
+  report(mostlyTaken: boolean): void {
+    this.jump = mostlyTaken;
+  }
+}
+
+/**
  * Ingest record trees into `store`.
  * @example const s = await ingestSpools(store, ['/var/spool/xalt'], { jobs: 1 }); s.runs
  */
@@ -148,19 +183,22 @@ export async function ingestSpools(store: Store, roots: readonly string[], opts:
   const parser: Parser = jobs > 0 && pending.length > 2 * batchSize ? workerParser(setup, jobs) : inlineParser(setup);
   const loader = new StoreLoader(store);
   try {
-    const batches: Pending[][] = [];
-    for (let i = 0; i < pending.length; i += batchSize) batches.push(pending.slice(i, i + batchSize));
-    let next = batches.length ? parser.parse(batches[0]!) : undefined;
-    for (let b = 0; b < batches.length; b++) {
-      const results = await next!;
-      next = b + 1 < batches.length ? parser.parse(batches[b + 1]!) : undefined;
+    const queue = new BatchQueue(pending, batchSize);
+    let current = queue.take();
+    let next = current ? parser.parse(current) : undefined;
+    let done = 0;
+    while (current && next) {
+      const results = await next;
+      const batch: Pending[] = current;
+      current = queue.take();
+      next = current ? parser.parse(current) : undefined;
       next?.catch(() => undefined); // awaited on the next turn; a load failure must not leave it unhandled
-      const batch = batches[b]!;
       const items: LoadItem[] = results.map((r, i) => ({ ...r, storedAs: quarantineCopy(r, batch[i]!.root, opts.quarantineDir, warn) }));
       const { counts, statuses } = await loader.loadBatch(items, now);
       addCounts(summary, counts);
+      queue.report(counts.skipped > batch.length / 2);
       items.forEach((it, i) => disposeFile(it.file.abs, it.file.rel, statuses[i]!, it.storedAs, opts, warn));
-      const done = Math.min(pending.length, (b + 1) * batchSize);
+      done += batch.length;
       opts.onProgress?.({ done, total: pending.length, records: summary.runs + summary.links + summary.pkgs });
     }
   } finally {

@@ -5,7 +5,9 @@
  *   … XALT_LOGGING_h: V:4 kind:run syshost:h key:run_fini_<uuid> crcStr:0xABCD nb:02 idx:01 value:<chunk>
  *
  * Chunks of one record share `<crc>_<key>` (the crc separates two records with one uuid).
- * Syslog trims trailing spaces, so every chunk but the last is padded back to the chunk size.
+ * Syslog trims trailing spaces, so every chunk but the last is padded back to the chunk size:
+ * the longest non-final chunk seen so far in the file (sites configure SYSLOG_MSG_SZ), or
+ * XALT's default 512 before any is seen.
  * V:2 values are base64 of zlib-compressed JSON; V:3 is V:4 without the crc field.
  */
 import { inflateSync } from 'node:zlib';
@@ -48,8 +50,10 @@ export function parseSyslogLine(line: string): { version: number; fields: Record
 export class SyslogAssembler {
   private readonly partial = new Map<string, Partial>();
   private readonly done: SyslogRecord[] = [];
+  /** longest non-final chunk seen: the sender's chunk size */
+  private learned = 0;
 
-  constructor(private readonly chunkSize = SYSLOG_CHUNK_SIZE) {}
+  constructor(private readonly defaultChunkSize = SYSLOG_CHUNK_SIZE) {}
 
   add(line: string): void {
     const p = parseSyslogLine(line.replace(/\r?\n$/, ''));
@@ -68,7 +72,9 @@ export class SyslogAssembler {
     if (part.chunks.size === part.nb) {
       this.partial.delete(id);
       const ordered = [...part.chunks.entries()].sort((a, b) => a[0] - b[0]).map(([, c]) => c);
-      const padded = ordered.map((c, i) => (i < ordered.length - 1 && part!.version >= 3 ? c.padEnd(this.chunkSize, ' ') : c));
+      for (const c of ordered.slice(0, -1)) this.learned = Math.max(this.learned, c.length);
+      const size = this.learned || this.defaultChunkSize;
+      const padded = ordered.map((c, i) => (i < ordered.length - 1 && part!.version >= 3 ? c.padEnd(size, ' ') : c));
       let json = padded.join('');
       if (part.version === 2) {
         try {
