@@ -5,7 +5,6 @@
 import { validateRecord, type LinkRecord, type PkgRecord, type RecordKind, type RunRecord } from '../schema/index.js';
 import { CompiledRules, uuidDraw } from './ingest-rules.js';
 import { normaliseLink, normalisePkg, normaliseRun, type NormalRecord } from './normalise.js';
-import type { ModuleLookup } from './reverse-map.js';
 
 /** Stable quarantine reason codes (stored in xalt_quarantine.reason). */
 export type QuarantineReason =
@@ -28,7 +27,8 @@ export interface FileOwner {
 
 export interface InterpretContext {
   readonly rules: CompiledRules;
-  readonly modules: ModuleLookup;
+  /** module of a path (one stable function per ingest: objects are memoised on it) */
+  readonly moduleOf: (path: string) => string | null;
   readonly now: number;
 }
 
@@ -71,7 +71,7 @@ export function interpretRecord(kind: RecordKind, text: string, owner: FileOwner
   }
   const user = recordUser(kind, v.record, owner);
   const mismatch = ownerMatches(owner, user) ? undefined : `file owned by ${owner.name} (uid ${owner.uid}) but the record is ${user}'s`;
-  const base = { ownerMismatch: mismatch !== undefined, now: ctx.now, moduleOf: (p: string) => ctx.modules.moduleOf(p), appName: (p: string) => ctx.rules.appName(p) };
+  const base = { ownerMismatch: mismatch !== undefined, now: ctx.now, moduleOf: ctx.moduleOf, appName: (p: string) => ctx.rules.appName(p) };
   let record: NormalRecord;
   if (kind === 'run') {
     const run = v.record as RunRecord;

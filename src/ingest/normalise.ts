@@ -68,13 +68,31 @@ export function objectKey(syshost: string, path: string): string {
   return createHash('sha1').update(syshost).update('\0').update(path).digest('hex');
 }
 
+/**
+ * Object refs are immutable and the same few thousand libraries recur in every record, so they
+ * are memoised per lookup function (one per ingest) rather than re-hashed per record.
+ */
+const refCache = new WeakMap<(p: string) => string | null, Map<string, ObjectRef>>();
+
+function objectRef(syshost: string, path: string, moduleOf: (p: string) => string | null): ObjectRef {
+  let cache = refCache.get(moduleOf);
+  if (!cache) { cache = new Map(); refCache.set(moduleOf, cache); }
+  const k = `${syshost}\0${path}`;
+  let ref = cache.get(k);
+  if (!ref) {
+    ref = Object.freeze({ object_key: objectKey(syshost, path), object_path: path, syshost, module_name: moduleOf(path), lib_type: libType(path) });
+    if (cache.size > 200_000) cache.clear();
+    cache.set(k, ref);
+  }
+  return ref;
+}
+
 function objects(pairs: readonly (readonly [string, string])[] | undefined, syshost: string, ctx: NormaliseContext): ObjectRef[] {
   const seen = new Map<string, ObjectRef>();
   for (const pair of pairs ?? []) {
     const path = pair[0];
-    if (typeof path !== 'string' || path === '' || pair[1] === 'unknown') continue;
-    const key = objectKey(syshost, path);
-    if (!seen.has(key)) seen.set(key, { object_key: key, object_path: path, syshost, module_name: ctx.moduleOf(path), lib_type: libType(path) });
+    if (typeof path !== 'string' || path === '' || pair[1] === 'unknown' || seen.has(path)) continue;
+    seen.set(path, objectRef(syshost, path, ctx.moduleOf));
   }
   return [...seen.values()];
 }

@@ -25,9 +25,10 @@ export interface Parser {
 
 /** Build the per-thread reading context from plain data. */
 export function readContext(setup: ParserSetup) {
+  const modules = new ModuleLookup(setup.reverseMap);
   return {
     rules: new CompiledRules(setup.rules),
-    modules: new ModuleLookup(setup.reverseMap),
+    moduleOf: (path: string) => modules.moduleOf(path),
     users: new UserNames(),
     maxFileSize: setup.maxFileSize,
     now: setup.now,

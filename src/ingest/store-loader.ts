@@ -44,15 +44,20 @@ const widths = new Map<string, Map<string, number>>(
   }))]),
 );
 
-/** Truncate strings to their column widths (MySQL's strict mode rejects longer ones). */
-function fit(table: string, row: Row): Row {
+/** Values of `row` in column order, strings cut to their column widths (MySQL's strict mode rejects longer ones). */
+function fittedValues(table: string, cols: readonly string[], row: Row): SqlValue[] {
   const w = widths.get(table)!;
-  const out: Row = {};
-  for (const [k, v] of Object.entries(row)) {
+  return cols.map((k) => {
+    const v = row[k] ?? null;
     const max = w.get(k);
-    out[k] = typeof v === 'string' && max !== undefined && v.length > max ? v.slice(0, max) : v;
-  }
-  return out;
+    return typeof v === 'string' && max !== undefined && v.length > max ? v.slice(0, max) : v;
+  });
+}
+
+function fit(table: string, row: Row): Row {
+  const cols = Object.keys(row);
+  const vals = fittedValues(table, cols, row);
+  return Object.fromEntries(cols.map((c, i) => [c, vals[i]!])) as Row;
 }
 
 const RETRYABLE = new Set([1213, 1205]); // ER_LOCK_DEADLOCK, ER_LOCK_WAIT_TIMEOUT
@@ -193,10 +198,17 @@ export class StoreLoader {
     return res.changes > 0;
   }
 
+  private readonly sqlCache = new Map<string, string>();
+
   private async insertIgnore(tx: Queryable, table: string, row: Row) {
-    const f = fit(table, row);
-    const cols = Object.keys(f);
-    return tx.run(`${tx.dialect.insertIgnore} INTO ${table} (${cols.map(this.q).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`, Object.values(f));
+    const cols = Object.keys(row);
+    const key = `${table}:${cols.join(',')}`;
+    let sql = this.sqlCache.get(key);
+    if (!sql) {
+      sql = `${tx.dialect.insertIgnore} INTO ${table} (${cols.map(this.q).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`;
+      this.sqlCache.set(key, sql);
+    }
+    return tx.run(sql, fittedValues(table, cols, row));
   }
 
   private async loadRun(tx: Queryable, r: NormalRun, st: TxState): Promise<boolean> {
@@ -245,8 +257,16 @@ export class StoreLoader {
     ];
     for (const [table, cols, rows] of sets) {
       for (const part of chunks(rows)) {
-        const values = part.map(() => `(${cols.map(() => '?').join(', ')})`).join(', ');
-        await tx.run(`${tx.dialect.insertIgnore} INTO ${table} (${cols.join(', ')}) VALUES ${values}`, part.flat());
+        const key = `${table}:${part.length}`;
+        let sql = this.sqlCache.get(key);
+        if (!sql) {
+          const tuple = `(${cols.map(() => '?').join(', ')})`;
+          sql = `${tx.dialect.insertIgnore} INTO ${table} (${cols.join(', ')}) VALUES ${Array(part.length).fill(tuple).join(', ')}`;
+          this.sqlCache.set(key, sql);
+        }
+        const params: SqlValue[] = [];
+        for (const r of part) for (const v of r) params.push(v);
+        await tx.run(sql, params);
       }
     }
   }
