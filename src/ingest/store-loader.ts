@@ -11,8 +11,8 @@
  */
 import { quote } from '../db/render-ddl.js';
 import { tables } from '../db/schema-tables.js';
-import type { Queryable, SqlValue, Store } from '../db/store.js';
-import type { NormalLink, NormalRecord, NormalRun, ObjectRef, Row } from './normalise.js';
+import type { Queryable, RunResult, SqlValue, Statement, Store } from '../db/store.js';
+import type { NormalRecord, NormalRun, ObjectRef, Row } from './normalise.js';
 import type { FileResult } from './read-record-file.js';
 
 /** What happened to a file. `skipped`: already claimed by another ingester or run. */
@@ -69,6 +69,32 @@ function chunks<T>(xs: readonly T[], n = CHUNK): T[][] {
   return out;
 }
 
+/** Many statements in as few round trips as the store allows. */
+async function runBatch(tx: Queryable, statements: readonly Statement[]): Promise<RunResult[]> {
+  if (statements.length === 0) return [];
+  if (tx.runBatch) return tx.runBatch(statements);
+  const out: RunResult[] = [];
+  for (const [sql, params] of statements) out.push(await tx.run(sql, params));
+  return out;
+}
+
+function quarantineStatement(rel: string, reason: string, detail: string, storedAs: string | null, now: number): Statement {
+  return [`INSERT INTO xalt_quarantine (path, reason, detail, stored_as, quarantined_at) VALUES (?, ?, ?, ?, ?)`,
+    [rel.slice(0, 1024), reason, detail.slice(0, 4000), storedAs?.slice(0, 1024) ?? null, now]];
+}
+
+const MISMATCH = 'owner_mismatch = CASE WHEN ? = 1 THEN 1 ELSE owner_mismatch END';
+
+/** The conditional UPDATE that merges a run record into an existing row (0 changes: duplicate). */
+function mergeStatement(r: NormalRun): Statement {
+  const d = r.row;
+  if (r.isStart) return [`UPDATE xalt_run SET has_start = 1, ${MISMATCH} WHERE run_uuid = ? AND has_start = 0`, [d['owner_mismatch']!, d['run_uuid']!]];
+  return [
+    `UPDATE xalt_run SET end_time = ?, run_time = ?, num_gpus = ?, num_threads = ?, exit_status = ?, exit_signal = ?, end_reason = ?, has_end = 1, ${MISMATCH} WHERE run_uuid = ? AND has_end = 0`,
+    [d['end_time']!, d['run_time']!, d['num_gpus']!, d['num_threads']!, d['exit_status']!, d['exit_signal']!, d['end_reason']!, d['owner_mismatch']!, d['run_uuid']!],
+  ];
+}
+
 /** Ids of dictionary rows (objects, env names, functions) by key. */
 type Dict = Map<string, number>;
 
@@ -108,49 +134,103 @@ export class StoreLoader {
     }
   }
 
+  /**
+   * The batch in phases, each one round trip on MySQL: claim every file; insert every record
+   * (INSERT IGNORE); merge the runs that existed (conditional UPDATEs); then quarantine rows,
+   * ledger statuses and join rows.
+   */
   private async loadInTx(tx: Queryable, items: readonly LoadItem[], now: number): Promise<TxState> {
     const st: TxState = { objects: new Map(), envs: new Map(), funcs: new Map(), runObjects: [], runEnv: [], linkObjects: [], linkFuncs: [], counts: emptyCounts(), statuses: [] };
-    const records = items.flatMap((i) => (i.outcome.status === 'record' ? [i.outcome.record] : []));
+    const claimSql = `${tx.dialect.insertIgnore} INTO xalt_ingested_file (path_hash, path, size, mtime, status, ingested_at) VALUES (?, ?, ?, ?, 'loaded', ?)`;
+    const claims = await runBatch(tx, items.map((i) => [claimSql, [i.file.hash, i.file.rel.slice(0, 1024), i.size, i.mtime, now]]));
+    const claimed = items.filter((_, k) => claims[k]!.changes > 0);
+    const records = claimed.flatMap((i) => (i.outcome.status === 'record' ? [i.outcome.record] : []));
     await this.ensureDictionaries(tx, records, st);
-    for (const item of items) st.statuses.push(await this.loadItem(tx, item, now, st));
+    const status = new Map<LoadItem, FileStatus>(items.map((i, k) => [i, claims[k]!.changes > 0 ? 'loaded' : 'skipped']));
+    await this.loadRecords(tx, claimed, status, st);
+    const after: Statement[] = [];
+    for (const item of claimed) this.account(item, status.get(item)!, now, st, after);
+    await runBatch(tx, after);
     await this.flushJoins(tx, st);
+    for (const i of items) st.statuses.push(status.get(i)!);
+    st.counts.skipped = items.length - claimed.length;
     return st;
   }
 
-  private async loadItem(tx: Queryable, item: LoadItem, now: number, st: TxState): Promise<FileStatus> {
+  /** Insert each record; runs that already existed are merged; sets `status` per item. */
+  private async loadRecords(tx: Queryable, claimed: readonly LoadItem[], status: Map<LoadItem, FileStatus>, st: TxState): Promise<void> {
+    const withRecord = claimed.filter((i) => i.outcome.status === 'record');
+    const rec = (i: LoadItem) => (i.outcome as { record: NormalRecord }).record;
+    const inserted = await runBatch(tx, withRecord.map((i) => this.insertStatement(tx, rec(i))));
+    const toMerge: LoadItem[] = [];
+    withRecord.forEach((item, k) => {
+      const r = rec(item);
+      const res = inserted[k]!;
+      if (res.changes > 0) this.addJoins(r, res.lastInsertId, st);
+      else if (r.kind === 'run') toMerge.push(item);
+      else status.set(item, 'duplicate');
+    });
+    const merged = await runBatch(tx, toMerge.map((i) => mergeStatement(rec(i) as NormalRun)));
+    const ended: NormalRun[] = [];
+    toMerge.forEach((item, k) => {
+      const r = rec(item) as NormalRun;
+      if (merged[k]!.changes === 0) status.set(item, 'duplicate');
+      else if (!r.isStart) ended.push(r); // a late start only says "there was a start"
+    });
+    if (ended.length === 0) return;
+    const ids = new Map<string, number>();
+    for (const part of chunks(ended.map((r) => r.row['run_uuid'] as string))) {
+      const rows = await tx.all<{ run_id: unknown; run_uuid: string }>(`SELECT run_id, run_uuid FROM xalt_run WHERE run_uuid IN (${part.map(() => '?').join(', ')})`, part);
+      for (const row of rows) ids.set(row.run_uuid, Number(row.run_id));
+    }
+    for (const r of ended) this.addJoins(r, ids.get(r.row['run_uuid'] as string)!, st);
+  }
+
+  /** Count a claimed file and queue its quarantine row and final ledger status. */
+  private account(item: LoadItem, status: FileStatus, now: number, st: TxState, out: Statement[]): void {
     const { file, outcome } = item;
-    const claim = await tx.run(
-      `${tx.dialect.insertIgnore} INTO xalt_ingested_file (path_hash, path, size, mtime, status, ingested_at) VALUES (?, ?, ?, ?, 'loaded', ?)`,
-      [file.hash, file.rel.slice(0, 1024), item.size, item.mtime, now],
-    );
-    if (claim.changes === 0) { st.counts.skipped++; return 'skipped'; }
-    let status: FileStatus;
+    let final = status;
     if (outcome.status === 'quarantine') {
-      await this.quarantineRow(tx, file.rel, outcome.reason, outcome.detail, item.storedAs, now);
+      out.push(quarantineStatement(file.rel, outcome.reason, outcome.detail, item.storedAs, now));
       st.counts.quarantined++;
       st.counts.reasons[outcome.reason] = (st.counts.reasons[outcome.reason] ?? 0) + 1;
-      status = 'quarantined';
+      final = 'quarantined';
     } else if (outcome.status === 'filtered') {
       st.counts.filtered++;
-      status = 'filtered';
+      final = 'filtered';
     } else {
-      status = (await this.loadRecord(tx, outcome.record, st)) ? 'loaded' : 'duplicate';
       if (status === 'duplicate') st.counts.duplicates++;
       else if (outcome.record.kind === 'run') st.counts.runs++;
       else if (outcome.record.kind === 'link') st.counts.links++;
       else st.counts.pkgs++;
       if (outcome.ownerMismatch) {
-        await this.quarantineRow(tx, file.rel, 'owner_mismatch', `${outcome.ownerMismatch}; loaded and flagged`, item.storedAs, now);
+        out.push(quarantineStatement(file.rel, 'owner_mismatch', `${outcome.ownerMismatch}; loaded and flagged`, item.storedAs, now));
         st.counts.flagged++;
       }
     }
-    if (status !== 'loaded') await tx.run(`UPDATE xalt_ingested_file SET status = ? WHERE path_hash = ?`, [status, file.hash]);
-    return status;
+    if (final !== 'loaded') out.push([`UPDATE xalt_ingested_file SET status = ? WHERE path_hash = ?`, [final, file.hash]]);
   }
 
-  private async quarantineRow(tx: Queryable, rel: string, reason: string, detail: string, storedAs: string | null, now: number): Promise<void> {
-    await tx.run(`INSERT INTO xalt_quarantine (path, reason, detail, stored_as, quarantined_at) VALUES (?, ?, ?, ?, ?)`,
-      [rel.slice(0, 1024), reason, detail.slice(0, 4000), storedAs?.slice(0, 1024) ?? null, now]);
+  private insertStatement(tx: Queryable, r: NormalRecord): Statement {
+    const table = r.kind === 'run' ? 'xalt_run' : r.kind === 'link' ? 'xalt_link' : 'xalt_pkg';
+    const cols = Object.keys(r.row);
+    const key = `${table}:${cols.join(',')}`;
+    let sql = this.sqlCache.get(key);
+    if (!sql) {
+      sql = `${tx.dialect.insertIgnore} INTO ${table} (${cols.map(this.q).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`;
+      this.sqlCache.set(key, sql);
+    }
+    return [sql, fittedValues(table, cols, r.row)];
+  }
+
+  private addJoins(r: NormalRecord, id: number, st: TxState): void {
+    if (r.kind === 'run') {
+      for (const o of r.objects) st.runObjects.push([id, this.idOf('objects', o.object_key, st)]);
+      for (const [name, value] of r.env) st.runEnv.push([id, this.idOf('envs', name.slice(0, 255), st), value]);
+    } else if (r.kind === 'link') {
+      for (const o of r.objects) st.linkObjects.push([id, this.idOf('objects', o.object_key, st)]);
+      for (const f of r.functions) st.linkFuncs.push([id, this.idOf('funcs', f.slice(0, 255), st)]);
+    }
   }
 
   /** Insert-or-find every object, env name and function the batch uses, in sorted order. */
@@ -190,62 +270,7 @@ export class StoreLoader {
     return id;
   }
 
-  /** Returns true when the record changed the store, false for a duplicate. */
-  private async loadRecord(tx: Queryable, r: NormalRecord, st: TxState): Promise<boolean> {
-    if (r.kind === 'run') return this.loadRun(tx, r, st);
-    if (r.kind === 'link') return this.loadLink(tx, r, st);
-    const res = await this.insertIgnore(tx, 'xalt_pkg', r.row);
-    return res.changes > 0;
-  }
-
   private readonly sqlCache = new Map<string, string>();
-
-  private async insertIgnore(tx: Queryable, table: string, row: Row) {
-    const cols = Object.keys(row);
-    const key = `${table}:${cols.join(',')}`;
-    let sql = this.sqlCache.get(key);
-    if (!sql) {
-      sql = `${tx.dialect.insertIgnore} INTO ${table} (${cols.map(this.q).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`;
-      this.sqlCache.set(key, sql);
-    }
-    return tx.run(sql, fittedValues(table, cols, row));
-  }
-
-  private async loadRun(tx: Queryable, r: NormalRun, st: TxState): Promise<boolean> {
-    const ins = await this.insertIgnore(tx, 'xalt_run', r.row);
-    let runId: number;
-    if (ins.changes > 0) {
-      runId = ins.lastInsertId;
-    } else {
-      const uuid = r.row['run_uuid'] as string;
-      const flag = r.row['owner_mismatch'] as number;
-      const mismatch = `owner_mismatch = CASE WHEN ? = 1 THEN 1 ELSE owner_mismatch END`;
-      if (r.isStart) {
-        const u = await tx.run(`UPDATE xalt_run SET has_start = 1, ${mismatch} WHERE run_uuid = ? AND has_start = 0`, [flag, uuid]);
-        return u.changes > 0; // a late start only says "there was a start"
-      }
-      const d = r.row;
-      const u = await tx.run(
-        `UPDATE xalt_run SET end_time = ?, run_time = ?, num_gpus = ?, num_threads = ?, exit_status = ?, exit_signal = ?, end_reason = ?, has_end = 1, ${mismatch} WHERE run_uuid = ? AND has_end = 0`,
-        [d['end_time']!, d['run_time']!, d['num_gpus']!, d['num_threads']!, d['exit_status']!, d['exit_signal']!, d['end_reason']!, flag, uuid],
-      );
-      if (u.changes === 0) return false;
-      const rows = await tx.all<{ run_id: number }>(`SELECT run_id FROM xalt_run WHERE run_uuid = ?`, [uuid]);
-      runId = Number(rows[0]!.run_id);
-    }
-    for (const o of r.objects) st.runObjects.push([runId, this.idOf('objects', o.object_key, st)]);
-    for (const [name, value] of r.env) st.runEnv.push([runId, this.idOf('envs', name.slice(0, 255), st), value]);
-    return true;
-  }
-
-  private async loadLink(tx: Queryable, r: NormalLink, st: TxState): Promise<boolean> {
-    const ins = await this.insertIgnore(tx, 'xalt_link', r.row);
-    if (ins.changes === 0) return false;
-    const linkId = ins.lastInsertId;
-    for (const o of r.objects) st.linkObjects.push([linkId, this.idOf('objects', o.object_key, st)]);
-    for (const f of r.functions) st.linkFuncs.push([linkId, this.idOf('funcs', f.slice(0, 255), st)]);
-    return true;
-  }
 
   /** Join rows go in multi-row statements at the end of the batch: far fewer round trips. */
   private async flushJoins(tx: Queryable, st: TxState): Promise<void> {

@@ -1,6 +1,6 @@
 /** The shared store for large sites: MySQL or MariaDB through mysql2. */
 import mysql from 'mysql2/promise';
-import type { Dialect, Queryable, RunResult, SqlValue, Store } from '../store.js';
+import type { Dialect, Queryable, RunResult, SqlValue, Statement, Store } from '../store.js';
 
 export const mysqlDialect: Dialect = {
   name: 'mysql',
@@ -30,6 +30,24 @@ class MysqlQueryable implements Queryable {
   async run(sql: string, params: readonly SqlValue[] = []): Promise<RunResult> {
     const [r] = await this.conn.query(sql, [...params]);
     return toResult(r);
+  }
+
+  /** Statements go as multi-statement queries (values escaped by the driver), ~1 MB each. */
+  async runBatch(statements: readonly Statement[]): Promise<RunResult[]> {
+    const out: RunResult[] = [];
+    for (let i = 0; i < statements.length;) {
+      const group: Statement[] = [];
+      let size = 0;
+      while (i < statements.length && group.length < 1000 && size < 1_000_000) {
+        const st = statements[i++]!;
+        group.push(st);
+        size += st[0].length + st[1].reduce<number>((n, v) => n + (typeof v === 'string' ? v.length : 8), 0);
+      }
+      const [r] = await this.conn.query(group.map(([sql]) => sql).join(';\n'), group.flatMap(([, p]) => [...p]));
+      const results = group.length === 1 ? [r] : (r as unknown[]);
+      for (const x of results) out.push(toResult(x));
+    }
+    return out;
   }
 }
 
@@ -90,7 +108,7 @@ export async function openMysql(url: string): Promise<MysqlStore> {
       await admin.end();
     }
   }
-  const pool = mysql.createPool({ ...common, database: p.database || undefined, connectionLimit: 4, waitForConnections: true });
+  const pool = mysql.createPool({ ...common, database: p.database || undefined, connectionLimit: 4, waitForConnections: true, multipleStatements: true });
   const location = `mysql://${p.user}@${p.host}:${p.port}/${p.database}`;
   return new MysqlStore(pool, location);
 }

@@ -1,6 +1,6 @@
 /** The embedded default store: one SQLite file through better-sqlite3. */
 import Database from 'better-sqlite3';
-import type { Dialect, Queryable, RunResult, SqlValue, Store } from '../store.js';
+import type { Dialect, Queryable, RunResult, SqlValue, Statement, Store } from '../store.js';
 
 export const sqliteDialect: Dialect = {
   name: 'sqlite',
@@ -39,6 +39,13 @@ class SqliteQueryable implements Queryable {
     }
     const r = st.run(...params);
     return { changes: r.changes, lastInsertId: Number(r.lastInsertRowid) };
+  }
+
+  async runBatch(statements: readonly Statement[]): Promise<RunResult[]> {
+    return statements.map(([sql, params]) => {
+      const r = this.prepare(sql).run(...params);
+      return { changes: r.changes, lastInsertId: Number(r.lastInsertRowid) };
+    });
   }
 
   /** The synchronous handle, for hot loops that cannot afford a promise per statement. */
