@@ -4,6 +4,7 @@
  * meanwhile loads the previous batch into the store).
  */
 import { Worker } from 'node:worker_threads';
+import { ResultDecoder, type CompactBatch } from './compact-results.js';
 import { CompiledRules, type IngestRules } from './ingest-rules.js';
 import { readRecordFile, type FileResult } from './read-record-file.js';
 import { ModuleLookup, type ReverseMapData } from './reverse-map.js';
@@ -56,8 +57,10 @@ export function workerParser(setup: ParserSetup, jobs: number): Parser {
   const pending = new Map<number, Pending>();
   let nextId = 0;
   for (const w of workers) {
-    w.on('message', (m: { id: number; results: FileResult[] }) => {
-      pending.get(m.id)?.resolve(m.results);
+    const decoder = new ResultDecoder(); // messages of one worker arrive in the order sent
+    w.on('message', (m: { id: number; batch: CompactBatch }) => {
+      const results = decoder.decode(m.batch);
+      pending.get(m.id)?.resolve(results);
       pending.delete(m.id);
     });
     w.on('error', (err) => {

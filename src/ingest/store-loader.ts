@@ -183,7 +183,9 @@ export class StoreLoader {
       const rows = await tx.all<{ run_id: unknown; run_uuid: string }>(`SELECT run_id, run_uuid FROM xalt_run WHERE run_uuid IN (${part.map(() => '?').join(', ')})`, part);
       for (const row of rows) ids.set(row.run_uuid, Number(row.run_id));
     }
-    for (const r of ended) this.addJoins(r, ids.get(r.row['run_uuid'] as string)!, st);
+    // An end completing a run adds the libraries loaded since the start; its environment is
+    // the one the start record already stored (both are taken from the process at start).
+    for (const r of ended) this.addJoins({ ...r, env: [] }, ids.get(r.row['run_uuid'] as string)!, st);
   }
 
   /** Count a claimed file and queue its quarantine row and final ledger status. */
