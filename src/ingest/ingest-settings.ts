@@ -3,6 +3,8 @@
  * pre-ingest and application-naming rules. The config module is loaded lazily and only if this
  * build has it, so ingest works (with defaults) on a checkout without `src/config/`.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { IngestRules } from './ingest-rules.js';
 
 /** The store used when neither --db nor the config names one. */
@@ -53,4 +55,21 @@ export async function loadIngestSettings(configPath?: string): Promise<IngestSet
 /** The store to open: --db, else the config's, else ./xalt.db. */
 export function storeUrl(dbOption: string | undefined, settings: IngestSettings): string {
   return dbOption ?? settings.storeUrl ?? DEFAULT_STORE;
+}
+
+/**
+ * XALT's `USE_HOME` spool: every user's `~/.xalt.d` that exists, from /etc/passwd (XALT asks
+ * `getent passwd`; on a large LDAP site pass the directories explicitly instead).
+ */
+export function homeSpools(passwdFile = '/etc/passwd'): string[] {
+  let text = '';
+  try { text = readFileSync(passwdFile, 'utf8'); } catch { return []; }
+  const homes = new Set(text.split('\n').map((l) => l.split(':')[5]).filter((h): h is string => !!h && h.startsWith('/')));
+  return [...homes].map((h) => join(h, '.xalt.d')).filter((d) => existsSync(d));
+}
+
+/** The spools to read when none are given: the config's prefix (USE_HOME: every ~/.xalt.d). */
+export function configuredSpools(settings: IngestSettings): string[] {
+  if (!settings.spoolPrefix) return [];
+  return settings.spoolPrefix === 'USE_HOME' ? homeSpools() : [settings.spoolPrefix];
 }

@@ -103,3 +103,30 @@ test('a reverse map that cannot be read is a usage error naming the file', async
   assert.equal(r.code, 2);
   assert.match(r.stderr, /reverse map .*rmap\.json: no "reverseMapT" object/);
 });
+
+test('the site config supplies the store, the spool, pre-ingest sampling and application names', async () => {
+  const dir = spoolDir({}, 'xalt-config-');
+  const spool = join(dir, 'spool');
+  writeRecord(spool, 'month/hash', runRecord({ userT: { exec_path: '/sw/lammps/bin/lmp_mpi' } }));
+  writeRecord(spool, 'month/hash', runRecord({ userT: { exec_path: '/sw/tools/bin/chatty' } }));
+  writeRecord(spool, 'month/hash', runRecord({ userT: { exec_path: '/sw/my/bin/mycode_mpi' } }));
+  const db = join(dir, 'site.db');
+  const config = join(dir, 'xalt.toml');
+  writeFileSync(config, [
+    '[spool]', `prefix = "${spool}"`,
+    '[sampling]', "pre_ingest = [[0.0, '.*/chatty']]",
+    '[rules]', "applications = [['MyCode', '.*/mycode(_mpi)?'], ['LAMMPS', '.*/lmp_[a-z]+']]",
+    '[store]', `url = "${db}"`, '',
+  ].join('\n'));
+  const r = await xalt('ingest', '--config', config, '--json');
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(((x: Obj) => [x['runs'], x['filtered']])(JSON.parse(r.stdout) as Obj), [2, 1]);
+  const { openStore } = await import('../../src/db/open-store.js');
+  const store = await openStore(db);
+  try {
+    const rows = await store.all<{ app_name: string }>(`SELECT app_name FROM xalt_run ORDER BY app_name`);
+    assert.deepEqual(rows.map((x) => x.app_name), ['LAMMPS', 'MyCode']);
+  } finally {
+    await store.close();
+  }
+});

@@ -8,7 +8,7 @@ import { flag, listOption, stringOption, type CommandArgs } from '../command-arg
 import { ExitCode, RuntimeError, UserError } from '../errors.js';
 import { openStore, storeError } from '../../db/open-store.js';
 import { ingestSpools, type IngestProgress, type IngestSummary } from '../../ingest/ingest.js';
-import { loadIngestSettings, storeUrl } from '../../ingest/ingest-settings.js';
+import { configuredSpools, loadIngestSettings, storeUrl } from '../../ingest/ingest-settings.js';
 import { readReverseMap, type ReverseMapData } from '../../ingest/reverse-map.js';
 import { ingestSyslogFiles } from '../../ingest/syslog/ingest-syslog.js';
 
@@ -79,9 +79,10 @@ function isDatabaseError(err: unknown): boolean {
 
 export async function run(args: CommandArgs): Promise<number> {
   const settings = await loadIngestSettings(stringOption(args, 'config'));
-  const roots = args.positionals.length ? [...args.positionals] : settings.spoolPrefix ? [settings.spoolPrefix] : [];
   const syslogs = listOption(args, 'syslog');
-  if (roots.length === 0 && syslogs.length === 0) throw new UserError('XALT_USAGE', 'xalt ingest: no SPOOL given and the config names no spool prefix', 'run "xalt ingest /path/to/spool"');
+  // with only --syslog, read only the syslog files
+  const roots = args.positionals.length ? [...args.positionals] : syslogs.length ? [] : configuredSpools(settings);
+  if (roots.length === 0 && syslogs.length === 0) throw new UserError('XALT_USAGE', 'xalt ingest: no SPOOL given, and the config names no spool prefix (or, for USE_HOME, no ~/.xalt.d exists)', 'run "xalt ingest /path/to/spool"');
   for (const r of roots) if (!existsSync(r) || !statSync(r).isDirectory()) throw new RuntimeError('XALT_SPOOL_MISSING', `spool ${r}: not a directory`, 'check the path, or the [spool] prefix in the config');
   const rmap = reverseMap(args);
   const jobs = positiveInt(args, 'jobs');
