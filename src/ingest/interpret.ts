@@ -48,10 +48,11 @@ function parseJson(text: string): { value?: unknown; reason?: QuarantineReason; 
 
 /**
  * Root may write anyone's records (the epilog does); otherwise the file owner must be the
- * record's user, by name or by the numeric uid XALT writes when $USER is unset.
+ * record's user, by name or by the numeric uid XALT writes when $USER is unset. A record that
+ * names no user (XALT's "unknown") claims no one else's identity and is not flagged.
  */
 export function ownerMatches(owner: FileOwner, recordUser: string): boolean {
-  return owner.uid === 0 || owner.name === recordUser || String(owner.uid) === recordUser;
+  return owner.uid === 0 || recordUser === '' || recordUser === 'unknown' || owner.name === recordUser || String(owner.uid) === recordUser;
 }
 
 function recordUser(kind: RecordKind, rec: RunRecord | LinkRecord | PkgRecord, owner: FileOwner): string {

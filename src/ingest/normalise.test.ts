@@ -58,3 +58,13 @@ test("pkg: xalt's records keep the package version; XALT's hold the interpreter'
   const xalt = normalisePkg(validatePkg(xaltPkgRecord('018bcfe5-8452-7868-a477-65408dddba7a')).record!, ctx);
   assert.deepEqual([xalt.row['pkg_version'], xalt.row['program_version']], [null, '3.8.5']);
 });
+
+test('owner check: root and the named user match; a numeric uid matches; "unknown" claims no one', async () => {
+  const { ownerMatches } = await import('./interpret.js');
+  const alice = { uid: 1001, name: 'alice', nameUser: 'alice' };
+  assert.equal(ownerMatches(alice, 'alice'), true);
+  assert.equal(ownerMatches(alice, '1001'), true);
+  assert.equal(ownerMatches(alice, 'bob'), false);
+  assert.equal(ownerMatches(alice, 'unknown'), true);
+  assert.equal(ownerMatches({ uid: 0, name: 'root', nameUser: '' }, 'bob'), true);
+});
