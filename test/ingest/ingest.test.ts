@@ -240,8 +240,12 @@ testEachStore('parsing on worker threads loads the same as parsing inline', asyn
   const root = spoolDir();
   for (let i = 0; i < 300; i++) { const { start, end } = runPair(); writeRecord(root, 'month/hash', start); writeRecord(root, 'month/hash', end); writeRecord(root, 'month/hash', pkgRecord(uuidOf(end))); }
   writeRecord(root, 'month/hash', runRecord(), 'garbage');
+  const isRoot = process.getuid?.() === 0;
+  if (isRoot) (await import('node:fs')).chownSync(writeRecord(root, 'month/hash', runRecord({ userT: { user: 'alice' } })), 65534, 65534);
   const s = await ingestSpools(store, [root], { jobs: 2, batchSize: 100 });
-  assert.deepEqual([s.files, s.runs, s.pkgs, s.quarantined], [901, 600, 300, 1]);
+  assert.deepEqual([s.files, s.runs, s.pkgs, s.quarantined, s.flagged], isRoot ? [902, 601, 300, 1, 1] : [901, 600, 300, 1, 0]);
+  assert.equal(await count(store, 'xalt_run', 'owner_mismatch = 1'), isRoot ? 1 : 0);
+  assert.equal(await count(store, 'join_run_env'), isRoot ? 903 : 900, 'environment names decoded from the workers');
   assert.equal(await count(store, 'xalt_run', 'has_start = 1 AND has_end = 1'), 300);
   rmSync(root, { recursive: true, force: true });
 });
