@@ -259,3 +259,15 @@ testEachStore('oversized strings are cut to their column width rather than faili
   assert.equal(String(r!['account']).length, 64);
   assert.equal(String(r!['exec_path']).length, 1024);
 });
+
+testEachStore('a run without a watermark joins its link by ELF build-id (the documented query)', async ({ store }) => {
+  const root = spoolDir();
+  const link = linkRecord({ resultT: { build_id: 'ee'.repeat(20), link_source: 'collector' } });
+  const run = runRecord({ userT: { exec_build_id: 'ee'.repeat(20) }, xaltLinkT: {} });
+  const other = runRecord({ userT: { exec_build_id: 'ff'.repeat(20) } });
+  for (const r of [link, run, other]) writeRecord(root, 'flat', r);
+  await ingestSpools(store, [root], { jobs: 0 });
+  const rows = await store.all<Obj>(`SELECT r.run_uuid, l.link_source FROM xalt_run r JOIN xalt_link l ON l.uuid = r.build_uuid
+     OR (r.build_uuid IS NULL AND r.build_id IS NOT NULL AND l.build_id = r.build_id)`);
+  assert.deepEqual(rows.map((x) => [x['run_uuid'], x['link_source']]), [[uuidOf(run), 'collector']]);
+});
