@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { serializeRecord } from '../../src/schema/index.js';
@@ -31,8 +31,10 @@ testEachStore('xalt ingest exits 1 and names the reasons when files were quarant
   const root = spoolDir();
   writeRecord(root, 'flat', runRecord());
   writeRecord(root, 'flat', runRecord(), '{"crc":"0x1234","cmdlineA":[');
-  const r = await xalt('ingest', '--db', url, root, '--quarantine', join(root, '..', `${root.split('/').pop()}-q`));
+  const qdir = spoolDir({}, 'xalt-quarantine-');
+  const r = await xalt('ingest', '--db', url, root, '--quarantine', qdir);
   assert.equal(r.code, 1);
+  assert.equal(readdirSync(qdir).length, 1, 'the copy went to --quarantine');
   assert.match(r.stdout, /1 run records, .* 1 quarantined \(truncated: 1\)/);
 });
 
