@@ -126,7 +126,7 @@ async function mysqlRates(root: string, records: number): Promise<{ ours: number
   const baseName = `xalt_bench_base_${process.pid}`;
   let store;
   try {
-    store = await openStore(mysqlUrl(name));
+    store = await openStore(mysqlUrl(name), { batchStatements: true });
   } catch (err) {
     process.stdout.write(`  MariaDB: skipped (${(err as Error).message})\n`);
     return undefined;

@@ -92,7 +92,7 @@ export async function run(args: CommandArgs): Promise<number> {
   const tty = (args.stderr as NodeJS.WriteStream).isTTY === true && !quiet && !json;
   const bar = progressBar(args.stderr);
   const url = storeUrl(stringOption(args, 'db'), settings);
-  const store = await openStore(url);
+  const store = await openStore(url, { batchStatements: true });
   let summary: IngestSummary;
   try {
     const opts = {
