@@ -12,6 +12,12 @@ import type { Store } from './store.js';
 export interface OpenOptions {
   /** apply pending migrations (default true) */
   readonly migrate?: boolean;
+  /**
+   * Let `runBatch` send many statements per round trip (MySQL multi-statement queries).
+   * Off by default so that stores opened by read-only paths (reports, the dashboard) keep
+   * the driver's single-statement guard; ingest turns it on.
+   */
+  readonly batchStatements?: boolean;
 }
 
 /** True when `url` names a MySQL/MariaDB server. */
@@ -23,7 +29,7 @@ export function isMysqlUrl(url: string): boolean {
 export async function openStore(url: string, options: OpenOptions = {}): Promise<Store> {
   let store: Store;
   try {
-    store = isMysqlUrl(url) ? await openMysql(url.replace(/^mariadb:/, 'mysql:')) : openSqlite(url);
+    store = isMysqlUrl(url) ? await openMysql(url.replace(/^mariadb:/, 'mysql:'), options.batchStatements === true) : openSqlite(url);
   } catch (err) {
     throw storeError(url, err);
   }

@@ -36,7 +36,9 @@ export function renderTable(table: Table, db: DialectName): string[] {
   const parts = table.columns.map((col) => columnDdl(col, db));
   if (table.primaryKey) parts.push(`PRIMARY KEY (${table.primaryKey.map((k) => quote(k, db)).join(', ')})`);
   for (const u of table.unique ?? []) parts.push(`CONSTRAINT ${quote(`uq_${table.name}_${u.join('_')}`, db)} UNIQUE (${u.map((k) => quote(k, db)).join(', ')})`);
-  const tail = db === 'mysql' ? ' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin' : '';
+  // SQLite: a table keyed by a composite primary key is stored clustered on it (WITHOUT ROWID),
+  // one B-tree fewer per inserted join row — ingest writes hundreds of thousands of them.
+  const tail = db === 'mysql' ? ' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin' : table.primaryKey ? ' WITHOUT ROWID' : '';
   const create = `CREATE TABLE IF NOT EXISTS ${quote(table.name, db)} (\n  ${parts.join(',\n  ')}\n)${tail}`;
   const indexes = (table.indexes ?? []).map((cols) => {
     const name = quote(`ix_${table.name}_${cols.join('_')}`, db);

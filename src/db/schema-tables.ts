@@ -122,6 +122,7 @@ export const tables: readonly Table[] = [
       c('exec_path', 'varchar(1024)'),
       c('link_source', 'varchar(16)'), // wrapper | collector
       c('shared', 'int', { notNull: true, default: 0 }),
+      c('owner_mismatch', 'int', { notNull: true, default: 0 }), // file owner ≠ build_user
       c('ingested_at', 'double', { notNull: true }),
     ],
     unique: [['uuid']],
@@ -137,8 +138,10 @@ export const tables: readonly Table[] = [
       c('run_uuid', 'char(36)', { notNull: true }),
       c('program', 'varchar(16)', { notNull: true }),
       c('pkg_name', 'varchar(255)', { notNull: true }),
-      c('pkg_version', 'varchar(64)'),
+      c('pkg_version', 'varchar(64)'), // the package's version; NULL for XALT records (they held the interpreter's)
       c('pkg_path', 'varchar(1024)'),
+      c('program_version', 'varchar(64)'), // interpreter version
+      c('owner_mismatch', 'int', { notNull: true, default: 0 }), // file owner ≠ user in the file name
     ],
     unique: [['run_uuid', 'program', 'pkg_name']],
     indexes: [['pkg_name']],

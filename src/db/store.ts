@@ -36,7 +36,15 @@ export interface Queryable {
   all<T = Record<string, unknown>>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
   /** run a statement */
   run(sql: string, params?: readonly SqlValue[]): Promise<RunResult>;
+  /**
+   * Run many statements in order, in as few round trips as the driver allows, returning each
+   * one's result (ingest's per-record INSERT IGNOREs). Optional: callers fall back to `run`.
+   */
+  runBatch?(statements: readonly Statement[]): Promise<RunResult[]>;
 }
+
+/** A statement and its parameters. */
+export type Statement = readonly [sql: string, params: readonly SqlValue[]];
 
 /** An open store. */
 export interface Store extends Queryable {

@@ -1,6 +1,6 @@
 /** The shared store for large sites: MySQL or MariaDB through mysql2. */
 import mysql from 'mysql2/promise';
-import type { Dialect, Queryable, RunResult, SqlValue, Store } from '../store.js';
+import type { Dialect, Queryable, RunResult, SqlValue, Statement, Store } from '../store.js';
 
 export const mysqlDialect: Dialect = {
   name: 'mysql',
@@ -22,7 +22,8 @@ function toResult(r: unknown): RunResult {
 
 class MysqlQueryable implements Queryable {
   readonly dialect = mysqlDialect;
-  constructor(protected readonly conn: Conn) {}
+  /** `multi`: the connection accepts multi-statement queries (see OpenOptions.batchStatements) */
+  constructor(protected readonly conn: Conn, protected readonly multi: boolean) {}
   async all<T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
     const [rows] = await this.conn.query(sql, [...params]);
     return rows as T[];
@@ -31,18 +32,40 @@ class MysqlQueryable implements Queryable {
     const [r] = await this.conn.query(sql, [...params]);
     return toResult(r);
   }
+
+  /** Statements go as multi-statement queries (values escaped by the driver), ~1 MB each. */
+  async runBatch(statements: readonly Statement[]): Promise<RunResult[]> {
+    const out: RunResult[] = [];
+    if (!this.multi) {
+      for (const [sql, params] of statements) out.push(await this.run(sql, params));
+      return out;
+    }
+    for (let i = 0; i < statements.length;) {
+      const group: Statement[] = [];
+      let size = 0;
+      while (i < statements.length && group.length < 1000 && size < 1_000_000) {
+        const st = statements[i++]!;
+        group.push(st);
+        size += st[0].length + st[1].reduce<number>((n, v) => n + (typeof v === 'string' ? v.length : 8), 0);
+      }
+      const [r] = await this.conn.query(group.map(([sql]) => sql).join(';\n'), group.flatMap(([, p]) => [...p]));
+      const results = group.length === 1 ? [r] : (r as unknown[]);
+      for (const x of results) out.push(toResult(x));
+    }
+    return out;
+  }
 }
 
 export class MysqlStore extends MysqlQueryable implements Store {
-  constructor(private readonly pool: mysql.Pool, readonly location: string) {
-    super(pool as unknown as Conn);
+  constructor(private readonly pool: mysql.Pool, readonly location: string, multi: boolean) {
+    super(pool as unknown as Conn, multi);
   }
 
   async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
     const conn = await this.pool.getConnection();
     try {
       await conn.beginTransaction();
-      const result = await fn(new MysqlQueryable(conn as unknown as Conn));
+      const result = await fn(new MysqlQueryable(conn as unknown as Conn, this.multi));
       await conn.commit();
       return result;
     } catch (err) {
@@ -79,7 +102,7 @@ export function parseMysqlUrl(url: string): MysqlUrl {
 }
 
 /** Open a pool; creates the database if it does not exist (the server user needs that right). */
-export async function openMysql(url: string): Promise<MysqlStore> {
+export async function openMysql(url: string, multipleStatements = false): Promise<MysqlStore> {
   const p = parseMysqlUrl(url);
   const common = { host: p.host, port: p.port, user: p.user, password: p.password, connectTimeout: 10_000, supportBigNumbers: true, bigNumberStrings: false, charset: 'utf8mb4_bin' };
   if (p.database) {
@@ -90,7 +113,7 @@ export async function openMysql(url: string): Promise<MysqlStore> {
       await admin.end();
     }
   }
-  const pool = mysql.createPool({ ...common, database: p.database || undefined, connectionLimit: 4, waitForConnections: true });
+  const pool = mysql.createPool({ ...common, database: p.database || undefined, connectionLimit: 4, waitForConnections: true, multipleStatements });
   const location = `mysql://${p.user}@${p.host}:${p.port}/${p.database}`;
-  return new MysqlStore(pool, location);
+  return new MysqlStore(pool, location, multipleStatements);
 }

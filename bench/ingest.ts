@@ -1,0 +1,195 @@
+/**
+ * Ingest throughput (DESIGN §9: ≥ 20,000 records/s into SQLite; report MariaDB; re-running over
+ * an already loaded spool ≤ 10 s per 1,000,000 files).
+ *
+ * Spools are generated with the real writer (`serializeRecord`, real file names and layout).
+ * Baselines measured side by side in the same run:
+ *  - an XALT-style loader (XALTdb.py's algorithm: a new connection and a transaction per
+ *    record, a SELECT per object and env name) on the same MariaDB, on a sample;
+ *  - for the re-run, reading and parsing every file again (what a loader without a ledger does).
+ * XALT 3.2.4's own measured figure (250 records/s) is printed for reference.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import mysql from 'mysql2/promise';
+import { openStore } from '../src/db/open-store.js';
+import { parseMysqlUrl } from '../src/db/mysql/mysql-store.js';
+import { ingestSpools } from '../src/ingest/ingest.js';
+import { walkSpool } from '../src/ingest/spool-walk.js';
+import { pkgRecord, runPair, writeRecord } from '../test/fixtures/records.js';
+
+const XALT_MEASURED = 250; // records/s, XALT 3.2.4 on MariaDB on this class of machine
+const MYSQL_URL = process.env['XALT_BENCH_MYSQL_URL'] ?? process.env['XALT_TEST_MYSQL_URL'] ?? 'mysql://root@127.0.0.1:3306/';
+
+type Obj = Record<string, unknown>;
+const LIB_POOL = Array.from({ length: 300 }, (_, i) => `/opt/apps/pkg${i % 40}/${i}/lib/libthing${i}.so.${i % 7}`);
+
+/** A spool of realistic runs: start+end pairs (end: 20 libraries, start: 2) with 8 env values, plus packages. */
+function makeSpool(pairs: number): { root: string; records: number } {
+  const root = mkdtempSync(join(tmpdir(), 'xalt-bench-spool-'));
+  let records = 0;
+  for (let i = 0; i < pairs; i++) {
+    const libA = Array.from({ length: 20 }, (_, k) => [LIB_POOL[(i * 7 + k * 13) % LIB_POOL.length]!, '0']);
+    const envT = Object.fromEntries(Array.from({ length: 8 }, (_, k) => [`VAR_${k}`, `value-${i % 50}-${k}`]));
+    const { start, end } = runPair({ libA, envT, userT: { user: `user${i % 100}`, exec_path: `/opt/apps/pkg${i % 40}/bin/prog${i % 200}` } });
+    writeRecord(root, 'month/hash', start);
+    writeRecord(root, 'month/hash', end);
+    records += 2;
+    if (i % 2 === 0) { writeRecord(root, 'month/hash', pkgRecord((end['userT'] as Obj)['run_uuid'] as string)); records++; }
+  }
+  return { root, records };
+}
+
+/** A spool of many small files (packages), for the re-run figure. */
+function makeManyFiles(n: number): string {
+  const root = mkdtempSync(join(tmpdir(), 'xalt-bench-many-'));
+  const pair = runPair();
+  const uuid = (pair.end['userT'] as Obj)['run_uuid'] as string;
+  for (let i = 0; i < n; i++) writeRecord(root, 'month/hash', pkgRecord(uuid, { package_name: `pkg${i}` }));
+  return root;
+}
+
+function mysqlUrl(name: string): string {
+  const u = new URL(MYSQL_URL);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+async function dropMysql(name: string): Promise<void> {
+  const p = parseMysqlUrl(MYSQL_URL);
+  const c = await mysql.createConnection({ host: p.host, port: p.port, user: p.user, password: p.password });
+  await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
+  await c.end();
+}
+
+/** XALTdb.py's run_to_db, reduced to its database round trips. */
+async function xaltStyleLoad(url: string, files: string[]): Promise<number> {
+  const p = parseMysqlUrl(url);
+  const t0 = performance.now();
+  for (const f of files) {
+    const rec = JSON.parse(readFileSync(f, 'utf8')) as Obj;
+    if (!rec['userT']) continue;
+    const u = rec['userT'] as Record<string, string>;
+    const d = rec['userDT'] as Record<string, number>;
+    const c = await mysql.createConnection({ host: p.host, port: p.port, user: p.user, password: p.password, database: p.database });
+    await c.beginTransaction();
+    const [rows] = await c.query(`SELECT run_id, end_time FROM xalt_run WHERE run_uuid = ?`, [u['run_uuid']]);
+    if ((rows as unknown[]).length === 0) {
+      const [r] = await c.query(`INSERT INTO xalt_run (run_uuid, syshost, \`user\`, exec_path, exec_name, app_name, start_time, end_time, run_time, ingested_at) VALUES (?, ?, ?, ?, 'x', 'x', ?, ?, ?, 0)`,
+        [u['run_uuid'], u['syshost'], u['user'], u['exec_path'], d['start_time'], d['end_time'], d['run_time']]);
+      const runId = (r as { insertId: number }).insertId;
+      for (const [path] of rec['libA'] as [string, string][]) {
+        const [o] = await c.query(`SELECT obj_id FROM xalt_object WHERE object_path = ? AND syshost = ?`, [path, u['syshost']]);
+        let objId = (o as { obj_id: number }[])[0]?.obj_id;
+        if (objId === undefined) {
+          const [ins] = await c.query(`INSERT INTO xalt_object (object_key, object_path, syshost, lib_type) VALUES (SHA1(CONCAT(?, ?)), ?, ?, 'so')`, [u['syshost'], path, path, u['syshost']]);
+          objId = (ins as { insertId: number }).insertId;
+        }
+        await c.query(`INSERT IGNORE INTO join_run_object (run_id, obj_id) VALUES (?, ?)`, [runId, objId]);
+      }
+      for (const [name, value] of Object.entries(rec['envT'] as Record<string, string>)) {
+        const [e] = await c.query(`SELECT env_id FROM xalt_env_name WHERE env_name = ?`, [name]);
+        let envId = (e as { env_id: number }[])[0]?.env_id;
+        if (envId === undefined) envId = ((await c.query(`INSERT INTO xalt_env_name (env_name) VALUES (?)`, [name]))[0] as { insertId: number }).insertId;
+        await c.query(`INSERT IGNORE INTO join_run_env (run_id, env_id, env_value) VALUES (?, ?, ?)`, [runId, envId, value]);
+      }
+    } else {
+      await c.query(`UPDATE xalt_run SET end_time = ?, run_time = ? WHERE run_uuid = ?`, [d['end_time'], d['run_time'], u['run_uuid']]);
+    }
+    await c.commit();
+    await c.end();
+  }
+  return files.length / ((performance.now() - t0) / 1000);
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+/** Records/s by the clock, and per CPU-second of the process (all threads), which other load on a shared machine disturbs less. */
+async function sqliteRate(root: string, records: number): Promise<{ wall: number; cpu: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'xalt-bench-db-'));
+  const store = await openStore(join(dir, 'xalt.db'));
+  try {
+    const c0 = process.cpuUsage();
+    const s = await ingestSpools(store, [root], {});
+    const c = process.cpuUsage(c0);
+    if (s.runs + s.pkgs !== records) throw new Error(`expected ${records} records, loaded ${s.runs + s.pkgs}`);
+    return { wall: records / s.seconds, cpu: records / ((c.user + c.system) / 1e6) };
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function mysqlRates(root: string, records: number): Promise<{ ours: number; xalt: number } | undefined> {
+  const name = `xalt_bench_${process.pid}`;
+  const baseName = `xalt_bench_base_${process.pid}`;
+  let store;
+  try {
+    store = await openStore(mysqlUrl(name), { batchStatements: true });
+  } catch (err) {
+    process.stdout.write(`  MariaDB: skipped (${(err as Error).message})\n`);
+    return undefined;
+  }
+  try {
+    const s = await ingestSpools(store, [root], {});
+    if (s.runs + s.pkgs !== records) throw new Error(`expected ${records} records, loaded ${s.runs + s.pkgs}`);
+    const base = await openStore(mysqlUrl(baseName));
+    await base.close();
+    const sample: string[] = [];
+    for (const f of walkSpool(root, () => false, () => undefined)) if (f.kind === 'run' && sample.length < 300) sample.push(f.abs);
+    const xalt = await xaltStyleLoad(mysqlUrl(baseName), sample);
+    return { ours: records / s.seconds, xalt };
+  } finally {
+    await store.close();
+    await dropMysql(name);
+    await dropMysql(baseName);
+  }
+}
+
+async function rerun(n: number): Promise<void> {
+  const root = makeManyFiles(n);
+  const dir = mkdtempSync(join(tmpdir(), 'xalt-bench-db-'));
+  const store = await openStore(join(dir, 'xalt.db'));
+  try {
+    const first = await ingestSpools(store, [root], {});
+    const t0 = performance.now();
+    const again = await ingestSpools(store, [root], {});
+    const rerunS = (performance.now() - t0) / 1000;
+    if (again.read !== 0 || again.alreadyLoaded !== n) throw new Error(`re-run read ${again.read} files`);
+    const t1 = performance.now();
+    for (const f of walkSpool(root, () => false, () => undefined)) JSON.parse(readFileSync(f.abs, 'utf8'));
+    const rereadS = (performance.now() - t1) / 1000;
+    process.stdout.write(`  first ingest of ${fmt(n)} package files: ${fmt(n / first.seconds)} records/s\n`);
+    const scaled = n < 1_000_000 ? `; scaled from ${fmt(n)} to keep the bench short, XALT_BENCH_RERUN_FILES=1000000 measures the full size` : '';
+    process.stdout.write(`  re-run over ${fmt(n)} loaded files: ${rerunS.toFixed(2)} s = ${(rerunS * 1e6 / n).toFixed(1)} s per 1,000,000 (budget 10 s${scaled})\n`);
+    process.stdout.write(`  baseline, reading and parsing every file again: ${rereadS.toFixed(2)} s; ratio ${(rereadS / rerunS).toFixed(1)}x faster\n`);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/** Run the ingest benchmarks and print the figures. */
+export async function run(): Promise<void> {
+  process.stdout.write('ingest (2-core machine; generated spools, real record writer)\n');
+  const big = makeSpool(8000);
+  try {
+    const sqlite = await sqliteRate(big.root, big.records);
+    process.stdout.write(`  SQLite: ${fmt(sqlite.wall)} records/s over ${fmt(big.records)} records (budget 20,000); ${(sqlite.wall / XALT_MEASURED).toFixed(0)}x XALT 3.2.4's measured ${XALT_MEASURED} records/s\n`);
+    process.stdout.write(`  SQLite: ${fmt(sqlite.cpu)} records per CPU-second (less sensitive than the wall-clock figure to other load on the machine)\n`);
+  } finally {
+    rmSync(big.root, { recursive: true, force: true });
+  }
+  const mid = makeSpool(1000);
+  try {
+    const m = await mysqlRates(mid.root, mid.records);
+    if (m) process.stdout.write(`  MariaDB: ${fmt(m.ours)} records/s over ${fmt(mid.records)} records; XALT-style loader side by side: ${fmt(m.xalt)} records/s; ratio ${(m.ours / m.xalt).toFixed(1)}x\n`);
+  } finally {
+    rmSync(mid.root, { recursive: true, force: true });
+  }
+  await rerun(Number(process.env['XALT_BENCH_RERUN_FILES'] ?? 50_000));
+}
+
+if (process.argv[1] && import.meta.url === `file://${process.argv[1]}`) await run();

@@ -1,0 +1,87 @@
+/**
+ * Reading, parsing and validating record files, either on the calling thread or spread over
+ * worker threads (JSON.parse and validation are the CPU-heavy part of ingest; the main thread
+ * meanwhile loads the previous batch into the store).
+ */
+import { Worker } from 'node:worker_threads';
+import { ResultDecoder, type CompactBatch } from './compact-results.js';
+import { CompiledRules, type IngestRules } from './ingest-rules.js';
+import { readRecordFile, type FileResult } from './read-record-file.js';
+import { ModuleLookup, type ReverseMapData } from './reverse-map.js';
+import type { SpoolFile } from './spool-walk.js';
+import { UserNames } from './user-names.js';
+
+/** Everything a parser needs, as plain data (it is sent to workers). */
+export interface ParserSetup {
+  readonly rules: IngestRules;
+  readonly reverseMap?: ReverseMapData;
+  readonly maxFileSize: number;
+  readonly now: number;
+}
+
+export interface Parser {
+  parse(files: readonly SpoolFile[]): Promise<FileResult[]>;
+  close(): Promise<void>;
+}
+
+/** Build the per-thread reading context from plain data. */
+export function readContext(setup: ParserSetup) {
+  const modules = new ModuleLookup(setup.reverseMap);
+  return {
+    rules: new CompiledRules(setup.rules),
+    moduleOf: (path: string) => modules.moduleOf(path),
+    users: new UserNames(),
+    maxFileSize: setup.maxFileSize,
+    now: setup.now,
+  };
+}
+
+/** Parse on the calling thread. */
+export function inlineParser(setup: ParserSetup): Parser {
+  const ctx = readContext(setup);
+  return {
+    parse: async (files) => files.map((f) => readRecordFile(f, ctx)),
+    close: async () => undefined,
+  };
+}
+
+interface Pending {
+  resolve(r: FileResult[]): void;
+  reject(e: Error): void;
+}
+
+/** Parse on `jobs` worker threads; each call splits its files among them. */
+export function workerParser(setup: ParserSetup, jobs: number): Parser {
+  const url = new URL('./parser-worker.js', import.meta.url);
+  const workers = Array.from({ length: jobs }, () => new Worker(url, { workerData: setup }));
+  const pending = new Map<number, Pending>();
+  let nextId = 0;
+  for (const w of workers) {
+    const decoder = new ResultDecoder(); // messages of one worker arrive in the order sent
+    w.on('message', (m: { id: number; batch: CompactBatch }) => {
+      const results = decoder.decode(m.batch);
+      pending.get(m.id)?.resolve(results);
+      pending.delete(m.id);
+    });
+    w.on('error', (err) => {
+      for (const p of pending.values()) p.reject(err);
+      pending.clear();
+    });
+  }
+  const send = (w: Worker, files: readonly SpoolFile[]) =>
+    new Promise<FileResult[]>((resolve, reject) => {
+      const id = nextId++;
+      pending.set(id, { resolve, reject });
+      w.postMessage({ id, files });
+    });
+  return {
+    async parse(files) {
+      const per = Math.ceil(files.length / workers.length);
+      const parts = workers.map((w, i) => send(w, files.slice(i * per, (i + 1) * per)));
+      return (await Promise.all(parts)).flat();
+    },
+    async close() {
+      await Promise.all(workers.map((w) => w.terminate()));
+    },
+  };
+}

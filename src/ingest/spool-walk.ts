@@ -1,0 +1,65 @@
+/**
+ * Walk a record tree and list record files by name, whatever the layout: xalt's
+ * `<YYYYMM>/<NNN>/`, XALT's `<NNN>/` and `<kind>/<NNN>/`, flat directories, `~/.xalt.d`, and
+ * NCSA Delta's `<YYYYMM>/<NNN>/` tree all reduce to "recurse and look at names".
+ *
+ * Hidden entries are skipped: `.<name>.new` files are records still being written, and
+ * `.quarantine` is ours. Only names ending in `.json` are candidates; the rest is not ours.
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, type Dirent } from 'node:fs';
+import { join } from 'node:path';
+import { parseRecordFileName, type RecordKind } from '../schema/index.js';
+
+/** A candidate record file. */
+export interface SpoolFile {
+  /** absolute path */
+  readonly abs: string;
+  /** path relative to the spool root, with `/` */
+  readonly rel: string;
+  /** sha1 of `rel`: the key in xalt_ingested_file */
+  readonly hash: string;
+  /** kind from the name; undefined for a `.json` file whose name is not a record name */
+  readonly kind: RecordKind | undefined;
+  /** user field of the name ('' when unknown) */
+  readonly nameUser: string;
+}
+
+/** sha1 hex of a spool-relative path. */
+export function pathHash(rel: string): string {
+  return createHash('sha1').update(rel).digest('hex');
+}
+
+function readDir(dir: string, onError: (dir: string, err: Error) => void): Dirent[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true });
+  } catch (err) {
+    onError(dir, err as Error);
+    return [];
+  }
+}
+
+/**
+ * Visit every candidate record file under `root` (depth first, names sorted so that a run's
+ * `aaa` comes before its `zzz` within a directory, as XALT's loader does). `skip(hash)`
+ * returning true drops a file before anything else is done with it.
+ */
+export function* walkSpool(root: string, skip: (hash: string) => boolean, onError: (dir: string, err: Error) => void): Generator<SpoolFile> {
+  const stack: string[] = [''];
+  while (stack.length > 0) {
+    const relDir = stack.pop()!;
+    const entries = readDir(relDir ? join(root, relDir) : root, onError).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const subdirs: string[] = [];
+    for (const e of entries) {
+      if (e.name.startsWith('.')) continue;
+      const rel = relDir ? `${relDir}/${e.name}` : e.name;
+      if (e.isDirectory()) { subdirs.push(rel); continue; }
+      if (!e.name.endsWith('.json')) continue;
+      const hash = pathHash(rel);
+      if (skip(hash)) continue;
+      const parsed = parseRecordFileName(e.name);
+      yield { abs: join(root, rel), rel, hash, kind: parsed?.kind, nameUser: parsed?.user ?? '' };
+    }
+    for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i]!);
+  }
+}

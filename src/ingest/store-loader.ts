@@ -1,0 +1,300 @@
+/**
+ * Load interpreted record files into the store, one transaction per batch.
+ *
+ * Each file is first *claimed* in xalt_ingested_file (INSERT IGNORE on its path hash): a file
+ * another ingester claimed (or an earlier run loaded) is skipped, so two ingesters on one
+ * spool never both count or quarantine a file. Records are then merged by their unique keys:
+ * a run by run_uuid (an end completes a start; a late start only sets has_start), a link by
+ * uuid, a pkg by (run_uuid, program, pkg_name). Dictionary rows (objects, environment names,
+ * functions) are inserted sorted and cached only after commit, so a rolled-back batch leaves
+ * no stale ids behind. MySQL deadlocks between concurrent ingesters are retried.
+ */
+import { quote } from '../db/render-ddl.js';
+import { tables } from '../db/schema-tables.js';
+import type { Queryable, RunResult, SqlValue, Statement, Store } from '../db/store.js';
+import type { NormalRecord, NormalRun, ObjectRef, Row } from './normalise.js';
+import type { FileResult } from './read-record-file.js';
+
+/** What happened to a file. `skipped`: already claimed by another ingester or run. */
+export type FileStatus = 'loaded' | 'duplicate' | 'quarantined' | 'filtered' | 'skipped';
+
+export interface BatchCounts {
+  runs: number;
+  links: number;
+  pkgs: number;
+  duplicates: number;
+  quarantined: number;
+  flagged: number;
+  filtered: number;
+  skipped: number;
+  reasons: Record<string, number>;
+}
+
+export const emptyCounts = (): BatchCounts => ({ runs: 0, links: 0, pkgs: 0, duplicates: 0, quarantined: 0, flagged: 0, filtered: 0, skipped: 0, reasons: {} });
+
+/** A file result plus where its quarantine copy went (null: none). */
+export interface LoadItem extends FileResult {
+  readonly storedAs: string | null;
+}
+
+const widths = new Map<string, Map<string, number>>(
+  tables.map((t) => [t.name, new Map(t.columns.flatMap((c) => {
+    const m = /^(?:var)?char\((\d+)\)$/.exec(c.type);
+    return m ? [[c.name, Number(m[1])] as const] : [];
+  }))]),
+);
+
+/** Values of `row` in column order, strings cut to their column widths (MySQL's strict mode rejects longer ones). */
+function fittedValues(table: string, cols: readonly string[], row: Row): SqlValue[] {
+  const w = widths.get(table)!;
+  return cols.map((k) => {
+    const v = row[k] ?? null;
+    const max = w.get(k);
+    return typeof v === 'string' && max !== undefined && v.length > max ? v.slice(0, max) : v;
+  });
+}
+
+function fit(table: string, row: Row): Row {
+  const cols = Object.keys(row);
+  const vals = fittedValues(table, cols, row);
+  return Object.fromEntries(cols.map((c, i) => [c, vals[i]!])) as Row;
+}
+
+const RETRYABLE = new Set([1213, 1205]); // ER_LOCK_DEADLOCK, ER_LOCK_WAIT_TIMEOUT
+const CHUNK = 400;
+
+function chunks<T>(xs: readonly T[], n = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
+  return out;
+}
+
+/** Many statements in as few round trips as the store allows. */
+async function runBatch(tx: Queryable, statements: readonly Statement[]): Promise<RunResult[]> {
+  if (statements.length === 0) return [];
+  if (tx.runBatch) return tx.runBatch(statements);
+  const out: RunResult[] = [];
+  for (const [sql, params] of statements) out.push(await tx.run(sql, params));
+  return out;
+}
+
+function quarantineStatement(rel: string, reason: string, detail: string, storedAs: string | null, now: number): Statement {
+  return [`INSERT INTO xalt_quarantine (path, reason, detail, stored_as, quarantined_at) VALUES (?, ?, ?, ?, ?)`,
+    [rel.slice(0, 1024), reason, detail.slice(0, 4000), storedAs?.slice(0, 1024) ?? null, now]];
+}
+
+const MISMATCH = 'owner_mismatch = CASE WHEN ? = 1 THEN 1 ELSE owner_mismatch END';
+
+/** The conditional UPDATE that merges a run record into an existing row (0 changes: duplicate). */
+function mergeStatement(r: NormalRun): Statement {
+  const d = r.row;
+  if (r.isStart) return [`UPDATE xalt_run SET has_start = 1, ${MISMATCH} WHERE run_uuid = ? AND has_start = 0`, [d['owner_mismatch']!, d['run_uuid']!]];
+  return [
+    `UPDATE xalt_run SET end_time = ?, run_time = ?, num_gpus = ?, num_threads = ?, exit_status = ?, exit_signal = ?, end_reason = ?, has_end = 1, ${MISMATCH} WHERE run_uuid = ? AND has_end = 0`,
+    [d['end_time']!, d['run_time']!, d['num_gpus']!, d['num_threads']!, d['exit_status']!, d['exit_signal']!, d['end_reason']!, d['owner_mismatch']!, d['run_uuid']!],
+  ];
+}
+
+/** Ids of dictionary rows (objects, env names, functions) by key. */
+type Dict = Map<string, number>;
+
+interface TxState {
+  readonly objects: Dict;
+  readonly envs: Dict;
+  readonly funcs: Dict;
+  readonly runObjects: SqlValue[][];
+  readonly runEnv: SqlValue[][];
+  readonly linkObjects: SqlValue[][];
+  readonly linkFuncs: SqlValue[][];
+  readonly counts: BatchCounts;
+  readonly statuses: FileStatus[];
+}
+
+export class StoreLoader {
+  private readonly objects: Dict = new Map();
+  private readonly envs: Dict = new Map();
+  private readonly funcs: Dict = new Map();
+  private readonly q: (name: string) => string;
+
+  constructor(private readonly store: Store) {
+    this.q = (name) => quote(name, store.dialect.name);
+  }
+
+  /** Load one batch in one transaction; returns counts and each file's status, in order. */
+  async loadBatch(items: readonly LoadItem[], now: number): Promise<{ counts: BatchCounts; statuses: FileStatus[] }> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const st = await this.store.transaction((tx) => this.loadInTx(tx, items, now));
+        for (const [src, dst] of [[st.objects, this.objects], [st.envs, this.envs], [st.funcs, this.funcs]] as const) for (const [k, v] of src) dst.set(k, v);
+        return { counts: st.counts, statuses: st.statuses };
+      } catch (err) {
+        if (attempt >= 8 || !RETRYABLE.has((err as { errno?: number }).errno ?? 0)) throw err;
+        await new Promise((r) => setTimeout(r, 20 + Math.random() * 100 * (attempt + 1)));
+      }
+    }
+  }
+
+  /**
+   * The batch in phases, each one round trip on MySQL: claim every file; insert every record
+   * (INSERT IGNORE); merge the runs that existed (conditional UPDATEs); then quarantine rows,
+   * ledger statuses and join rows.
+   */
+  private async loadInTx(tx: Queryable, items: readonly LoadItem[], now: number): Promise<TxState> {
+    const st: TxState = { objects: new Map(), envs: new Map(), funcs: new Map(), runObjects: [], runEnv: [], linkObjects: [], linkFuncs: [], counts: emptyCounts(), statuses: [] };
+    const claimSql = `${tx.dialect.insertIgnore} INTO xalt_ingested_file (path_hash, path, size, mtime, status, ingested_at) VALUES (?, ?, ?, ?, 'loaded', ?)`;
+    const claims = await runBatch(tx, items.map((i) => [claimSql, [i.file.hash, i.file.rel.slice(0, 1024), i.size, i.mtime, now]]));
+    const claimed = items.filter((_, k) => claims[k]!.changes > 0);
+    const records = claimed.flatMap((i) => (i.outcome.status === 'record' ? [i.outcome.record] : []));
+    await this.ensureDictionaries(tx, records, st);
+    const status = new Map<LoadItem, FileStatus>(items.map((i, k) => [i, claims[k]!.changes > 0 ? 'loaded' : 'skipped']));
+    await this.loadRecords(tx, claimed, status, st);
+    const after: Statement[] = [];
+    for (const item of claimed) this.account(item, status.get(item)!, now, st, after);
+    await runBatch(tx, after);
+    await this.flushJoins(tx, st);
+    for (const i of items) st.statuses.push(status.get(i)!);
+    st.counts.skipped = items.length - claimed.length;
+    return st;
+  }
+
+  /** Insert each record; runs that already existed are merged; sets `status` per item. */
+  private async loadRecords(tx: Queryable, claimed: readonly LoadItem[], status: Map<LoadItem, FileStatus>, st: TxState): Promise<void> {
+    const withRecord = claimed.filter((i) => i.outcome.status === 'record');
+    const rec = (i: LoadItem) => (i.outcome as { record: NormalRecord }).record;
+    const inserted = await runBatch(tx, withRecord.map((i) => this.insertStatement(tx, rec(i))));
+    const toMerge: LoadItem[] = [];
+    withRecord.forEach((item, k) => {
+      const r = rec(item);
+      const res = inserted[k]!;
+      if (res.changes > 0) this.addJoins(r, res.lastInsertId, st);
+      else if (r.kind === 'run') toMerge.push(item);
+      else status.set(item, 'duplicate');
+    });
+    const merged = await runBatch(tx, toMerge.map((i) => mergeStatement(rec(i) as NormalRun)));
+    const ended: NormalRun[] = [];
+    toMerge.forEach((item, k) => {
+      const r = rec(item) as NormalRun;
+      if (merged[k]!.changes === 0) status.set(item, 'duplicate');
+      else if (!r.isStart) ended.push(r); // a late start only says "there was a start"
+    });
+    if (ended.length === 0) return;
+    const ids = new Map<string, number>();
+    for (const part of chunks(ended.map((r) => r.row['run_uuid'] as string))) {
+      const rows = await tx.all<{ run_id: unknown; run_uuid: string }>(`SELECT run_id, run_uuid FROM xalt_run WHERE run_uuid IN (${part.map(() => '?').join(', ')})`, part);
+      for (const row of rows) ids.set(row.run_uuid, Number(row.run_id));
+    }
+    // An end completing a run adds the libraries loaded since the start; its environment is
+    // the one the start record already stored (both are taken from the process at start).
+    for (const r of ended) this.addJoins({ ...r, env: [] }, ids.get(r.row['run_uuid'] as string)!, st);
+  }
+
+  /** Count a claimed file and queue its quarantine row and final ledger status. */
+  private account(item: LoadItem, status: FileStatus, now: number, st: TxState, out: Statement[]): void {
+    const { file, outcome } = item;
+    let final = status;
+    if (outcome.status === 'quarantine') {
+      out.push(quarantineStatement(file.rel, outcome.reason, outcome.detail, item.storedAs, now));
+      st.counts.quarantined++;
+      st.counts.reasons[outcome.reason] = (st.counts.reasons[outcome.reason] ?? 0) + 1;
+      final = 'quarantined';
+    } else if (outcome.status === 'filtered') {
+      st.counts.filtered++;
+      final = 'filtered';
+    } else {
+      if (status === 'duplicate') st.counts.duplicates++;
+      else if (outcome.record.kind === 'run') st.counts.runs++;
+      else if (outcome.record.kind === 'link') st.counts.links++;
+      else st.counts.pkgs++;
+      if (outcome.ownerMismatch) {
+        out.push(quarantineStatement(file.rel, 'owner_mismatch', `${outcome.ownerMismatch}; loaded and flagged`, item.storedAs, now));
+        st.counts.flagged++;
+      }
+    }
+    if (final !== 'loaded') out.push([`UPDATE xalt_ingested_file SET status = ? WHERE path_hash = ?`, [final, file.hash]]);
+  }
+
+  private insertStatement(tx: Queryable, r: NormalRecord): Statement {
+    const table = r.kind === 'run' ? 'xalt_run' : r.kind === 'link' ? 'xalt_link' : 'xalt_pkg';
+    const cols = Object.keys(r.row);
+    const key = `${table}:${cols.join(',')}`;
+    let sql = this.sqlCache.get(key);
+    if (!sql) {
+      sql = `${tx.dialect.insertIgnore} INTO ${table} (${cols.map(this.q).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`;
+      this.sqlCache.set(key, sql);
+    }
+    return [sql, fittedValues(table, cols, r.row)];
+  }
+
+  private addJoins(r: NormalRecord, id: number, st: TxState): void {
+    if (r.kind === 'run') {
+      for (const o of r.objects) st.runObjects.push([id, this.idOf('objects', o.object_key, st)]);
+      for (const [name, value] of r.env) st.runEnv.push([id, this.idOf('envs', name.slice(0, 255), st), value]);
+    } else if (r.kind === 'link') {
+      for (const o of r.objects) st.linkObjects.push([id, this.idOf('objects', o.object_key, st)]);
+      for (const f of r.functions) st.linkFuncs.push([id, this.idOf('funcs', f.slice(0, 255), st)]);
+    }
+  }
+
+  /** Insert-or-find every object, env name and function the batch uses, in sorted order. */
+  private async ensureDictionaries(tx: Queryable, records: readonly NormalRecord[], st: TxState): Promise<void> {
+    const objs = new Map<string, ObjectRef>();
+    const envs = new Set<string>();
+    const funcs = new Set<string>();
+    for (const r of records) {
+      if (r.kind === 'pkg') continue;
+      for (const o of r.objects) if (!this.objects.has(o.object_key)) objs.set(o.object_key, o);
+      if (r.kind === 'run') for (const [name] of r.env) if (!this.envs.has(name.slice(0, 255))) envs.add(name.slice(0, 255));
+      if (r.kind === 'link') for (const f of r.functions) if (!this.funcs.has(f.slice(0, 255))) funcs.add(f.slice(0, 255));
+    }
+    const objRows = [...objs.values()].sort((a, b) => (a.object_key < b.object_key ? -1 : 1)).map((o) => {
+      const f = fit('xalt_object', { ...o });
+      return [f['object_key']!, f['object_path']!, f['syshost']!, f['module_name']!, f['lib_type']!];
+    });
+    await this.dictionary(tx, 'xalt_object', 'obj_id', 'object_key', ['object_key', 'object_path', 'syshost', 'module_name', 'lib_type'], objRows, st.objects);
+    await this.dictionary(tx, 'xalt_env_name', 'env_id', 'env_name', ['env_name'], [...envs].sort().map((e) => [e]), st.envs);
+    await this.dictionary(tx, 'xalt_function', 'func_id', 'function_name', ['function_name'], [...funcs].sort().map((f) => [f]), st.funcs);
+  }
+
+  private async dictionary(tx: Queryable, table: string, idCol: string, keyCol: string, cols: string[], rows: SqlValue[][], into: Dict): Promise<void> {
+    if (rows.length === 0) return;
+    for (const part of chunks(rows)) {
+      const values = part.map(() => `(${cols.map(() => '?').join(', ')})`).join(', ');
+      await tx.run(`${tx.dialect.insertIgnore} INTO ${table} (${cols.map(this.q).join(', ')}) VALUES ${values}`, part.flat());
+      const keys = part.map((r) => r[0]!);
+      const found = await tx.all<Record<string, unknown>>(`SELECT ${idCol} AS id, ${keyCol} AS k FROM ${table} WHERE ${keyCol} IN (${keys.map(() => '?').join(', ')})`, keys);
+      for (const f of found) into.set(String(f['k']), Number(f['id']));
+    }
+  }
+
+  private idOf(kind: 'objects' | 'envs' | 'funcs', key: string, st: TxState): number {
+    const id = st[kind].get(key) ?? this[kind].get(key);
+    if (id === undefined) throw new Error(`internal: no id for ${kind} ${key}`);
+    return id;
+  }
+
+  private readonly sqlCache = new Map<string, string>();
+
+  /** Join rows go in multi-row statements at the end of the batch: far fewer round trips. */
+  private async flushJoins(tx: Queryable, st: TxState): Promise<void> {
+    const sets: [string, string[], SqlValue[][]][] = [
+      ['join_run_object', ['run_id', 'obj_id'], st.runObjects],
+      ['join_run_env', ['run_id', 'env_id', 'env_value'], st.runEnv],
+      ['join_link_object', ['link_id', 'obj_id'], st.linkObjects],
+      ['join_link_function', ['link_id', 'func_id'], st.linkFuncs],
+    ];
+    for (const [table, cols, rows] of sets) {
+      for (const part of chunks(rows)) {
+        const key = `${table}:${part.length}`;
+        let sql = this.sqlCache.get(key);
+        if (!sql) {
+          const tuple = `(${cols.map(() => '?').join(', ')})`;
+          sql = `${tx.dialect.insertIgnore} INTO ${table} (${cols.join(', ')}) VALUES ${Array(part.length).fill(tuple).join(', ')}`;
+          this.sqlCache.set(key, sql);
+        }
+        const params: SqlValue[] = [];
+        for (const r of part) for (const v of r) params.push(v);
+        await tx.run(sql, params);
+      }
+    }
+  }
+}
