@@ -1,6 +1,7 @@
 /**
- * The small real programs `xalt demo` compiles and runs under the collector: one that
- * succeeds, one that fails, one that is killed. Each is real C, built with the machine's cc.
+ * What `xalt demo` runs under the collector: small real C programs (one succeeds, one
+ * fails, one is killed as at a time limit) linked through xalt's ld wrapper, and a Python
+ * script importing a package, so every kind of record appears.
  */
 
 export interface DemoProgram {
@@ -50,3 +51,16 @@ int main(void) {
 `,
   },
 ];
+
+/** A fake installed distribution the Python run imports, so a package record appears. */
+export const demoPackage = {
+  name: 'fluxsolver',
+  version: '2.1.0',
+  init: '__version__ = "2.1.0"\n',
+  metadata: 'Metadata-Version: 2.1\nName: fluxsolver\nVersion: 2.1.0\n',
+};
+
+/** The Python script the demo runs (stdlib imports are not recorded; fluxsolver is). */
+export const demoPythonScript = `import json, fluxsolver
+print("python run using fluxsolver", fluxsolver.__version__)
+`;
