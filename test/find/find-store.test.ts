@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { FIXTURE_EPOCH, storeRows } from '../fixtures/store-rows.js';
 import { testEachStore, type TestStore } from '../helpers/test-stores.js';
@@ -116,14 +119,26 @@ testEachStore('find exits 3 when nothing matched, and 2 on bad options', async (
   assert.match(badFormat.stderr, /--format xml: not one of/);
 });
 
-test('find without a store says how to name one', async () => {
-  const saved = process.env['XALT_DB'];
+test('find without a store says how to name one; the config\'s [store] url is the last fallback', async () => {
+  const saved = { db: process.env['XALT_DB'], config: process.env['XALT_CONFIG'] };
   delete process.env['XALT_DB'];
+  const dir = mkdtempSync(join(tmpdir(), 'xalt-find-config-'));
   try {
+    process.env['XALT_CONFIG'] = join(dir, 'none.toml');
+    writeFileSync(process.env['XALT_CONFIG'], '[store]\nurl = ""\n');
     const r = await xalt('find', '--user', 'x');
     assert.equal(r.code, 2);
     assert.match(r.stderr, /xalt: error: no store given\n {2}hint: pass --db/);
+    process.env['XALT_CONFIG'] = join(dir, 'elsewhere.toml');
+    writeFileSync(process.env['XALT_CONFIG'], `[store]\nurl = "${join(dir, 'configured.db')}"\n`);
+    const r2 = await xalt('find', '--user', 'x');
+    assert.equal(r2.code, 1);
+    assert.match(r2.stderr, /store .*configured\.db: no such file/);
   } finally {
-    if (saved !== undefined) process.env['XALT_DB'] = saved;
+    for (const [k, v] of [['XALT_DB', saved.db], ['XALT_CONFIG', saved.config]] as const) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    rmSync(dir, { recursive: true, force: true });
   }
 });

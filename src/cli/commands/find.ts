@@ -42,7 +42,7 @@ async function search(args: CommandArgs, opts: FindOptions): Promise<FindResult 
       throw err;
     }
   }
-  const store = await openReadStore(stringOption(args, 'db'));
+  const store = await openReadStore(stringOption(args, 'db'), stringOption(args, 'config'));
   try {
     return { ...(await findInStore(store, opts.filter, opts.limit)), warnings: [] };
   } finally {

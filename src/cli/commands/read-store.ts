@@ -7,11 +7,13 @@ import { existsSync } from 'node:fs';
 import { isMysqlUrl, openStore, storeError } from '../../db/open-store.js';
 import type { Store } from '../../db/store.js';
 import { storeLocation } from '../../query/store-location.js';
+import { loadSiteConfig } from '../../config/load-site-config.js';
 import { RuntimeError } from '../errors.js';
 
-/** Open the store named by `--db` or `$XALT_DB` and check it holds xalt's tables. */
-export async function openReadStore(dbOption: string | undefined): Promise<Store> {
-  const url = storeLocation(dbOption, process.env);
+/** Open the store named by `--db`, `$XALT_DB` or the config's [store], and check it holds xalt's tables. */
+export async function openReadStore(dbOption: string | undefined, configOption?: string): Promise<Store> {
+  const configUrl = dbOption ?? process.env['XALT_DB'] ? undefined : (await loadSiteConfig(configOption)).store.url;
+  const url = storeLocation(dbOption, process.env, configUrl);
   if (!isMysqlUrl(url) && !existsSync(url)) {
     throw new RuntimeError('XALT_STORE_UNAVAILABLE', `store ${url}: no such file`, 'check the --db path, or load records first with "xalt ingest"');
   }

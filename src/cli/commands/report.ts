@@ -12,7 +12,7 @@ export async function run(args: CommandArgs): Promise<number> {
   const now = Date.now() / 1000;
   const format = chooseFormat(args.values);
   const spec = reportSpec(args.values, args.positionals, now);
-  const store = await openReadStore(stringOption(args, 'db'));
+  const store = await openReadStore(stringOption(args, 'db'), stringOption(args, 'config'));
   let text: string;
   try {
     text = renderDocument(await buildReport(store, { ...spec, source: store.location }, now), format);

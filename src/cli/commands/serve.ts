@@ -13,7 +13,7 @@ export async function run(args: CommandArgs): Promise<number> {
   if (!isLoopback(host) && !token) {
     throw new UserError('XALT_DASHBOARD_NO_TOKEN', `binding the dashboard to ${host} needs a token: anyone who can reach it could read every user's runs`, 'pass --token TOKEN or set $XALT_DASHBOARD_TOKEN (or bind to 127.0.0.1)');
   }
-  const store = await openReadStore(stringOption(args, 'db'));
+  const store = await openReadStore(stringOption(args, 'db'), stringOption(args, 'config'));
   let started;
   try {
     started = await startDashboard({ store, host, port, ...(token ? { token } : {}) });
