@@ -152,6 +152,6 @@ export const commands: readonly CommandSpec[] = [
     name: ['extract'], summary: "print a binary's watermark and build-id", module: 'extract', positionals: 'BINARY', options: { json },
   },
   {
-    name: ['doctor'], summary: 'check an installation end to end on this node', module: 'doctor', options: { json },
+    name: ['doctor'], summary: 'check an installation end to end on this node: config, collector (a real probe run), spool, tmpdir, Python hook, link wrapper, store', module: 'doctor', options: { db, json },
   },
 ];

@@ -1,0 +1,31 @@
+/**
+ * `xalt doctor`: check an installation end to end on this node — the site config, the
+ * collector (a real probe run), the spool and node-local tmpdir, the Python hook, the link
+ * wrapper, and the store. Exit 0 when nothing failed (warnings allowed), 1 otherwise.
+ */
+import { readSiteConfig } from '../../config/load-site-config.js';
+import { checkCollector, checkLinkWrapper, checkPythonHook, checkSpool, checkStore, checkTmpdir, findLayout, type CheckResult } from '../../doctor/doctor-checks.js';
+import { flag, stringOption, type CommandArgs } from '../command-args.js';
+import { ExitCode } from '../errors.js';
+
+export async function run(args: CommandArgs): Promise<number> {
+  const parsed = readSiteConfig(stringOption(args, 'config'));
+  const configName = parsed.path ?? 'built-in defaults';
+  const results: CheckResult[] = [];
+  if (!parsed.config) {
+    results.push({ check: 'config', status: 'fail', detail: `${configName}: ${parsed.errors[0] ?? 'invalid'}${parsed.errors.length > 1 ? ` (and ${parsed.errors.length - 1} more: run "xalt config check")` : ''}` });
+  } else {
+    const cfg = parsed.config;
+    const layout = findLayout(process.env);
+    results.push({ check: 'config', status: 'ok', detail: `${configName} (fingerprint ${cfg.fingerprint})` });
+    results.push(checkCollector(layout), checkSpool(cfg, process.env), checkTmpdir(cfg, process.env), checkPythonHook(layout), checkLinkWrapper(layout, process.env));
+    const db = stringOption(args, 'db') ?? process.env['XALT_DB'] ?? cfg.store.url;
+    if (db) results.push(await checkStore(db));
+  }
+  if (flag(args, 'json')) args.stdout.write(`${JSON.stringify({ checks: results }, null, 2)}\n`);
+  else {
+    const width = Math.max(...results.map((r) => r.check.length));
+    for (const r of results) args.stdout.write(`${r.status.toUpperCase().padEnd(4)}  ${r.check.padEnd(width)}  ${r.detail}\n`);
+  }
+  return results.some((r) => r.status === 'fail') ? ExitCode.failure : ExitCode.ok;
+}
