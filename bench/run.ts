@@ -11,7 +11,7 @@ import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 interface BenchModule {
-  run(): Promise<void>;
+  run?: () => Promise<void>;
 }
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -25,8 +25,9 @@ const modules = readdirSync(here)
 const machine = `${process.platform} ${process.arch}, node ${process.version}, ${(await import('node:os')).cpus().length} cores`;
 console.log(`xalt benchmarks — ${new Date().toISOString()} — ${machine}\n`);
 for (const name of modules) {
-  console.log(`== ${name} ==`);
   const mod = (await import(`./${name}.js`)) as BenchModule;
+  if (typeof mod.run !== 'function') continue; // a helper module (data generators), not a benchmark
+  console.log(`== ${name} ==`);
   const t0 = performance.now();
   await mod.run();
   console.log(`(${name}: ${((performance.now() - t0) / 1000).toFixed(1)} s)\n`);
