@@ -7,6 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { flag, listOption, stringOption, type CommandArgs } from '../command-args.js';
 import { ExitCode, RuntimeError, UserError } from '../errors.js';
 import { openStore, storeError } from '../../db/open-store.js';
+import type { Store } from '../../db/store.js';
 import { ingestSpools, type IngestProgress, type IngestSummary } from '../../ingest/ingest.js';
 import { configuredSpools, loadIngestSettings, storeUrl } from '../../ingest/ingest-settings.js';
 import { readReverseMap, type ReverseMapData } from '../../ingest/reverse-map.js';
@@ -77,6 +78,17 @@ function isDatabaseError(err: unknown): boolean {
   return typeof e.errno === 'number' || e.name === 'SqliteError' || (typeof e.code === 'string' && /^(SQLITE|ECONN|ETIMEDOUT|EPIPE|PROTOCOL_|ER_)/.test(e.code));
 }
 
+/** How many quarantined files are named one by one before pointing at the table. */
+const NAMED_QUARANTINE = 20;
+
+/** One line per file this run quarantined, so an admin sees what is wrong without SQL. */
+async function nameQuarantined(store: Store, since: number, stderr: NodeJS.WritableStream): Promise<void> {
+  const rows = await store.all<{ path: string; reason: string; detail: string | null }>(
+    `SELECT path, reason, detail FROM xalt_quarantine WHERE quarantined_at >= ? ORDER BY q_id LIMIT ${NAMED_QUARANTINE + 1}`, [since - 1]);
+  for (const r of rows.slice(0, NAMED_QUARANTINE)) stderr.write(`xalt: quarantined ${r.path}: ${r.reason}${r.detail ? `: ${r.detail.split('\n')[0]}` : ''}\n`);
+  if (rows.length > NAMED_QUARANTINE) stderr.write(`xalt: … more quarantined files: SELECT path, reason, detail FROM xalt_quarantine\n`);
+}
+
 export async function run(args: CommandArgs): Promise<number> {
   const settings = await loadIngestSettings(stringOption(args, 'config'));
   const syslogs = listOption(args, 'syslog');
@@ -94,6 +106,7 @@ export async function run(args: CommandArgs): Promise<number> {
   const url = storeUrl(stringOption(args, 'db'), settings);
   const store = await openStore(url, { batchStatements: true });
   let summary: IngestSummary;
+  const startedAt = Date.now() / 1000;
   try {
     const opts = {
       ...(rmap ? { reverseMap: rmap } : {}),
@@ -109,6 +122,7 @@ export async function run(args: CommandArgs): Promise<number> {
     };
     summary = await ingestSpools(store, roots, opts);
     if (syslogs.length) await ingestSyslogFiles(store, syslogs, opts, summary);
+    if (summary.quarantined > 0 && !quiet && !json) await nameQuarantined(store, startedAt, args.stderr);
   } catch (err) {
     bar.clear();
     if (err instanceof UserError || !isDatabaseError(err)) throw err;
