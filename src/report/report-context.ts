@@ -20,6 +20,10 @@ export const known = (col: string) => `CASE WHEN ${col} IS NOT NULL AND ${col} N
 /** A covering index of xalt_run by its first column (src/db/schema-tables.ts). */
 export type CoverIndex = 'app_name' | 'module_name';
 
+/** Indexes a report may walk instead of the start_time range: the covering ones, and job_id's. */
+const WALKABLE = { app_name: 'ix_xalt_run_app_name_cover', module_name: 'ix_xalt_run_module_name_cover', job_id: 'ix_xalt_run_job_id' } as const;
+export type WalkBy = keyof typeof WALKABLE;
+
 /**
  * Walking a covering index costs about a tenth of sorting a period's rows (per row it reads one
  * narrow index entry; sorting builds, sorts and re-reads a record), so it pays once the period
@@ -30,38 +34,40 @@ const COVER_SHARE = 0.1;
 export class ReportContext {
   /** the weight of one run row, as SQL over alias `r` */
   readonly w: string;
-  private covers?: Promise<ReadonlySet<CoverIndex>>;
+  private walkable?: Promise<ReadonlySet<WalkBy>>;
   constructor(readonly q: Queryable, readonly spec: ReportSpec) {
     // 1e0 rather than 1.0: MySQL makes 1.0 a DECIMAL, and SUMs of DECIMAL come back as strings
     this.w = spec.weighted ? '(CASE WHEN r.probability > 0 THEN 1e0 / r.probability ELSE 1e0 END)' : '1e0';
   }
 
   /**
-   * The covering indexes worth walking for this period. SQLite only: its planner sees a
-   * start_time range and prefers that index followed by a sort of every row in it, which for
-   * a whole store costs seconds. MySQL/MariaDB groups through a hash table and chooses well.
+   * The indexes worth walking for this period. SQLite only: its planner sees a start_time
+   * range and prefers that index followed by a sort of every row in it, which for a whole
+   * store costs seconds. MySQL/MariaDB groups through a hash table and chooses well.
    */
-  private usableCovers(): Promise<ReadonlySet<CoverIndex>> {
-    this.covers ??= (async () => {
-      if (this.q.dialect.name !== 'sqlite') return new Set<CoverIndex>();
-      const names = await this.q.all<{ name: string }>(`SELECT name FROM sqlite_master WHERE type = 'index' AND name IN ('ix_xalt_run_app_name_cover', 'ix_xalt_run_module_name_cover')`);
-      if (!names.length) return new Set<CoverIndex>();
+  private usableIndexes(): Promise<ReadonlySet<WalkBy>> {
+    this.walkable ??= (async () => {
+      if (this.q.dialect.name !== 'sqlite') return new Set<WalkBy>();
+      const names = Object.values(WALKABLE).map((n) => `'${n}'`).join(', ');
+      const found = new Set((await this.q.all<{ name: string }>(`SELECT name FROM sqlite_master WHERE type = 'index' AND name IN (${names})`)).map((x) => x.name));
+      if (!found.size) return new Set<WalkBy>();
       const [n] = await this.q.all<{ total: number; inside: number | null }>(
         'SELECT COUNT(*) AS total, SUM(CASE WHEN start_time >= ? AND start_time < ? THEN 1 ELSE 0 END) AS inside FROM xalt_run', [this.spec.since, this.spec.until]);
-      if (!n || Number(n.inside ?? 0) < COVER_SHARE * Number(n.total)) return new Set<CoverIndex>();
-      return new Set(names.map((x) => x.name.replace(/^ix_xalt_run_(.*)_cover$/, '$1') as CoverIndex));
+      if (!n || Number(n.inside ?? 0) < COVER_SHARE * Number(n.total)) return new Set<WalkBy>();
+      return new Set((Object.keys(WALKABLE) as WalkBy[]).filter((k) => found.has(WALKABLE[k])));
     })();
-    return this.covers;
+    return this.walkable;
   }
 
   /**
-   * Like `source`, but when a covering index led by `by` pays for this period, the runs are
-   * read through it in `by` order and left flattenable, so `GROUP BY r.<by>` needs no sort.
+   * Like `source`, but when walking the index led by `by` pays for this period, the runs are
+   * read through it in `by` order and left flattenable, so `GROUP BY r.<by>` needs no sort
+   * (and, for the covering indexes, no table row is read).
    */
-  async sourceBy(by: CoverIndex, extra?: string): Promise<{ sql: string; params: SqlValue[] }> {
-    if (!(await this.usableCovers()).has(by)) return this.source(extra);
+  async sourceBy(by: WalkBy, extra?: string): Promise<{ sql: string; params: SqlValue[] }> {
+    if (!(await this.usableIndexes()).has(by)) return this.source(extra);
     const { parts, params } = this.conditions(extra);
-    return { sql: `(SELECT ${REPORT_COLUMNS.map((c) => `r.${c}`).join(', ')} FROM xalt_run r INDEXED BY ix_xalt_run_${by}_cover WHERE ${parts.join(' AND ')}) r`, params };
+    return { sql: `(SELECT ${REPORT_COLUMNS.map((c) => `r.${c}`).join(', ')} FROM xalt_run r INDEXED BY ${WALKABLE[by]} WHERE ${parts.join(' AND ')}) r`, params };
   }
 
   private conditions(extra?: string): { parts: string[]; params: SqlValue[] } {
