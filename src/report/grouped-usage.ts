@@ -21,7 +21,11 @@ export interface GroupedUsage {
   readonly more?: readonly { readonly sql: string; readonly key: string; readonly text?: boolean }[];
   /** rows to return (default: the report's --top; null: all) */
   readonly limit?: number | null;
-  /** `label` is this xalt_run column, which leads a covering index: group without sorting when it pays */
+  /**
+   * Read the runs through this covering index when it pays: grouping by its first column then
+   * needs no sort, and any other grouping still reads narrow index entries instead of table rows.
+   * Only for queries whose columns the index holds (no joins to run_uuid, build ids, host).
+   */
   readonly cover?: CoverIndex;
 }
 
@@ -38,7 +42,7 @@ export async function groupedUsage(ctx: ReportContext, g: GroupedUsage): Promise
 
 /** The measures over every run in the period matching `where`: one row. */
 export async function totals(ctx: ReportContext, where?: string, joins = ''): Promise<SqlRow> {
-  const w = ctx.source(where);
+  const w = joins ? ctx.source(where) : await ctx.sourceBy('app_name', where);
   const rows = await ctx.rows(`SELECT ${ctx.measures}, ${ctx.gpuHours} AS gpu_hours, COUNT(DISTINCT r.app_name) AS executables FROM ${w.sql} ${joins}`, w.params, [...MEASURE_KEYS, 'gpu_hours', 'executables']);
   return rows[0] ?? { core_hours: 0, runs: 0, users: 0, accounts: 0, jobs: 0, gpu_hours: 0, executables: 0 };
 }

@@ -16,9 +16,9 @@ export async function gpuReport(ctx: ReportContext): Promise<ReportBody> {
     { measure: 'Core-hours of GPU runs', value: Number(g['core_hours']), share: Number(all['core_hours']) ? (100 * Number(g['core_hours'])) / Number(all['core_hours']) : 0 },
     { measure: 'Users with GPU runs', value: Number(g['users']), share: Number(all['users']) ? (100 * Number(g['users'])) / Number(all['users']) : 0 },
   ];
-  const byExec = await groupedUsage(ctx, { label: 'r.app_name', key: 'executable', where: gpu, more, orderBy: 'gpu_hours' });
+  const byExec = await groupedUsage(ctx, { label: 'r.app_name', key: 'executable', where: gpu, more, orderBy: 'gpu_hours', cover: 'app_name' });
   // sorted by GPU-hours rather than core-hours: a GPU code's cores are incidental
-  const byUser = await groupedUsage(ctx, { label: 'r.user', key: 'user', where: gpu, more, orderBy: 'gpu_hours' });
+  const byUser = await groupedUsage(ctx, { label: 'r.user', key: 'user', where: gpu, more, orderBy: 'gpu_hours', cover: 'app_name' });
   return {
     title: 'GPU use',
     tables: [

@@ -4,13 +4,16 @@
  * loaded (XALT's library usage report, §8.2), each run counted once per module.
  */
 import { C, measureColumns } from './columns.js';
-import { groupedUsage } from './grouped-usage.js';
+import { labelUsage } from './label-usage.js';
+import { topRows } from './report-executables.js';
 import { MEASURE_KEYS, type ReportContext } from './report-context.js';
 import type { ReportBody } from './report-body.js';
 
 export async function modulesReport(ctx: ReportContext): Promise<ReportBody> {
-  const rows = await groupedUsage(ctx, { label: 'r.module_name', key: 'module', where: 'r.module_name IS NOT NULL', more: [{ sql: 'COUNT(DISTINCT r.app_name)', key: 'executables' }] });
-  const byUsers = await groupedUsage(ctx, { label: 'r.module_name', key: 'module', where: 'r.module_name IS NOT NULL', orderBy: 'users' });
+  // one labelUsage (with distinct executables) serves both tables, sorted two ways
+  const all = (await labelUsage(ctx, 'module_name', 'module', { all: '' }, 'r.module_name IS NOT NULL'))['all']!;
+  const rows = topRows(all, 'core_hours', 'module', ctx.spec.top);
+  const byUsers = topRows(all, 'users', 'module', ctx.spec.top);
   return {
     title: 'Modules',
     tables: [

@@ -28,7 +28,7 @@ function binCase(): string {
 }
 
 async function histogram(ctx: ReportContext, id: string, title: string, where: string): Promise<DocTable> {
-  const rows = await groupedUsage(ctx, { label: binCase(), key: 'bin', where, limit: RUNTIME_BINS.length, orderBy: 'runs' });
+  const rows = await groupedUsage(ctx, { label: binCase(), key: 'bin', where, limit: RUNTIME_BINS.length, orderBy: 'runs', cover: 'app_name' });
   const byBin = new Map(rows.map((r) => [Number(r['bin']), r]));
   const total = rows.reduce((s, r) => s + Number(r['runs']), 0);
   let cumulative = 0;
@@ -46,7 +46,7 @@ async function histogram(ctx: ReportContext, id: string, title: string, where: s
 
 export async function runtimeReport(ctx: ReportContext): Promise<ReportBody> {
   const ended = 'r.has_end = 1';
-  const shortScalar = await groupedUsage(ctx, { label: 'r.app_name', key: 'executable', where: `${ended} AND r.num_cores <= 1 AND r.run_time < 300`, orderBy: 'runs' });
+  const shortScalar = await groupedUsage(ctx, { label: 'r.app_name', key: 'executable', where: `${ended} AND r.num_cores <= 1 AND r.run_time < 300`, orderBy: 'runs', cover: 'app_name' });
   return {
     title: 'Run time',
     tables: [
