@@ -59,6 +59,17 @@ export class ReportContext {
     return this.walkable;
   }
 
+  /** True when this period holds enough of the store that reading every run beats the start_time range (SQLite). */
+  async periodIsLarge(): Promise<boolean> {
+    return (await this.usableIndexes()).size > 0;
+  }
+
+  /** The period's conditions on alias `r`, with their parameters. */
+  where(extra?: string): { sql: string; params: SqlValue[] } {
+    const { parts, params } = this.conditions(extra);
+    return { sql: parts.join(' AND '), params };
+  }
+
   /**
    * Like `source`, but when walking the index led by `by` pays for this period, the runs are
    * read through it in `by` order and left flattenable, so `GROUP BY r.<by>` needs no sort
