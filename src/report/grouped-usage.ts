@@ -46,3 +46,14 @@ export async function totals(ctx: ReportContext, where?: string, joins = ''): Pr
   const rows = await ctx.rows(`SELECT ${ctx.measures}, ${ctx.gpuHours} AS gpu_hours, COUNT(DISTINCT r.app_name) AS executables FROM ${w.sql} ${joins}`, w.params, [...MEASURE_KEYS, 'gpu_hours', 'executables']);
   return rows[0] ?? { core_hours: 0, runs: 0, users: 0, accounts: 0, jobs: 0, gpu_hours: 0, executables: 0 };
 }
+
+/**
+ * Core-hours and runs (and, if asked, distinct users) over the period's runs matching `where`:
+ * for shares of the period's totals, without `totals`' distinct jobs and accounts.
+ */
+export async function periodSums(ctx: ReportContext, where?: string, users = false): Promise<SqlRow> {
+  const w = await ctx.sourceBy('app_name', where);
+  const u = users ? ', COUNT(DISTINCT r.user) AS users' : '';
+  const [row] = await ctx.rows(`SELECT SUM(r.run_time * r.num_cores * ${ctx.w}) / 3600e0 AS core_hours, SUM(${ctx.w}) AS runs${u} FROM ${w.sql}`, w.params, ['core_hours', 'runs', 'users']);
+  return row ?? { core_hours: 0, runs: 0, users: 0 };
+}
