@@ -26,10 +26,12 @@ const acc = (m: Map<string, Acc>, k: string): Acc => {
 export async function libraryUsage(ctx: ReportContext): Promise<{ modules: SqlRow[]; objects: SqlRow[] }> {
   const objects = new Map((await ctx.q.all<{ obj_id: number; object_path: string; module_name: string | null }>('SELECT obj_id, object_path, module_name FROM xalt_object'))
     .map((o) => [String(o.obj_id), o]));
-  // over a large period, scan the table in run_id order so GROUP BY r.run_id streams; else the planner's start_time range
+  // over a large period, scan the table in run_id order so GROUP BY r.run_id streams; else the planner's start_time range.
+  // CROSS JOIN keeps runs the outer loop: without ANALYZE statistics SQLite would rather walk the
+  // join table by object and look every run up (month: 0.5 s → 3.7 s).
   const runs = (await ctx.periodIsLarge()) ? 'xalt_run r NOT INDEXED' : 'xalt_run r';
   const where = ctx.where();
-  const perRun = (cols: string, join = '', cond = '') => `SELECT ${cols} FROM ${runs} JOIN join_run_object j ON j.run_id = r.run_id ${join} WHERE ${where.sql}${cond} GROUP BY r.run_id`;
+  const perRun = (cols: string, join = '', cond = '') => `SELECT ${cols} FROM ${runs} CROSS JOIN join_run_object j ON j.run_id = r.run_id ${join} WHERE ${where.sql}${cond} GROUP BY r.run_id`;
   const groups = await ctx.q.all<{ objs: string; user: string; account: string | null; ch: number | null; w: number }>(
     `SELECT x.objs, x.user, x.account, SUM(x.ch) AS ch, SUM(x.w) AS w FROM (${perRun(`group_concat(j.obj_id) AS objs, r.user AS user, ${known('r.account')} AS account,`
     + ` r.run_time * r.num_cores * ${ctx.w} / 3600e0 AS ch, ${ctx.w} AS w`)}) x GROUP BY x.objs, x.user, x.account`, where.params);
