@@ -16,7 +16,7 @@ import type { Queryable, SqlValue, Store } from '../src/db/store.js';
 import { recordDir, runFileName, pkgFileName, serializeRecord } from '../src/schema/index.js';
 
 /** Bump when the generated data changes shape, so stale caches are not reused. */
-const DATA_VERSION = 1;
+const DATA_VERSION = 2; // 2: covering indexes by app_name and module_name (migration 1)
 export const CACHE_DIR = join(tmpdir(), `xalt-bench-report-v${DATA_VERSION}`);
 
 export const RUNS = 1_000_000;

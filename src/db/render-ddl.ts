@@ -41,7 +41,9 @@ export function renderTable(table: Table, db: DialectName): string[] {
   const tail = db === 'mysql' ? ' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin' : table.primaryKey ? ' WITHOUT ROWID' : '';
   const create = `CREATE TABLE IF NOT EXISTS ${quote(table.name, db)} (\n  ${parts.join(',\n  ')}\n)${tail}`;
   const indexes = (table.indexes ?? []).map((cols) => {
-    const name = quote(`ix_${table.name}_${cols.join('_')}`, db);
+    const full = `ix_${table.name}_${cols.join('_')}`;
+    // MySQL caps identifiers at 64 characters; covering indexes list many columns
+    const name = quote(full.length > 64 ? `ix_${table.name}_${cols[0]}_cover` : full, db);
     const list = cols.map((k) => (db === 'mysql' && isLongVarchar(table, k) ? `${quote(k, db)}(191)` : quote(k, db))).join(', ');
     return db === 'sqlite' ? `CREATE INDEX IF NOT EXISTS ${name} ON ${quote(table.name, db)} (${list})` : `CREATE INDEX ${name} ON ${quote(table.name, db)} (${list})`;
   });

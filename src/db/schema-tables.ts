@@ -37,6 +37,18 @@ export interface Table {
 
 const c = (name: string, type: ColumnType, more: Partial<Column> = {}): Column => ({ name, type, ...more });
 
+/**
+ * Covering indexes for reports grouped by application or module (src/report/report-context.ts).
+ * They replace the plain app_name / module_name indexes (same number of B-trees per inserted
+ * run, wider entries). Walking one in order lets SQLite group a whole store's runs by label and
+ * job without sorting them and without reading the wide table rows: `xalt report executables`
+ * over 1,000,000 runs went from ~6 s to under 2 s (bench/report.ts). Every column a grouped
+ * report reads is here; job_id comes second so each label's jobs arrive grouped.
+ */
+const REPORT_COLUMNS = ['job_id', 'user', 'account', 'start_time', 'syshost', 'num_cores', 'run_time', 'probability', 'has_end', 'end_reason', 'exit_status', 'exit_signal'] as const;
+export const RUN_APP_COVER = ['app_name', ...REPORT_COLUMNS, 'num_gpus', 'module_name'] as const;
+export const RUN_MODULE_COVER = ['module_name', ...REPORT_COLUMNS, 'app_name'] as const;
+
 export const tables: readonly Table[] = [
   {
     name: 'xalt_run',
@@ -81,7 +93,7 @@ export const tables: readonly Table[] = [
       c('ingested_at', 'double', { notNull: true }),
     ],
     unique: [['run_uuid']],
-    indexes: [['start_time'], ['user', 'start_time'], ['job_id'], ['syshost', 'start_time'], ['exec_name'], ['app_name'], ['module_name'], ['build_uuid'], ['build_id'], ['account']],
+    indexes: [['start_time'], ['user', 'start_time'], ['job_id'], ['syshost', 'start_time'], ['exec_name'], [...RUN_APP_COVER], [...RUN_MODULE_COVER], ['build_uuid'], ['build_id'], ['account']],
   },
   {
     name: 'xalt_object',

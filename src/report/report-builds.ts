@@ -6,7 +6,7 @@
 import { C } from './columns.js';
 import { withShare } from './columns.js';
 import { RUN_LINK_ID, type ReportContext } from './report-context.js';
-import { groupedUsage, totals } from './grouped-usage.js';
+import { groupedUsage, periodSums } from './grouped-usage.js';
 import type { ReportBody } from './report-body.js';
 
 const LINK_JOIN = `LEFT JOIN xalt_link l ON l.link_id = ${RUN_LINK_ID}`;
@@ -38,7 +38,7 @@ export async function builtReport(ctx: ReportContext): Promise<ReportBody> {
     `SELECT x.kind, SUM(x.ch) AS core_hours, SUM(x.w) AS runs, COUNT(DISTINCT x.user) AS users, COUNT(DISTINCT x.app_name) AS executables FROM`
     + ` (SELECT ${BUILT_KIND} AS kind, r.run_time * r.num_cores * ${ctx.w} / 3600e0 AS ch, ${ctx.w} AS w, r.user, r.app_name FROM ${w.sql} ${LINK_JOIN}) x`
     + ` GROUP BY x.kind ORDER BY core_hours DESC, x.kind`, w.params, ['core_hours', 'runs', 'users', 'executables']);
-  const all = await totals(ctx);
+  const all = await periodSums(ctx);
   const rows = withShare(withShare(kinds, 'core_hours', Number(all['core_hours'])), 'runs', Number(all['runs']));
   const others = await groupedUsage(ctx, {
     label: 'r.app_name', key: 'executable', joins: LINK_JOIN, where: 'r.module_name IS NULL', outerWhere: 'l.build_user IS NOT NULL AND l.build_user <> r.user',

@@ -15,14 +15,81 @@ export type SqlRow = Record<string, string | number | null>;
 export const RUN_LINK_ID = `COALESCE((SELECT l1.link_id FROM xalt_link l1 WHERE l1.uuid = r.build_uuid), (SELECT MAX(l2.link_id) FROM xalt_link l2 WHERE l2.build_id = r.build_id))`;
 
 /** A value that means "not known" in XALT records, excluded from distinct counts. */
-const known = (col: string) => `CASE WHEN ${col} IS NOT NULL AND ${col} NOT IN ('', 'unknown') THEN ${col} END`;
+export const known = (col: string) => `CASE WHEN ${col} IS NOT NULL AND ${col} NOT IN ('', 'unknown') THEN ${col} END`;
+
+/** A covering index of xalt_run by its first column (src/db/schema-tables.ts). */
+export type CoverIndex = 'app_name' | 'module_name';
+
+/** Indexes a report may walk instead of the start_time range: the covering ones, and job_id's. */
+const WALKABLE = { app_name: 'ix_xalt_run_app_name_cover', module_name: 'ix_xalt_run_module_name_cover', job_id: 'ix_xalt_run_job_id' } as const;
+export type WalkBy = keyof typeof WALKABLE;
+
+/**
+ * Walking a covering index costs about a tenth of sorting a period's rows (per row it reads one
+ * narrow index entry; sorting builds, sorts and re-reads a record), so it pays once the period
+ * holds more than about a tenth of the store.
+ */
+const COVER_SHARE = 0.1;
 
 export class ReportContext {
   /** the weight of one run row, as SQL over alias `r` */
   readonly w: string;
+  private walkable?: Promise<ReadonlySet<WalkBy>>;
   constructor(readonly q: Queryable, readonly spec: ReportSpec) {
     // 1e0 rather than 1.0: MySQL makes 1.0 a DECIMAL, and SUMs of DECIMAL come back as strings
     this.w = spec.weighted ? '(CASE WHEN r.probability > 0 THEN 1e0 / r.probability ELSE 1e0 END)' : '1e0';
+  }
+
+  /**
+   * The indexes worth walking for this period. SQLite only: its planner sees a start_time
+   * range and prefers that index followed by a sort of every row in it, which for a whole
+   * store costs seconds. MySQL/MariaDB groups through a hash table and chooses well.
+   */
+  private usableIndexes(): Promise<ReadonlySet<WalkBy>> {
+    this.walkable ??= (async () => {
+      if (this.q.dialect.name !== 'sqlite') return new Set<WalkBy>();
+      const names = Object.values(WALKABLE).map((n) => `'${n}'`).join(', ');
+      const found = new Set((await this.q.all<{ name: string }>(`SELECT name FROM sqlite_master WHERE type = 'index' AND name IN (${names})`)).map((x) => x.name));
+      if (!found.size) return new Set<WalkBy>();
+      const [n] = await this.q.all<{ total: number; inside: number | null }>(
+        'SELECT COUNT(*) AS total, SUM(CASE WHEN start_time >= ? AND start_time < ? THEN 1 ELSE 0 END) AS inside FROM xalt_run', [this.spec.since, this.spec.until]);
+      if (!n || Number(n.inside ?? 0) < COVER_SHARE * Number(n.total)) return new Set<WalkBy>();
+      return new Set((Object.keys(WALKABLE) as WalkBy[]).filter((k) => found.has(WALKABLE[k])));
+    })();
+    return this.walkable;
+  }
+
+  /** True when this period holds enough of the store that reading every run beats the start_time range (SQLite). */
+  async periodIsLarge(): Promise<boolean> {
+    return (await this.usableIndexes()).size > 0;
+  }
+
+  /** The period's conditions on alias `r`, with their parameters. */
+  where(extra?: string): { sql: string; params: SqlValue[] } {
+    const { parts, params } = this.conditions(extra);
+    return { sql: parts.join(' AND '), params };
+  }
+
+  /**
+   * Like `source`, but when walking the index led by `by` pays for this period, the runs are
+   * read through it in `by` order and left flattenable, so `GROUP BY r.<by>` needs no sort
+   * (and, for the covering indexes, no table row is read).
+   */
+  async sourceBy(by: WalkBy, extra?: string): Promise<{ sql: string; params: SqlValue[] }> {
+    if (!(await this.usableIndexes()).has(by)) return this.source(extra);
+    const { parts, params } = this.conditions(extra);
+    return { sql: `(SELECT ${REPORT_COLUMNS.map((c) => `r.${c}`).join(', ')} FROM xalt_run r INDEXED BY ${WALKABLE[by]} WHERE ${parts.join(' AND ')}) r`, params };
+  }
+
+  private conditions(extra?: string): { parts: string[]; params: SqlValue[] } {
+    const parts = ['r.start_time >= ?', 'r.start_time < ?'];
+    const params: SqlValue[] = [this.spec.since, this.spec.until];
+    if (this.spec.syshost !== undefined) {
+      parts.push('r.syshost = ?');
+      params.push(this.spec.syshost);
+    }
+    if (extra) parts.push(extra);
+    return { parts, params };
   }
 
   /**
@@ -33,13 +100,7 @@ export class ReportContext {
    * (1.2 s instead of 0.37 s for a month of a 1,000,000-run store).
    */
   source(extra?: string): { sql: string; params: SqlValue[] } {
-    const parts = ['r.start_time >= ?', 'r.start_time < ?'];
-    const params: SqlValue[] = [this.spec.since, this.spec.until];
-    if (this.spec.syshost !== undefined) {
-      parts.push('r.syshost = ?');
-      params.push(this.spec.syshost);
-    }
-    if (extra) parts.push(extra);
+    const { parts, params } = this.conditions(extra);
     const noFlatten = this.q.dialect.name === 'sqlite' ? ' LIMIT 9223372036854775807' : '';
     return { sql: `(SELECT ${REPORT_COLUMNS.map((c) => `r.${c}`).join(', ')} FROM xalt_run r WHERE ${parts.join(' AND ')}${noFlatten}) r`, params };
   }

@@ -3,14 +3,15 @@
  * top executables for all runs, MPI runs (num_cores > 1) and non-MPI runs by core-hours,
  * plus the top by runs and by users. Names are xalt_run.app_name (the site's naming rules).
  *
- * Two queries serve all five tables: every executable's measures (sorted three ways here),
- * and the same split by MPI/non-MPI. Distinct users cannot be added up across the split,
- * hence the second query rather than summing the first.
+ * One `labelUsage` serves all five tables: per executable, the measures of all its runs and
+ * of its MPI and non-MPI runs (distinct users cannot be added up across the split, so each
+ * side counts its own), sorted three ways here. Over a large period it walks the app_name
+ * covering index, so SQL sorts nothing.
  */
 import type { DocTable } from '../cli/output/document.js';
 import { C, measureColumns } from './columns.js';
-import { groupedUsage } from './grouped-usage.js';
-import { MEASURE_KEYS, type ReportContext, type SqlRow } from './report-context.js';
+import { labelUsage } from './label-usage.js';
+import type { ReportContext, SqlRow } from './report-context.js';
 import { coreHourSeries } from './usage-series.js';
 import type { ReportBody } from './report-body.js';
 
@@ -20,15 +21,10 @@ export function topRows(rows: readonly SqlRow[], key: string, label: string, n: 
   return [...rows].sort((a, b) => Number(b[key]) - Number(a[key]) || byLabel(a, b)).slice(0, n);
 }
 
-const MPI = 'CASE WHEN r.num_cores > 1 THEN 1 ELSE 0 END';
-
-async function bySplit(ctx: ReportContext): Promise<SqlRow[]> {
-  const src = ctx.source();
-  return ctx.rows(`SELECT r.app_name AS executable, ${MPI} AS mpi, ${ctx.measures} FROM ${src.sql} GROUP BY r.app_name, ${MPI}`, src.params, [...MEASURE_KEYS, 'mpi']);
-}
+const SIDES = { all: '', mpi: 'r.num_cores > 1', non_mpi: 'r.num_cores <= 1' } as const;
 
 function coreHourTable(ctx: ReportContext, id: string, style: string, rows: readonly SqlRow[]): DocTable {
-  const top = topRows(rows, 'core_hours', 'executable', ctx.spec.top).map(({ mpi: _mpi, ...r }) => r);
+  const top = topRows(rows, 'core_hours', 'executable', ctx.spec.top);
   const listed = top.reduce((s, r) => s + Number(r['core_hours']), 0);
   return {
     id, title: `Top ${ctx.spec.top} ${style} executables sorted by core-hours`, columns: measureColumns('executable', 'Executable'),
@@ -37,15 +33,14 @@ function coreHourTable(ctx: ReportContext, id: string, style: string, rows: read
 }
 
 export async function executablesReport(ctx: ReportContext): Promise<ReportBody> {
-  const all = await groupedUsage(ctx, { label: 'r.app_name', key: 'executable', limit: null });
-  const split = await bySplit(ctx);
+  const by = await labelUsage(ctx, 'app_name', 'executable', SIDES) as Record<keyof typeof SIDES, SqlRow[]>;
   const top = ctx.spec.top;
   const tables: DocTable[] = [
-    coreHourTable(ctx, 'all_by_core_hours', 'All', all),
-    coreHourTable(ctx, 'mpi_by_core_hours', 'MPI', split.filter((r) => r['mpi'] === 1)),
-    coreHourTable(ctx, 'non_mpi_by_core_hours', 'Non-MPI', split.filter((r) => r['mpi'] === 0)),
-    { id: 'all_by_runs', title: `Top ${top} executables sorted by # runs`, columns: [C.runs, C.users, C.coreHours, C.accounts, C.jobs, C.text('executable', 'Executable')], rows: topRows(all, 'runs', 'executable', top) },
-    { id: 'all_by_users', title: `Top ${top} executables sorted by # users`, columns: [C.users, C.runs, C.coreHours, C.accounts, C.jobs, C.text('executable', 'Executable')], rows: topRows(all, 'users', 'executable', top) },
+    coreHourTable(ctx, 'all_by_core_hours', 'All', by.all),
+    coreHourTable(ctx, 'mpi_by_core_hours', 'MPI', by.mpi),
+    coreHourTable(ctx, 'non_mpi_by_core_hours', 'Non-MPI', by.non_mpi),
+    { id: 'all_by_runs', title: `Top ${top} executables sorted by # runs`, columns: [C.runs, C.users, C.coreHours, C.accounts, C.jobs, C.text('executable', 'Executable')], rows: topRows(by.all, 'runs', 'executable', top) },
+    { id: 'all_by_users', title: `Top ${top} executables sorted by # users`, columns: [C.users, C.runs, C.coreHours, C.accounts, C.jobs, C.text('executable', 'Executable')], rows: topRows(by.all, 'users', 'executable', top) },
   ];
   return { title: 'Executables', tables, series: [await coreHourSeries(ctx)] };
 }

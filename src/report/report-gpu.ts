@@ -1,6 +1,6 @@
 /** `xalt report gpu`: runs that used GPUs, by GPU-hours (Σ run_time × num_gpus / 3600, weighted). */
 import { C } from './columns.js';
-import { groupedUsage, totals } from './grouped-usage.js';
+import { groupedUsage, periodSums, totals } from './grouped-usage.js';
 import type { ReportContext } from './report-context.js';
 import { usageSeries } from './usage-series.js';
 import type { ReportBody } from './report-body.js';
@@ -8,7 +8,7 @@ import type { ReportBody } from './report-body.js';
 export async function gpuReport(ctx: ReportContext): Promise<ReportBody> {
   const gpu = 'r.num_gpus > 0';
   const more = [{ sql: ctx.gpuHours, key: 'gpu_hours' }, { sql: `SUM(r.num_gpus * ${ctx.w}) / SUM(${ctx.w})`, key: 'avg_gpus' }];
-  const all = await totals(ctx);
+  const all = await periodSums(ctx, undefined, true);
   const g = await totals(ctx, gpu);
   const summary = [
     { measure: 'GPU runs', value: Number(g['runs']), share: Number(all['runs']) ? (100 * Number(g['runs'])) / Number(all['runs']) : 0 },
@@ -16,9 +16,9 @@ export async function gpuReport(ctx: ReportContext): Promise<ReportBody> {
     { measure: 'Core-hours of GPU runs', value: Number(g['core_hours']), share: Number(all['core_hours']) ? (100 * Number(g['core_hours'])) / Number(all['core_hours']) : 0 },
     { measure: 'Users with GPU runs', value: Number(g['users']), share: Number(all['users']) ? (100 * Number(g['users'])) / Number(all['users']) : 0 },
   ];
-  const byExec = await groupedUsage(ctx, { label: 'r.app_name', key: 'executable', where: gpu, more, orderBy: 'gpu_hours' });
+  const byExec = await groupedUsage(ctx, { label: 'r.app_name', key: 'executable', where: gpu, more, orderBy: 'gpu_hours', cover: 'app_name' });
   // sorted by GPU-hours rather than core-hours: a GPU code's cores are incidental
-  const byUser = await groupedUsage(ctx, { label: 'r.user', key: 'user', where: gpu, more, orderBy: 'gpu_hours' });
+  const byUser = await groupedUsage(ctx, { label: 'r.user', key: 'user', where: gpu, more, orderBy: 'gpu_hours', cover: 'app_name' });
   return {
     title: 'GPU use',
     tables: [

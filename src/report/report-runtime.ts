@@ -7,7 +7,7 @@
 import type { DocTable, Row } from '../cli/output/document.js';
 import { C } from './columns.js';
 import { groupedUsage } from './grouped-usage.js';
-import type { ReportContext } from './report-context.js';
+import type { ReportContext, SqlRow } from './report-context.js';
 import type { ReportBody } from './report-body.js';
 
 /** Upper bounds in seconds (exclusive); XALT's Scalar_05/10/20/30/LG, then longer runs split further. */
@@ -27,8 +27,15 @@ function binCase(): string {
   return `CASE ${whens.join(' ')} ELSE ${RUNTIME_BINS.length - 1} END`;
 }
 
-async function histogram(ctx: ReportContext, id: string, title: string, where: string): Promise<DocTable> {
-  const rows = await groupedUsage(ctx, { label: binCase(), key: 'bin', where, limit: RUNTIME_BINS.length, orderBy: 'runs' });
+/** Per (MPI or not, bin): runs, core-hours and users of the ended runs — both histograms in one pass. */
+async function binned(ctx: ReportContext): Promise<SqlRow[]> {
+  const src = await ctx.sourceBy('app_name', 'r.has_end = 1');
+  const mpi = 'CASE WHEN r.num_cores > 1 THEN 1 ELSE 0 END';
+  return ctx.rows(`SELECT ${mpi} AS mpi, ${binCase()} AS bin, SUM(${ctx.w}) AS runs, SUM(r.run_time * r.num_cores * ${ctx.w}) / 3600e0 AS core_hours,`
+    + ` COUNT(DISTINCT r.user) AS users FROM ${src.sql} GROUP BY ${mpi}, ${binCase()}`, src.params, ['mpi', 'bin', 'runs', 'core_hours', 'users']);
+}
+
+function histogram(id: string, title: string, rows: readonly SqlRow[]): DocTable {
   const byBin = new Map(rows.map((r) => [Number(r['bin']), r]));
   const total = rows.reduce((s, r) => s + Number(r['runs']), 0);
   let cumulative = 0;
@@ -46,12 +53,13 @@ async function histogram(ctx: ReportContext, id: string, title: string, where: s
 
 export async function runtimeReport(ctx: ReportContext): Promise<ReportBody> {
   const ended = 'r.has_end = 1';
-  const shortScalar = await groupedUsage(ctx, { label: 'r.app_name', key: 'executable', where: `${ended} AND r.num_cores <= 1 AND r.run_time < 300`, orderBy: 'runs' });
+  const bins = await binned(ctx);
+  const shortScalar = await groupedUsage(ctx, { label: 'r.app_name', key: 'executable', where: `${ended} AND r.num_cores <= 1 AND r.run_time < 300`, orderBy: 'runs', cover: 'app_name' });
   return {
     title: 'Run time',
     tables: [
-      await histogram(ctx, 'scalar', 'Run-time histogram of scalar runs (num_cores ≤ 1)', `${ended} AND r.num_cores <= 1`),
-      await histogram(ctx, 'mpi', 'Run-time histogram of MPI runs (num_cores > 1)', `${ended} AND r.num_cores > 1`),
+      histogram('scalar', 'Run-time histogram of scalar runs (num_cores ≤ 1)', bins.filter((r) => r['mpi'] === 0)),
+      histogram('mpi', 'Run-time histogram of MPI runs (num_cores > 1)', bins.filter((r) => r['mpi'] === 1)),
       { id: 'short_scalar_executables', title: `Top ${ctx.spec.top} scalar executables under 5 minutes sorted by # runs (sampling candidates)`, columns: [C.runs, C.coreHours, C.users, C.jobs, C.text('executable', 'Executable')], rows: shortScalar },
     ],
   };

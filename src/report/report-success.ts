@@ -6,7 +6,7 @@
  */
 import type { DocTable, Row } from '../cli/output/document.js';
 import { C } from './columns.js';
-import type { ReportContext, SqlRow } from './report-context.js';
+import type { CoverIndex, ReportContext, SqlRow } from './report-context.js';
 import type { ReportBody } from './report-body.js';
 
 export const OUTCOMES = [
@@ -32,10 +32,11 @@ function withRates(rows: readonly SqlRow[]): Row[] {
   });
 }
 
-async function perLabel(ctx: ReportContext, label: string, key: string, header: string, where = ''): Promise<DocTable> {
-  const w = ctx.source(where || undefined);
+async function perLabel(ctx: ReportContext, label: CoverIndex, key: string, header: string, where = ''): Promise<DocTable> {
+  // flattened over the label's covering index, GROUP BY x.label streams without a sort
+  const w = await ctx.sourceBy(label, where || undefined);
   const rows = await ctx.rows(
-    `SELECT x.label AS ${key}, ${outcomeColumns()} FROM (SELECT ${label} AS label, ${OUTCOME_SQL} AS oc, ${ctx.w} AS w, r.user FROM ${w.sql}) x`
+    `SELECT x.label AS ${key}, ${outcomeColumns()} FROM (SELECT r.${label} AS label, ${OUTCOME_SQL} AS oc, ${ctx.w} AS w, r.user FROM ${w.sql}) x`
     + ` GROUP BY x.label ORDER BY runs DESC, ${key} LIMIT ?`, [...w.params, ctx.spec.top], [...OUTCOMES.map((o) => o.key), 'runs', 'users']);
   return {
     id: `by_${key}`, title: `Outcomes of the top ${ctx.spec.top} ${header.toLowerCase()}s by # runs`,
@@ -45,7 +46,7 @@ async function perLabel(ctx: ReportContext, label: string, key: string, header: 
 }
 
 export async function successReport(ctx: ReportContext): Promise<ReportBody> {
-  const w = ctx.source();
+  const w = await ctx.sourceBy('app_name');
   const all = await ctx.rows(`SELECT ${OUTCOME_SQL} AS oc, SUM(${ctx.w}) AS runs, COUNT(DISTINCT r.user) AS users, SUM(r.run_time * r.num_cores * ${ctx.w}) / 3600e0 AS core_hours FROM ${w.sql} GROUP BY ${OUTCOME_SQL}`, w.params, ['runs', 'users', 'core_hours']);
   const total = all.reduce((s, r) => s + Number(r['runs']), 0);
   const summary: Row[] = OUTCOMES.map((o) => {
@@ -57,8 +58,8 @@ export async function successReport(ctx: ReportContext): Promise<ReportBody> {
     title: 'Success and failure',
     tables: [
       { id: 'outcomes', title: 'How runs ended', columns: [C.text('outcome', 'Outcome'), C.runs, C.runsPct, C.coreHours, C.users], rows: summary, chart: { label: 'outcome', value: 'runs' } },
-      await perLabel(ctx, 'r.app_name', 'executable', 'Executable'),
-      await perLabel(ctx, 'r.module_name', 'module', 'Module', 'r.module_name IS NOT NULL'),
+      await perLabel(ctx, 'app_name', 'executable', 'Executable'),
+      await perLabel(ctx, 'module_name', 'module', 'Module', 'r.module_name IS NOT NULL'),
     ],
   };
 }

@@ -3,7 +3,7 @@
  * (starting Monday, UTC) when the period is longer than about three months.
  */
 import type { Series } from '../cli/output/document.js';
-import type { ReportContext } from './report-context.js';
+import type { ReportContext, SqlRow } from './report-context.js';
 
 const DAY = 86400;
 
@@ -16,14 +16,28 @@ function dayExpr(ctx: ReportContext): string {
 const weekStart = (d: number) => d - ((d + 3) % 7);
 const isoDay = (d: number) => new Date(d * DAY * 1000).toISOString().slice(0, 10);
 
+interface Measure { id: string; title: string; unit: string; sql: string }
+
 /** `measure` per bucket over the period, with empty buckets filled with 0. */
-export async function usageSeries(ctx: ReportContext, measure: { id: string; title: string; unit: string; sql: string }, where?: string): Promise<Series> {
-  const w = ctx.source(where);
-  const rows = await ctx.rows(`SELECT ${dayExpr(ctx)} AS d, ${measure.sql} AS v FROM ${w.sql} GROUP BY ${dayExpr(ctx)}`, w.params, ['d', 'v']);
+export async function usageSeries(ctx: ReportContext, measure: Measure, where?: string): Promise<Series> {
+  const [one] = await usageSeriesOf(ctx, [measure], where);
+  return one!;
+}
+
+/** Several measures per bucket from one pass over the period. */
+export async function usageSeriesOf(ctx: ReportContext, measures: readonly Measure[], where?: string): Promise<Series[]> {
+  // every column a series reads is in the app_name covering index: over a large period, walking it beats reading the table
+  const w = await ctx.sourceBy('app_name', where);
+  const cols = measures.map((m, i) => `${m.sql} AS v${i}`).join(', ');
+  const rows = await ctx.rows(`SELECT ${dayExpr(ctx)} AS d, ${cols} FROM ${w.sql} GROUP BY ${dayExpr(ctx)}`, w.params, ['d', ...measures.map((_, i) => `v${i}`)]);
+  return measures.map((m, i) => toSeries(ctx, m, rows, `v${i}`));
+}
+
+function toSeries(ctx: ReportContext, measure: Measure, rows: readonly SqlRow[], v: string): Series {
   const bucket: Series['bucket'] = ctx.spec.until - ctx.spec.since > 92 * DAY ? 'week' : 'day';
   const key = (d: number) => (bucket === 'week' ? weekStart(d) : d);
   const sums = new Map<number, number>();
-  for (const r of rows) sums.set(key(Number(r['d'])), (sums.get(key(Number(r['d']))) ?? 0) + Number(r['v']));
+  for (const r of rows) sums.set(key(Number(r['d'])), (sums.get(key(Number(r['d']))) ?? 0) + Number(r[v]));
   let first = key(Math.floor(ctx.spec.since / DAY));
   let last = key(Math.floor((ctx.spec.until - 1) / DAY));
   if ((last - first) / (bucket === 'week' ? 7 : 1) > 400 && sums.size) {
@@ -36,12 +50,15 @@ export async function usageSeries(ctx: ReportContext, measure: { id: string; tit
   return { id: measure.id, title: `${measure.title} per ${bucket}`, bucket, unit: measure.unit, points };
 }
 
+const coreHours = (ctx: ReportContext): Measure => ({ id: 'core_hours_by_time', title: 'Core-hours', unit: 'core-hours', sql: `SUM(r.run_time * r.num_cores * ${ctx.w}) / 3600e0` });
+const runs = (ctx: ReportContext): Measure => ({ id: 'runs_by_time', title: 'Runs', unit: 'runs', sql: `SUM(${ctx.w})` });
+
 /** Core-hours per bucket. */
 export function coreHourSeries(ctx: ReportContext): Promise<Series> {
-  return usageSeries(ctx, { id: 'core_hours_by_time', title: 'Core-hours', unit: 'core-hours', sql: `SUM(r.run_time * r.num_cores * ${ctx.w}) / 3600e0` });
+  return usageSeries(ctx, coreHours(ctx));
 }
 
-/** Runs per bucket. */
-export function runSeries(ctx: ReportContext): Promise<Series> {
-  return usageSeries(ctx, { id: 'runs_by_time', title: 'Runs', unit: 'runs', sql: `SUM(${ctx.w})` });
+/** Core-hours and runs per bucket, in one pass. */
+export function coreHourAndRunSeries(ctx: ReportContext): Promise<Series[]> {
+  return usageSeriesOf(ctx, [coreHours(ctx), runs(ctx)]);
 }
