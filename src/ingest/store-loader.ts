@@ -14,6 +14,7 @@ import { tables } from '../db/schema-tables.js';
 import type { Queryable, RunResult, SqlValue, Statement, Store } from '../db/store.js';
 import type { NormalRecord, NormalRun, ObjectRef, Row } from './normalise.js';
 import type { FileResult } from './read-record-file.js';
+import { combineRuns, END_COLUMNS, pairRuns } from './run-pairing.js';
 
 /** What happened to a file. `skipped`: already claimed by another ingester or run. */
 export type FileStatus = 'loaded' | 'duplicate' | 'quarantined' | 'filtered' | 'skipped';
@@ -84,15 +85,14 @@ function quarantineStatement(rel: string, reason: string, detail: string, stored
 }
 
 const MISMATCH = 'owner_mismatch = CASE WHEN ? = 1 THEN 1 ELSE owner_mismatch END';
+const START_MERGE = `UPDATE xalt_run SET has_start = 1, ${MISMATCH} WHERE run_uuid = ? AND has_start = 0`;
+const END_MERGE = `UPDATE xalt_run SET ${END_COLUMNS.map((c) => `${c} = ?`).join(', ')}, has_end = 1, ${MISMATCH} WHERE run_uuid = ? AND has_end = 0`;
 
 /** The conditional UPDATE that merges a run record into an existing row (0 changes: duplicate). */
 function mergeStatement(r: NormalRun): Statement {
   const d = r.row;
-  if (r.isStart) return [`UPDATE xalt_run SET has_start = 1, ${MISMATCH} WHERE run_uuid = ? AND has_start = 0`, [d['owner_mismatch']!, d['run_uuid']!]];
-  return [
-    `UPDATE xalt_run SET end_time = ?, run_time = ?, num_gpus = ?, num_threads = ?, exit_status = ?, exit_signal = ?, end_reason = ?, has_end = 1, ${MISMATCH} WHERE run_uuid = ? AND has_end = 0`,
-    [d['end_time']!, d['run_time']!, d['num_gpus']!, d['num_threads']!, d['exit_status']!, d['exit_signal']!, d['end_reason']!, d['owner_mismatch']!, d['run_uuid']!],
-  ];
+  if (r.isStart) return [START_MERGE, [d['owner_mismatch']!, d['run_uuid']!]];
+  return [END_MERGE, [...fittedValues('xalt_run', END_COLUMNS, d), d['owner_mismatch']!, d['run_uuid']!]];
 }
 
 /** Ids of dictionary rows (objects, env names, functions) by key. */
@@ -157,31 +157,46 @@ export class StoreLoader {
     return st;
   }
 
-  /** Insert each record; runs that already existed are merged; sets `status` per item. */
+  /**
+   * Insert each record; runs that already existed are merged; sets `status` per item. A run's
+   * start and end claimed in this batch go in as one combined row (see run-pairing.ts); when
+   * that row exists already, both are merged into it like any other record.
+   */
   private async loadRecords(tx: Queryable, claimed: readonly LoadItem[], status: Map<LoadItem, FileStatus>, st: TxState): Promise<void> {
     const withRecord = claimed.filter((i) => i.outcome.status === 'record');
-    const rec = (i: LoadItem) => (i.outcome as { record: NormalRecord }).record;
-    const inserted = await runBatch(tx, withRecord.map((i) => this.insertStatement(tx, rec(i))));
-    const toMerge: LoadItem[] = [];
-    withRecord.forEach((item, k) => {
-      const r = rec(item);
-      const res = inserted[k]!;
-      if (res.changes > 0) this.addJoins(r, res.lastInsertId, st);
-      else if (r.kind === 'run') toMerge.push(item);
-      else status.set(item, 'duplicate');
+    const recs = withRecord.map((i) => (i.outcome as { record: NormalRecord }).record);
+    const pairs = pairRuns(recs);
+    const partners = new Set(pairs.values());
+    const order: number[] = [];
+    const rows: NormalRecord[] = [];
+    for (let k = 0; k < recs.length; k++) {
+      if (partners.has(k)) continue;
+      const p = pairs.get(k);
+      order.push(k);
+      rows.push(p === undefined ? recs[k]! : combineRuns(recs[k] as NormalRun, recs[p] as NormalRun));
+    }
+    const inserted = await runBatch(tx, rows.map((r) => this.insertStatement(tx, r)));
+    const toMerge: number[] = [];
+    order.forEach((k, j) => {
+      const res = inserted[j]!;
+      const p = pairs.get(k);
+      if (res.changes > 0) this.addJoins(rows[j]!, res.lastInsertId, st);
+      else if (recs[k]!.kind === 'run') toMerge.push(...(p === undefined ? [k] : [k, p]));
+      else status.set(withRecord[k]!, 'duplicate');
     });
-    const merged = await runBatch(tx, toMerge.map((i) => mergeStatement(rec(i) as NormalRun)));
+    // merges of starts and of ends touch different columns, so only the order within each kind matters
+    const merged = await runBatch(tx, toMerge.map((k) => mergeStatement(recs[k] as NormalRun)));
     const ended: NormalRun[] = [];
-    toMerge.forEach((item, k) => {
-      const r = rec(item) as NormalRun;
-      if (merged[k]!.changes === 0) status.set(item, 'duplicate');
+    toMerge.forEach((k, j) => {
+      const r = recs[k] as NormalRun;
+      if (merged[j]!.changes === 0) status.set(withRecord[k]!, 'duplicate');
       else if (!r.isStart) ended.push(r); // a late start only says "there was a start"
     });
     if (ended.length === 0) return;
     const ids = new Map<string, number>();
     for (const part of chunks(ended.map((r) => r.row['run_uuid'] as string))) {
-      const rows = await tx.all<{ run_id: unknown; run_uuid: string }>(`SELECT run_id, run_uuid FROM xalt_run WHERE run_uuid IN (${part.map(() => '?').join(', ')})`, part);
-      for (const row of rows) ids.set(row.run_uuid, Number(row.run_id));
+      const found = await tx.all<{ run_id: unknown; run_uuid: string }>(`SELECT run_id, run_uuid FROM xalt_run WHERE run_uuid IN (${part.map(() => '?').join(', ')})`, part);
+      for (const row of found) ids.set(row.run_uuid, Number(row.run_id));
     }
     // An end completing a run adds the libraries loaded since the start; its environment is
     // the one the start record already stored (both are taken from the process at start).
