@@ -24,7 +24,7 @@ export interface IngestOptions extends IngestRules {
   readonly archiveDir?: string;
   /** parser worker threads; 0 parses on the main thread (default: `defaultJobs`) */
   readonly jobs?: number;
-  /** files per transaction (default 1000) */
+  /** files per transaction (default `defaultBatchSize`) */
   readonly batchSize?: number;
   readonly maxFileSize?: number;
   onProgress?(p: IngestProgress): void;
@@ -141,6 +141,16 @@ export function defaultJobs(cores: number): number {
 }
 
 /**
+ * Files per transaction by default. SQLite: 5000 — every commit rewrites each index page the
+ * batch touched, and the ledger's and join tables' indexes take keys all over their range, so
+ * larger batches write each such page fewer times (measured: commit cost per file 10 µs at
+ * 1000, under 5 µs at 5000). MySQL/MariaDB: 1000, so concurrent ingesters hold row locks briefly.
+ */
+export function defaultBatchSize(dialect: string): number {
+  return dialect === 'sqlite' ? 5000 : 1000;
+}
+
+/**
  * Hands out batches in order from a random start, and jumps to a random remaining batch when
  * the last one was mostly taken by another ingester: two ingesters on one spool then share the
  * work instead of one queueing behind the other's claims (loading is order-independent).
@@ -185,7 +195,7 @@ export async function ingestSpools(store: Store, roots: readonly string[], opts:
   const absRoots = roots.map((r) => resolve(r));
   const { pending, files, alreadyLoaded } = await collect(store, absRoots, opts, warn);
   const summary: IngestSummary = { ...emptyCounts(), files, alreadyLoaded, read: pending.length, seconds: 0, recordsPerSecond: 0 };
-  const batchSize = opts.batchSize ?? 1000;
+  const batchSize = opts.batchSize ?? defaultBatchSize(store.dialect.name);
   const jobs = opts.jobs ?? defaultJobs(cpus().length);
   const now = Date.now() / 1000;
   const setup = { rules: { preIngest: opts.preIngest ?? [], applications: opts.applications ?? [] }, reverseMap: opts.reverseMap, maxFileSize: opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, now };
