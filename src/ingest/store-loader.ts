@@ -55,6 +55,20 @@ function fittedValues(table: string, cols: readonly string[], row: Row): SqlValu
   });
 }
 
+/** An INSERT for rows with one set of columns, with the widths to cut values to. */
+interface InsertShape {
+  readonly cols: readonly string[];
+  readonly widths: readonly (number | undefined)[];
+  readonly sql: string;
+}
+
+/** True when `row`'s keys are `cols`, in order (rows of one kind always are; checked, not assumed). */
+function hasColumns(row: Row, cols: readonly string[]): boolean {
+  let n = 0;
+  for (const k in row) if (cols[n++] !== k) return false;
+  return n === cols.length;
+}
+
 function fit(table: string, row: Row): Row {
   const cols = Object.keys(row);
   const vals = fittedValues(table, cols, row);
@@ -102,10 +116,12 @@ interface TxState {
   readonly objects: Dict;
   readonly envs: Dict;
   readonly funcs: Dict;
-  readonly runObjects: SqlValue[][];
-  readonly runEnv: SqlValue[][];
-  readonly linkObjects: SqlValue[][];
-  readonly linkFuncs: SqlValue[][];
+  /** join rows, flattened: run_id, obj_id, run_id, obj_id, … */
+  readonly runObjects: SqlValue[];
+  /** run_id, env_id, env_value, … */
+  readonly runEnv: SqlValue[];
+  readonly linkObjects: SqlValue[];
+  readonly linkFuncs: SqlValue[];
   readonly counts: BatchCounts;
   readonly statuses: FileStatus[];
 }
@@ -228,25 +244,34 @@ export class StoreLoader {
     if (final !== 'loaded') out.push([`UPDATE xalt_ingested_file SET status = ? WHERE path_hash = ?`, [final, file.hash]]);
   }
 
+  private readonly shapes = new Map<string, InsertShape>();
+
   private insertStatement(tx: Queryable, r: NormalRecord): Statement {
     const table = r.kind === 'run' ? 'xalt_run' : r.kind === 'link' ? 'xalt_link' : 'xalt_pkg';
-    const cols = Object.keys(r.row);
-    const key = `${table}:${cols.join(',')}`;
-    let sql = this.sqlCache.get(key);
-    if (!sql) {
-      sql = `${tx.dialect.insertIgnore} INTO ${table} (${cols.map(this.q).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`;
-      this.sqlCache.set(key, sql);
+    let shape = this.shapes.get(table);
+    if (!shape || !hasColumns(r.row, shape.cols)) {
+      const cols = Object.keys(r.row);
+      const w = widths.get(table)!;
+      shape = { cols, widths: cols.map((c) => w.get(c)), sql: `${tx.dialect.insertIgnore} INTO ${table} (${cols.map(this.q).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})` };
+      this.shapes.set(table, shape);
     }
-    return [sql, fittedValues(table, cols, r.row)];
+    const values: SqlValue[] = Object.values(r.row); // in shape.cols order: checked above
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      const max = shape.widths[i];
+      if (v === undefined) values[i] = null;
+      else if (typeof v === 'string' && max !== undefined && v.length > max) values[i] = v.slice(0, max);
+    }
+    return [shape.sql, values];
   }
 
   private addJoins(r: NormalRecord, id: number, st: TxState): void {
     if (r.kind === 'run') {
-      for (const o of r.objects) st.runObjects.push([id, this.idOf('objects', o.object_key, st)]);
-      for (const [name, value] of r.env) st.runEnv.push([id, this.idOf('envs', name.slice(0, 255), st), value]);
+      for (const o of r.objects) st.runObjects.push(id, this.idOf('objects', o.object_key, st));
+      for (const [name, value] of r.env) st.runEnv.push(id, this.idOf('envs', name.slice(0, 255), st), value);
     } else if (r.kind === 'link') {
-      for (const o of r.objects) st.linkObjects.push([id, this.idOf('objects', o.object_key, st)]);
-      for (const f of r.functions) st.linkFuncs.push([id, this.idOf('funcs', f.slice(0, 255), st)]);
+      for (const o of r.objects) st.linkObjects.push(id, this.idOf('objects', o.object_key, st));
+      for (const f of r.functions) st.linkFuncs.push(id, this.idOf('funcs', f.slice(0, 255), st));
     }
   }
 
@@ -291,23 +316,24 @@ export class StoreLoader {
 
   /** Join rows go in multi-row statements at the end of the batch: far fewer round trips. */
   private async flushJoins(tx: Queryable, st: TxState): Promise<void> {
-    const sets: [string, string[], SqlValue[][]][] = [
+    const sets: [string, string[], SqlValue[]][] = [
       ['join_run_object', ['run_id', 'obj_id'], st.runObjects],
       ['join_run_env', ['run_id', 'env_id', 'env_value'], st.runEnv],
       ['join_link_object', ['link_id', 'obj_id'], st.linkObjects],
       ['join_link_function', ['link_id', 'func_id'], st.linkFuncs],
     ];
-    for (const [table, cols, rows] of sets) {
-      for (const part of chunks(rows)) {
-        const key = `${table}:${part.length}`;
+    for (const [table, cols, flat] of sets) {
+      const per = cols.length * CHUNK;
+      for (let at = 0; at < flat.length; at += per) {
+        const params = flat.slice(at, at + per);
+        const n = params.length / cols.length;
+        const key = `${table}:${n}`;
         let sql = this.sqlCache.get(key);
         if (!sql) {
           const tuple = `(${cols.map(() => '?').join(', ')})`;
-          sql = `${tx.dialect.insertIgnore} INTO ${table} (${cols.join(', ')}) VALUES ${Array(part.length).fill(tuple).join(', ')}`;
+          sql = `${tx.dialect.insertIgnore} INTO ${table} (${cols.join(', ')}) VALUES ${Array(n).fill(tuple).join(', ')}`;
           this.sqlCache.set(key, sql);
         }
-        const params: SqlValue[] = [];
-        for (const r of part) for (const v of r) params.push(v);
         await tx.run(sql, params);
       }
     }
