@@ -8,7 +8,7 @@ import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { Store } from '../db/store.js';
 import type { IngestRules } from './ingest-rules.js';
-import { inlineParser, workerParser, type Parser } from './parser-pool.js';
+import { inlineParser, readerParser, workerParser, type Parser } from './parser-pool.js';
 import { DEFAULT_MAX_FILE_SIZE, type FileResult } from './read-record-file.js';
 import type { ReverseMapData } from './reverse-map.js';
 import { walkSpool, type SpoolFile } from './spool-walk.js';
@@ -24,6 +24,11 @@ export interface IngestOptions extends IngestRules {
   readonly archiveDir?: string;
   /** parser worker threads; 0 parses on the main thread (default: `defaultJobs`) */
   readonly jobs?: number;
+  /**
+   * With no parser workers, read files on a helper thread while this one parses and loads
+   * (default: when more than `READER_MIN_FILES` files are to be read; the thread costs ~30 ms to start).
+   */
+  readonly readerThread?: boolean;
   /** files per transaction (default `defaultBatchSize`) */
   readonly batchSize?: number;
   readonly maxFileSize?: number;
@@ -140,6 +145,16 @@ export function defaultJobs(cores: number): number {
   return cores <= 2 ? 0 : Math.min(4, cores - 2);
 }
 
+/** Fewer files to read than this are read on the main thread (see IngestOptions.readerThread). */
+export const READER_MIN_FILES = 2000;
+
+/** Which parser: workers when asked for and worth it, else a reader thread for large spools, else inline. */
+function chooseParser(setup: Parameters<typeof inlineParser>[0], files: number, batchSize: number, opts: IngestOptions): Parser {
+  const jobs = opts.jobs ?? defaultJobs(cpus().length);
+  if (jobs > 0 && files > 2 * batchSize) return workerParser(setup, jobs);
+  return (opts.readerThread ?? files > READER_MIN_FILES) ? readerParser(setup) : inlineParser(setup);
+}
+
 /**
  * Files per transaction by default. SQLite: 5000 — every commit rewrites each index page the
  * batch touched, and the ledger's and join tables' indexes take keys all over their range, so
@@ -196,10 +211,9 @@ export async function ingestSpools(store: Store, roots: readonly string[], opts:
   const { pending, files, alreadyLoaded } = await collect(store, absRoots, opts, warn);
   const summary: IngestSummary = { ...emptyCounts(), files, alreadyLoaded, read: pending.length, seconds: 0, recordsPerSecond: 0 };
   const batchSize = opts.batchSize ?? defaultBatchSize(store.dialect.name);
-  const jobs = opts.jobs ?? defaultJobs(cpus().length);
   const now = Date.now() / 1000;
   const setup = { rules: { preIngest: opts.preIngest ?? [], applications: opts.applications ?? [] }, reverseMap: opts.reverseMap, maxFileSize: opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, now };
-  const parser: Parser = jobs > 0 && pending.length > 2 * batchSize ? workerParser(setup, jobs) : inlineParser(setup);
+  const parser = chooseParser(setup, pending.length, batchSize, opts);
   const loader = new StoreLoader(store);
   try {
     const queue = new BatchQueue(pending, batchSize);

@@ -12,6 +12,7 @@ import { ingestSpools } from '../../src/ingest/ingest.js';
 import { serializeRecord } from '../../src/schema/index.js';
 import { linkRecord, pkgRecord, recordPath, runPair, spoolDir, writeRecord } from '../fixtures/records.js';
 import { createTestStore, testEachStore } from '../helpers/test-stores.js';
+import { storeDump } from './helpers.js';
 
 type Obj = Record<string, unknown>;
 const uuidOf = (r: Obj) => (r['userT'] as Obj)['run_uuid'] as string;
@@ -50,19 +51,6 @@ function spool(root: string, earlier: string, owned: boolean): void {
   writeRecord(root, 'month/hash', linkRecord());
 }
 
-async function dump(store: Store): Promise<Obj> {
-  const strip = (rows: Obj[], ...cols: string[]) => rows.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !cols.includes(k)).map(([k, v]) => [k, v === null ? null : String(v)])));
-  return {
-    runs: strip(await store.all(`SELECT * FROM xalt_run ORDER BY run_uuid`), 'run_id', 'ingested_at'),
-    objects: await store.all(`SELECT r.run_uuid, o.object_key FROM join_run_object j JOIN xalt_run r ON r.run_id = j.run_id JOIN xalt_object o ON o.obj_id = j.obj_id ORDER BY r.run_uuid, o.object_key`),
-    env: await store.all(`SELECT r.run_uuid, e.env_name, j.env_value FROM join_run_env j JOIN xalt_run r ON r.run_id = j.run_id JOIN xalt_env_name e ON e.env_id = j.env_id ORDER BY r.run_uuid, e.env_name`),
-    pkgs: strip(await store.all(`SELECT * FROM xalt_pkg ORDER BY run_uuid, pkg_name`), 'pkg_id'),
-    links: strip(await store.all(`SELECT * FROM xalt_link ORDER BY uuid`), 'link_id', 'ingested_at'),
-    ledger: await store.all(`SELECT path, status FROM xalt_ingested_file ORDER BY path`),
-    quarantine: await store.all(`SELECT path, reason, detail FROM xalt_quarantine ORDER BY path, reason`),
-  };
-}
-
 async function ingestBoth(t: TestContext, into: [Store, Store], root: string): Promise<[Obj, Obj]> {
   t.mock.method(Math, 'random', () => 0); // batches in spool order, so both loads see one order
   try {
@@ -86,7 +74,7 @@ testEachStore('big batches (start and end combined) load exactly what one file p
     const [one, big] = await ingestBoth(t, [other.store, store], root);
     assert.deepEqual(big, one, 'same summary');
     assert.ok(one['duplicates'] as number >= 4 && one['runs'] as number >= 20, `the spool exercises merges and copies: ${JSON.stringify(one)}`);
-    const [a, b] = [await dump(other.store), await dump(store)];
+    const [a, b] = [await storeDump(other.store), await storeDump(store)];
     for (const k of Object.keys(a)) assert.deepEqual(b[k], a[k], `${k} differ`);
     const runs = a['runs'] as Obj[];
     assert.ok(runs.some((r) => String(r['cwd']).startsWith('/end/')) && runs.some((r) => String(r['cwd']).startsWith('/start/')), 'both orders occur');
