@@ -4,7 +4,7 @@
  * meanwhile loads the previous batch into the store).
  */
 import { Worker } from 'node:worker_threads';
-import { ResultDecoder, type CompactBatch } from './compact-results.js';
+import { ResultDecoder } from './compact-results.js';
 import { CompiledRules, type IngestRules } from './ingest-rules.js';
 import { unpackRawFiles, type PackedFiles } from './raw-file-packing.js';
 import { interpretRawFile, readRecordFile, type FileResult } from './read-record-file.js';
@@ -47,22 +47,32 @@ export function inlineParser(setup: ParserSetup): Parser {
 }
 
 interface Pending {
+  readonly files: readonly SpoolFile[];
   resolve(r: FileResult[]): void;
   reject(e: Error): void;
 }
 
-/** Parse on `jobs` worker threads; each call splits its files among them. */
+/** Files per message to a worker: small, so the main thread decodes while workers read on. */
+const CHUNK = 250;
+
+/** Parse on `jobs` worker threads; each call deals its files out to them in chunks. */
 export function workerParser(setup: ParserSetup, jobs: number): Parser {
   const url = new URL('./parser-worker.js', import.meta.url);
   const workers = Array.from({ length: jobs }, () => new Worker(url, { workerData: setup }));
   const pending = new Map<number, Pending>();
   let nextId = 0;
+  let turn = 0;
   for (const w of workers) {
     const decoder = new ResultDecoder(); // messages of one worker arrive in the order sent
-    w.on('message', (m: { id: number; batch: CompactBatch }) => {
-      const results = decoder.decode(m.batch);
-      pending.get(m.id)?.resolve(results);
+    w.on('message', (m: { id: number; batch: string }) => {
+      const p = pending.get(m.id);
+      if (!p) return;
       pending.delete(m.id);
+      try {
+        p.resolve(decoder.decode(m.batch, p.files));
+      } catch (err) {
+        p.reject(err as Error);
+      }
     });
     w.on('error', (err) => {
       for (const p of pending.values()) p.reject(err);
@@ -72,13 +82,13 @@ export function workerParser(setup: ParserSetup, jobs: number): Parser {
   const send = (w: Worker, files: readonly SpoolFile[]) =>
     new Promise<FileResult[]>((resolve, reject) => {
       const id = nextId++;
-      pending.set(id, { resolve, reject });
+      pending.set(id, { files, resolve, reject });
       w.postMessage({ id, files });
     });
   return {
     async parse(files) {
-      const per = Math.ceil(files.length / workers.length);
-      const parts = workers.map((w, i) => send(w, files.slice(i * per, (i + 1) * per)));
+      const parts: Promise<FileResult[]>[] = [];
+      for (let i = 0; i < files.length; i += CHUNK) parts.push(send(workers[turn++ % workers.length]!, files.slice(i, i + CHUNK)));
       return (await Promise.all(parts)).flat();
     },
     async close() {
