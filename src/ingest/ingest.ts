@@ -12,7 +12,7 @@ import { inlineParser, readerParser, workerParser, type Parser } from './parser-
 import { DEFAULT_MAX_FILE_SIZE, type FileResult } from './read-record-file.js';
 import type { ReverseMapData } from './reverse-map.js';
 import { walkSpool, type SpoolFile } from './spool-walk.js';
-import { emptyCounts, StoreLoader, type BatchCounts, type FileStatus, type LoadItem } from './store-loader.js';
+import { emptyCounts, StoreLoader, type BatchCounts, type FileStatus, type LoadChunk } from './store-loader.js';
 
 export interface IngestOptions extends IngestRules {
   readonly reverseMap?: ReverseMapData;
@@ -221,16 +221,22 @@ export async function ingestSpools(store: Store, roots: readonly string[], opts:
     let next = current ? parser.parse(current) : undefined;
     let done = 0;
     while (current && next) {
-      const results = await next;
       const batch: Pending[] = current;
+      const chunks = next;
       current = queue.take();
-      next = current ? parser.parse(current) : undefined;
-      next?.catch(() => undefined); // awaited on the next turn; a load failure must not leave it unhandled
-      const items: LoadItem[] = results.map((r, i) => ({ ...r, storedAs: quarantineCopy(r, batch[i]!.root, opts.quarantineDir, warn) }));
-      const { counts, statuses } = await loader.loadBatch(items, now);
+      next = current ? parser.parse(current) : undefined; // other threads read ahead meanwhile
+      // quarantine copies are made as each chunk is read; files are disposed of after commit
+      const rootOf = new Map<SpoolFile, string>(batch.map((p) => [p, p.root]));
+      const storedAs = new Map<SpoolFile, string | null>();
+      const loadChunks: LoadChunk[] = chunks.map((chunk) => async () => (await chunk()).map((r) => {
+        const stored = quarantineCopy(r, rootOf.get(r.file)!, opts.quarantineDir, warn);
+        storedAs.set(r.file, stored);
+        return { ...r, storedAs: stored };
+      }));
+      const { counts, statuses } = await loader.loadChunks(loadChunks, now);
       addCounts(summary, counts);
       queue.report(counts.skipped > batch.length / 2);
-      items.forEach((it, i) => disposeFile(it.file.abs, it.file.rel, statuses[i]!, it.storedAs, opts, warn));
+      batch.forEach((f, i) => disposeFile(f.abs, f.rel, statuses[i]!, storedAs.get(f), opts, warn));
       done += batch.length;
       opts.onProgress?.({ done, total: pending.length, records: summary.runs + summary.links + summary.pkgs });
     }

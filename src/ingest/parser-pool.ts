@@ -20,9 +20,36 @@ export interface ParserSetup {
   readonly now: number;
 }
 
+/** Results of part of a batch; each call gives them (again: a retried transaction asks twice). */
+export type ParseChunk = () => Promise<FileResult[]>;
+
 export interface Parser {
-  parse(files: readonly SpoolFile[]): Promise<FileResult[]>;
+  /**
+   * The results of `files` as chunks, in order. Work that runs on other threads starts now;
+   * interpreting on this thread waits until a chunk is asked for, so its records are loaded
+   * while still young.
+   */
+  parse(files: readonly SpoolFile[]): ParseChunk[];
   close(): Promise<void>;
+}
+
+/** Files per chunk: small, so a chunk's records are loaded soon after they are made. */
+const CHUNK = 250;
+
+function parts<T>(xs: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += CHUNK) out.push(xs.slice(i, i + CHUNK));
+  return out;
+}
+
+/** A chunk whose first answer was asked for already (`first`) and is asked for again with `again`. */
+function chunkOf<T>(first: Promise<T>, again: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | undefined = first;
+  return () => {
+    const p = pending ?? again();
+    pending = undefined; // not kept: the chunk's results should die once loaded
+    return p;
+  };
 }
 
 /** Build the per-thread reading context from plain data. */
@@ -41,7 +68,7 @@ export function readContext(setup: ParserSetup) {
 export function inlineParser(setup: ParserSetup): Parser {
   const ctx = readContext(setup);
   return {
-    parse: async (files) => files.map((f) => readRecordFile(f, ctx)),
+    parse: (files) => parts(files).map((part) => async () => part.map((f) => readRecordFile(f, ctx))),
     close: async () => undefined,
   };
 }
@@ -51,9 +78,6 @@ interface Pending {
   resolve(r: FileResult[]): void;
   reject(e: Error): void;
 }
-
-/** Files per message to a worker: small, so the main thread decodes while workers read on. */
-const CHUNK = 250;
 
 /** Parse on `jobs` worker threads; each call deals its files out to them in chunks. */
 export function workerParser(setup: ParserSetup, jobs: number): Parser {
@@ -86,19 +110,19 @@ export function workerParser(setup: ParserSetup, jobs: number): Parser {
       w.postMessage({ id, files });
     });
   return {
-    async parse(files) {
-      const parts: Promise<FileResult[]>[] = [];
-      for (let i = 0; i < files.length; i += CHUNK) parts.push(send(workers[turn++ % workers.length]!, files.slice(i, i + CHUNK)));
-      return (await Promise.all(parts)).flat();
+    parse(files) {
+      return parts(files).map((part) => {
+        const w = workers[turn++ % workers.length]!;
+        const first = send(w, part);
+        first.catch(() => undefined); // rejections surface when the chunk is asked for
+        return chunkOf(first, () => send(w, part));
+      });
     },
     async close() {
       await Promise.all(workers.map((w) => w.terminate()));
     },
   };
 }
-
-/** Files per message to the reader thread: small, so interpreting starts while it reads on. */
-const READ_CHUNK = 250;
 
 /**
  * Read on one worker thread, interpret on the calling thread. On two cores this is the split
@@ -109,36 +133,33 @@ const READ_CHUNK = 250;
 export function readerParser(setup: ParserSetup): Parser {
   const ctx = readContext(setup);
   const worker = new Worker(new URL('./reader-worker.js', import.meta.url));
-  const pending = new Map<number, { files: readonly SpoolFile[]; resolve(r: FileResult[]): void; reject(e: Error): void }>();
+  const pending = new Map<number, { resolve(p: PackedFiles): void; reject(e: Error): void }>();
   let nextId = 0;
   const failAll = (err: Error) => {
     for (const p of pending.values()) p.reject(err);
     pending.clear();
   };
   worker.on('message', (m: { id: number; packed: PackedFiles }) => {
-    const p = pending.get(m.id);
-    if (!p) return;
+    pending.get(m.id)?.resolve(m.packed);
     pending.delete(m.id);
-    try {
-      const raws = unpackRawFiles(m.packed);
-      p.resolve(raws.map((raw, i) => interpretRawFile(p.files[i]!, raw, ctx)));
-    } catch (err) {
-      p.reject(err as Error);
-    }
   });
   worker.on('error', failAll);
   worker.on('exit', (code) => failAll(new Error(`the file reader thread exited (${code})`)));
   const read = (files: readonly SpoolFile[]) =>
-    new Promise<FileResult[]>((resolve, reject) => {
+    new Promise<PackedFiles>((resolve, reject) => {
       const id = nextId++;
-      pending.set(id, { files, resolve, reject });
+      pending.set(id, { resolve, reject });
       worker.postMessage({ id, paths: files.map((f) => f.abs), maxFileSize: setup.maxFileSize });
     });
+  const interpret = (files: readonly SpoolFile[], packed: PackedFiles) => unpackRawFiles(packed).map((raw, i) => interpretRawFile(files[i]!, raw, ctx));
   return {
-    async parse(files) {
-      const parts: Promise<FileResult[]>[] = [];
-      for (let i = 0; i < files.length; i += READ_CHUNK) parts.push(read(files.slice(i, i + READ_CHUNK)));
-      return (await Promise.all(parts)).flat();
+    parse(files) {
+      return parts(files).map((part) => {
+        const first = read(part);
+        first.catch(() => undefined); // rejections surface when the chunk is asked for
+        const bytes = chunkOf(first, () => read(part));
+        return async () => interpret(part, await bytes());
+      });
     },
     async close() {
       worker.removeAllListeners('exit');

@@ -38,6 +38,14 @@ export interface LoadItem extends FileResult {
   readonly storedAs: string | null;
 }
 
+/**
+ * Part of a batch: gives its items each time it is called (again if a deadlocked transaction
+ * is retried). Chunks are asked for one after another inside the batch's transaction, so a
+ * chunk's parsed records die young instead of waiting for the whole batch — holding thousands
+ * of records across garbage collections cost more than parsing them.
+ */
+export type LoadChunk = () => Promise<readonly LoadItem[]>;
+
 const widths = new Map<string, Map<string, number>>(
   tables.map((t) => [t.name, new Map(t.columns.flatMap((c) => {
     const m = /^(?:var)?char\((\d+)\)$/.exec(c.type);
@@ -126,6 +134,8 @@ interface TxState {
   readonly statuses: FileStatus[];
 }
 
+const newTxState = (): TxState => ({ objects: new Map(), envs: new Map(), funcs: new Map(), runObjects: [], runEnv: [], linkObjects: [], linkFuncs: [], counts: emptyCounts(), statuses: [] });
+
 export class StoreLoader {
   private readonly objects: Dict = new Map();
   private readonly envs: Dict = new Map();
@@ -138,9 +148,18 @@ export class StoreLoader {
 
   /** Load one batch in one transaction; returns counts and each file's status, in order. */
   async loadBatch(items: readonly LoadItem[], now: number): Promise<{ counts: BatchCounts; statuses: FileStatus[] }> {
+    return this.loadChunks([async () => items], now);
+  }
+
+  /** Load the chunks of one batch in one transaction; counts and each file's status, in order. */
+  async loadChunks(chunks: readonly LoadChunk[], now: number): Promise<{ counts: BatchCounts; statuses: FileStatus[] }> {
     for (let attempt = 0; ; attempt++) {
       try {
-        const st = await this.store.transaction((tx) => this.loadInTx(tx, items, now));
+        const st = await this.store.transaction(async (tx) => {
+          const state = newTxState();
+          for (const chunk of chunks) await this.loadInTx(tx, await chunk(), now, state);
+          return state;
+        });
         for (const [src, dst] of [[st.objects, this.objects], [st.envs, this.envs], [st.funcs, this.funcs]] as const) for (const [k, v] of src) dst.set(k, v);
         return { counts: st.counts, statuses: st.statuses };
       } catch (err) {
@@ -151,12 +170,11 @@ export class StoreLoader {
   }
 
   /**
-   * The batch in phases, each one round trip on MySQL: claim every file; insert every record
+   * A chunk in phases, each one round trip on MySQL: claim every file; insert every record
    * (INSERT IGNORE); merge the runs that existed (conditional UPDATEs); then quarantine rows,
    * ledger statuses and join rows.
    */
-  private async loadInTx(tx: Queryable, items: readonly LoadItem[], now: number): Promise<TxState> {
-    const st: TxState = { objects: new Map(), envs: new Map(), funcs: new Map(), runObjects: [], runEnv: [], linkObjects: [], linkFuncs: [], counts: emptyCounts(), statuses: [] };
+  private async loadInTx(tx: Queryable, items: readonly LoadItem[], now: number, st: TxState): Promise<void> {
     const claimSql = `${tx.dialect.insertIgnore} INTO xalt_ingested_file (path_hash, path, size, mtime, status, ingested_at) VALUES (?, ?, ?, ?, 'loaded', ?)`;
     const claims = await runBatch(tx, items.map((i) => [claimSql, [i.file.hash, i.file.rel.slice(0, 1024), i.size, i.mtime, now]]));
     const claimed = items.filter((_, k) => claims[k]!.changes > 0);
@@ -169,8 +187,7 @@ export class StoreLoader {
     await runBatch(tx, after);
     await this.flushJoins(tx, st);
     for (const i of items) st.statuses.push(status.get(i)!);
-    st.counts.skipped = items.length - claimed.length;
-    return st;
+    st.counts.skipped += items.length - claimed.length;
   }
 
   /**
@@ -282,9 +299,9 @@ export class StoreLoader {
     const funcs = new Set<string>();
     for (const r of records) {
       if (r.kind === 'pkg') continue;
-      for (const o of r.objects) if (!this.objects.has(o.object_key)) objs.set(o.object_key, o);
-      if (r.kind === 'run') for (const [name] of r.env) if (!this.envs.has(name.slice(0, 255))) envs.add(name.slice(0, 255));
-      if (r.kind === 'link') for (const f of r.functions) if (!this.funcs.has(f.slice(0, 255))) funcs.add(f.slice(0, 255));
+      for (const o of r.objects) if (!this.objects.has(o.object_key) && !st.objects.has(o.object_key)) objs.set(o.object_key, o);
+      if (r.kind === 'run') for (const [name] of r.env) if (!this.envs.has(name.slice(0, 255)) && !st.envs.has(name.slice(0, 255))) envs.add(name.slice(0, 255));
+      if (r.kind === 'link') for (const f of r.functions) if (!this.funcs.has(f.slice(0, 255)) && !st.funcs.has(f.slice(0, 255))) funcs.add(f.slice(0, 255));
     }
     const objRows = [...objs.values()].sort((a, b) => (a.object_key < b.object_key ? -1 : 1)).map((o) => {
       const f = fit('xalt_object', { ...o });
@@ -336,6 +353,7 @@ export class StoreLoader {
         }
         await tx.run(sql, params);
       }
+      flat.length = 0; // flushed: the next chunk of the batch starts empty
     }
   }
 }

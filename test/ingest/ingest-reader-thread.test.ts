@@ -6,7 +6,12 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { chownSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { test } from 'node:test';
+import type { Queryable, Store } from '../../src/db/store.js';
 import { ingestSpools } from '../../src/ingest/ingest.js';
+import { inlineParser, readerParser } from '../../src/ingest/parser-pool.js';
+import type { FileResult } from '../../src/ingest/read-record-file.js';
+import { walkSpool } from '../../src/ingest/spool-walk.js';
 import { linkRecord, pkgRecord, runPair, runRecord, spoolDir, writeRecord } from '../fixtures/records.js';
 import { createTestStore, testEachStore } from '../helpers/test-stores.js';
 import { storeDump } from './helpers.js';
@@ -50,5 +55,50 @@ testEachStore('reading on a helper thread loads exactly what reading on the main
     for (const k of Object.keys(a)) assert.deepEqual(b[k], a[k], `${k} differ`);
   } finally {
     await other.drop();
+  }
+});
+
+test('a chunk asked for twice (a retried transaction) gives the same results, from the reader thread too', async () => {
+  const root = mixedSpool();
+  const files = [...walkSpool(root, () => false, () => undefined)];
+  const setup = { rules: {}, maxFileSize: 4000, now: 1 };
+  const strip = (rs: FileResult[]) => rs.map((r) => ({ ...r, file: r.file.rel }));
+  for (const parser of [readerParser(setup), inlineParser(setup)]) {
+    try {
+      const chunks = parser.parse(files);
+      assert.ok(chunks.length > 2);
+      const first = (await Promise.all(chunks.map((c) => c()))).flat();
+      const again = (await Promise.all(chunks.map((c) => c()))).flat();
+      assert.equal(first.length, files.length);
+      assert.deepEqual(strip(again), strip(first));
+    } finally {
+      await parser.close();
+    }
+  }
+});
+
+test('a deadlocked batch is retried whole: chunks are read again and the store ends up as after one clean load', async () => {
+  const root = mixedSpool();
+  const clean = await createTestStore('sqlite');
+  const flaky = await createTestStore('sqlite');
+  try {
+    await ingestSpools(clean.store, [root], { jobs: 0, readerThread: true, batchSize: 300, maxFileSize: 4000 });
+    let failures = 0;
+    const real = flaky.store;
+    const deadlocking: Store = Object.assign(Object.create(real) as Store, {
+      transaction: <T>(fn: (tx: Queryable) => Promise<T>) => real.transaction(async (tx) => {
+        const out = await fn(tx);
+        if (failures++ % 2 === 0) throw Object.assign(new Error('Deadlock found when trying to get lock'), { errno: 1213 });
+        return out;
+      }),
+    });
+    const s = await ingestSpools(deadlocking, [root], { jobs: 0, readerThread: true, batchSize: 300, maxFileSize: 4000 });
+    assert.ok(failures >= 6, 'every batch failed once');
+    assert.equal(s.runs, process.getuid?.() === 0 ? 801 : 800);
+    const [a, b] = [await storeDump(clean.store), await storeDump(real)];
+    for (const k of Object.keys(a)) assert.deepEqual(b[k], a[k], `${k} differ`);
+  } finally {
+    await clean.drop();
+    await flaky.drop();
   }
 });
