@@ -12,7 +12,7 @@ import { inlineParser, readerParser, workerParser, type Parser } from './parser-
 import { DEFAULT_MAX_FILE_SIZE, type FileResult } from './read-record-file.js';
 import type { ReverseMapData } from './reverse-map.js';
 import { walkSpool, type SpoolFile } from './spool-walk.js';
-import { emptyCounts, StoreLoader, type BatchCounts, type FileStatus, type LoadChunk } from './store-loader.js';
+import { emptyCounts, StoreLoader, type BatchCounts, type FileStatus, type LoadChunk, type LoadItem } from './store-loader.js';
 
 export interface IngestOptions extends IngestRules {
   readonly reverseMap?: ReverseMapData;
@@ -228,15 +228,18 @@ export async function ingestSpools(store: Store, roots: readonly string[], opts:
       // quarantine copies are made as each chunk is read; files are disposed of after commit
       const rootOf = new Map<SpoolFile, string>(batch.map((p) => [p, p.root]));
       const storedAs = new Map<SpoolFile, string | null>();
-      const loadChunks: LoadChunk[] = chunks.map((chunk) => async () => (await chunk()).map((r) => {
-        const stored = quarantineCopy(r, rootOf.get(r.file)!, opts.quarantineDir, warn);
-        storedAs.set(r.file, stored);
-        return { ...r, storedAs: stored };
-      }));
+      const loadChunks: LoadChunk[] = chunks.map((chunk) => async () => {
+        const results = await chunk(); // fresh objects each time: completed in place, not copied
+        for (const r of results as (FileResult & { storedAs?: string | null })[]) {
+          r.storedAs = quarantineCopy(r, rootOf.get(r.file)!, opts.quarantineDir, warn);
+          if (r.storedAs !== null) storedAs.set(r.file, r.storedAs);
+        }
+        return results as LoadItem[];
+      });
       const { counts, statuses } = await loader.loadChunks(loadChunks, now);
       addCounts(summary, counts);
       queue.report(counts.skipped > batch.length / 2);
-      batch.forEach((f, i) => disposeFile(f.abs, f.rel, statuses[i]!, storedAs.get(f), opts, warn));
+      batch.forEach((f, i) => disposeFile(f.abs, f.rel, statuses[i]!, storedAs.get(f) ?? null, opts, warn));
       done += batch.length;
       opts.onProgress?.({ done, total: pending.length, records: summary.runs + summary.links + summary.pkgs });
     }
