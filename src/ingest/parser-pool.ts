@@ -1,7 +1,7 @@
 /**
- * Reading, parsing and validating record files, either on the calling thread or spread over
- * worker threads (JSON.parse and validation are the CPU-heavy part of ingest; the main thread
- * meanwhile loads the previous batch into the store).
+ * Reading, parsing and validating record files: on the calling thread (`inlineParser`), with
+ * the reading on a helper thread (`readerParser`: two cores), or spread over worker threads
+ * (`workerParser`: more cores). Results come in chunks the store loader asks for one by one.
  */
 import { Worker } from 'node:worker_threads';
 import { ResultDecoder } from './compact-results.js';
@@ -42,7 +42,7 @@ function parts<T>(xs: readonly T[]): T[][] {
   return out;
 }
 
-/** A chunk whose first answer was asked for already (`first`) and is asked for again with `again`. */
+/** A chunk: the first call returns `first` (already under way), later calls `again()`. */
 function chunkOf<T>(first: Promise<T>, again: () => Promise<T>): () => Promise<T> {
   let pending: Promise<T> | undefined = first;
   return () => {
@@ -125,10 +125,11 @@ export function workerParser(setup: ParserSetup, jobs: number): Parser {
 }
 
 /**
- * Read on one worker thread, interpret on the calling thread. On two cores this is the split
- * that pays: the system calls (open, fstat, read, close: a third of the per-file work) move to
- * the other core, while parsing stays where the store loader uses its results, and the files'
- * bytes cross over as one transferred buffer per chunk instead of a structured clone.
+ * Read on one worker thread, interpret on the calling thread: the system calls (open, fstat,
+ * read, close: a fifth of the per-file work) move to the other core, parsing stays where the
+ * store loader uses its results, and the files' bytes cross over as one transferred buffer per
+ * chunk instead of a structured clone. Measured on two cores: faster when the second core has
+ * room; ~10 % more CPU in all (see docs/ingest.md).
  */
 export function readerParser(setup: ParserSetup): Parser {
   const ctx = readContext(setup);

@@ -1,6 +1,6 @@
 /**
  * Read one record file and interpret it (the per-file work of ingest, run in parser workers or
- * inline). Opens with O_NOFOLLOW and checks the open descriptor, so a symlink planted in the
+ * inline; the reader thread does only the reading half, `readRawFile`). Opens with O_NOFOLLOW and checks the open descriptor, so a symlink planted in the
  * world-writable spool cannot make a root ingester read another file, and size and owner are
  * those of the bytes actually read. A file over the size limit is never read.
  */

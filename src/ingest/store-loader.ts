@@ -1,13 +1,15 @@
 /**
- * Load interpreted record files into the store, one transaction per batch.
+ * Load interpreted record files into the store, one transaction per batch, its chunks one
+ * after another.
  *
  * Each file is first *claimed* in xalt_ingested_file (INSERT IGNORE on its path hash): a file
  * another ingester claimed (or an earlier run loaded) is skipped, so two ingesters on one
  * spool never both count or quarantine a file. Records are then merged by their unique keys:
  * a run by run_uuid (an end completes a start; a late start only sets has_start), a link by
- * uuid, a pkg by (run_uuid, program, pkg_name). Dictionary rows (objects, environment names,
- * functions) are inserted sorted and cached only after commit, so a rolled-back batch leaves
- * no stale ids behind. MySQL deadlocks between concurrent ingesters are retried.
+ * uuid, a pkg by (run_uuid, program, pkg_name); a start and end of one run met in one chunk
+ * go in as one row (run-pairing.ts). Dictionary rows (objects, environment names, functions)
+ * are inserted sorted and cached only after commit, so a rolled-back batch leaves no stale ids
+ * behind. MySQL deadlocks between concurrent ingesters are retried.
  */
 import { quote } from '../db/render-ddl.js';
 import { tables } from '../db/schema-tables.js';
