@@ -79,7 +79,7 @@ export const commands: readonly CommandSpec[] = [
       delete: { type: 'boolean', description: 'delete record files once committed' },
       archive: { type: 'string', valueName: 'DIR', description: 'move record files here once committed' },
       quarantine: { type: 'string', valueName: 'DIR', description: 'keep copies of quarantined files here (default: SPOOL/.quarantine)' },
-      'batch-size': { type: 'string', valueName: 'N', description: 'record files per transaction (default 1000)' },
+      'batch-size': { type: 'string', valueName: 'N', description: 'record files per transaction (default 5000 for SQLite, 1000 for MySQL/MariaDB)' },
       json,
     },
   },

@@ -5,6 +5,7 @@
 import { validateRecord, type LinkRecord, type PkgRecord, type RecordKind, type RunRecord } from '../schema/index.js';
 import { CompiledRules, uuidDraw } from './ingest-rules.js';
 import { normaliseLink, normalisePkg, normaliseRun, type NormalRecord } from './normalise.js';
+import { validateExact } from './validate-exact.js';
 
 /** Stable quarantine reason codes (stored in xalt_quarantine.reason). */
 export type QuarantineReason =
@@ -65,7 +66,9 @@ function recordUser(kind: RecordKind, rec: RunRecord | LinkRecord | PkgRecord, o
 export function interpretRecord(kind: RecordKind, text: string, owner: FileOwner, ctx: InterpretContext): Outcome {
   const parsed = parseJson(text);
   if (parsed.reason) return { status: 'quarantine', reason: parsed.reason, detail: parsed.detail ?? '' };
-  const v = validateRecord(kind, parsed.value);
+  // records our writers produce pass unchanged and uncopied; the rest are coerced or explained
+  const exact = validateExact(kind, parsed.value);
+  const v = exact ? { record: exact, issues: [] } : validateRecord(kind, parsed.value);
   if (!v.record) {
     const allMissing = v.issues.every((i) => i.endsWith(': missing'));
     return { status: 'quarantine', reason: allMissing ? 'missing_field' : 'bad_value', detail: v.issues.slice(0, 5).join('; ') };

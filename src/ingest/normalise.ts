@@ -5,9 +5,9 @@
  * pre-ingest. Differs where XALT loses information: "unknown" scheduler values become NULL,
  * the exit status and end reason are kept, pkg versions are not confused with the interpreter's.
  */
-import { createHash } from 'node:crypto';
 import type { LinkRecord, PkgRecord, RunRecord } from '../schema/index.js';
 import { baseName } from './ingest-rules.js';
+import { sha1Hex } from './sha1-hex.js';
 
 /** A row as column → value. */
 export type Row = Record<string, string | number | null>;
@@ -65,41 +65,54 @@ export function libType(path: string): string {
 
 /** sha1(syshost \0 path): the object's key (MySQL cannot index 1024 utf8mb4 characters). */
 export function objectKey(syshost: string, path: string): string {
-  return createHash('sha1').update(syshost).update('\0').update(path).digest('hex');
+  return sha1Hex(`${syshost}\0${path}`);
 }
 
 /**
  * Object refs are immutable and the same few thousand libraries recur in every record, so they
- * are memoised per lookup function (one per ingest) rather than re-hashed per record.
+ * are memoised per lookup function (one per ingest) and syshost rather than re-hashed per record.
  */
-const refCache = new WeakMap<(p: string) => string | null, Map<string, ObjectRef>>();
+const refCache = new WeakMap<(p: string) => string | null, Map<string, Map<string, ObjectRef>>>();
+const MAX_CACHED_REFS = 200_000;
 
-function objectRef(syshost: string, path: string, moduleOf: (p: string) => string | null): ObjectRef {
-  let cache = refCache.get(moduleOf);
-  if (!cache) { cache = new Map(); refCache.set(moduleOf, cache); }
-  const k = `${syshost}\0${path}`;
-  let ref = cache.get(k);
-  if (!ref) {
-    ref = Object.freeze({ object_key: objectKey(syshost, path), object_path: path, syshost, module_name: moduleOf(path), lib_type: libType(path) });
-    if (cache.size > 200_000) cache.clear();
-    cache.set(k, ref);
-  }
-  return ref;
+function refsOf(syshost: string, moduleOf: (p: string) => string | null): Map<string, ObjectRef> {
+  let hosts = refCache.get(moduleOf);
+  if (!hosts) { hosts = new Map(); refCache.set(moduleOf, hosts); }
+  let refs = hosts.get(syshost);
+  if (!refs) { refs = new Map(); hosts.set(syshost, refs); }
+  return refs;
 }
 
 function objects(pairs: readonly (readonly [string, string])[] | undefined, syshost: string, ctx: NormaliseContext): ObjectRef[] {
-  const seen = new Map<string, ObjectRef>();
-  for (const pair of pairs ?? []) {
+  const out: ObjectRef[] = [];
+  if (!pairs || pairs.length === 0) return out;
+  const refs = refsOf(syshost, ctx.moduleOf);
+  const seen = new Set<string>(); // a library listed twice is one object
+  for (const pair of pairs) {
     const path = pair[0];
     if (typeof path !== 'string' || path === '' || pair[1] === 'unknown' || seen.has(path)) continue;
-    seen.set(path, objectRef(syshost, path, ctx.moduleOf));
+    seen.add(path);
+    let ref = refs.get(path);
+    if (!ref) {
+      ref = Object.freeze({ object_key: objectKey(syshost, path), object_path: path, syshost, module_name: ctx.moduleOf(path), lib_type: libType(path) });
+      if (refs.size > MAX_CACHED_REFS) refs.clear();
+      refs.set(path, ref);
+    }
+    out.push(ref);
   }
-  return [...seen.values()];
+  return out;
 }
 
 /** "" and XALT's "unknown" mean "not known": NULL in the store. */
 function known(v: string | undefined): string | null {
   return v === undefined || v === '' || v === 'unknown' ? null : v;
+}
+
+/** XALT's queue is the first comma item of the partition list. */
+function firstItem(v: string | undefined): string | undefined {
+  if (v === undefined) return v;
+  const i = v.indexOf(',');
+  return i < 0 ? v : v.slice(0, i);
 }
 
 const int = (v: number | undefined, dflt: number): number => (typeof v === 'number' && Number.isFinite(v) ? Math.round(v) : dflt);
@@ -119,7 +132,7 @@ export function normaliseRun(r: RunRecord, ctx: NormaliseContext): NormalRun {
     account: known(u['account']),
     job_id: known(u['job_id']),
     job_step: known(u['job_step']),
-    queue: known(u['queue']?.split(',')[0]),
+    queue: known(firstItem(u['queue'])),
     scheduler: known(u['scheduler']),
     exec_path: execPath,
     exec_name: baseName(execPath),
@@ -151,7 +164,7 @@ export function normaliseRun(r: RunRecord, ctx: NormaliseContext): NormalRun {
     owner_mismatch: ctx.ownerMismatch ? 1 : 0,
     ingested_at: ctx.now,
   };
-  const env = Object.entries(r.envT ?? {}).map(([k, v]) => [k, v] as const);
+  const env: (readonly [string, string])[] = r.envT ? Object.entries(r.envT) : [];
   return { kind: 'run', isStart, row, objects: objects(r.libA, u.syshost, ctx), env };
 }
 

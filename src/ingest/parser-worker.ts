@@ -8,5 +8,5 @@ import type { SpoolFile } from './spool-walk.js';
 const ctx = readContext(workerData as ParserSetup);
 const encoder = new ResultEncoder();
 parentPort?.on('message', (m: { id: number; files: SpoolFile[] }) => {
-  parentPort?.postMessage({ id: m.id, batch: encoder.encode(m.files.map((f) => readRecordFile(f, ctx))) });
+  parentPort?.postMessage({ id: m.id, batch: encoder.encode(m.files.map((f) => readRecordFile(f, ctx))) }); // a JSON string
 });

@@ -1,6 +1,6 @@
 /**
  * Read one record file and interpret it (the per-file work of ingest, run in parser workers or
- * inline). Opens with O_NOFOLLOW and checks the open descriptor, so a symlink planted in the
+ * inline; the reader thread does only the reading half, `readRawFile`). Opens with O_NOFOLLOW and checks the open descriptor, so a symlink planted in the
  * world-writable spool cannot make a root ingester read another file, and size and owner are
  * those of the bytes actually read. A file over the size limit is never read.
  */
@@ -26,8 +26,16 @@ export interface ReadContext extends InterpretContext {
   readonly maxFileSize: number;
 }
 
-function quarantine(file: SpoolFile, size: number, mtime: number, reason: 'unreadable' | 'not_a_file' | 'too_large', detail: string): FileResult {
-  return { file, size, mtime, outcome: { status: 'quarantine', reason, detail } };
+/**
+ * A file's bytes and what fstat said, or why it was not read. Produced on whichever thread does
+ * the IO (see reader-worker.ts), interpreted on the main thread.
+ */
+export type RawFile =
+  | { readonly ok: true; readonly size: number; readonly mtime: number; readonly uid: number; readonly bytes: Buffer }
+  | { readonly ok: false; readonly size: number; readonly mtime: number; readonly reason: 'unreadable' | 'not_a_file' | 'too_large'; readonly detail: string };
+
+function notRead(size: number, mtime: number, reason: 'unreadable' | 'not_a_file' | 'too_large', detail: string): RawFile {
+  return { ok: false, size, mtime, reason, detail };
 }
 
 function readAll(fd: number, size: number): Buffer {
@@ -41,32 +49,48 @@ function readAll(fd: number, size: number): Buffer {
   return off === size ? buf : buf.subarray(0, off);
 }
 
-/** Read and interpret `file`. Never throws for problems with the file itself. */
-export function readRecordFile(file: SpoolFile, ctx: ReadContext): FileResult {
+/** Open (never following a symlink), check and read the file at `abs`. Never throws. */
+export function readRawFile(abs: string, maxFileSize: number): RawFile {
   let fd: number;
   try {
-    fd = openSync(file.abs, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    fd = openSync(abs, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ELOOP') return quarantine(file, 0, 0, 'not_a_file', 'a symbolic link, not a record file');
-    return quarantine(file, 0, 0, 'unreadable', (err as Error).message);
+    if (code === 'ELOOP') return notRead(0, 0, 'not_a_file', 'a symbolic link, not a record file');
+    return notRead(0, 0, 'unreadable', (err as Error).message);
   }
   try {
     const st = fstatSync(fd);
     const mtime = st.mtimeMs / 1000;
-    if (!st.isFile()) return quarantine(file, 0, mtime, 'not_a_file', 'not a regular file');
-    if (st.size > ctx.maxFileSize) return quarantine(file, st.size, mtime, 'too_large', `${st.size} bytes, over the ${ctx.maxFileSize}-byte limit; not read`);
-    const text = readAll(fd, st.size).toString('utf8');
-    if (!file.kind) {
-      return { file, size: st.size, mtime, text, outcome: { status: 'quarantine', reason: 'unknown_name', detail: 'not a run., link. or pkg. record file name' } };
-    }
-    const owner = { uid: st.uid, name: ctx.users.nameOf(st.uid), nameUser: file.nameUser };
-    const outcome = interpretRecord(file.kind, text, owner, ctx);
-    const keep = outcome.status === 'quarantine' || (outcome.status === 'record' && outcome.ownerMismatch);
-    return keep ? { file, size: st.size, mtime, outcome, text } : { file, size: st.size, mtime, outcome };
+    if (!st.isFile()) return notRead(0, mtime, 'not_a_file', 'not a regular file');
+    if (st.size > maxFileSize) return notRead(st.size, mtime, 'too_large', `${st.size} bytes, over the ${maxFileSize}-byte limit; not read`);
+    return { ok: true, size: st.size, mtime, uid: st.uid, bytes: readAll(fd, st.size) };
   } catch (err) {
-    return quarantine(file, 0, 0, 'unreadable', (err as Error).message);
+    return notRead(0, 0, 'unreadable', (err as Error).message);
   } finally {
     closeSync(fd);
   }
+}
+
+/** Interpret what reading `file` gave. Never throws for problems with the file itself. */
+export function interpretRawFile(file: SpoolFile, raw: RawFile, ctx: ReadContext): FileResult {
+  if (!raw.ok) return { file, size: raw.size, mtime: raw.mtime, outcome: { status: 'quarantine', reason: raw.reason, detail: raw.detail } };
+  const { size, mtime } = raw;
+  try {
+    const text = raw.bytes.toString('utf8');
+    if (!file.kind) {
+      return { file, size, mtime, text, outcome: { status: 'quarantine', reason: 'unknown_name', detail: 'not a run., link. or pkg. record file name' } };
+    }
+    const owner = { uid: raw.uid, name: ctx.users.nameOf(raw.uid), nameUser: file.nameUser };
+    const outcome = interpretRecord(file.kind, text, owner, ctx);
+    const keep = outcome.status === 'quarantine' || (outcome.status === 'record' && outcome.ownerMismatch);
+    return keep ? { file, size, mtime, outcome, text } : { file, size, mtime, outcome };
+  } catch (err) {
+    return { file, size: 0, mtime: 0, outcome: { status: 'quarantine', reason: 'unreadable', detail: (err as Error).message } };
+  }
+}
+
+/** Read and interpret `file`. Never throws for problems with the file itself. */
+export function readRecordFile(file: SpoolFile, ctx: ReadContext): FileResult {
+  return interpretRawFile(file, readRawFile(file.abs, ctx.maxFileSize), ctx);
 }

@@ -6,10 +6,9 @@
  * Hidden entries are skipped: `.<name>.new` files are records still being written, and
  * `.quarantine` is ours. Only names ending in `.json` are candidates; the rest is not ours.
  */
-import { createHash } from 'node:crypto';
 import { readdirSync, type Dirent } from 'node:fs';
-import { join } from 'node:path';
 import { parseRecordFileName, type RecordKind } from '../schema/index.js';
+import { sha1Hex } from './sha1-hex.js';
 
 /** A candidate record file. */
 export interface SpoolFile {
@@ -27,7 +26,7 @@ export interface SpoolFile {
 
 /** sha1 hex of a spool-relative path. */
 export function pathHash(rel: string): string {
-  return createHash('sha1').update(rel).digest('hex');
+  return sha1Hex(rel);
 }
 
 function readDir(dir: string, onError: (dir: string, err: Error) => void): Dirent[] {
@@ -45,10 +44,12 @@ function readDir(dir: string, onError: (dir: string, err: Error) => void): Diren
  * returning true drops a file before anything else is done with it.
  */
 export function* walkSpool(root: string, skip: (hash: string) => boolean, onError: (dir: string, err: Error) => void): Generator<SpoolFile> {
+  // paths are built by concatenation (path.join normalises every one, a visible cost per file)
+  const base = root.endsWith('/') ? root : `${root}/`;
   const stack: string[] = [''];
   while (stack.length > 0) {
     const relDir = stack.pop()!;
-    const entries = readDir(relDir ? join(root, relDir) : root, onError).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const entries = readDir(relDir ? base + relDir : root, onError).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const subdirs: string[] = [];
     for (const e of entries) {
       if (e.name.startsWith('.')) continue;
@@ -58,7 +59,7 @@ export function* walkSpool(root: string, skip: (hash: string) => boolean, onErro
       const hash = pathHash(rel);
       if (skip(hash)) continue;
       const parsed = parseRecordFileName(e.name);
-      yield { abs: join(root, rel), rel, hash, kind: parsed?.kind, nameUser: parsed?.user ?? '' };
+      yield { abs: base + rel, rel, hash, kind: parsed?.kind, nameUser: parsed?.user ?? '' };
     }
     for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i]!);
   }

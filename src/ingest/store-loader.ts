@@ -1,19 +1,22 @@
 /**
- * Load interpreted record files into the store, one transaction per batch.
+ * Load interpreted record files into the store, one transaction per batch, its chunks one
+ * after another.
  *
  * Each file is first *claimed* in xalt_ingested_file (INSERT IGNORE on its path hash): a file
  * another ingester claimed (or an earlier run loaded) is skipped, so two ingesters on one
  * spool never both count or quarantine a file. Records are then merged by their unique keys:
  * a run by run_uuid (an end completes a start; a late start only sets has_start), a link by
- * uuid, a pkg by (run_uuid, program, pkg_name). Dictionary rows (objects, environment names,
- * functions) are inserted sorted and cached only after commit, so a rolled-back batch leaves
- * no stale ids behind. MySQL deadlocks between concurrent ingesters are retried.
+ * uuid, a pkg by (run_uuid, program, pkg_name); a start and end of one run met in one chunk
+ * go in as one row (run-pairing.ts). Dictionary rows (objects, environment names, functions)
+ * are inserted sorted and cached only after commit, so a rolled-back batch leaves no stale ids
+ * behind. MySQL deadlocks between concurrent ingesters are retried.
  */
 import { quote } from '../db/render-ddl.js';
 import { tables } from '../db/schema-tables.js';
 import type { Queryable, RunResult, SqlValue, Statement, Store } from '../db/store.js';
 import type { NormalRecord, NormalRun, ObjectRef, Row } from './normalise.js';
 import type { FileResult } from './read-record-file.js';
+import { combineRuns, END_COLUMNS, pairRuns } from './run-pairing.js';
 
 /** What happened to a file. `skipped`: already claimed by another ingester or run. */
 export type FileStatus = 'loaded' | 'duplicate' | 'quarantined' | 'filtered' | 'skipped';
@@ -37,6 +40,14 @@ export interface LoadItem extends FileResult {
   readonly storedAs: string | null;
 }
 
+/**
+ * Part of a batch: gives its items each time it is called (again if a deadlocked transaction
+ * is retried). Chunks are asked for one after another inside the batch's transaction, so a
+ * chunk's parsed records die young instead of waiting for the whole batch — holding thousands
+ * of records across garbage collections cost more than parsing them.
+ */
+export type LoadChunk = () => Promise<readonly LoadItem[]>;
+
 const widths = new Map<string, Map<string, number>>(
   tables.map((t) => [t.name, new Map(t.columns.flatMap((c) => {
     const m = /^(?:var)?char\((\d+)\)$/.exec(c.type);
@@ -52,6 +63,20 @@ function fittedValues(table: string, cols: readonly string[], row: Row): SqlValu
     const max = w.get(k);
     return typeof v === 'string' && max !== undefined && v.length > max ? v.slice(0, max) : v;
   });
+}
+
+/** An INSERT for rows with one set of columns, with the widths to cut values to. */
+interface InsertShape {
+  readonly cols: readonly string[];
+  readonly widths: readonly (number | undefined)[];
+  readonly sql: string;
+}
+
+/** True when `row`'s keys are `cols`, in order (rows of one kind always are; checked, not assumed). */
+function hasColumns(row: Row, cols: readonly string[]): boolean {
+  let n = 0;
+  for (const k in row) if (cols[n++] !== k) return false;
+  return n === cols.length;
 }
 
 function fit(table: string, row: Row): Row {
@@ -84,15 +109,14 @@ function quarantineStatement(rel: string, reason: string, detail: string, stored
 }
 
 const MISMATCH = 'owner_mismatch = CASE WHEN ? = 1 THEN 1 ELSE owner_mismatch END';
+const START_MERGE = `UPDATE xalt_run SET has_start = 1, ${MISMATCH} WHERE run_uuid = ? AND has_start = 0`;
+const END_MERGE = `UPDATE xalt_run SET ${END_COLUMNS.map((c) => `${c} = ?`).join(', ')}, has_end = 1, ${MISMATCH} WHERE run_uuid = ? AND has_end = 0`;
 
 /** The conditional UPDATE that merges a run record into an existing row (0 changes: duplicate). */
 function mergeStatement(r: NormalRun): Statement {
   const d = r.row;
-  if (r.isStart) return [`UPDATE xalt_run SET has_start = 1, ${MISMATCH} WHERE run_uuid = ? AND has_start = 0`, [d['owner_mismatch']!, d['run_uuid']!]];
-  return [
-    `UPDATE xalt_run SET end_time = ?, run_time = ?, num_gpus = ?, num_threads = ?, exit_status = ?, exit_signal = ?, end_reason = ?, has_end = 1, ${MISMATCH} WHERE run_uuid = ? AND has_end = 0`,
-    [d['end_time']!, d['run_time']!, d['num_gpus']!, d['num_threads']!, d['exit_status']!, d['exit_signal']!, d['end_reason']!, d['owner_mismatch']!, d['run_uuid']!],
-  ];
+  if (r.isStart) return [START_MERGE, [d['owner_mismatch']!, d['run_uuid']!]];
+  return [END_MERGE, [...fittedValues('xalt_run', END_COLUMNS, d), d['owner_mismatch']!, d['run_uuid']!]];
 }
 
 /** Ids of dictionary rows (objects, env names, functions) by key. */
@@ -102,13 +126,17 @@ interface TxState {
   readonly objects: Dict;
   readonly envs: Dict;
   readonly funcs: Dict;
-  readonly runObjects: SqlValue[][];
-  readonly runEnv: SqlValue[][];
-  readonly linkObjects: SqlValue[][];
-  readonly linkFuncs: SqlValue[][];
+  /** join rows, flattened: run_id, obj_id, run_id, obj_id, … */
+  readonly runObjects: SqlValue[];
+  /** run_id, env_id, env_value, … */
+  readonly runEnv: SqlValue[];
+  readonly linkObjects: SqlValue[];
+  readonly linkFuncs: SqlValue[];
   readonly counts: BatchCounts;
   readonly statuses: FileStatus[];
 }
+
+const newTxState = (): TxState => ({ objects: new Map(), envs: new Map(), funcs: new Map(), runObjects: [], runEnv: [], linkObjects: [], linkFuncs: [], counts: emptyCounts(), statuses: [] });
 
 export class StoreLoader {
   private readonly objects: Dict = new Map();
@@ -122,9 +150,18 @@ export class StoreLoader {
 
   /** Load one batch in one transaction; returns counts and each file's status, in order. */
   async loadBatch(items: readonly LoadItem[], now: number): Promise<{ counts: BatchCounts; statuses: FileStatus[] }> {
+    return this.loadChunks([async () => items], now);
+  }
+
+  /** Load the chunks of one batch in one transaction; counts and each file's status, in order. */
+  async loadChunks(chunks: readonly LoadChunk[], now: number): Promise<{ counts: BatchCounts; statuses: FileStatus[] }> {
     for (let attempt = 0; ; attempt++) {
       try {
-        const st = await this.store.transaction((tx) => this.loadInTx(tx, items, now));
+        const st = await this.store.transaction(async (tx) => {
+          const state = newTxState();
+          for (const chunk of chunks) await this.loadInTx(tx, await chunk(), now, state);
+          return state;
+        });
         for (const [src, dst] of [[st.objects, this.objects], [st.envs, this.envs], [st.funcs, this.funcs]] as const) for (const [k, v] of src) dst.set(k, v);
         return { counts: st.counts, statuses: st.statuses };
       } catch (err) {
@@ -135,12 +172,11 @@ export class StoreLoader {
   }
 
   /**
-   * The batch in phases, each one round trip on MySQL: claim every file; insert every record
+   * A chunk in phases, each one round trip on MySQL: claim every file; insert every record
    * (INSERT IGNORE); merge the runs that existed (conditional UPDATEs); then quarantine rows,
    * ledger statuses and join rows.
    */
-  private async loadInTx(tx: Queryable, items: readonly LoadItem[], now: number): Promise<TxState> {
-    const st: TxState = { objects: new Map(), envs: new Map(), funcs: new Map(), runObjects: [], runEnv: [], linkObjects: [], linkFuncs: [], counts: emptyCounts(), statuses: [] };
+  private async loadInTx(tx: Queryable, items: readonly LoadItem[], now: number, st: TxState): Promise<void> {
     const claimSql = `${tx.dialect.insertIgnore} INTO xalt_ingested_file (path_hash, path, size, mtime, status, ingested_at) VALUES (?, ?, ?, ?, 'loaded', ?)`;
     const claims = await runBatch(tx, items.map((i) => [claimSql, [i.file.hash, i.file.rel.slice(0, 1024), i.size, i.mtime, now]]));
     const claimed = items.filter((_, k) => claims[k]!.changes > 0);
@@ -153,35 +189,49 @@ export class StoreLoader {
     await runBatch(tx, after);
     await this.flushJoins(tx, st);
     for (const i of items) st.statuses.push(status.get(i)!);
-    st.counts.skipped = items.length - claimed.length;
-    return st;
+    st.counts.skipped += items.length - claimed.length;
   }
 
-  /** Insert each record; runs that already existed are merged; sets `status` per item. */
+  /**
+   * Insert each record; runs that already existed are merged; sets `status` per item. A run's
+   * start and end claimed in this batch go in as one combined row (see run-pairing.ts); when
+   * that row exists already, both are merged into it like any other record.
+   */
   private async loadRecords(tx: Queryable, claimed: readonly LoadItem[], status: Map<LoadItem, FileStatus>, st: TxState): Promise<void> {
     const withRecord = claimed.filter((i) => i.outcome.status === 'record');
-    const rec = (i: LoadItem) => (i.outcome as { record: NormalRecord }).record;
-    const inserted = await runBatch(tx, withRecord.map((i) => this.insertStatement(tx, rec(i))));
-    const toMerge: LoadItem[] = [];
-    withRecord.forEach((item, k) => {
-      const r = rec(item);
-      const res = inserted[k]!;
-      if (res.changes > 0) this.addJoins(r, res.lastInsertId, st);
-      else if (r.kind === 'run') toMerge.push(item);
-      else status.set(item, 'duplicate');
+    const recs = withRecord.map((i) => (i.outcome as { record: NormalRecord }).record);
+    const pairs = pairRuns(recs);
+    const partners = new Set(pairs.values());
+    const order: number[] = [];
+    const rows: NormalRecord[] = [];
+    for (let k = 0; k < recs.length; k++) {
+      if (partners.has(k)) continue;
+      const p = pairs.get(k);
+      order.push(k);
+      rows.push(p === undefined ? recs[k]! : combineRuns(recs[k] as NormalRun, recs[p] as NormalRun));
+    }
+    const inserted = await runBatch(tx, rows.map((r) => this.insertStatement(tx, r)));
+    const toMerge: number[] = [];
+    order.forEach((k, j) => {
+      const res = inserted[j]!;
+      const p = pairs.get(k);
+      if (res.changes > 0) this.addJoins(rows[j]!, res.lastInsertId, st);
+      else if (recs[k]!.kind === 'run') toMerge.push(...(p === undefined ? [k] : [k, p]));
+      else status.set(withRecord[k]!, 'duplicate');
     });
-    const merged = await runBatch(tx, toMerge.map((i) => mergeStatement(rec(i) as NormalRun)));
+    // merges of starts and of ends touch different columns, so only the order within each kind matters
+    const merged = await runBatch(tx, toMerge.map((k) => mergeStatement(recs[k] as NormalRun)));
     const ended: NormalRun[] = [];
-    toMerge.forEach((item, k) => {
-      const r = rec(item) as NormalRun;
-      if (merged[k]!.changes === 0) status.set(item, 'duplicate');
+    toMerge.forEach((k, j) => {
+      const r = recs[k] as NormalRun;
+      if (merged[j]!.changes === 0) status.set(withRecord[k]!, 'duplicate');
       else if (!r.isStart) ended.push(r); // a late start only says "there was a start"
     });
     if (ended.length === 0) return;
     const ids = new Map<string, number>();
     for (const part of chunks(ended.map((r) => r.row['run_uuid'] as string))) {
-      const rows = await tx.all<{ run_id: unknown; run_uuid: string }>(`SELECT run_id, run_uuid FROM xalt_run WHERE run_uuid IN (${part.map(() => '?').join(', ')})`, part);
-      for (const row of rows) ids.set(row.run_uuid, Number(row.run_id));
+      const found = await tx.all<{ run_id: unknown; run_uuid: string }>(`SELECT run_id, run_uuid FROM xalt_run WHERE run_uuid IN (${part.map(() => '?').join(', ')})`, part);
+      for (const row of found) ids.set(row.run_uuid, Number(row.run_id));
     }
     // An end completing a run adds the libraries loaded since the start; its environment is
     // the one the start record already stored (both are taken from the process at start).
@@ -213,25 +263,34 @@ export class StoreLoader {
     if (final !== 'loaded') out.push([`UPDATE xalt_ingested_file SET status = ? WHERE path_hash = ?`, [final, file.hash]]);
   }
 
+  private readonly shapes = new Map<string, InsertShape>();
+
   private insertStatement(tx: Queryable, r: NormalRecord): Statement {
     const table = r.kind === 'run' ? 'xalt_run' : r.kind === 'link' ? 'xalt_link' : 'xalt_pkg';
-    const cols = Object.keys(r.row);
-    const key = `${table}:${cols.join(',')}`;
-    let sql = this.sqlCache.get(key);
-    if (!sql) {
-      sql = `${tx.dialect.insertIgnore} INTO ${table} (${cols.map(this.q).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`;
-      this.sqlCache.set(key, sql);
+    let shape = this.shapes.get(table);
+    if (!shape || !hasColumns(r.row, shape.cols)) {
+      const cols = Object.keys(r.row);
+      const w = widths.get(table)!;
+      shape = { cols, widths: cols.map((c) => w.get(c)), sql: `${tx.dialect.insertIgnore} INTO ${table} (${cols.map(this.q).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})` };
+      this.shapes.set(table, shape);
     }
-    return [sql, fittedValues(table, cols, r.row)];
+    const values: SqlValue[] = Object.values(r.row); // in shape.cols order: checked above
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      const max = shape.widths[i];
+      if (v === undefined) values[i] = null;
+      else if (typeof v === 'string' && max !== undefined && v.length > max) values[i] = v.slice(0, max);
+    }
+    return [shape.sql, values];
   }
 
   private addJoins(r: NormalRecord, id: number, st: TxState): void {
     if (r.kind === 'run') {
-      for (const o of r.objects) st.runObjects.push([id, this.idOf('objects', o.object_key, st)]);
-      for (const [name, value] of r.env) st.runEnv.push([id, this.idOf('envs', name.slice(0, 255), st), value]);
+      for (const o of r.objects) st.runObjects.push(id, this.idOf('objects', o.object_key, st));
+      for (const [name, value] of r.env) st.runEnv.push(id, this.idOf('envs', name.slice(0, 255), st), value);
     } else if (r.kind === 'link') {
-      for (const o of r.objects) st.linkObjects.push([id, this.idOf('objects', o.object_key, st)]);
-      for (const f of r.functions) st.linkFuncs.push([id, this.idOf('funcs', f.slice(0, 255), st)]);
+      for (const o of r.objects) st.linkObjects.push(id, this.idOf('objects', o.object_key, st));
+      for (const f of r.functions) st.linkFuncs.push(id, this.idOf('funcs', f.slice(0, 255), st));
     }
   }
 
@@ -242,9 +301,9 @@ export class StoreLoader {
     const funcs = new Set<string>();
     for (const r of records) {
       if (r.kind === 'pkg') continue;
-      for (const o of r.objects) if (!this.objects.has(o.object_key)) objs.set(o.object_key, o);
-      if (r.kind === 'run') for (const [name] of r.env) if (!this.envs.has(name.slice(0, 255))) envs.add(name.slice(0, 255));
-      if (r.kind === 'link') for (const f of r.functions) if (!this.funcs.has(f.slice(0, 255))) funcs.add(f.slice(0, 255));
+      for (const o of r.objects) if (!this.objects.has(o.object_key) && !st.objects.has(o.object_key)) objs.set(o.object_key, o);
+      if (r.kind === 'run') for (const [name] of r.env) if (!this.envs.has(name.slice(0, 255)) && !st.envs.has(name.slice(0, 255))) envs.add(name.slice(0, 255));
+      if (r.kind === 'link') for (const f of r.functions) if (!this.funcs.has(f.slice(0, 255)) && !st.funcs.has(f.slice(0, 255))) funcs.add(f.slice(0, 255));
     }
     const objRows = [...objs.values()].sort((a, b) => (a.object_key < b.object_key ? -1 : 1)).map((o) => {
       const f = fit('xalt_object', { ...o });
@@ -276,25 +335,27 @@ export class StoreLoader {
 
   /** Join rows go in multi-row statements at the end of the batch: far fewer round trips. */
   private async flushJoins(tx: Queryable, st: TxState): Promise<void> {
-    const sets: [string, string[], SqlValue[][]][] = [
+    const sets: [string, string[], SqlValue[]][] = [
       ['join_run_object', ['run_id', 'obj_id'], st.runObjects],
       ['join_run_env', ['run_id', 'env_id', 'env_value'], st.runEnv],
       ['join_link_object', ['link_id', 'obj_id'], st.linkObjects],
       ['join_link_function', ['link_id', 'func_id'], st.linkFuncs],
     ];
-    for (const [table, cols, rows] of sets) {
-      for (const part of chunks(rows)) {
-        const key = `${table}:${part.length}`;
+    for (const [table, cols, flat] of sets) {
+      const per = cols.length * CHUNK;
+      for (let at = 0; at < flat.length; at += per) {
+        const params = flat.slice(at, at + per);
+        const n = params.length / cols.length;
+        const key = `${table}:${n}`;
         let sql = this.sqlCache.get(key);
         if (!sql) {
           const tuple = `(${cols.map(() => '?').join(', ')})`;
-          sql = `${tx.dialect.insertIgnore} INTO ${table} (${cols.join(', ')}) VALUES ${Array(part.length).fill(tuple).join(', ')}`;
+          sql = `${tx.dialect.insertIgnore} INTO ${table} (${cols.join(', ')}) VALUES ${Array(n).fill(tuple).join(', ')}`;
           this.sqlCache.set(key, sql);
         }
-        const params: SqlValue[] = [];
-        for (const r of part) for (const v of r) params.push(v);
         await tx.run(sql, params);
       }
+      flat.length = 0; // flushed: the next chunk of the batch starts empty
     }
   }
 }

@@ -55,3 +55,18 @@ export async function tableCounts(store: Store): Promise<Record<string, number>>
   for (const n of names) out[n] = await count(store, n);
   return out;
 }
+
+/** Every row a load leaves, without ids and times, in a stable order: for comparing two stores. */
+export async function storeDump(store: Store): Promise<Record<string, unknown>> {
+  type Obj = Record<string, unknown>;
+  const strip = (rows: Obj[], ...cols: string[]) => rows.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !cols.includes(k)).map(([k, v]) => [k, v === null ? null : String(v)])));
+  return {
+    runs: strip(await store.all(`SELECT * FROM xalt_run ORDER BY run_uuid`), 'run_id', 'ingested_at'),
+    objects: await store.all(`SELECT r.run_uuid, o.object_key FROM join_run_object j JOIN xalt_run r ON r.run_id = j.run_id JOIN xalt_object o ON o.obj_id = j.obj_id ORDER BY r.run_uuid, o.object_key`),
+    env: await store.all(`SELECT r.run_uuid, e.env_name, j.env_value FROM join_run_env j JOIN xalt_run r ON r.run_id = j.run_id JOIN xalt_env_name e ON e.env_id = j.env_id ORDER BY r.run_uuid, e.env_name`),
+    pkgs: strip(await store.all(`SELECT * FROM xalt_pkg ORDER BY run_uuid, pkg_name`), 'pkg_id'),
+    links: strip(await store.all(`SELECT * FROM xalt_link ORDER BY uuid`), 'link_id', 'ingested_at'),
+    ledger: await store.all(`SELECT path, status, size, mtime FROM xalt_ingested_file ORDER BY path`),
+    quarantine: await store.all(`SELECT path, reason, detail, stored_as FROM xalt_quarantine ORDER BY path, reason`),
+  };
+}

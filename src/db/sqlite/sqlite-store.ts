@@ -92,6 +92,10 @@ export function openSqlite(path: string): SqliteStore {
   // 64 MiB of page cache: ingest updates a dozen indexes per run row; the default 2 MiB
   // re-reads index pages from the OS for every batch once a store holds ~100k runs.
   db.pragma('cache_size = -65536');
+  // Checkpoint every 64 MiB of WAL rather than 4 MiB: a large ingest rewrites the same hot
+  // index pages batch after batch, and each checkpoint copies them (with two fsyncs) again.
+  // Measured: a third of the commit cost at the default. Readers are unaffected.
+  db.pragma('wal_autocheckpoint = 16384');
   // REGEXP for report naming rules and find patterns; JS regex semantics, full match left to the caller.
   const cache = new Map<string, RegExp>();
   db.function('regexp', { deterministic: true }, (value: unknown, pattern: unknown) => {
