@@ -6,6 +6,7 @@
  * signal-safe: no (realpath). allocates: no.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,7 +46,10 @@ static enum xalt_action classify_args(const char *exec_path, int argc, char **ar
   for (int i = 1; i < argc && argv && argv[i]; i++) {
     const char *arg = argv[i];
     if (arg[0] != '-') {
-      if (!realpath(arg, real)) continue; /* XALT skips arguments that are not existing files */
+      int saved = errno; /* realpath may set it; the program must not see that */
+      char *rp = realpath(arg, real);
+      errno = saved;
+      if (!rp) continue; /* XALT skips arguments that are not existing files */
       arg = real;
     }
     size_t al = strlen(arg);

@@ -73,10 +73,10 @@ static void set_syshost(struct xalt_run_state *r) {
     }
     case XALT_SYSHOST_READ_FILE: {
       xalt_copy(s, n, r->host, NULL);
-      int fd = c->syshost_arg ? open(c->syshost_arg, O_RDONLY | O_CLOEXEC) : -1;
+      int fd = c->syshost_arg ? xalt_open(c->syshost_arg, O_RDONLY | O_CLOEXEC, 0) : -1;
       if (fd < 0) break;
-      ssize_t k = read(fd, s, n - 1);
-      close(fd);
+      long k = xalt_read(fd, s, n - 1);
+      xalt_close(fd);
       if (k > 0) { s[k] = '\0'; s[strcspn(s, "\r\n")] = '\0'; }
       if (!s[0]) xalt_copy(s, n, r->host, NULL);
       break;
@@ -97,7 +97,7 @@ static void set_paths(struct xalt_run_state *r) {
   for (size_t l = strlen(r->prefix); l > 1 && r->prefix[l - 1] == '/'; l--) r->prefix[l - 1] = '\0';
   r->home = xalt_pool_copy(xalt_getenv("HOME"), "");
   r->tmpdir = xalt_pool_copy(xalt_getenv("XALT_TMPDIR"), xalt_site_config.tmpdir ? xalt_site_config.tmpdir : "/dev/shm");
-  r->cwd = getcwd(xalt_pool_tail(), XALT_PATH_MAX) ? xalt_pool_commit() : r->pool;
+  r->cwd = xalt_getcwd(xalt_pool_tail(), XALT_PATH_MAX) > 0 ? xalt_pool_commit() : r->pool;
 }
 
 static void set_policy(struct xalt_run_state *r) {
@@ -108,7 +108,8 @@ static void set_policy(struct xalt_run_state *r) {
   else if (p && !strcmp(p, "staged")) r->start_policy = XALT_START_STAGED;
   if (xalt_env_yesno("XALT_ALWAYS_CREATE_START", 0) && r->start_policy == XALT_START_MPI) r->start_policy = XALT_START_ALWAYS;
   const char *ar = xalt_getenv("XALT_MPI_ALWAYS_RECORD");
-  r->always_record = ar && *ar ? atoi(ar) : xalt_site_config.mpi_always_record;
+  long arv = 0;
+  r->always_record = ar && *ar ? (xalt_parse_long(ar, &arv) && arv < INT_MAX ? (int)arv : 0) : xalt_site_config.mpi_always_record;
   if (r->always_record < 1) r->always_record = 1;
   r->sampling = xalt_getenv("XALT_SAMPLING") ? xalt_env_yesno("XALT_SAMPLING", 0)
               : xalt_getenv("XALT_SCALAR_SAMPLING") ? xalt_env_yesno("XALT_SCALAR_SAMPLING", 0)
@@ -181,15 +182,35 @@ struct filter_facts {
   int track_mpi, track_scalar;
 };
 
-/* Every filter of reference §3.1, cheapest first; returns the path class or SKIP. */
-static enum xalt_action filters(struct filter_facts *f, int argc, char **argv) {
+/*
+ * Which copy of the collector the dynamic loader's global lookup finds first. Read through
+ * the GOT: the reference to the exported (interposable) name is bound once at load time,
+ * like dlsym(RTLD_DEFAULT, ...) but without a dlsym call in tracked processes.
+ */
+extern const char xalt_collector_claim[sizeof "xalt"];
+static const char *claim_winner(void) {
+  const char *volatile p = xalt_collector_claim;
+  return p;
+}
+
+/* Every filter of reference §3.1, cheapest first; returns the path class or SKIP. Only
+ * direct system calls and our own string code run here: a process that is not tracked
+ * pays no lazy symbol binding and never sees errno change. */
+static enum xalt_action filters(struct filter_facts *f, int argc, char **argv, char **envp) {
   long rank = xalt_mpi_rank();
   xalt_trace_init((int)rank);
   if (rank > 0) { xalt_trace("MPI rank > 0: not tracked", NULL); return XALT_ACT_SKIP; }
   struct utsname u;
-  xalt_copy(f->host, sizeof f->host, uname(&u) == 0 ? u.nodename : NULL, "unknown");
+  xalt_copy(f->host, sizeof f->host, xalt_uname(&u) == 0 ? u.nodename : NULL, "unknown");
   if (xalt_rule_action(XALT_RULES_HOST, xalt_rule_match(XALT_RULES_HOST, f->host, xalt_strlen(f->host))) == XALT_ACT_SKIP) {
     xalt_trace("host ", f->host, " is skipped by the host rules", NULL);
+    return XALT_ACT_SKIP;
+  }
+  /* The executed file's own name, when it is certainly the executable's real path, decides
+   * a SKIP without /proc (the first /proc access of a process costs ~12 µs); anything else
+   * is decided on readlink(/proc/self/exe), as XALT does. */
+  if (xalt_exe_path_fast(f->exe, sizeof f->exe, argc, argv, envp) == 0 && xalt_classify(f->exe, argc, argv) == XALT_ACT_SKIP) {
+    xalt_trace("path ", f->exe, " is skipped", NULL);
     return XALT_ACT_SKIP;
   }
   if (xalt_exe_path(f->exe, sizeof f->exe) != 0) return XALT_ACT_SKIP;
@@ -199,7 +220,7 @@ static enum xalt_action filters(struct filter_facts *f, int argc, char **argv) {
   f->track_mpi = xalt_env_yesno("XALT_MPI_TRACKING", xalt_site_config.track_mpi);
   f->track_scalar = xalt_env_yesno("XALT_SCALAR_TRACKING", xalt_site_config.track_scalar);
   if (f->num_tasks > 1 ? !f->track_mpi : !f->track_scalar) { xalt_trace("scalar/MPI tracking is off for this run", NULL); return XALT_ACT_SKIP; }
-  if (dlsym(RTLD_DEFAULT, "xalt_collector_claim") != (const void *)xalt_claim_self) {
+  if (claim_winner() != xalt_claim_self) {
     xalt_trace("another copy of the collector tracks this process", NULL);
     return XALT_ACT_SKIP;
   }
@@ -215,8 +236,8 @@ static double start_time_4(void) {
 }
 
 static void track(struct xalt_run_state *r, enum xalt_action kind, int argc, char **argv) {
-  r->pid = getpid();
-  r->uid = getuid();
+  r->pid = xalt_getpid();
+  r->uid = xalt_getuid();
   r->start_time = start_time_4();
   set_user(r);
   set_syshost(r);
@@ -224,7 +245,8 @@ static void track(struct xalt_run_state *r, enum xalt_action kind, int argc, cha
   set_policy(r);
   xalt_sched_read(&r->sched);
   const char *omp = xalt_getenv("OMP_NUM_THREADS");
-  r->num_threads = omp && atol(omp) > 0 ? atol(omp) : 1;
+  long nt = 0;
+  r->num_threads = omp && xalt_parse_long(omp, &nt) && nt > 0 ? nt : 1;
   const char *parent = xalt_getenv("XALT_RUN_UUID");
   xalt_copy(r->parent_uuid, sizeof r->parent_uuid, parent && strlen(parent) == XALT_UUID_LEN ? parent : NULL, "");
   xalt_uuid7(r->run_uuid, r->start_time);
@@ -250,38 +272,48 @@ static void skipped_linker(const char *exe, int argc, char **argv) {
   if (xalt_identity() != 0) return;
   xalt_run.exec_path = xalt_pool_copy(exe, "");
   if (xalt_linker_init(argc, argv)) return;
-  munmap(xalt_state, sizeof(struct xalt_run_state));
+  xalt_munmap(xalt_state, sizeof(struct xalt_run_state));
   xalt_state = NULL;
 }
 
 /*
- * XALT_EXECUTABLE_TRACKING == "yes", written without any libc call: on the untracked path
- * every first call of a libc function would cost a lazy symbol resolution, and errno is
- * not touched at all.
+ * XALT_EXECUTABLE_TRACKING == "yes", written without any libc call and without reading
+ * the library's constant data: on the untracked path every first call of a libc function
+ * would cost a lazy symbol resolution, and every page of ours touched costs a page fault.
  */
 static int tracking_on(void) {
-  static const char key[] = "XALT_EXECUTABLE_TRACKING=";
+#define K(i, c) (s[i] == (c))
   for (char **e = environ; e && *e; e++) {
     const char *s = *e;
-    size_t i = 0;
-    while (key[i] && s[i] == key[i]) i++;
-    if (!key[i]) return s[i] == 'y' && s[i + 1] == 'e' && s[i + 2] == 's' && s[i + 3] == '\0';
+    if (!(K(0, 'X') && K(1, 'A') && K(2, 'L') && K(3, 'T') && K(4, '_') && K(5, 'E') && K(6, 'X') && K(7, 'E') &&
+          K(8, 'C') && K(9, 'U') && K(10, 'T') && K(11, 'A') && K(12, 'B') && K(13, 'L') && K(14, 'E') && K(15, '_') &&
+          K(16, 'T') && K(17, 'R') && K(18, 'A') && K(19, 'C') && K(20, 'K') && K(21, 'I') && K(22, 'N') && K(23, 'G') &&
+          K(24, '=')))
+      continue;
+    return K(25, 'y') && K(26, 'e') && K(27, 's') && K(28, '\0');
   }
   return 0;
+#undef K
 }
 
-__attribute__((constructor)) static void xalt_init(int argc, char **argv, char **envp) {
-  (void)envp;
-  if (init_attempted || !tracking_on()) return;
-  init_attempted = 1;
-  int saved = errno;
-  double t0 = xalt_mono();
+/* The constructor's work once tracking is on (kept out of line so that processes with
+ * tracking off do not even touch the stack pages of its buffers). */
+__attribute__((noinline)) static void decide(int argc, char **argv, char **envp) {
   struct filter_facts f;
   f.exe[0] = '\0';
-  enum xalt_action kind = filters(&f, argc, argv);
-  void *m = kind == XALT_ACT_SKIP ? MAP_FAILED
-          : mmap(NULL, sizeof(struct xalt_run_state), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (m != MAP_FAILED) {
+  enum xalt_action kind = filters(&f, argc, argv, envp);
+  if (kind == XALT_ACT_SKIP) {
+    if (xalt_linker_candidate(argc > 0 ? argv[0] : NULL, f.exe)) {
+      int saved = errno;
+      skipped_linker(f.exe, argc, argv);
+      errno = saved;
+    }
+    return;
+  }
+  int saved = errno;
+  double t0 = xalt_mono();
+  void *m = xalt_mmap_anon(sizeof(struct xalt_run_state));
+  if (m) {
     xalt_state = m;
     struct xalt_run_state *r = &xalt_run;
     r->t0_mono = t0;
@@ -295,10 +327,14 @@ __attribute__((constructor)) static void xalt_init(int argc, char **argv, char *
     track(r, kind, argc, argv);
     xalt_linker_init(argc, argv); /* link tracking: a linker no wrapper handles (linker.c) */
     r->init_cost = xalt_mono() - r->t0_mono;
-  } else if (kind == XALT_ACT_SKIP && xalt_linker_candidate(argc > 0 ? argv[0] : NULL, f.exe)) {
-    skipped_linker(f.exe, argc, argv);
   }
   errno = saved;
+}
+
+__attribute__((constructor)) static void xalt_init(int argc, char **argv, char **envp) {
+  if (init_attempted || !tracking_on()) return;
+  init_attempted = 1;
+  decide(argc, argv, envp);
 }
 
 /* ---- link tracking hook: linker.c and the link helpers need the identity of a process that
@@ -306,8 +342,8 @@ __attribute__((constructor)) static void xalt_init(int argc, char **argv, char *
  * Returns 0 when xalt_run is usable. ---- */
 int xalt_identity(void) {
   if (!xalt_state) {
-    void *m = mmap(NULL, sizeof(struct xalt_run_state), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (m == MAP_FAILED) return -1;
+    void *m = xalt_mmap_anon(sizeof(struct xalt_run_state));
+    if (!m) return -1;
     xalt_state = m;
     xalt_state->pool_used = 1;
     xalt_state->exec_path = xalt_state->cwd = xalt_state->home = xalt_state->prefix = xalt_state->tmpdir =
@@ -316,8 +352,8 @@ int xalt_identity(void) {
   struct xalt_run_state *r = &xalt_run;
   if (r->tracked) return 0;
   struct utsname u;
-  if (uname(&u) == 0) xalt_copy(r->host, sizeof r->host, u.nodename, "unknown");
-  r->uid = getuid();
+  if (xalt_uname(&u) == 0) xalt_copy(r->host, sizeof r->host, u.nodename, "unknown");
+  r->uid = xalt_getuid();
   set_user(r);
   set_syshost(r);
   set_paths(r);

@@ -10,9 +10,12 @@
 #define _GNU_SOURCE /* struct sigaction and friends under -std=c11 */
 #endif
 
+#include <limits.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 
 #include "site_config.h"
@@ -80,6 +83,134 @@ static inline int xalt_prefix_eq(const char *a, const char *b, size_t n) {
     if (a[i] != b[i]) return 0;
   return 1;
 }
+
+/* ---- sys: system calls and string functions without libc ----
+ * In a fresh process every first call of a libc function through the PLT costs a lazy
+ * symbol binding (~0.3-1 µs, plus stack pages for the resolver's register save area), and
+ * libc's wrappers write errno, which the program must never see change. The collector's
+ * hot path therefore makes its system calls directly: each returns the kernel's result,
+ * a negative errno value on failure, and leaves errno alone. */
+#if defined(__x86_64__)
+static inline long xalt_syscall6(long n, long a, long b, long c, long d, long e, long f) {
+  register long r10 __asm__("r10") = d;
+  register long r8 __asm__("r8") = e;
+  register long r9 __asm__("r9") = f;
+  long ret;
+  __asm__ volatile("syscall" : "=a"(ret) : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9) : "rcx", "r11", "memory");
+  return ret;
+}
+#else
+long syscall(long number, ...);
+int *__errno_location(void);
+static inline long xalt_syscall6(long n, long a, long b, long c, long d, long e, long f) {
+  int *ep = __errno_location(), saved = *ep;
+  long r = syscall(n, a, b, c, d, e, f);
+  if (r == -1) r = -*ep;
+  *ep = saved;
+  return r;
+}
+#endif
+#define XALT_SC(n, a, b, c) xalt_syscall6((n), (long)(a), (long)(b), (long)(c), 0, 0, 0)
+#ifndef AT_FDCWD
+#define AT_FDCWD -100
+#endif
+struct stat;
+struct utsname;
+static inline int xalt_open(const char *p, int flags, int mode) { return (int)xalt_syscall6(SYS_openat, AT_FDCWD, (long)p, flags, mode, 0, 0); }
+static inline long xalt_read(int fd, void *b, size_t n) { return XALT_SC(SYS_read, fd, b, n); }
+static inline long xalt_write(int fd, const void *b, size_t n) { return XALT_SC(SYS_write, fd, b, n); }
+static inline int xalt_close(int fd) { return (int)XALT_SC(SYS_close, fd, 0, 0); }
+/* stat (flags 0), lstat (AT_SYMLINK_NOFOLLOW), fstat (p "" and AT_EMPTY_PATH). */
+static inline int xalt_fstatat(int dfd, const char *p, struct stat *st, int flags) { return (int)xalt_syscall6(SYS_newfstatat, dfd, (long)p, (long)st, flags, 0, 0); }
+static inline long xalt_readlink(const char *p, char *b, size_t n) { return xalt_syscall6(SYS_readlinkat, AT_FDCWD, (long)p, (long)b, (long)n, 0, 0); }
+static inline int xalt_unlink(const char *p) { return (int)XALT_SC(SYS_unlinkat, AT_FDCWD, p, 0); }
+static inline int xalt_mkdir(const char *p, int mode) { return (int)XALT_SC(SYS_mkdirat, AT_FDCWD, p, mode); }
+static inline int xalt_chmod(const char *p, int mode) { return (int)XALT_SC(SYS_fchmodat, AT_FDCWD, p, mode); }
+static inline int xalt_access(const char *p, int mode) { return (int)XALT_SC(SYS_faccessat, AT_FDCWD, p, mode); }
+static inline int xalt_rename(const char *a, const char *b) { return (int)xalt_syscall6(SYS_renameat, AT_FDCWD, (long)a, AT_FDCWD, (long)b, 0, 0); }
+static inline long xalt_getcwd(char *b, size_t n) { return XALT_SC(SYS_getcwd, b, n, 0); }
+static inline int xalt_uname(struct utsname *u) { return (int)XALT_SC(SYS_uname, u, 0, 0); }
+static inline pid_t xalt_getpid(void) { return (pid_t)XALT_SC(SYS_getpid, 0, 0, 0); }
+static inline pid_t xalt_getppid(void) { return (pid_t)XALT_SC(SYS_getppid, 0, 0, 0); }
+static inline uid_t xalt_getuid(void) { return (uid_t)XALT_SC(SYS_getuid, 0, 0, 0); }
+/* mmap of anonymous private memory; NULL on failure. */
+static inline void *xalt_mmap_anon(size_t n) {
+  long r = xalt_syscall6(SYS_mmap, 0, (long)n, 3 /* PROT_READ|PROT_WRITE */, 0x22 /* MAP_PRIVATE|MAP_ANONYMOUS */, -1, 0);
+  return (unsigned long)r > -4096UL ? NULL : (void *)r;
+}
+static inline int xalt_munmap(void *p, size_t n) { return (int)XALT_SC(SYS_munmap, p, n, 0); }
+
+/* String functions as plain loops (see above). */
+static inline void *xalt_memcpy(void *d, const void *s, size_t n) {
+  char *o = d;
+  const char *i = s;
+  while (n--) *o++ = *i++;
+  return d;
+}
+static inline int xalt_memcmp(const void *a, const void *b, size_t n) {
+  const unsigned char *x = a, *y = b;
+  for (; n; n--, x++, y++)
+    if (*x != *y) return *x - *y;
+  return 0;
+}
+static inline void *xalt_memchr(const void *s, int c, size_t n) {
+  const unsigned char *p = s;
+  for (; n; n--, p++)
+    if (*p == (unsigned char)c) return (void *)p;
+  return NULL;
+}
+static inline char *xalt_strchr(const char *s, int c) {
+  for (;; s++) {
+    if (*s == (char)c) return (char *)s;
+    if (!*s) return NULL;
+  }
+}
+static inline int xalt_strcmp(const char *a, const char *b) {
+  while (*a && *a == *b) a++, b++;
+  return (unsigned char)*a - (unsigned char)*b;
+}
+static inline int xalt_strncmp(const char *a, const char *b, size_t n) {
+  for (; n; n--, a++, b++) {
+    if (*a != *b) return (unsigned char)*a - (unsigned char)*b;
+    if (!*a) return 0;
+  }
+  return 0;
+}
+static inline size_t xalt_strnlen(const char *s, size_t n) {
+  size_t i = 0;
+  while (i < n && s[i]) i++;
+  return i;
+}
+/* strtol(v, &end, 10) without libc: returns 1 and sets *out when v starts with a number
+ * (leading white space and a sign allowed; clamped to the range of long, as strtol). */
+static inline int xalt_parse_long(const char *v, long *out) {
+  while (*v == ' ' || (*v >= '\t' && *v <= '\r')) v++;
+  int neg = *v == '-';
+  if (*v == '-' || *v == '+') v++;
+  if (*v < '0' || *v > '9') return 0;
+  unsigned long x = 0, lim = neg ? (unsigned long)LONG_MAX + 1 : (unsigned long)LONG_MAX;
+  for (; *v >= '0' && *v <= '9'; v++) {
+    unsigned d = (unsigned)(*v - '0');
+    x = x > (lim - d) / 10 ? lim : x * 10 + d;
+  }
+  *out = neg ? (long)(0UL - x) : (long)x;
+  return 1;
+}
+static inline void *xalt_memset(void *d, int c, size_t n) {
+  unsigned char *o = d;
+  while (n--) *o++ = (unsigned char)c;
+  return d;
+}
+/* Every file of the collector calls these through the names below. */
+#define memcpy(d, s, n) xalt_memcpy(d, s, n)
+#define memcmp(a, b, n) xalt_memcmp(a, b, n)
+#define memchr(s, c, n) xalt_memchr(s, c, n)
+#define strchr(s, c) xalt_strchr(s, c)
+#define strcmp(a, b) xalt_strcmp(a, b)
+#define strncmp(a, b, n) xalt_strncmp(a, b, n)
+#define strnlen(s, n) xalt_strnlen(s, n)
+#define strlen(s) xalt_strlen(s)
+#define memset(d, c, n) xalt_memset(d, c, n)
 
 /* ---- env.c: our own environ scan (programs may override getenv or clear environ) ---- */
 /* Value of `name` in the current environ, or NULL. Never allocates. */
@@ -191,6 +322,11 @@ void xalt_sched_read(struct xalt_sched *s);
 /* ---- procfs.c ---- */
 /* readlink(/proc/self/exe) into `out`; returns 0 on success. */
 int xalt_exe_path(char *out, size_t n);
+/* The executable's real path without /proc, when it is certain (absolute name given to
+ * execve, no symbolic link, ".", ".." or "//" in it, not a script or binfmt_misc program);
+ * `envp` is the environment the process started with (the auxiliary vector follows it).
+ * Returns 0 with the path in `out`, -1 when only /proc can tell. */
+int xalt_exe_path_fast(char *out, size_t n, int argc, char **argv, char **envp);
 /* Append libA (the shared objects in /proc/self/maps) as a JSON array to `b`. */
 void xalt_json_libA(struct xalt_jbuf *b, int *gpu_lib_seen);
 /* Append ptA (ancestry from the parent upwards) as a JSON array to `b`. With a cache

@@ -35,14 +35,17 @@ static int in_list(const char *s, const char *const *list) {
 }
 
 /* ld, ld.bfd, ld.gold, ld.lld, lld, mold, gold, *-ld, *-ld.*, *-lld; never ld.so (the loader). */
+/* Libc-free: this runs for every process a path rule skips (linker.c). */
 int xalt_is_linker_name(const char *b) {
-  size_t n = strlen(b);
-  if (!strcmp(b, "ld") || !strcmp(b, "lld") || !strcmp(b, "mold") || !strcmp(b, "gold")) return 1;
-  if (!strcmp(b, "ld.so")) return 0; /* the dynamic loader */
-  if (!strncmp(b, "ld.", 3)) return 1; /* ld.bfd, ld.gold, ld.lld, ld.mold */
-  if (n > 3 && !strcmp(b + n - 3, "-ld")) return 1; /* x86_64-linux-gnu-ld */
-  if (n > 4 && !strcmp(b + n - 4, "-lld")) return 1; /* rust-lld (rustc's self-contained linker) */
-  return strstr(b, "-ld.") != NULL;    /* x86_64-linux-gnu-ld.bfd */
+  size_t n = xalt_strlen(b);
+  if (xalt_streq(b, "ld") || xalt_streq(b, "lld") || xalt_streq(b, "mold") || xalt_streq(b, "gold")) return 1;
+  if (xalt_streq(b, "ld.so")) return 0; /* the dynamic loader */
+  if (n >= 3 && xalt_prefix_eq(b, "ld.", 3)) return 1; /* ld.bfd, ld.gold, ld.lld, ld.mold */
+  if (n > 3 && xalt_streq(b + n - 3, "-ld")) return 1; /* x86_64-linux-gnu-ld */
+  if (n > 4 && xalt_streq(b + n - 4, "-lld")) return 1; /* rust-lld (rustc's self-contained linker) */
+  for (size_t i = 0; i + 4 <= n; i++) /* x86_64-linux-gnu-ld.bfd */
+    if (xalt_prefix_eq(b + i, "-ld.", 4)) return 1;
+  return 0;
 }
 
 void xalt_link_init(struct xalt_link *l, const struct xalt_ld_args *a, const char *source) {

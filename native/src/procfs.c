@@ -16,9 +16,52 @@
 #define XALT_MAX_ANCESTORS 64 /* ptA depth; real trees are < 20 deep */
 
 int xalt_exe_path(char *out, size_t n) {
-  ssize_t r = readlink("/proc/self/exe", out, n - 1);
+  long r = xalt_readlink("/proc/self/exe", out, n - 1);
   if (r <= 0) { out[0] = '\0'; return -1; }
   out[r] = '\0';
+  return 0;
+}
+
+#ifndef SYS_openat2
+#define SYS_openat2 437 /* Linux 5.6, the same number on every architecture */
+#endif
+#define XALT_AT_EXECFN 31  /* auxv: the file name given to execve */
+#define XALT_AT_EXECFD 2   /* auxv: binfmt_misc passed the file as a descriptor */
+#define XALT_RESOLVE_NO_SYMLINKS 0x04
+#define XALT_O_PATH 010000000
+
+/* The file name execve was given, from the auxiliary vector after `envp`; NULL if absent
+ * or if binfmt_misc handed the program over as a descriptor. */
+static const char *execfn(char **envp) {
+  if (!envp) return NULL;
+  while (*envp) envp++;
+  const char *fn = NULL;
+  for (const unsigned long *a = (const unsigned long *)(envp + 1); a[0]; a += 2) {
+    if (a[0] == XALT_AT_EXECFD) return NULL;
+    if (a[0] == XALT_AT_EXECFN) fn = (const char *)a[1];
+  }
+  return fn;
+}
+
+int xalt_exe_path_fast(char *out, size_t n, int argc, char **argv, char **envp) {
+  const char *fn = execfn(envp);
+  if (!fn || fn[0] != '/') return -1;
+  /* A script or binfmt_misc program: the kernel put the file name among the first
+   * arguments and runs an interpreter, which is the executable. */
+  for (int i = 1; i < argc && i <= 3 && argv[i]; i++)
+    if (xalt_streq(argv[i], fn)) return -1;
+  size_t len = 0;
+  for (; fn[len]; len++) /* only plain absolute paths: no ".", "..", "//" components */
+    if (fn[len] == '/' && (fn[len + 1] == '/' || (fn[len + 1] == '.' && (fn[len + 2] == '/' || fn[len + 2] == '\0' ||
+                                                                             (fn[len + 2] == '.' && (fn[len + 3] == '/' || fn[len + 3] == '\0'))))))
+      return -1;
+  if (len + 1 > n) return -1;
+  /* No symbolic link on the way (one system call): then the name is the real path. */
+  struct { uint64_t flags, mode, resolve; } how = {XALT_O_PATH | O_CLOEXEC, 0, XALT_RESOLVE_NO_SYMLINKS};
+  long fd = xalt_syscall6(SYS_openat2, AT_FDCWD, (long)fn, (long)&how, sizeof how, 0, 0);
+  if (fd < 0) return -1;
+  xalt_close((int)fd);
+  xalt_copy(out, n, fn, NULL);
   return 0;
 }
 

@@ -13,11 +13,8 @@
 static long first_number(const char *const *names, long dflt) {
   for (; *names; names++) {
     const char *v = xalt_getenv(*names);
-    if (v && *v) {
-      char *end;
-      long n = strtol(v, &end, 10);
-      if (end != v) return n;
-    }
+    long n;
+    if (v && *v && xalt_parse_long(v, &n)) return n;
   }
   return dflt;
 }
