@@ -36,7 +36,7 @@ static enum xalt_action match(enum xalt_rule_list list, const char *s, size_t n)
 }
 
 /* XALT's second stage for CUSTOM paths: "<path>;<arg>" for each argument in turn. */
-static enum xalt_action classify_args(const char *exec_path, int argc, char **argv) {
+__attribute__((noinline)) static enum xalt_action classify_args(const char *exec_path, int argc, char **argv) {
   char key[2 * XALT_PATH_MAX + 2];
   char real[PATH_MAX];
   size_t pl = strlen(exec_path);

@@ -83,7 +83,8 @@ static void set_syshost(struct xalt_run_state *r) {
     }
     default: /* XALT_SYSHOST_STRIP_NUMBERS: short host name up to the first digit */
       xalt_copy(s, n, r->host, NULL);
-      s[strcspn(s, ".0123456789")] = '\0';
+      for (char *q = s; *q; q++)
+        if (*q == '.' || (*q >= '0' && *q <= '9')) { *q = '\0'; break; }
       if (!s[0]) xalt_copy(s, n, r->host, "unknown");
   }
   for (char *p = s; *p; p++) if (*p == '/' || *p == '.') *p = '_'; /* the file name uses dots as separators */
@@ -196,21 +197,11 @@ static const char *claim_winner(void) {
 /* Every filter of reference §3.1, cheapest first; returns the path class or SKIP. Only
  * direct system calls and our own string code run here: a process that is not tracked
  * pays no lazy symbol binding and never sees errno change. */
-static enum xalt_action filters(struct filter_facts *f, int argc, char **argv, char **envp) {
-  long rank = xalt_mpi_rank();
-  xalt_trace_init((int)rank);
-  if (rank > 0) { xalt_trace("MPI rank > 0: not tracked", NULL); return XALT_ACT_SKIP; }
+static enum xalt_action filters(struct filter_facts *f, int argc, char **argv) {
   struct utsname u;
   xalt_copy(f->host, sizeof f->host, xalt_uname(&u) == 0 ? u.nodename : NULL, "unknown");
   if (xalt_rule_action(XALT_RULES_HOST, xalt_rule_match(XALT_RULES_HOST, f->host, xalt_strlen(f->host))) == XALT_ACT_SKIP) {
     xalt_trace("host ", f->host, " is skipped by the host rules", NULL);
-    return XALT_ACT_SKIP;
-  }
-  /* The executed file's own name, when it is certainly the executable's real path, decides
-   * a SKIP without /proc (the first /proc access of a process costs ~12 µs); anything else
-   * is decided on readlink(/proc/self/exe), as XALT does. */
-  if (xalt_exe_path_fast(f->exe, sizeof f->exe, argc, argv, envp) == 0 && xalt_classify(f->exe, argc, argv) == XALT_ACT_SKIP) {
-    xalt_trace("path ", f->exe, " is skipped", NULL);
     return XALT_ACT_SKIP;
   }
   if (xalt_exe_path(f->exe, sizeof f->exe) != 0) return XALT_ACT_SKIP;
@@ -296,12 +287,12 @@ static int tracking_on(void) {
 #undef K
 }
 
-/* The constructor's work once tracking is on (kept out of line so that processes with
- * tracking off do not even touch the stack pages of its buffers). */
-__attribute__((noinline)) static void decide(int argc, char **argv, char **envp) {
+/* The filters that need the executable from /proc, then tracking (out of line, with the
+ * larger stack frame: a process skipped by decide() never touches those stack pages). */
+__attribute__((noinline)) static void decide_slow(int argc, char **argv) {
   struct filter_facts f;
   f.exe[0] = '\0';
-  enum xalt_action kind = filters(&f, argc, argv, envp);
+  enum xalt_action kind = filters(&f, argc, argv);
   if (kind == XALT_ACT_SKIP) {
     if (xalt_linker_candidate(argc > 0 ? argv[0] : NULL, f.exe)) {
       int saved = errno;
@@ -329,6 +320,27 @@ __attribute__((noinline)) static void decide(int argc, char **argv, char **envp)
     r->init_cost = xalt_mono() - r->t0_mono;
   }
   errno = saved;
+}
+
+/* The constructor's work once tracking is on: the cheapest filters first. A path rule that
+ * skips the executable is applied to the file name execve was given when that is certainly
+ * the real path (the first /proc access of a process costs ~12 µs); only a SKIP is decided
+ * that way, since host and path rules can only reject (the host rules apply after). */
+static void decide(int argc, char **argv, char **envp) {
+  long rank = xalt_mpi_rank();
+  xalt_trace_init((int)rank);
+  if (rank > 0) { xalt_trace("MPI rank > 0: not tracked", NULL); return; }
+  const char *fn = xalt_exe_path_fast(argc, argv, envp);
+  if (fn && xalt_classify(fn, argc, argv) == XALT_ACT_SKIP) {
+    xalt_trace("path ", fn, " is skipped", NULL);
+    if (xalt_linker_candidate(argc > 0 ? argv[0] : NULL, fn)) {
+      int saved = errno;
+      skipped_linker(fn, argc, argv);
+      errno = saved;
+    }
+    return;
+  }
+  decide_slow(argc, argv);
 }
 
 __attribute__((constructor)) static void xalt_init(int argc, char **argv, char **envp) {

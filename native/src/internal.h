@@ -49,6 +49,8 @@ void xalt_jbuf_init(struct xalt_jbuf *b);
 void xalt_jbuf_free(struct xalt_jbuf *b);
 /* Append `n` bytes from `s`; sets b->failed when the buffer cannot grow. */
 void xalt_jbuf_put(struct xalt_jbuf *b, const char *s, size_t n);
+/* Make room for `n` more bytes (sets b->failed when the buffer cannot grow). */
+void xalt_jbuf_reserve(struct xalt_jbuf *b, size_t n);
 /* Append a NUL-terminated string verbatim (no escaping). */
 void xalt_jbuf_puts(struct xalt_jbuf *b, const char *s);
 /* Append `n` bytes of `s` as a JSON string literal (quotes, escaping per contracts.md). */
@@ -325,8 +327,8 @@ int xalt_exe_path(char *out, size_t n);
 /* The executable's real path without /proc, when it is certain (absolute name given to
  * execve, no symbolic link, ".", ".." or "//" in it, not a script or binfmt_misc program);
  * `envp` is the environment the process started with (the auxiliary vector follows it).
- * Returns 0 with the path in `out`, -1 when only /proc can tell. */
-int xalt_exe_path_fast(char *out, size_t n, int argc, char **argv, char **envp);
+ * Returns that path (in the process's initial stack), or NULL when only /proc can tell. */
+const char *xalt_exe_path_fast(int argc, char **argv, char **envp);
 /* Append libA (the shared objects in /proc/self/maps) as a JSON array to `b`. */
 void xalt_json_libA(struct xalt_jbuf *b, int *gpu_lib_seen);
 /* Append ptA (ancestry from the parent upwards) as a JSON array to `b`. With a cache

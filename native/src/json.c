@@ -55,6 +55,10 @@ void xalt_jbuf_put(struct xalt_jbuf *b, const char *s, size_t n) {
   b->p[b->len] = '\0';
 }
 
+void xalt_jbuf_reserve(struct xalt_jbuf *b, size_t n) {
+  if (!b->failed && b->len + n + 1 > b->cap && grow(b, b->len + n + 1) != 0) b->failed = 1;
+}
+
 void xalt_jbuf_puts(struct xalt_jbuf *b, const char *s) { xalt_jbuf_put(b, s, strlen(s)); }
 
 /* Length of the valid UTF-8 sequence at s (n bytes left), or 0 if the byte is not one. */

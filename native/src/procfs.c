@@ -43,41 +43,46 @@ static const char *execfn(char **envp) {
   return fn;
 }
 
-int xalt_exe_path_fast(char *out, size_t n, int argc, char **argv, char **envp) {
+const char *xalt_exe_path_fast(int argc, char **argv, char **envp) {
   const char *fn = execfn(envp);
-  if (!fn || fn[0] != '/') return -1;
+  if (!fn || fn[0] != '/') return NULL;
   /* A script or binfmt_misc program: the kernel put the file name among the first
    * arguments and runs an interpreter, which is the executable. */
   for (int i = 1; i < argc && i <= 3 && argv[i]; i++)
-    if (xalt_streq(argv[i], fn)) return -1;
+    if (xalt_streq(argv[i], fn)) return NULL;
   size_t len = 0;
   for (; fn[len]; len++) /* only plain absolute paths: no ".", "..", "//" components */
     if (fn[len] == '/' && (fn[len + 1] == '/' || (fn[len + 1] == '.' && (fn[len + 2] == '/' || fn[len + 2] == '\0' ||
                                                                              (fn[len + 2] == '.' && (fn[len + 3] == '/' || fn[len + 3] == '\0'))))))
-      return -1;
-  if (len + 1 > n) return -1;
+      return NULL;
+  if (len >= XALT_PATH_MAX) return NULL;
   /* No symbolic link on the way (one system call): then the name is the real path. */
   struct { uint64_t flags, mode, resolve; } how = {XALT_O_PATH | O_CLOEXEC, 0, XALT_RESOLVE_NO_SYMLINKS};
   long fd = xalt_syscall6(SYS_openat2, AT_FDCWD, (long)fn, (long)&how, sizeof how, 0, 0);
-  if (fd < 0) return -1;
+  if (fd < 0) return NULL;
   xalt_close((int)fd);
-  xalt_copy(out, n, fn, NULL);
-  return 0;
+  return fn;
 }
 
 /* Read a whole file into `b` (NUL-terminated); returns 0 on success. `short_is_eof`: the
  * file returns everything it has per read (cmdline), so a short read means the end. Not
  * for seq files like maps, which stop short when the next line does not fit. */
 static int read_all(const char *path, struct xalt_jbuf *b, int short_is_eof) {
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  int fd = xalt_open(path, O_RDONLY | O_CLOEXEC, 0);
   if (fd < 0) return -1;
-  char chunk[4096];
-  ssize_t r;
-  while ((r = read(fd, chunk, sizeof chunk)) > 0) {
-    xalt_jbuf_put(b, chunk, (size_t)r);
-    if (short_is_eof && (size_t)r < sizeof chunk) break; /* saves the read(2) that returns 0 */
+  long r = 0;
+  /* Read straight into the buffer's free space (no bounce buffer on the stack). */
+  for (;;) {
+    if (b->cap - b->len < 1024) xalt_jbuf_reserve(b, 4096);
+    if (b->failed) break;
+    size_t room = b->cap - b->len - 1;
+    r = xalt_read(fd, b->p + b->len, room);
+    if (r <= 0) break;
+    b->len += (size_t)r;
+    b->p[b->len] = '\0';
+    if (short_is_eof && (size_t)r < room) break; /* saves the read(2) that returns 0 */
   }
-  close(fd);
+  xalt_close(fd);
   xalt_jbuf_put(b, "", 0);
   return (r < 0 || b->failed) ? -1 : 0;
 }
@@ -157,20 +162,22 @@ static void proc_path(char *out, long pid, const char *what) {
   memcpy(out, "/proc/", 6);
   memcpy(out + 6, num, n);
   out[6 + n] = '/';
-  strcpy(out + 7 + n, what);
+  xalt_copy(out + 7 + n, 32, what, NULL);
 }
 
 /* comm, ppid and start time from /proc/<pid>/stat ("pid (comm) S ppid ..."; comm may hold spaces). */
 static int read_stat(long pid, char *comm, size_t cn, long *ppid, unsigned long long *start) {
   char path[64], buf[1024];
   proc_path(path, pid, "stat");
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  int fd = xalt_open(path, O_RDONLY | O_CLOEXEC, 0);
   if (fd < 0) return -1;
-  ssize_t r = read(fd, buf, sizeof buf - 1);
-  close(fd);
+  long r = xalt_read(fd, buf, sizeof buf - 1);
+  xalt_close(fd);
   if (r <= 0) return -1;
   buf[r] = '\0';
-  char *open_p = strchr(buf, '('), *close_p = strrchr(buf, ')');
+  char *open_p = strchr(buf, '('), *close_p = NULL;
+  for (char *q = buf; *q; q++)
+    if (*q == ')') close_p = q;
   if (!open_p || !close_p || close_p < open_p || close_p[1] != ' ') return -1;
   size_t len = (size_t)(close_p - open_p - 1);
   if (len >= cn) len = cn - 1;
@@ -191,7 +198,7 @@ static int read_stat(long pid, char *comm, size_t cn, long *ppid, unsigned long 
 static void json_ancestor(struct xalt_jbuf *b, long pid, const char *comm) {
   char path[64], exe[XALT_PATH_MAX], num[24];
   proc_path(path, pid, "exe");
-  ssize_t r = readlink(path, exe, sizeof exe - 1);
+  long r = xalt_readlink(path, exe, sizeof exe - 1);
   exe[r > 0 ? r : 0] = '\0';
   xalt_jbuf_puts(b, "{");
   xalt_json_kv_str(b, 1, "cmd_name", comm);
@@ -247,20 +254,23 @@ static size_t pt_key(char *out, long pid, unsigned long long start, long ppid) {
 
 /* Copy the cached ancestry to b if the cache file starts with `key`; returns 0 on a hit. */
 static int pt_lookup(struct xalt_jbuf *b, const char *path, const char *key, size_t kl) {
-  int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  int fd = xalt_open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0);
   if (fd < 0) return -1;
   struct stat st;
   struct xalt_jbuf c;
   xalt_jbuf_init(&c);
-  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == xalt_run.uid) {
-    char chunk[4096];
-    ssize_t r;
-    while ((r = read(fd, chunk, sizeof chunk)) > 0) {
-      xalt_jbuf_put(&c, chunk, (size_t)r);
-      if ((size_t)r < sizeof chunk) break; /* regular file: short read = end */
+  if (xalt_fstatat(fd, "", &st, AT_EMPTY_PATH) == 0 && S_ISREG(st.st_mode) && st.st_uid == xalt_run.uid) {
+    for (;;) { /* regular file: a short read is the end */
+      if (c.cap - c.len < 1024) xalt_jbuf_reserve(&c, 4096);
+      if (c.failed) break;
+      size_t room = c.cap - c.len - 1;
+      long r = xalt_read(fd, c.p + c.len, room);
+      if (r <= 0) break;
+      c.len += (size_t)r;
+      if ((size_t)r < room) break;
     }
   }
-  close(fd);
+  xalt_close(fd);
   int hit = !c.failed && c.len > kl + 1 && !memcmp(c.p, key, kl) && c.p[kl] == '[' && c.p[c.len - 1] == ']';
   if (hit) xalt_jbuf_put(b, c.p + kl, c.len - kl);
   xalt_jbuf_free(&c);
@@ -273,16 +283,16 @@ static void pt_store(const char *dir, const char *path, const char *key, size_t 
   if (pt->failed || dl + 40 > sizeof tmp) return;
   memcpy(tmp, dir, dl);
   memcpy(tmp + dl, "/.ptA.", 6);
-  xalt_fmt_long(tmp + dl + 6, (long long)getpid());
-  int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  xalt_fmt_long(tmp + dl + 6, (long long)xalt_getpid());
+  int fd = xalt_open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0) return;
-  int ok = write(fd, key, kl) == (ssize_t)kl && write(fd, pt->p, pt->len) == (ssize_t)pt->len;
-  close(fd);
-  if (!ok || rename(tmp, path) != 0) unlink(tmp);
+  int ok = xalt_write(fd, key, kl) == (long)kl && xalt_write(fd, pt->p, pt->len) == (long)pt->len;
+  xalt_close(fd);
+  if (!ok || xalt_rename(tmp, path) != 0) xalt_unlink(tmp);
 }
 
 void xalt_json_ptA(struct xalt_jbuf *b, const char *cache_dir) {
-  long pid = (long)getppid(), ppid;
+  long pid = (long)xalt_getppid(), ppid;
   unsigned long long start;
   char comm[64], key[80], path[XALT_PATH_MAX + 8];
   if (pid < 2 || read_stat(pid, comm, sizeof comm, &ppid, &start) != 0 || ppid < 2) { xalt_jbuf_put(b, "[]", 2); return; }

@@ -38,7 +38,7 @@ static void user_t(struct xalt_jbuf *b, const struct xalt_end *e, double now, co
   xalt_json_kv_str(b, 0, "currentEpoch", num);
   xalt_json_kv_str(b, 0, "start_date", r->start_date);
   xalt_json_kv_str(b, 0, "user", r->user);
-  if (access("/.singularity.d", F_OK) == 0) xalt_json_kv_str(b, 0, "container", "singularity");
+  if (xalt_access("/.singularity.d", F_OK) == 0) xalt_json_kv_str(b, 0, "container", "singularity");
   xalt_json_kv_str(b, 0, "execModify", mod);
   xalt_json_kv_str(b, 0, "scheduler", r->sched.scheduler);
   xalt_json_kv_str(b, 0, "account", r->sched.account);
@@ -102,7 +102,7 @@ void xalt_build_record(struct xalt_jbuf *b, const struct xalt_end *e) {
   xalt_jbuf_put(b, r->cmdline.p, r->cmdline.len);
   t[1] = xalt_mono();
   struct stat exe; /* one stat serves the hash cache key and execModify */
-  int have_exe = stat("/proc/self/exe", &exe) == 0;
+  int have_exe = xalt_fstatat(AT_FDCWD, "/proc/self/exe", &exe, 0) == 0;
   if (!r->sha1[0] && (!have_exe || xalt_sha1_file_cached("/proc/self/exe", &exe, r->tmpdir, r->uid, r->sha1) != 0)) r->sha1[0] = '\0';
   t[2] = xalt_mono();
   xalt_jbuf_puts(b, ",\"hash_id\":");
