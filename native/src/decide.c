@@ -65,9 +65,11 @@ __attribute__((noinline)) static enum xalt_action classify_args(const char *exec
 }
 
 enum xalt_action xalt_classify(const char *exec_path, int argc, char **argv) {
-  if (xalt_is_self_or_shell(exec_path)) return XALT_ACT_SKIP;
+  /* The rules first: when they skip the path, the list of never-tracked names (read-only
+   * data, a page fault in a process about to be skipped) need not be read. */
   enum xalt_action a = match(XALT_RULES_PATH, exec_path, xalt_strlen(exec_path));
+  if (a == XALT_ACT_SKIP || xalt_is_self_or_shell(exec_path)) return XALT_ACT_SKIP;
   if (a == XALT_ACT_CUSTOM) return classify_args(exec_path, argc, argv);
-  if (a == XALT_ACT_PKGS || a == XALT_ACT_SKIP) return a;
+  if (a == XALT_ACT_PKGS) return a;
   return XALT_ACT_KEEP; /* no rule, or KEEP: XALT's list ends with ['KEEP', '.*'] */
 }

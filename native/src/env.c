@@ -59,8 +59,9 @@ char *xalt_pool_commit(void) {
   struct xalt_run_state *r = &xalt_run;
   char *p = r->pool + r->pool_used;
   if (p == r->pool || r->pool_used + XALT_PATH_MAX > sizeof r->pool) return r->pool;
-  p[XALT_PATH_MAX - 1] = '\0';
-  r->pool_used += strlen(p) + 1;
+  size_t n = strnlen(p, XALT_PATH_MAX); /* (no write at the far end: that would touch a page) */
+  if (n == XALT_PATH_MAX) p[--n] = '\0';
+  r->pool_used += n + 1;
   return p;
 }
 

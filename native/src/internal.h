@@ -146,6 +146,7 @@ static inline int xalt_munmap(void *p, size_t n) { return (int)XALT_SC(SYS_munma
 static inline void *xalt_memcpy(void *d, const void *s, size_t n) {
   char *o = d;
   const char *i = s;
+  for (; n >= 8; n -= 8, o += 8, i += 8) __builtin_memcpy(o, i, 8); /* one 8-byte move each */
   while (n--) *o++ = *i++;
   return d;
 }
@@ -244,6 +245,9 @@ struct xalt_sched {
 };
 
 struct xalt_run_state {
+  /* Ordered so that a tracked run touches few pages (each first touch of a page is a page
+   * fault, ~1.5 µs here): small fields first, then the start of each buffer that is used in
+   * every run, then the large buffers that are used rarely or only in part. */
   pid_t pid;                        /* the process the run belongs to (fork children differ) */
   uid_t uid;
   double start_time;                /* epoch seconds, CLOCK_REALTIME */
@@ -258,16 +262,6 @@ struct xalt_run_state {
   char *pkg_staging;                /* "" unless a PKGS run */
   char *staged_start;               /* "" unless a staged start record was written */
   size_t pool_used;
-  char pool[8 * XALT_PATH_MAX];     /* the seven paths above, each < XALT_PATH_MAX, plus "" */
-  char user[XALT_FIELD_MAX];        /* $USER if safe for a file name, else the uid */
-  char host[XALT_FIELD_MAX];        /* uname nodename */
-  char syshost[XALT_FIELD_MAX];
-  char run_uuid[XALT_UUID_LEN + 1];
-  char parent_uuid[XALT_UUID_LEN + 1];
-  char stamp[XALT_STAMP_MAX];       /* file-name stamp of the start time */
-  char start_date[XALT_DATE_MAX];
-  char build_id[XALT_HEX_ID_MAX];
-  struct xalt_sched sched;
   long num_tasks;
   long num_threads;
   int is_pkgs;
@@ -279,21 +273,31 @@ struct xalt_run_state {
   double testing_runtime;           /* < 0 when XALT_TESTING_RUNTIME is unset */
   int tracked;                      /* passed every filter at init */
   int end_done;                     /* the end record was attempted (once per process) */
+  int cache_dir_state;              /* sha1.c: 0 unknown, 1 usable, -1 not */
+  int tz_state;                     /* tz.c: 0 not loaded, 1 TZif, 2 UTC, -1 libc */
+  size_t tz_len;
+  size_t watermark_len;
+  char sha1[41];                    /* hash_id, computed once */
+  char run_uuid[XALT_UUID_LEN + 1];
+  char parent_uuid[XALT_UUID_LEN + 1];
+  char stamp[XALT_STAMP_MAX];       /* file-name stamp of the start time */
+  char start_date[XALT_DATE_MAX];
+  char build_id[XALT_HEX_ID_MAX];
+  char user[XALT_FIELD_MAX];        /* $USER if safe for a file name, else the uid */
+  char host[XALT_FIELD_MAX];        /* uname nodename */
+  char syshost[XALT_FIELD_MAX];
+  struct xalt_sched sched;
+  /* Working storage of single files, kept here (mmap'd, zero pages until touched) rather than
+   * in .bss: an untracked process then maps no .bss at all. */
+  char cache_dir[XALT_PATH_MAX];    /* sha1.c: the checked per-user cache directory (short in practice) */
   struct xalt_jbuf cmdline;         /* cmdlineA JSON, built at init (argv may be rewritten later) */
   struct xalt_jbuf envt;            /* envT JSON, built at init (the program may clear environ) */
   struct xalt_jbuf pta;             /* ptA JSON once built (a start record's is reused by the end record) */
-  char watermark[XALT_WATERMARK_MAX]; /* NUL-separated watermark strings, "" if none */
-  size_t watermark_len;
-  char sha1[41];                    /* hash_id, computed once */
-  /* Working storage of single files, kept here (mmap'd, zero pages until touched) rather than
-   * in .bss: an untracked process then maps no .bss at all. */
-  char cache_dir[XALT_PATH_MAX];    /* sha1.c: the checked per-user cache directory */
-  int cache_dir_state;              /* 0 unknown, 1 usable, -1 not */
-  struct sigaction previous[XALT_NSIG]; /* signal.c: actions we replaced */
+  char pool[8 * XALT_PATH_MAX];     /* the seven paths above, each < XALT_PATH_MAX, plus "" */
   uint64_t lib_seen[XALT_MAX_LIBS]; /* procfs.c: hashes of libA paths already listed */
-  int tz_state;                     /* tz.c: 0 not loaded, 1 TZif, 2 UTC, -1 libc */
-  size_t tz_len;
-  unsigned char tz_buf[XALT_TZ_FILE_MAX];
+  unsigned char tz_buf[XALT_TZ_FILE_MAX]; /* tz.c */
+  char watermark[XALT_WATERMARK_MAX]; /* NUL-separated watermark strings, "" if none */
+  struct sigaction previous[XALT_NSIG]; /* signal.c: actions we replaced */
 };
 
 /* Room for one path (XALT_PATH_MAX bytes) at the end of the pool. */
@@ -352,6 +356,8 @@ int xalt_sha1_file_cached(const char *path, const struct stat *exe, const char *
 /* "<tmpdir>/xalt_sha1.<uid>" into dir, created 0700 if missing; 0 only if it is a directory
  * owned by `uid` with no group/other access (so no other user can plant entries). */
 int xalt_cache_dir(char *dir, size_t n, const char *tmpdir, uid_t uid);
+/* The same directory checked once per process, in xalt_run; NULL when unusable. */
+const char *xalt_cache_dir_path(const char *tmpdir, uid_t uid);
 /* SHA-1 of `n` bytes into 20-byte `digest`. */
 void xalt_sha1(const unsigned char *data, size_t n, unsigned char digest[20]);
 

@@ -89,6 +89,7 @@ void xalt_json_str(struct xalt_jbuf *b, const char *str, size_t n) {
   size_t run = 0; /* start of the pending span of bytes copied verbatim */
   for (size_t i = 0; i < n;) {
     unsigned c = s[i];
+    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') { i++; continue; } /* plain ASCII: the common case */
     size_t ok = (c >= 0x20 && c != '"' && c != '\\') ? utf8_len(s + i, n - i) : 0;
     if (ok) { i += ok; continue; }
     xalt_jbuf_put(b, str + run, i - run);

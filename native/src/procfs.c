@@ -57,7 +57,14 @@ const char *xalt_exe_path_fast(int argc, char **argv, char **envp) {
       return NULL;
   if (len >= XALT_PATH_MAX) return NULL;
   /* No symbolic link on the way (one system call): then the name is the real path. */
-  struct { uint64_t flags, mode, resolve; } how = {XALT_O_PATH | O_CLOEXEC, 0, XALT_RESOLVE_NO_SYMLINKS};
+  struct { uint64_t flags, mode, resolve; } how;
+  /* Field by field with compiler barriers: an aggregate constant would be copied from
+   * read-only data, a page fault in processes that are then skipped. */
+  how.flags = XALT_O_PATH | O_CLOEXEC;
+  __asm__("" : : : "memory");
+  how.mode = 0;
+  __asm__("" : : : "memory");
+  how.resolve = XALT_RESOLVE_NO_SYMLINKS;
   long fd = xalt_syscall6(SYS_openat2, AT_FDCWD, (long)fn, (long)&how, sizeof how, 0, 0);
   if (fd < 0) return NULL;
   xalt_close((int)fd);
@@ -252,28 +259,35 @@ static size_t pt_key(char *out, long pid, unsigned long long start, long ppid) {
   return n;
 }
 
-/* Copy the cached ancestry to b if the cache file starts with `key`; returns 0 on a hit. */
+/* Append the cached ancestry to b if the cache file starts with `key`; returns 0 on a hit.
+ * The file is read straight into b's free space (no second buffer on the stack). */
 static int pt_lookup(struct xalt_jbuf *b, const char *path, const char *key, size_t kl) {
   int fd = xalt_open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0);
   if (fd < 0) return -1;
   struct stat st;
-  struct xalt_jbuf c;
-  xalt_jbuf_init(&c);
+  size_t at = b->len;
   if (xalt_fstatat(fd, "", &st, AT_EMPTY_PATH) == 0 && S_ISREG(st.st_mode) && st.st_uid == xalt_run.uid) {
     for (;;) { /* regular file: a short read is the end */
-      if (c.cap - c.len < 1024) xalt_jbuf_reserve(&c, 4096);
-      if (c.failed) break;
-      size_t room = c.cap - c.len - 1;
-      long r = xalt_read(fd, c.p + c.len, room);
+      if (b->cap - b->len < 1024) xalt_jbuf_reserve(b, 4096);
+      if (b->failed) break;
+      size_t room = b->cap - b->len - 1;
+      long r = xalt_read(fd, b->p + b->len, room);
       if (r <= 0) break;
-      c.len += (size_t)r;
+      b->len += (size_t)r;
       if ((size_t)r < room) break;
     }
   }
   xalt_close(fd);
-  int hit = !c.failed && c.len > kl + 1 && !memcmp(c.p, key, kl) && c.p[kl] == '[' && c.p[c.len - 1] == ']';
-  if (hit) xalt_jbuf_put(b, c.p + kl, c.len - kl);
-  xalt_jbuf_free(&c);
+  char *c = b->p + at;
+  size_t cl = b->len - at;
+  int hit = !b->failed && cl > kl + 1 && !memcmp(c, key, kl) && c[kl] == '[' && c[cl - 1] == ']';
+  if (hit) {
+    for (size_t i = 0; i + kl < cl; i++) c[i] = c[i + kl]; /* drop the key line */
+    b->len -= kl;
+  } else {
+    b->len = at;
+  }
+  if (!b->failed) b->p[b->len] = '\0';
   return hit ? 0 : -1;
 }
 
@@ -291,6 +305,18 @@ static void pt_store(const char *dir, const char *path, const char *key, size_t 
   if (!ok || xalt_rename(tmp, path) != 0) xalt_unlink(tmp);
 }
 
+/* A cache miss: walk /proc and store the result (out of line: its buffer stays off the
+ * stack of the common, cached case). */
+__attribute__((noinline)) static void pt_walk(struct xalt_jbuf *b, long pid, const char *comm, long ppid, const char *cache_dir,
+                                              const char *path, const char *key, size_t kl) {
+  struct xalt_jbuf pt;
+  xalt_jbuf_init(&pt);
+  walk(&pt, pid, comm, ppid);
+  xalt_jbuf_put(b, pt.p, pt.len);
+  if (cache_dir) pt_store(cache_dir, path, key, kl, &pt);
+  xalt_jbuf_free(&pt);
+}
+
 void xalt_json_ptA(struct xalt_jbuf *b, const char *cache_dir) {
   long pid = (long)xalt_getppid(), ppid;
   unsigned long long start;
@@ -305,10 +331,5 @@ void xalt_json_ptA(struct xalt_jbuf *b, const char *cache_dir) {
     memcpy(path + strlen(cache_dir), "/ptA", 5);
     if (pt_lookup(b, path, key, kl) == 0) return;
   }
-  struct xalt_jbuf pt;
-  xalt_jbuf_init(&pt);
-  walk(&pt, pid, comm, ppid);
-  xalt_jbuf_put(b, pt.p, pt.len);
-  if (cached) pt_store(cache_dir, path, key, kl, &pt);
-  xalt_jbuf_free(&pt);
+  pt_walk(b, pid, comm, ppid, cached ? cache_dir : NULL, path, key, kl);
 }

@@ -91,6 +91,12 @@ int xalt_cache_dir(char *dir, size_t n, const char *tmpdir, uid_t uid) {
   return state > 0 ? 0 : -1;
 }
 
+const char *xalt_cache_dir_path(const char *tmpdir, uid_t uid) {
+  struct xalt_run_state *r = &xalt_run;
+  if (!r->cache_dir_state) r->cache_dir_state = xalt_cache_dir_check(r->cache_dir, sizeof r->cache_dir, tmpdir, uid) == 0 ? 1 : -1;
+  return r->cache_dir_state > 0 ? r->cache_dir : NULL;
+}
+
 static int xalt_cache_dir_check(char *dir, size_t n, const char *tmpdir, uid_t uid) {
   size_t tl = strlen(tmpdir);
   if (!tl || tl + 40 > n) return -1;

@@ -24,8 +24,23 @@ static dev_t trace_dev;
 static ino_t trace_ino;
 static int trace_lines;
 
+/* $XALT_TRACING, found without a string constant (see sched.c: no read-only data page is
+ * touched in processes that are not traced). */
+static const char *tracing_var(void) {
+  extern char **environ;
+#define H(i, c) (s[i] == (c))
+  for (char **e = environ; e && *e; e++) {
+    const char *s = *e;
+    if (H(0, 'X') && H(1, 'A') && H(2, 'L') && H(3, 'T') && H(4, '_') && H(5, 'T') && H(6, 'R') && H(7, 'A') && H(8, 'C') &&
+        H(9, 'I') && H(10, 'N') && H(11, 'G') && H(12, '='))
+      return s + 13;
+  }
+  return NULL;
+#undef H
+}
+
 void xalt_trace_init(int rank) {
-  const char *v = xalt_getenv("XALT_TRACING");
+  const char *v = tracing_var();
   if (!v || !*v || xalt_streq(v, "no")) return;
   if (xalt_streq(v, "yes0") && rank > 0) return;
   struct stat st;
