@@ -158,7 +158,9 @@ static void safe_component(char *dst, size_t n, const char *src) {
 int xalt_emit_run(const struct xalt_jbuf *rec, int is_start) {
   const struct xalt_run_state *r = &xalt_run;
   struct spool_target t;
-  char name[XALT_PATH_MAX], *e = name + sizeof name;
+  /* A record's file name is short (kind, syshost, stamp, user, uuid): a small buffer keeps the
+   * write path's stack shallow (every new stack page is a page fault). */
+  char name[3 * XALT_FIELD_MAX + 128], *e = name + sizeof name;
   if (rec->failed || r->transmission_none) return rec->failed ? -1 : 0;
   if (spool_target(&t) != 0) return -1;
   if (!cat(cat(cat(cat(cat(cat(cat(cat(cat(cat(name, e, "run."), e, r->syshost), e, "."), e, r->stamp), e, "."), e, r->user), e, "."),
