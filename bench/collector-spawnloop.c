@@ -21,7 +21,7 @@
 #include <time.h>
 
 #define MAX_CONFIGS 64
-#define MAX_VARS 32
+#define MAX_VARS 512 /* a login-node-sized environment has ~150 */
 
 extern char **environ;
 
@@ -55,11 +55,11 @@ static char **make_env(char *preload, char **vars, int nvars) {
 }
 
 static int read_configs(struct config *cs) {
-  static char line[65536];
+  static char line[1 << 20];
   int n = 0;
   while (n < MAX_CONFIGS && fgets(line, sizeof line, stdin)) {
     line[strcspn(line, "\n")] = '\0';
-    char *fields[MAX_VARS + 2];
+    static char *fields[MAX_VARS + 2];
     int nf = 0;
     for (char *tok = strtok(line, "\t"); tok && nf < MAX_VARS + 2; tok = strtok(NULL, "\t")) fields[nf++] = strdup(tok);
     if (nf < 2) continue;

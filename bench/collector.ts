@@ -109,6 +109,14 @@ export async function run(): Promise<void> {
     mkdirSync(track.XALT_TMPDIR, { recursive: true });
     mkdirSync(join(dir, 'spool'));
     const t = join(dir, 'true');
+    // A login-node-sized environment (Lmod sessions carry ~150 variables, long PATH-like
+    // lists): the collector scans it for its variables and runs the env rules over each.
+    const bigEnv: Record<string, string> = {};
+    const dirs = Array.from({ length: 40 }, (_, i) => `/opt/apps/pkg${i}/1.${i}.0/bin`).join(':');
+    // (LD_LIBRARY_PATH left out: the loader would search its 40 missing directories, which
+    // costs the program ~0.8 ms with or without the collector and only adds noise.)
+    for (const k of ['PATH', 'MODULEPATH', 'MANPATH', '_LMFILES_', 'LOADEDMODULES', 'INFOPATH']) bigEnv[k] = dirs;
+    for (let i = 0; i < 140; i++) bigEnv[`__LMOD_REF_COUNT_VAR${i}`] = `/opt/apps/pkg${i}/share:1`;
     const none = 'no preload', empty = 'empty preloaded library', bigNone = '32 MiB executable, no preload';
     const configs: Config[] = [
       { name: none, preload: '-', prog: t, env: {} },
@@ -117,6 +125,8 @@ export async function run(): Promise<void> {
       { name: 'path filtered out (SKIP rule)', preload: lib, prog: join(dir, 'skip/make'), env: track, vs: empty, budgetUs: 15 },
       { name: 'tracked, end record only', preload: lib, prog: t, env: track, vs: none, budgetUs: 150 },
       { name: 'tracked, start + end records', preload: lib, prog: t, env: { ...track, XALT_START_POLICY: 'always' }, vs: none, budgetUs: 250 },
+      { name: 'no preload, 150-variable environment', preload: '-', prog: t, env: bigEnv },
+      { name: 'tracked, 150-variable environment', preload: lib, prog: t, env: { ...track, ...bigEnv }, vs: 'no preload, 150-variable environment' },
       { name: 'tracked, end record, spool on disk', preload: lib, prog: t, env: { ...track, XALT_FILE_PREFIX: join(dir, 'spool') }, vs: none },
       { name: bigNone, preload: '-', prog: join(dir, 'big'), env: {} },
       { name: '32 MiB executable, tracked (2nd+ run)', preload: lib, prog: join(dir, 'big'), env: track, vs: bigNone, budgetUs: 1000 },
