@@ -330,8 +330,10 @@ static void decide(int argc, char **argv, char **envp) {
   long rank = xalt_mpi_rank();
   xalt_trace_init((int)rank);
   if (rank > 0) { xalt_trace("MPI rank > 0: not tracked", NULL); return; }
-  const char *fn = xalt_exe_path_fast(argc, argv, envp);
-  if (fn && xalt_classify(fn, argc, argv) == XALT_ACT_SKIP) {
+  /* The name is checked for symbolic links only when the rules would skip it: a process
+   * that is going to be tracked reads /proc/self/exe anyway. */
+  const char *fn = xalt_exe_path_candidate(argc, argv, envp);
+  if (fn && xalt_classify(fn, argc, argv) == XALT_ACT_SKIP && xalt_path_has_no_symlink(fn)) {
     xalt_trace("path ", fn, " is skipped", NULL);
     if (xalt_linker_candidate(argc > 0 ? argv[0] : NULL, fn)) {
       int saved = errno;

@@ -328,11 +328,14 @@ void xalt_sched_read(struct xalt_sched *s);
 /* ---- procfs.c ---- */
 /* readlink(/proc/self/exe) into `out`; returns 0 on success. */
 int xalt_exe_path(char *out, size_t n);
-/* The executable's real path without /proc, when it is certain (absolute name given to
- * execve, no symbolic link, ".", ".." or "//" in it, not a script or binfmt_misc program);
- * `envp` is the environment the process started with (the auxiliary vector follows it).
- * Returns that path (in the process's initial stack), or NULL when only /proc can tell. */
-const char *xalt_exe_path_fast(int argc, char **argv, char **envp);
+/* The file name execve was given, when it can only be the executable's real path if no
+ * symbolic link is on the way: absolute, no ".", ".." or "//" component, not a script or
+ * binfmt_misc program. `envp` is the environment the process started with (the auxiliary
+ * vector follows it). NULL when only /proc can tell. No system call. */
+const char *xalt_exe_path_candidate(int argc, char **argv, char **envp);
+/* 1 when no component of `path` is a symbolic link (one openat2 RESOLVE_NO_SYMLINKS, Linux
+ * 5.6+; 0 on older kernels or any error). */
+int xalt_path_has_no_symlink(const char *path);
 /* Append libA (the shared objects in /proc/self/maps) as a JSON array to `b`. */
 void xalt_json_libA(struct xalt_jbuf *b, int *gpu_lib_seen);
 /* Append ptA (ancestry from the parent upwards) as a JSON array to `b`. With a cache

@@ -43,7 +43,7 @@ static const char *execfn(char **envp) {
   return fn;
 }
 
-const char *xalt_exe_path_fast(int argc, char **argv, char **envp) {
+const char *xalt_exe_path_candidate(int argc, char **argv, char **envp) {
   const char *fn = execfn(envp);
   if (!fn || fn[0] != '/') return NULL;
   /* A script or binfmt_misc program: the kernel put the file name among the first
@@ -55,8 +55,10 @@ const char *xalt_exe_path_fast(int argc, char **argv, char **envp) {
     if (fn[len] == '/' && (fn[len + 1] == '/' || (fn[len + 1] == '.' && (fn[len + 2] == '/' || fn[len + 2] == '\0' ||
                                                                              (fn[len + 2] == '.' && (fn[len + 3] == '/' || fn[len + 3] == '\0'))))))
       return NULL;
-  if (len >= XALT_PATH_MAX) return NULL;
-  /* No symbolic link on the way (one system call): then the name is the real path. */
+  return len < XALT_PATH_MAX ? fn : NULL;
+}
+
+int xalt_path_has_no_symlink(const char *path) {
   struct { uint64_t flags, mode, resolve; } how;
   /* Field by field with compiler barriers: an aggregate constant would be copied from
    * read-only data, a page fault in processes that are then skipped. */
@@ -65,10 +67,10 @@ const char *xalt_exe_path_fast(int argc, char **argv, char **envp) {
   how.mode = 0;
   __asm__("" : : : "memory");
   how.resolve = XALT_RESOLVE_NO_SYMLINKS;
-  long fd = xalt_syscall6(SYS_openat2, AT_FDCWD, (long)fn, (long)&how, sizeof how, 0, 0);
-  if (fd < 0) return NULL;
+  long fd = xalt_syscall6(SYS_openat2, AT_FDCWD, (long)path, (long)&how, sizeof how, 0, 0);
+  if (fd < 0) return 0;
   xalt_close((int)fd);
-  return fn;
+  return 1;
 }
 
 /* Read a whole file into `b` (NUL-terminated); returns 0 on success. `short_is_eof`: the
