@@ -1,9 +1,10 @@
 /*
  * Spawn driver for bench/collector.ts. Reads one configuration per stdin line,
  *   PRELOAD<TAB>PROG[<TAB>NAME=VALUE]...      (PRELOAD "-" = none)
- * then runs CYCLES cycles; each cycle spawns every configuration once, in an order rotated
- * by the cycle number, so machine noise (other jobs on a shared 2-core box) falls on all
- * configurations alike and per-cycle differences can be paired. The first WARMUP cycles
+ * then runs CYCLES cycles; each cycle spawns every configuration once, in a freshly shuffled
+ * order (a fixed-seed generator), so machine noise (other jobs on a shared 2-core box) and
+ * the after-effects of one configuration on the next (page cache, journal writeback) fall
+ * on all configurations alike, and per-cycle differences can be paired. The first WARMUP cycles
  * are run but not printed (page cache, hash cache, spool directories).
  * Prints one line per spawn: "cycle config wall_ns cpu_ns minflt", where wall is posix_spawn
  * to reap and cpu is the child's user + system time from wait4's rusage.
@@ -76,9 +77,18 @@ int main(int argc, char **argv) {
   static struct config cs[MAX_CONFIGS];
   int n = read_configs(cs);
   if (n == 0) return 2;
+  int order[MAX_CONFIGS];
+  unsigned long long rng = 0x9E3779B97F4A7C15ULL;
   for (int c = -warmup; c < cycles; c++) {
+    for (int j = 0; j < n; j++) order[j] = j;
+    for (int j = n - 1; j > 0; j--) { /* Fisher-Yates with xorshift64 */
+      rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17;
+      int k = (int)(rng % (unsigned long long)(j + 1)), tmp = order[j];
+      order[j] = order[k];
+      order[k] = tmp;
+    }
     for (int j = 0; j < n; j++) {
-      int i = (j + (c < 0 ? 0 : c)) % n;
+      int i = order[j];
       char *args[] = {cs[i].prog, NULL};
       pid_t p;
       long long t0 = now_ns();

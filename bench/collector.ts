@@ -4,7 +4,7 @@
  * dynamic loader's floor).
  *
  * Robust on a noisy shared machine: one driver process spawns every configuration once per
- * cycle (order rotated each cycle), for thousands of cycles, so load from other jobs falls
+ * cycle (in a shuffled order), for thousands of cycles, so load from other jobs falls
  * on all configurations alike; each figure is the median of the per-cycle paired
  * differences with its 95% confidence interval, for wall time (spawn to reap) and for the
  * child's CPU time (user + system from wait4), plus minor page faults.
@@ -135,7 +135,7 @@ export async function run(): Promise<void> {
     const series = measure(join(dir, 'spawnloop'), configs, CYCLES, baseEnv);
     console.log(
       `collector: added time per exec = median of per-cycle paired differences [95% CI]; ${CYCLES} cycles x ${configs.length} configurations, ` +
-        `order rotated each cycle; cpu = child user+sys (wait4); spool and staging on ${shm}`,
+        `order shuffled each cycle; cpu = child user+sys (wait4); spool and staging on ${shm}`,
     );
     for (const line of report(configs, series)) console.log(line);
   } finally {
