@@ -184,14 +184,12 @@ struct filter_facts {
 };
 
 /*
- * Which copy of the collector the dynamic loader's global lookup finds first. Read through
- * the GOT: the reference to the exported (interposable) name is bound once at load time,
- * like dlsym(RTLD_DEFAULT, ...) but without a dlsym call in tracked processes.
+ * Which copy of the collector the dynamic loader's global lookup finds first. Asked with
+ * dlsym only here, in processes that are about to be tracked: a reference through the GOT
+ * would be bound at load time, a symbol lookup (~1 µs) in every process, tracked or not.
  */
-extern const char xalt_collector_claim[sizeof "xalt"];
 static const char *claim_winner(void) {
-  const char *volatile p = xalt_collector_claim;
-  return p;
+  return dlsym(RTLD_DEFAULT, "xalt_collector_claim");
 }
 
 /* Every filter of reference §3.1, cheapest first; returns the path class or SKIP. Only
