@@ -113,6 +113,9 @@ static inline long xalt_syscall6(long n, long a, long b, long c, long d, long e,
 }
 #endif
 #define XALT_SC(n, a, b, c) xalt_syscall6((n), (long)(a), (long)(b), (long)(c), 0, 0, 0)
+#if !defined(__LP64__) || !defined(SYS_newfstatat) || !defined(SYS_mmap)
+#error "the collector's direct system calls assume a 64-bit Linux ABI (newfstatat, 6-argument mmap)"
+#endif
 #ifndef AT_FDCWD
 #define AT_FDCWD -100
 #endif
@@ -129,7 +132,11 @@ static inline int xalt_unlink(const char *p) { return (int)XALT_SC(SYS_unlinkat,
 static inline int xalt_mkdir(const char *p, int mode) { return (int)XALT_SC(SYS_mkdirat, AT_FDCWD, p, mode); }
 static inline int xalt_chmod(const char *p, int mode) { return (int)XALT_SC(SYS_fchmodat, AT_FDCWD, p, mode); }
 static inline int xalt_access(const char *p, int mode) { return (int)XALT_SC(SYS_faccessat, AT_FDCWD, p, mode); }
+#ifdef SYS_renameat
 static inline int xalt_rename(const char *a, const char *b) { return (int)xalt_syscall6(SYS_renameat, AT_FDCWD, (long)a, AT_FDCWD, (long)b, 0, 0); }
+#else /* architectures with renameat2 only (riscv64, loongarch64) */
+static inline int xalt_rename(const char *a, const char *b) { return (int)xalt_syscall6(SYS_renameat2, AT_FDCWD, (long)a, AT_FDCWD, (long)b, 0, 0); }
+#endif
 static inline long xalt_getcwd(char *b, size_t n) { return XALT_SC(SYS_getcwd, b, n, 0); }
 static inline int xalt_uname(struct utsname *u) { return (int)XALT_SC(SYS_uname, u, 0, 0); }
 static inline pid_t xalt_getpid(void) { return (pid_t)XALT_SC(SYS_getpid, 0, 0, 0); }
