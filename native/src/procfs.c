@@ -31,9 +31,12 @@ int xalt_exe_path(char *out, size_t n) {
 #define XALT_O_PATH 010000000
 
 /* The file name execve was given, from the auxiliary vector after `envp`; NULL if absent
- * or if binfmt_misc handed the program over as a descriptor. */
-static const char *execfn(char **envp) {
-  if (!envp) return NULL;
+ * or if binfmt_misc handed the program over as a descriptor. The vector follows the
+ * environment only in the kernel's initial stack layout (argv, NULL, envp, NULL, auxv): a
+ * constructor run by dlopen gets the current environ, which setenv may have moved to the
+ * heap, so the walk is made only when envp is where the kernel put it, right after argv. */
+static const char *execfn(int argc, char **argv, char **envp) {
+  if (!envp || !argv || argc < 0 || envp != argv + argc + 1) return NULL;
   while (*envp) envp++;
   const char *fn = NULL;
   for (const unsigned long *a = (const unsigned long *)(envp + 1); a[0]; a += 2) {
@@ -44,7 +47,7 @@ static const char *execfn(char **envp) {
 }
 
 const char *xalt_exe_path_candidate(int argc, char **argv, char **envp) {
-  const char *fn = execfn(envp);
+  const char *fn = execfn(argc, argv, envp);
   if (!fn || fn[0] != '/') return NULL;
   /* A script or binfmt_misc program: the kernel put the file name among the first
    * arguments and runs an interpreter, which is the executable. */
