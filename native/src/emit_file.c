@@ -138,9 +138,12 @@ static int write_rename(const char *dir, const struct spool_target *t, const cha
     }
     int c = xalt_close(fd);
     if (c < 0 && !err) err = -c;
-    int m = (!err && done == len) ? xalt_rename(tmp, dst) : -1;
-    if (m < -1) err = -m;
-    rc = (!err && m == 0) ? 0 : -1;
+    if (!err && done != len) err = EIO;
+    if (!err) {
+      int m = xalt_rename(tmp, dst);
+      if (m < 0) err = -m;
+    }
+    rc = err ? -1 : 0;
     if (rc != 0) xalt_unlink(tmp);
   }
   if (rc != 0 && xalt_tracing()) xalt_trace("cannot write ", dst, ": ", strerror(err), NULL);
