@@ -1,32 +1,42 @@
 /**
- * Collector overhead per exec (DESIGN.md §9): the median wall time a tiny C program takes to
- * start and exit under each configuration, minus the same with no preload and with an
- * empty preloaded library (the dynamic loader's floor), all measured side by side in
- * interleaved rounds so machine noise hits every configuration alike.
+ * Collector overhead per exec (DESIGN.md §9): what each configuration adds to the start and
+ * exit of a tiny C program, against no preload and against an empty preloaded library (the
+ * dynamic loader's floor).
+ *
+ * Robust on a noisy shared machine: one driver process spawns every configuration once per
+ * cycle (in a shuffled order), for thousands of cycles, so load from other jobs falls
+ * on all configurations alike; each figure is the median of the per-cycle paired
+ * differences with its 95% confidence interval, for wall time (spawn to reap) and for the
+ * child's CPU time (user + system from wait4), plus minor page faults.
+ * `XALT_BENCH_CYCLES=N` changes the number of cycles (default 2000, ~40 s).
  */
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { added, median, type Added } from './collector-stats.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const SPAWNS = 150; // per configuration per round
-const ROUNDS = 11; // ~35 s in all; more rounds steady the medians on a shared machine
+const CYCLES = Number(process.env['XALT_BENCH_CYCLES'] ?? 2000);
+const WARMUP = 20;
 
-interface Config {
-  name: string;
-  preload: string; // '-' = none
-  prog: string;
-  env: Record<string, string>;
-  budgetUs?: number;
-  budgetVs?: 'none' | 'empty';
+/** One configuration: what is preloaded, which program runs, with which variables. */
+export interface Config {
+  readonly name: string;
+  readonly preload: string; // '-' = none
+  readonly prog: string;
+  readonly env: Readonly<Record<string, string>>;
+  /** Reference configuration the figure is taken against, and the budget (µs) if any. */
+  readonly vs?: string;
+  readonly budgetUs?: number;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+/** Per-configuration series, aligned by cycle (ns; page faults as counts). */
+export interface Series {
+  readonly wall: number[];
+  readonly cpu: number[];
+  readonly minflt: number[];
 }
 
 function build(dir: string) {
@@ -35,21 +45,55 @@ function build(dir: string) {
   cc('true', join(ROOT, 'bench/collector-true.c'));
   cc('big', join(ROOT, 'bench/collector-big.c'));
   cc('libempty.so', '-shared', '-fPIC', join(ROOT, 'test/collector/snippets/empty_lib.c'));
-  copyFileSync(join(dir, 'true'), join(dir, 'skipme'));
+  // The filtered-out case: the same tiny program under a name the example config's path
+  // rules SKIP (build tools), decided by the generated DFA tables as on a real site.
+  mkdirSync(join(dir, 'skip'));
+  copyFileSync(join(dir, 'true'), join(dir, 'skip/make'));
   execFileSync('make', ['-s', '-C', join(ROOT, 'native'), `BUILD=${join(dir, 'lib')}`], { stdio: 'inherit' });
-  // A variant with a SKIP path rule (the test rule table) for the filtered-out case.
-  execFileSync('make', ['-s', '-C', join(ROOT, 'native'), `BUILD=${join(dir, 'rules')}`, `GEN_C=${join(ROOT, 'test/collector/fixtures/site-config-rules.c')}`], { stdio: 'inherit' });
+  // The opt-in FAST_LOAD=1 build (-z noseparate-code), to show what that trade-off buys.
+  execFileSync('make', ['-s', '-C', join(ROOT, 'native'), `BUILD=${join(dir, 'fast')}`, 'FAST_LOAD=1'], { stdio: 'inherit' });
 }
 
-/** Per-exec wall and CPU times (ns) of one batch. */
-function batch(dir: string, c: Config): { wall: number[]; cpu: number[] } {
-  const env = { PATH: '/usr/bin:/bin', HOME: dir, USER: 'bench', ...c.env };
-  const out = execFileSync(join(dir, 'spawnloop'), [String(SPAWNS), c.preload, c.prog], { env, maxBuffer: 1 << 24 });
-  const rows = out.toString().trim().split('\n').map((l) => l.split(' ').map(Number));
-  return { wall: rows.map((r) => r[0]!), cpu: rows.map((r) => r[1]!) };
+/** Run every configuration `cycles` times, interleaved; returns the series by name. */
+export function measure(spawnloop: string, configs: readonly Config[], cycles: number, baseEnv: Record<string, string>): Map<string, Series> {
+  const spec = configs.map((c) => [c.preload, c.prog, ...Object.entries(c.env).map(([k, v]) => `${k}=${v}`)].join('\t')).join('\n') + '\n';
+  const out = execFileSync(spawnloop, [String(cycles), String(WARMUP)], { input: spec, env: baseEnv, maxBuffer: 1 << 28 });
+  const series = new Map<string, Series>(configs.map((c) => [c.name, { wall: [], cpu: [], minflt: [] }]));
+  for (const line of out.toString().trim().split('\n')) {
+    const [, i, wall, cpu, flt] = line.split(' ').map(Number);
+    const s = series.get(configs[i!]!.name)!;
+    s.wall.push(wall!);
+    s.cpu.push(cpu!);
+    s.minflt.push(flt!);
+  }
+  return series;
 }
 
-const fmtUs = (ns: number) => `${(ns / 1000).toFixed(1)} µs`;
+const us = (ns: number) => (ns / 1000).toFixed(1);
+const fmtAdded = (a: Added) => `${a.median >= 0 ? '+' : ''}${us(a.median)} µs [${us(a.lo)}, ${us(a.hi)}]`;
+
+/** One line per configuration: figures against its reference, and the budget verdict. */
+export function report(configs: readonly Config[], series: Map<string, Series>): string[] {
+  const lines: string[] = [];
+  for (const c of configs) {
+    const s = series.get(c.name)!;
+    if (!c.vs) {
+      lines.push(`  ${c.name.padEnd(38)} wall ${us(median(s.wall))} µs, cpu ${us(median(s.cpu))} µs, ${median(s.minflt)} page faults`);
+      continue;
+    }
+    const r = series.get(c.vs)!;
+    const wall = added(s.wall, r.wall);
+    const cpu = added(s.cpu, r.cpu);
+    const flt = median(s.minflt) - median(r.minflt);
+    const ratio = median(s.wall) / median(r.wall);
+    const verdict = c.budgetUs === undefined ? '' : `  budget ≤ ${c.budgetUs} µs: ${wall.median / 1000 <= c.budgetUs ? 'within' : 'OVER'}`;
+    lines.push(
+      `  ${c.name.padEnd(38)} wall ${fmtAdded(wall)}, cpu ${fmtAdded(cpu)}, ${flt >= 0 ? '+' : ''}${flt} page faults` +
+        ` vs ${c.vs} (wall ratio ${ratio.toFixed(3)})${verdict}`,
+    );
+  }
+  return lines;
+}
 
 /** Run the collector benchmark and print one line per configuration. */
 export async function run(): Promise<void> {
@@ -67,47 +111,38 @@ export async function run(): Promise<void> {
     mkdirSync(track.XALT_TMPDIR, { recursive: true });
     mkdirSync(join(dir, 'spool'));
     const t = join(dir, 'true');
+    // A login-node-sized environment (Lmod sessions carry ~150 variables, long PATH-like
+    // lists): the collector scans it for its variables and runs the env rules over each.
+    const bigEnv: Record<string, string> = {};
+    const dirs = Array.from({ length: 40 }, (_, i) => `/opt/apps/pkg${i}/1.${i}.0/bin`).join(':');
+    // (LD_LIBRARY_PATH left out: the loader would search its 40 missing directories, which
+    // costs the program ~0.8 ms with or without the collector and only adds noise.)
+    for (const k of ['PATH', 'MODULEPATH', 'MANPATH', '_LMFILES_', 'LOADEDMODULES', 'INFOPATH']) bigEnv[k] = dirs;
+    for (let i = 0; i < 140; i++) bigEnv[`__LMOD_REF_COUNT_VAR${i}`] = `/opt/apps/pkg${i}/share:1`;
+    const none = 'no preload', empty = 'empty preloaded library', bigNone = '32 MiB executable, no preload';
     const configs: Config[] = [
-      { name: 'no preload', preload: '-', prog: t, env: {} },
-      { name: 'empty preloaded library', preload: join(dir, 'libempty.so'), prog: t, env: {} },
-      { name: 'XALT_EXECUTABLE_TRACKING=no', preload: lib, prog: t, env: { ...track, XALT_EXECUTABLE_TRACKING: 'no' }, budgetUs: 5, budgetVs: 'empty' },
-      { name: 'path filtered out (SKIP rule)', preload: join(dir, 'rules/libxalt.so'), prog: join(dir, 'skipme'), env: track, budgetUs: 15, budgetVs: 'empty' },
-      { name: 'tracked, end record only', preload: lib, prog: t, env: track, budgetUs: 150, budgetVs: 'none' },
-      { name: 'tracked, end record, spool on disk', preload: lib, prog: t, env: { ...track, XALT_FILE_PREFIX: join(dir, 'spool') }, budgetUs: 150, budgetVs: 'none' },
-      { name: 'tracked, start + end records', preload: lib, prog: t, env: { ...track, XALT_START_POLICY: 'always' }, budgetUs: 250, budgetVs: 'none' },
-      { name: '32 MiB executable, no preload', preload: '-', prog: join(dir, 'big'), env: {} },
-      { name: '32 MiB executable, tracked (2nd+ run)', preload: lib, prog: join(dir, 'big'), env: track, budgetUs: 1000, budgetVs: 'none' },
+      { name: none, preload: '-', prog: t, env: {} },
+      { name: empty, preload: join(dir, 'libempty.so'), prog: t, env: {}, vs: none },
+      { name: 'XALT_EXECUTABLE_TRACKING=no', preload: lib, prog: t, env: { ...track, XALT_EXECUTABLE_TRACKING: 'no' }, vs: empty, budgetUs: 5 },
+      { name: 'path filtered out (SKIP rule)', preload: lib, prog: join(dir, 'skip/make'), env: track, vs: empty, budgetUs: 15 },
+      { name: 'tracking off, FAST_LOAD=1 build', preload: join(dir, 'fast/libxalt.so'), prog: t, env: { ...track, XALT_EXECUTABLE_TRACKING: 'no' }, vs: empty, budgetUs: 5 },
+      { name: 'path filtered out, FAST_LOAD=1 build', preload: join(dir, 'fast/libxalt.so'), prog: join(dir, 'skip/make'), env: track, vs: empty, budgetUs: 15 },
+      { name: 'tracked, end record only', preload: lib, prog: t, env: track, vs: none, budgetUs: 150 },
+      { name: 'tracked, end record, FAST_LOAD=1 build', preload: join(dir, 'fast/libxalt.so'), prog: t, env: track, vs: none, budgetUs: 150 },
+      { name: 'tracked, start + end records', preload: lib, prog: t, env: { ...track, XALT_START_POLICY: 'always' }, vs: none, budgetUs: 250 },
+      { name: 'no preload, 150-variable environment', preload: '-', prog: t, env: bigEnv },
+      { name: 'tracked, 150-variable environment', preload: lib, prog: t, env: { ...track, ...bigEnv }, vs: 'no preload, 150-variable environment' },
+      { name: 'tracked, end record, spool on disk', preload: lib, prog: t, env: { ...track, XALT_FILE_PREFIX: join(dir, 'spool') }, vs: none },
+      { name: bigNone, preload: '-', prog: join(dir, 'big'), env: {} },
+      { name: '32 MiB executable, tracked (2nd+ run)', preload: lib, prog: join(dir, 'big'), env: track, vs: bigNone, budgetUs: 1000 },
     ];
-    for (const c of configs) batch(dir, { ...c }); // warm-up: page cache, sha1 cache, spool dirs
-    const medians = new Map<string, number[]>(configs.map((c) => [c.name, []]));
-    const cpuMedians = new Map<string, number[]>(configs.map((c) => [c.name, []]));
-    for (let r = 0; r < ROUNDS; r++) {
-      for (const c of configs) {
-        const b = batch(dir, c);
-        medians.get(c.name)!.push(median(b.wall));
-        cpuMedians.get(c.name)!.push(median(b.cpu));
-      }
-    }
-    const m = (name: string) => median(medians.get(name)!);
-    const cpu = (name: string) => median(cpuMedians.get(name)!);
-    const none = m('no preload'), empty = m('empty preloaded library'), bigNone = m('32 MiB executable, no preload');
-    console.log(`collector: median wall time per exec, ${ROUNDS} rounds x ${SPAWNS} spawns, configurations interleaved; spool and staging on ${shm}`);
-    console.log(`  ${'no preload'.padEnd(40)} ${fmtUs(none)}`);
-    console.log(`  ${'empty preloaded library'.padEnd(40)} ${fmtUs(empty)}  (+${fmtUs(empty - none)}, ratio ${(empty / none).toFixed(3)} vs no preload; child CPU +${fmtUs(cpu('empty preloaded library') - cpu('no preload'))})`);
-    for (const c of configs.filter((x) => x.budgetUs !== undefined)) {
-      const v = m(c.name);
-      const base = c.name.startsWith('32 MiB') ? bigNone : none;
-      const ref = c.budgetVs === 'empty' ? empty : base;
-      const added = v - ref;
-      const ok = added / 1000 <= c.budgetUs! ? 'within' : 'OVER';
-      const cpuBase = cpu(c.name.startsWith('32 MiB') ? '32 MiB executable, no preload' : 'no preload');
-      const cpuRef = c.budgetVs === 'empty' ? cpu('empty preloaded library') : cpuBase;
-      console.log(
-        `  ${c.name.padEnd(40)} ${fmtUs(v)}  +${fmtUs(v - base)} vs no preload (ratio ${(v / base).toFixed(3)}), ` +
-          `+${fmtUs(v - empty)} vs empty lib (ratio ${(v / empty).toFixed(3)}); budget ≤ ${c.budgetUs} µs vs ${c.budgetVs === 'empty' ? 'empty lib' : 'no preload'}: ${ok}` +
-          `; child CPU +${fmtUs(cpu(c.name) - cpuRef)} vs ${c.budgetVs === 'empty' ? 'empty lib' : 'no preload'}`,
-      );
-    }
+    const baseEnv = { PATH: '/usr/bin:/bin', HOME: dir, USER: 'bench' };
+    const series = measure(join(dir, 'spawnloop'), configs, CYCLES, baseEnv);
+    console.log(
+      `collector: added time per exec = median of per-cycle paired differences [95% CI]; ${CYCLES} cycles x ${configs.length} configurations, ` +
+        `order shuffled each cycle; cpu = child user+sys (wait4); spool and staging on ${shm}`,
+    );
+    for (const line of report(configs, series)) console.log(line);
   } finally {
     for (const d of cleanup) rmSync(d, { recursive: true, force: true });
   }

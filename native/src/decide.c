@@ -6,6 +6,7 @@
  * signal-safe: no (realpath). allocates: no.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +36,7 @@ static enum xalt_action match(enum xalt_rule_list list, const char *s, size_t n)
 }
 
 /* XALT's second stage for CUSTOM paths: "<path>;<arg>" for each argument in turn. */
-static enum xalt_action classify_args(const char *exec_path, int argc, char **argv) {
+__attribute__((noinline)) static enum xalt_action classify_args(const char *exec_path, int argc, char **argv) {
   char key[2 * XALT_PATH_MAX + 2];
   char real[PATH_MAX];
   size_t pl = strlen(exec_path);
@@ -45,7 +46,10 @@ static enum xalt_action classify_args(const char *exec_path, int argc, char **ar
   for (int i = 1; i < argc && argv && argv[i]; i++) {
     const char *arg = argv[i];
     if (arg[0] != '-') {
-      if (!realpath(arg, real)) continue; /* XALT skips arguments that are not existing files */
+      int saved = errno; /* realpath may set it; the program must not see that */
+      char *rp = realpath(arg, real);
+      errno = saved;
+      if (!rp) continue; /* XALT skips arguments that are not existing files */
       arg = real;
     }
     size_t al = strlen(arg);
@@ -61,9 +65,11 @@ static enum xalt_action classify_args(const char *exec_path, int argc, char **ar
 }
 
 enum xalt_action xalt_classify(const char *exec_path, int argc, char **argv) {
-  if (xalt_is_self_or_shell(exec_path)) return XALT_ACT_SKIP;
+  /* The rules first: when they skip the path, the list of never-tracked names (read-only
+   * data, a page fault in a process about to be skipped) need not be read. */
   enum xalt_action a = match(XALT_RULES_PATH, exec_path, xalt_strlen(exec_path));
+  if (a == XALT_ACT_SKIP || xalt_is_self_or_shell(exec_path)) return XALT_ACT_SKIP;
   if (a == XALT_ACT_CUSTOM) return classify_args(exec_path, argc, argv);
-  if (a == XALT_ACT_PKGS || a == XALT_ACT_SKIP) return a;
+  if (a == XALT_ACT_PKGS) return a;
   return XALT_ACT_KEEP; /* no rule, or KEEP: XALT's list ends with ['KEEP', '.*'] */
 }

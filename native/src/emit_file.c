@@ -45,12 +45,13 @@ int xalt_mkdirs(const char *dir, size_t base_len, mode_t mode) {
     if (p[i] != '/' && p[i] != '\0') continue;
     char c = p[i];
     p[i] = '\0';
-    if (mkdir(p, mode) == 0) chmod(p, mode); /* umask must not narrow the spool's modes */
-    else if (errno != EEXIST) return -1;
+    int rc = xalt_mkdir(p, (int)mode);
+    if (rc == 0) xalt_chmod(p, (int)mode); /* umask must not narrow the spool's modes */
+    else if (rc != -EEXIST) return -1;
     p[i] = c;
   }
   struct stat st;
-  return (stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) ? 0 : -1;
+  return (xalt_fstatat(AT_FDCWD, dir, &st, 0) == 0 && S_ISDIR(st.st_mode)) ? 0 : -1;
 }
 
 /* Append `s` to p (bounded by end); returns new p, or NULL when it does not fit. */
@@ -111,7 +112,7 @@ static int spool_create(const struct spool_target *t) {
   struct stat st;
   memcpy(base, t->dir, t->base_len);
   base[t->base_len] = '\0';
-  if (stat(base, &st) != 0 || !S_ISDIR(st.st_mode)) return -1;
+  if (xalt_fstatat(AT_FDCWD, base, &st, 0) != 0 || !S_ISDIR(st.st_mode)) return -1;
   return xalt_mkdirs(t->dir, t->base_len, t->mode);
 }
 
@@ -123,21 +124,29 @@ static int write_rename(const char *dir, const struct spool_target *t, const cha
   const char *te = tmp + sizeof tmp, *de = dst + sizeof dst;
   if (!cat(cat(cat(cat(cat(tmp, te, dir), te, "/."), te, name), te, ".new"), te, "")) return -1;
   if (!cat(cat(cat(dst, de, dir), de, "/"), de, name)) return -1;
-  int rc = -1;
-  int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (fd < 0 && errno == ENOENT && t && spool_create(t) == 0) fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (fd >= 0) {
+  int rc = -1, err = 0;
+  int fd = xalt_open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd == -ENOENT && t && spool_create(t) == 0) fd = xalt_open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (fd < 0) err = -fd;
+  else {
     size_t done = 0;
     while (done < len) {
-      ssize_t w = write(fd, data + done, len - done);
-      if (w < 0 && errno == EINTR) continue;
-      if (w <= 0) break;
+      long w = xalt_write(fd, data + done, len - done);
+      if (w == -EINTR) continue;
+      if (w <= 0) { err = w < 0 ? (int)-w : ENOSPC; break; }
       done += (size_t)w;
     }
-    rc = (close(fd) == 0 && done == len && rename(tmp, dst) == 0) ? 0 : -1;
-    if (rc != 0) unlink(tmp);
+    int c = xalt_close(fd);
+    if (c < 0 && !err) err = -c;
+    if (!err && done != len) err = EIO;
+    if (!err) {
+      int m = xalt_rename(tmp, dst);
+      if (m < 0) err = -m;
+    }
+    rc = err ? -1 : 0;
+    if (rc != 0) xalt_unlink(tmp);
   }
-  if (rc != 0) xalt_trace("cannot write ", dst, ": ", strerror(errno), NULL);
+  if (rc != 0 && xalt_tracing()) xalt_trace("cannot write ", dst, ": ", strerror(err), NULL);
   else xalt_trace("wrote ", dst, NULL);
   return rc;
 }
@@ -152,7 +161,9 @@ static void safe_component(char *dst, size_t n, const char *src) {
 int xalt_emit_run(const struct xalt_jbuf *rec, int is_start) {
   const struct xalt_run_state *r = &xalt_run;
   struct spool_target t;
-  char name[XALT_PATH_MAX], *e = name + sizeof name;
+  /* A record's file name is short (kind, syshost, stamp, user, uuid): a small buffer keeps the
+   * write path's stack shallow (every new stack page is a page fault). */
+  char name[3 * XALT_FIELD_MAX + 128], *e = name + sizeof name;
   if (rec->failed || r->transmission_none) return rec->failed ? -1 : 0;
   if (spool_target(&t) != 0) return -1;
   if (!cat(cat(cat(cat(cat(cat(cat(cat(cat(cat(name, e, "run."), e, r->syshost), e, "."), e, r->stamp), e, "."), e, r->user), e, "."),
@@ -173,7 +184,9 @@ static char *staging_name(char *out, size_t n, const char *kind, const char *tai
 int xalt_emit_staged_start(const struct xalt_jbuf *rec) {
   char path[XALT_PATH_MAX];
   if (rec->failed || !staging_name(path, sizeof path, "xalt_start.", ".json")) return -1;
-  char *slash = strrchr(path, '/');
+  char *slash = path;
+  for (char *q = path; *q; q++)
+    if (*q == '/') slash = q;
   *slash = '\0';
   int rc = write_rename(path, NULL, slash + 1, rec->p, rec->len);
   *slash = '/';
@@ -212,20 +225,20 @@ static void publish_line(const struct spool_target *t, const char *line, size_t 
 void xalt_publish_pkgs(int keep) {
   const struct xalt_run_state *r = &xalt_run;
   if (!r->pkg_staging[0]) return;
-  int fd = open(r->pkg_staging, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  int fd = xalt_open(r->pkg_staging, O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0);
   if (fd < 0) {
-    if (errno == ELOOP) unlink(r->pkg_staging); /* a planted symlink: never read through it */
+    if (fd == -ELOOP) xalt_unlink(r->pkg_staging); /* a planted symlink: never read through it */
     return;
   }
   struct stat st;
   struct spool_target t;
-  if (keep && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == r->uid && !r->transmission_none &&
+  if (keep && xalt_fstatat(fd, "", &st, AT_EMPTY_PATH) == 0 && S_ISREG(st.st_mode) && st.st_uid == r->uid && !r->transmission_none &&
       spool_target(&t) == 0) {
     struct xalt_jbuf all;
     xalt_jbuf_init(&all);
     char chunk[4096];
-    ssize_t n;
-    while ((n = read(fd, chunk, sizeof chunk)) > 0) xalt_jbuf_put(&all, chunk, (size_t)n);
+    long n;
+    while ((n = xalt_read(fd, chunk, sizeof chunk)) > 0) xalt_jbuf_put(&all, chunk, (size_t)n);
     for (size_t i = 0; !all.failed && i < all.len;) {
       char *nl = memchr(all.p + i, '\n', all.len - i);
       size_t ll = nl ? (size_t)(nl - (all.p + i)) : all.len - i;
@@ -234,8 +247,8 @@ void xalt_publish_pkgs(int keep) {
     }
     xalt_jbuf_free(&all);
   }
-  close(fd);
-  unlink(r->pkg_staging);
+  xalt_close(fd);
+  xalt_unlink(r->pkg_staging);
 }
 
 /* ---- link tracking hook (link_record.c): a link record lives in the directory of its build

@@ -5,7 +5,6 @@
  */
 #define _GNU_SOURCE
 #include <string.h>
-#include <strings.h>
 
 #include "internal.h"
 
@@ -22,11 +21,20 @@ const char *xalt_getenv(const char *name) {
   return NULL;
 }
 
+/* ASCII case-insensitive equality (strcasecmp would bind a libc symbol and read locale tables). */
+static int same_word(const char *v, const char *lower) {
+  for (; *v && *lower; v++, lower++) {
+    char c = *v >= 'A' && *v <= 'Z' ? (char)(*v - 'A' + 'a') : *v;
+    if (c != *lower) return 0;
+  }
+  return *v == *lower;
+}
+
 int xalt_env_yesno(const char *name, int dflt) {
   const char *v = xalt_getenv(name);
   if (!v) return dflt;
-  if (!strcasecmp(v, "yes") || !strcasecmp(v, "true") || !strcasecmp(v, "on") || !strcmp(v, "1")) return 1;
-  if (!strcasecmp(v, "no") || !strcasecmp(v, "false") || !strcasecmp(v, "off") || !strcmp(v, "0") || !*v) return 0;
+  if (same_word(v, "yes") || same_word(v, "true") || same_word(v, "on") || !strcmp(v, "1")) return 1;
+  if (same_word(v, "no") || same_word(v, "false") || same_word(v, "off") || !strcmp(v, "0") || !*v) return 0;
   return dflt;
 }
 
@@ -51,8 +59,9 @@ char *xalt_pool_commit(void) {
   struct xalt_run_state *r = &xalt_run;
   char *p = r->pool + r->pool_used;
   if (p == r->pool || r->pool_used + XALT_PATH_MAX > sizeof r->pool) return r->pool;
-  p[XALT_PATH_MAX - 1] = '\0';
-  r->pool_used += strlen(p) + 1;
+  size_t n = strnlen(p, XALT_PATH_MAX); /* (no write at the far end: that would touch a page) */
+  if (n == XALT_PATH_MAX) p[--n] = '\0';
+  r->pool_used += n + 1;
   return p;
 }
 

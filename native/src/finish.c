@@ -20,7 +20,7 @@ void xalt_fill_dates(void) {
 void xalt_finish(int status, int sig) {
   if (!xalt_state) return;
   struct xalt_run_state *r = &xalt_run;
-  if (!r->tracked || r->end_done || getpid() != r->pid) return; /* forked children never record */
+  if (!r->tracked || r->end_done || xalt_getpid() != r->pid) return; /* forked children never record */
   r->end_done = 1;
   int saved = errno;
   xalt_quiet_begin();
@@ -29,7 +29,7 @@ void xalt_finish(int status, int sig) {
   e.probability = xalt_sampling_probability(e.run_time);
   if (e.probability < 1.0 && !(xalt_random_unit() < e.probability)) {
     xalt_trace("run sampled out (probability below 1)", NULL);
-    if (r->staged_start[0]) unlink(r->staged_start);
+    if (r->staged_start[0]) xalt_unlink(r->staged_start);
     xalt_publish_pkgs(0);
     xalt_quiet_end();
     errno = saved;
@@ -42,7 +42,7 @@ void xalt_finish(int status, int sig) {
   int rc = xalt_emit_run(&rec, 0);
   xalt_jbuf_free(&rec);
   /* Keep the staged start if the end record was lost: the epilog still learns of the run. */
-  if (rc == 0 && r->staged_start[0]) unlink(r->staged_start);
+  if (rc == 0 && r->staged_start[0]) xalt_unlink(r->staged_start);
   xalt_publish_pkgs(1);
   xalt_quiet_end();
   errno = saved;

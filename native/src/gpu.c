@@ -28,9 +28,9 @@ long xalt_gpu_count(void) {
   long n = 0;
   for (int i = 0; i < XALT_MAX_GPU_PROBE; i++) {
     xalt_fmt_long(dev + 11, i);
-    if (access(dev, F_OK) != 0) break;
+    if (xalt_access(dev, F_OK) != 0) break;
     n++;
   }
-  if (n == 0 && access("/dev/kfd", F_OK) == 0) n = 1; /* ROCm: at least one device behind kfd */
+  if (n == 0 && xalt_access("/dev/kfd", F_OK) == 0) n = 1; /* ROCm: at least one device behind kfd */
   return n;
 }

@@ -73,17 +73,18 @@ static void set_syshost(struct xalt_run_state *r) {
     }
     case XALT_SYSHOST_READ_FILE: {
       xalt_copy(s, n, r->host, NULL);
-      int fd = c->syshost_arg ? open(c->syshost_arg, O_RDONLY | O_CLOEXEC) : -1;
+      int fd = c->syshost_arg ? xalt_open(c->syshost_arg, O_RDONLY | O_CLOEXEC, 0) : -1;
       if (fd < 0) break;
-      ssize_t k = read(fd, s, n - 1);
-      close(fd);
+      long k = xalt_read(fd, s, n - 1);
+      xalt_close(fd);
       if (k > 0) { s[k] = '\0'; s[strcspn(s, "\r\n")] = '\0'; }
       if (!s[0]) xalt_copy(s, n, r->host, NULL);
       break;
     }
     default: /* XALT_SYSHOST_STRIP_NUMBERS: short host name up to the first digit */
       xalt_copy(s, n, r->host, NULL);
-      s[strcspn(s, ".0123456789")] = '\0';
+      for (char *q = s; *q; q++)
+        if (*q == '.' || (*q >= '0' && *q <= '9')) { *q = '\0'; break; }
       if (!s[0]) xalt_copy(s, n, r->host, "unknown");
   }
   for (char *p = s; *p; p++) if (*p == '/' || *p == '.') *p = '_'; /* the file name uses dots as separators */
@@ -97,7 +98,7 @@ static void set_paths(struct xalt_run_state *r) {
   for (size_t l = strlen(r->prefix); l > 1 && r->prefix[l - 1] == '/'; l--) r->prefix[l - 1] = '\0';
   r->home = xalt_pool_copy(xalt_getenv("HOME"), "");
   r->tmpdir = xalt_pool_copy(xalt_getenv("XALT_TMPDIR"), xalt_site_config.tmpdir ? xalt_site_config.tmpdir : "/dev/shm");
-  r->cwd = getcwd(xalt_pool_tail(), XALT_PATH_MAX) ? xalt_pool_commit() : r->pool;
+  r->cwd = xalt_getcwd(xalt_pool_tail(), XALT_PATH_MAX) > 0 ? xalt_pool_commit() : r->pool;
 }
 
 static void set_policy(struct xalt_run_state *r) {
@@ -108,7 +109,8 @@ static void set_policy(struct xalt_run_state *r) {
   else if (p && !strcmp(p, "staged")) r->start_policy = XALT_START_STAGED;
   if (xalt_env_yesno("XALT_ALWAYS_CREATE_START", 0) && r->start_policy == XALT_START_MPI) r->start_policy = XALT_START_ALWAYS;
   const char *ar = xalt_getenv("XALT_MPI_ALWAYS_RECORD");
-  r->always_record = ar && *ar ? atoi(ar) : xalt_site_config.mpi_always_record;
+  long arv = 0;
+  r->always_record = ar && *ar ? (xalt_parse_long(ar, &arv) && arv < INT_MAX ? (int)arv : 0) : xalt_site_config.mpi_always_record;
   if (r->always_record < 1) r->always_record = 1;
   r->sampling = xalt_getenv("XALT_SAMPLING") ? xalt_env_yesno("XALT_SAMPLING", 0)
               : xalt_getenv("XALT_SCALAR_SAMPLING") ? xalt_env_yesno("XALT_SCALAR_SAMPLING", 0)
@@ -181,13 +183,21 @@ struct filter_facts {
   int track_mpi, track_scalar;
 };
 
-/* Every filter of reference §3.1, cheapest first; returns the path class or SKIP. */
+/*
+ * Which copy of the collector the dynamic loader's global lookup finds first. Asked with
+ * dlsym only here, in processes that are about to be tracked: a reference through the GOT
+ * would be bound at load time, a symbol lookup (~1 µs) in every process, tracked or not.
+ */
+static const char *claim_winner(void) {
+  return dlsym(RTLD_DEFAULT, "xalt_collector_claim");
+}
+
+/* Every filter of reference §3.1, cheapest first; returns the path class or SKIP. Only
+ * direct system calls and our own string code run here: a process that is not tracked
+ * pays no lazy symbol binding and never sees errno change. */
 static enum xalt_action filters(struct filter_facts *f, int argc, char **argv) {
-  long rank = xalt_mpi_rank();
-  xalt_trace_init((int)rank);
-  if (rank > 0) { xalt_trace("MPI rank > 0: not tracked", NULL); return XALT_ACT_SKIP; }
   struct utsname u;
-  xalt_copy(f->host, sizeof f->host, uname(&u) == 0 ? u.nodename : NULL, "unknown");
+  xalt_copy(f->host, sizeof f->host, xalt_uname(&u) == 0 ? u.nodename : NULL, "unknown");
   if (xalt_rule_action(XALT_RULES_HOST, xalt_rule_match(XALT_RULES_HOST, f->host, xalt_strlen(f->host))) == XALT_ACT_SKIP) {
     xalt_trace("host ", f->host, " is skipped by the host rules", NULL);
     return XALT_ACT_SKIP;
@@ -199,7 +209,7 @@ static enum xalt_action filters(struct filter_facts *f, int argc, char **argv) {
   f->track_mpi = xalt_env_yesno("XALT_MPI_TRACKING", xalt_site_config.track_mpi);
   f->track_scalar = xalt_env_yesno("XALT_SCALAR_TRACKING", xalt_site_config.track_scalar);
   if (f->num_tasks > 1 ? !f->track_mpi : !f->track_scalar) { xalt_trace("scalar/MPI tracking is off for this run", NULL); return XALT_ACT_SKIP; }
-  if (dlsym(RTLD_DEFAULT, "xalt_collector_claim") != (const void *)xalt_claim_self) {
+  if (claim_winner() != xalt_claim_self) {
     xalt_trace("another copy of the collector tracks this process", NULL);
     return XALT_ACT_SKIP;
   }
@@ -215,8 +225,8 @@ static double start_time_4(void) {
 }
 
 static void track(struct xalt_run_state *r, enum xalt_action kind, int argc, char **argv) {
-  r->pid = getpid();
-  r->uid = getuid();
+  r->pid = xalt_getpid();
+  r->uid = xalt_getuid();
   r->start_time = start_time_4();
   set_user(r);
   set_syshost(r);
@@ -224,7 +234,8 @@ static void track(struct xalt_run_state *r, enum xalt_action kind, int argc, cha
   set_policy(r);
   xalt_sched_read(&r->sched);
   const char *omp = xalt_getenv("OMP_NUM_THREADS");
-  r->num_threads = omp && atol(omp) > 0 ? atol(omp) : 1;
+  long nt = 0;
+  r->num_threads = omp && xalt_parse_long(omp, &nt) && nt > 0 ? nt : 1;
   const char *parent = xalt_getenv("XALT_RUN_UUID");
   xalt_copy(r->parent_uuid, sizeof r->parent_uuid, parent && strlen(parent) == XALT_UUID_LEN ? parent : NULL, "");
   xalt_uuid7(r->run_uuid, r->start_time);
@@ -250,38 +261,48 @@ static void skipped_linker(const char *exe, int argc, char **argv) {
   if (xalt_identity() != 0) return;
   xalt_run.exec_path = xalt_pool_copy(exe, "");
   if (xalt_linker_init(argc, argv)) return;
-  munmap(xalt_state, sizeof(struct xalt_run_state));
+  xalt_munmap(xalt_state, sizeof(struct xalt_run_state));
   xalt_state = NULL;
 }
 
 /*
- * XALT_EXECUTABLE_TRACKING == "yes", written without any libc call: on the untracked path
- * every first call of a libc function would cost a lazy symbol resolution, and errno is
- * not touched at all.
+ * XALT_EXECUTABLE_TRACKING == "yes", written without any libc call and without reading
+ * the library's constant data: on the untracked path every first call of a libc function
+ * would cost a lazy symbol resolution, and every page of ours touched costs a page fault.
  */
 static int tracking_on(void) {
-  static const char key[] = "XALT_EXECUTABLE_TRACKING=";
+#define K(i, c) (s[i] == (c))
   for (char **e = environ; e && *e; e++) {
     const char *s = *e;
-    size_t i = 0;
-    while (key[i] && s[i] == key[i]) i++;
-    if (!key[i]) return s[i] == 'y' && s[i + 1] == 'e' && s[i + 2] == 's' && s[i + 3] == '\0';
+    if (!(K(0, 'X') && K(1, 'A') && K(2, 'L') && K(3, 'T') && K(4, '_') && K(5, 'E') && K(6, 'X') && K(7, 'E') &&
+          K(8, 'C') && K(9, 'U') && K(10, 'T') && K(11, 'A') && K(12, 'B') && K(13, 'L') && K(14, 'E') && K(15, '_') &&
+          K(16, 'T') && K(17, 'R') && K(18, 'A') && K(19, 'C') && K(20, 'K') && K(21, 'I') && K(22, 'N') && K(23, 'G') &&
+          K(24, '=')))
+      continue;
+    return K(25, 'y') && K(26, 'e') && K(27, 's') && K(28, '\0');
   }
   return 0;
+#undef K
 }
 
-__attribute__((constructor)) static void xalt_init(int argc, char **argv, char **envp) {
-  (void)envp;
-  if (init_attempted || !tracking_on()) return;
-  init_attempted = 1;
-  int saved = errno;
-  double t0 = xalt_mono();
+/* The filters that need the executable from /proc, then tracking (out of line, with the
+ * larger stack frame: a process skipped by decide() never touches those stack pages). */
+__attribute__((noinline)) static void decide_slow(int argc, char **argv) {
   struct filter_facts f;
   f.exe[0] = '\0';
   enum xalt_action kind = filters(&f, argc, argv);
-  void *m = kind == XALT_ACT_SKIP ? MAP_FAILED
-          : mmap(NULL, sizeof(struct xalt_run_state), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (m != MAP_FAILED) {
+  if (kind == XALT_ACT_SKIP) {
+    if (xalt_linker_candidate(argc > 0 ? argv[0] : NULL, f.exe)) {
+      int saved = errno;
+      skipped_linker(f.exe, argc, argv);
+      errno = saved;
+    }
+    return;
+  }
+  int saved = errno;
+  double t0 = xalt_mono();
+  void *m = xalt_mmap_anon(sizeof(struct xalt_run_state));
+  if (m) {
     xalt_state = m;
     struct xalt_run_state *r = &xalt_run;
     r->t0_mono = t0;
@@ -295,10 +316,37 @@ __attribute__((constructor)) static void xalt_init(int argc, char **argv, char *
     track(r, kind, argc, argv);
     xalt_linker_init(argc, argv); /* link tracking: a linker no wrapper handles (linker.c) */
     r->init_cost = xalt_mono() - r->t0_mono;
-  } else if (kind == XALT_ACT_SKIP && xalt_linker_candidate(argc > 0 ? argv[0] : NULL, f.exe)) {
-    skipped_linker(f.exe, argc, argv);
   }
   errno = saved;
+}
+
+/* The constructor's work once tracking is on: the cheapest filters first. A path rule that
+ * skips the executable is applied to the file name execve was given when that is certainly
+ * the real path (the first /proc access of a process costs ~12 µs); only a SKIP is decided
+ * that way, since host and path rules can only reject (the host rules apply after). */
+static void decide(int argc, char **argv, char **envp) {
+  long rank = xalt_mpi_rank();
+  xalt_trace_init((int)rank);
+  if (rank > 0) { xalt_trace("MPI rank > 0: not tracked", NULL); return; }
+  /* The name is checked for symbolic links only when the rules would skip it: a process
+   * that is going to be tracked reads /proc/self/exe anyway. */
+  const char *fn = xalt_exe_path_candidate(argc, argv, envp);
+  if (fn && xalt_classify(fn, argc, argv) == XALT_ACT_SKIP && xalt_path_has_no_symlink(fn)) {
+    xalt_trace("path ", fn, " is skipped", NULL);
+    if (xalt_linker_candidate(argc > 0 ? argv[0] : NULL, fn)) {
+      int saved = errno;
+      skipped_linker(fn, argc, argv);
+      errno = saved;
+    }
+    return;
+  }
+  decide_slow(argc, argv);
+}
+
+__attribute__((constructor)) static void xalt_init(int argc, char **argv, char **envp) {
+  if (init_attempted || !tracking_on()) return;
+  init_attempted = 1;
+  decide(argc, argv, envp);
 }
 
 /* ---- link tracking hook: linker.c and the link helpers need the identity of a process that
@@ -306,8 +354,8 @@ __attribute__((constructor)) static void xalt_init(int argc, char **argv, char *
  * Returns 0 when xalt_run is usable. ---- */
 int xalt_identity(void) {
   if (!xalt_state) {
-    void *m = mmap(NULL, sizeof(struct xalt_run_state), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (m == MAP_FAILED) return -1;
+    void *m = xalt_mmap_anon(sizeof(struct xalt_run_state));
+    if (!m) return -1;
     xalt_state = m;
     xalt_state->pool_used = 1;
     xalt_state->exec_path = xalt_state->cwd = xalt_state->home = xalt_state->prefix = xalt_state->tmpdir =
@@ -316,8 +364,8 @@ int xalt_identity(void) {
   struct xalt_run_state *r = &xalt_run;
   if (r->tracked) return 0;
   struct utsname u;
-  if (uname(&u) == 0) xalt_copy(r->host, sizeof r->host, u.nodename, "unknown");
-  r->uid = getuid();
+  if (xalt_uname(&u) == 0) xalt_copy(r->host, sizeof r->host, u.nodename, "unknown");
+  r->uid = xalt_getuid();
   set_user(r);
   set_syshost(r);
   set_paths(r);

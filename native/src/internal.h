@@ -10,9 +10,12 @@
 #define _GNU_SOURCE /* struct sigaction and friends under -std=c11 */
 #endif
 
+#include <limits.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 
 #include "site_config.h"
@@ -46,6 +49,8 @@ void xalt_jbuf_init(struct xalt_jbuf *b);
 void xalt_jbuf_free(struct xalt_jbuf *b);
 /* Append `n` bytes from `s`; sets b->failed when the buffer cannot grow. */
 void xalt_jbuf_put(struct xalt_jbuf *b, const char *s, size_t n);
+/* Make room for `n` more bytes (sets b->failed when the buffer cannot grow). */
+void xalt_jbuf_reserve(struct xalt_jbuf *b, size_t n);
 /* Append a NUL-terminated string verbatim (no escaping). */
 void xalt_jbuf_puts(struct xalt_jbuf *b, const char *s);
 /* Append `n` bytes of `s` as a JSON string literal (quotes, escaping per contracts.md). */
@@ -81,6 +86,142 @@ static inline int xalt_prefix_eq(const char *a, const char *b, size_t n) {
   return 1;
 }
 
+/* ---- sys: system calls and string functions without libc ----
+ * In a fresh process every first call of a libc function through the PLT costs a lazy
+ * symbol binding (~0.3-1 µs, plus stack pages for the resolver's register save area), and
+ * libc's wrappers write errno, which the program must never see change. The collector's
+ * hot path therefore makes its system calls directly: each returns the kernel's result,
+ * a negative errno value on failure, and leaves errno alone. */
+#if defined(__x86_64__)
+static inline long xalt_syscall6(long n, long a, long b, long c, long d, long e, long f) {
+  register long r10 __asm__("r10") = d;
+  register long r8 __asm__("r8") = e;
+  register long r9 __asm__("r9") = f;
+  long ret;
+  __asm__ volatile("syscall" : "=a"(ret) : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8), "r"(r9) : "rcx", "r11", "memory");
+  return ret;
+}
+#else
+long syscall(long number, ...);
+int *__errno_location(void);
+static inline long xalt_syscall6(long n, long a, long b, long c, long d, long e, long f) {
+  int *ep = __errno_location(), saved = *ep;
+  long r = syscall(n, a, b, c, d, e, f);
+  if (r == -1) r = -*ep;
+  *ep = saved;
+  return r;
+}
+#endif
+#define XALT_SC(n, a, b, c) xalt_syscall6((n), (long)(a), (long)(b), (long)(c), 0, 0, 0)
+#if !defined(__LP64__) || !defined(SYS_newfstatat) || !defined(SYS_mmap)
+#error "the collector's direct system calls assume a 64-bit Linux ABI (newfstatat, 6-argument mmap)"
+#endif
+#ifndef AT_FDCWD
+#define AT_FDCWD -100
+#endif
+struct stat;
+struct utsname;
+static inline int xalt_open(const char *p, int flags, int mode) { return (int)xalt_syscall6(SYS_openat, AT_FDCWD, (long)p, flags, mode, 0, 0); }
+static inline long xalt_read(int fd, void *b, size_t n) { return XALT_SC(SYS_read, fd, b, n); }
+static inline long xalt_write(int fd, const void *b, size_t n) { return XALT_SC(SYS_write, fd, b, n); }
+static inline int xalt_close(int fd) { return (int)XALT_SC(SYS_close, fd, 0, 0); }
+/* stat (flags 0), lstat (AT_SYMLINK_NOFOLLOW), fstat (p "" and AT_EMPTY_PATH). */
+static inline int xalt_fstatat(int dfd, const char *p, struct stat *st, int flags) { return (int)xalt_syscall6(SYS_newfstatat, dfd, (long)p, (long)st, flags, 0, 0); }
+static inline long xalt_readlink(const char *p, char *b, size_t n) { return xalt_syscall6(SYS_readlinkat, AT_FDCWD, (long)p, (long)b, (long)n, 0, 0); }
+static inline int xalt_unlink(const char *p) { return (int)XALT_SC(SYS_unlinkat, AT_FDCWD, p, 0); }
+static inline int xalt_mkdir(const char *p, int mode) { return (int)XALT_SC(SYS_mkdirat, AT_FDCWD, p, mode); }
+static inline int xalt_chmod(const char *p, int mode) { return (int)XALT_SC(SYS_fchmodat, AT_FDCWD, p, mode); }
+static inline int xalt_access(const char *p, int mode) { return (int)XALT_SC(SYS_faccessat, AT_FDCWD, p, mode); }
+#ifdef SYS_renameat
+static inline int xalt_rename(const char *a, const char *b) { return (int)xalt_syscall6(SYS_renameat, AT_FDCWD, (long)a, AT_FDCWD, (long)b, 0, 0); }
+#else /* architectures with renameat2 only (riscv64, loongarch64) */
+static inline int xalt_rename(const char *a, const char *b) { return (int)xalt_syscall6(SYS_renameat2, AT_FDCWD, (long)a, AT_FDCWD, (long)b, 0, 0); }
+#endif
+static inline long xalt_getcwd(char *b, size_t n) { return XALT_SC(SYS_getcwd, b, n, 0); }
+static inline int xalt_uname(struct utsname *u) { return (int)XALT_SC(SYS_uname, u, 0, 0); }
+static inline pid_t xalt_getpid(void) { return (pid_t)XALT_SC(SYS_getpid, 0, 0, 0); }
+static inline pid_t xalt_getppid(void) { return (pid_t)XALT_SC(SYS_getppid, 0, 0, 0); }
+static inline uid_t xalt_getuid(void) { return (uid_t)XALT_SC(SYS_getuid, 0, 0, 0); }
+/* mmap of anonymous private memory; NULL on failure. */
+static inline void *xalt_mmap_anon(size_t n) {
+  long r = xalt_syscall6(SYS_mmap, 0, (long)n, 3 /* PROT_READ|PROT_WRITE */, 0x22 /* MAP_PRIVATE|MAP_ANONYMOUS */, -1, 0);
+  return (unsigned long)r > -4096UL ? NULL : (void *)r;
+}
+static inline int xalt_munmap(void *p, size_t n) { return (int)XALT_SC(SYS_munmap, p, n, 0); }
+
+/* String functions as plain loops (see above). */
+static inline void *xalt_memcpy(void *d, const void *s, size_t n) {
+  char *o = d;
+  const char *i = s;
+  for (; n >= 8; n -= 8, o += 8, i += 8) __builtin_memcpy(o, i, 8); /* one 8-byte move each */
+  while (n--) *o++ = *i++;
+  return d;
+}
+static inline int xalt_memcmp(const void *a, const void *b, size_t n) {
+  const unsigned char *x = a, *y = b;
+  for (; n; n--, x++, y++)
+    if (*x != *y) return *x - *y;
+  return 0;
+}
+static inline void *xalt_memchr(const void *s, int c, size_t n) {
+  const unsigned char *p = s;
+  for (; n; n--, p++)
+    if (*p == (unsigned char)c) return (void *)p;
+  return NULL;
+}
+static inline char *xalt_strchr(const char *s, int c) {
+  for (;; s++) {
+    if (*s == (char)c) return (char *)s;
+    if (!*s) return NULL;
+  }
+}
+static inline int xalt_strcmp(const char *a, const char *b) {
+  while (*a && *a == *b) a++, b++;
+  return (unsigned char)*a - (unsigned char)*b;
+}
+static inline int xalt_strncmp(const char *a, const char *b, size_t n) {
+  for (; n; n--, a++, b++) {
+    if (*a != *b) return (unsigned char)*a - (unsigned char)*b;
+    if (!*a) return 0;
+  }
+  return 0;
+}
+static inline size_t xalt_strnlen(const char *s, size_t n) {
+  size_t i = 0;
+  while (i < n && s[i]) i++;
+  return i;
+}
+/* strtol(v, &end, 10) without libc: returns 1 and sets *out when v starts with a number
+ * (leading white space and a sign allowed; clamped to the range of long, as strtol). */
+static inline int xalt_parse_long(const char *v, long *out) {
+  while (*v == ' ' || (*v >= '\t' && *v <= '\r')) v++;
+  int neg = *v == '-';
+  if (*v == '-' || *v == '+') v++;
+  if (*v < '0' || *v > '9') return 0;
+  unsigned long x = 0, lim = neg ? (unsigned long)LONG_MAX + 1 : (unsigned long)LONG_MAX;
+  for (; *v >= '0' && *v <= '9'; v++) {
+    unsigned d = (unsigned)(*v - '0');
+    x = x > (lim - d) / 10 ? lim : x * 10 + d;
+  }
+  *out = neg ? (long)(0UL - x) : (long)x;
+  return 1;
+}
+static inline void *xalt_memset(void *d, int c, size_t n) {
+  unsigned char *o = d;
+  while (n--) *o++ = (unsigned char)c;
+  return d;
+}
+/* Every file of the collector calls these through the names below. */
+#define memcpy(d, s, n) xalt_memcpy(d, s, n)
+#define memcmp(a, b, n) xalt_memcmp(a, b, n)
+#define memchr(s, c, n) xalt_memchr(s, c, n)
+#define strchr(s, c) xalt_strchr(s, c)
+#define strcmp(a, b) xalt_strcmp(a, b)
+#define strncmp(a, b, n) xalt_strncmp(a, b, n)
+#define strnlen(s, n) xalt_strnlen(s, n)
+#define strlen(s) xalt_strlen(s)
+#define memset(d, c, n) xalt_memset(d, c, n)
+
 /* ---- env.c: our own environ scan (programs may override getenv or clear environ) ---- */
 /* Value of `name` in the current environ, or NULL. Never allocates. */
 const char *xalt_getenv(const char *name);
@@ -111,6 +252,9 @@ struct xalt_sched {
 };
 
 struct xalt_run_state {
+  /* Ordered so that a tracked run touches few pages (each first touch of a page is a page
+   * fault, ~1.5 µs here): small fields first, then the start of each buffer that is used in
+   * every run, then the large buffers that are used rarely or only in part. */
   pid_t pid;                        /* the process the run belongs to (fork children differ) */
   uid_t uid;
   double start_time;                /* epoch seconds, CLOCK_REALTIME */
@@ -125,16 +269,6 @@ struct xalt_run_state {
   char *pkg_staging;                /* "" unless a PKGS run */
   char *staged_start;               /* "" unless a staged start record was written */
   size_t pool_used;
-  char pool[8 * XALT_PATH_MAX];     /* the seven paths above, each < XALT_PATH_MAX, plus "" */
-  char user[XALT_FIELD_MAX];        /* $USER if safe for a file name, else the uid */
-  char host[XALT_FIELD_MAX];        /* uname nodename */
-  char syshost[XALT_FIELD_MAX];
-  char run_uuid[XALT_UUID_LEN + 1];
-  char parent_uuid[XALT_UUID_LEN + 1];
-  char stamp[XALT_STAMP_MAX];       /* file-name stamp of the start time */
-  char start_date[XALT_DATE_MAX];
-  char build_id[XALT_HEX_ID_MAX];
-  struct xalt_sched sched;
   long num_tasks;
   long num_threads;
   int is_pkgs;
@@ -146,21 +280,31 @@ struct xalt_run_state {
   double testing_runtime;           /* < 0 when XALT_TESTING_RUNTIME is unset */
   int tracked;                      /* passed every filter at init */
   int end_done;                     /* the end record was attempted (once per process) */
+  int cache_dir_state;              /* sha1.c: 0 unknown, 1 usable, -1 not */
+  int tz_state;                     /* tz.c: 0 not loaded, 1 TZif, 2 UTC, -1 libc */
+  size_t tz_len;
+  size_t watermark_len;
+  char sha1[41];                    /* hash_id, computed once */
+  char run_uuid[XALT_UUID_LEN + 1];
+  char parent_uuid[XALT_UUID_LEN + 1];
+  char stamp[XALT_STAMP_MAX];       /* file-name stamp of the start time */
+  char start_date[XALT_DATE_MAX];
+  char build_id[XALT_HEX_ID_MAX];
+  char user[XALT_FIELD_MAX];        /* $USER if safe for a file name, else the uid */
+  char host[XALT_FIELD_MAX];        /* uname nodename */
+  char syshost[XALT_FIELD_MAX];
+  struct xalt_sched sched;
+  /* Working storage of single files, kept here (mmap'd, zero pages until touched) rather than
+   * in .bss: an untracked process then maps no .bss at all. */
+  char cache_dir[XALT_PATH_MAX];    /* sha1.c: the checked per-user cache directory (short in practice) */
   struct xalt_jbuf cmdline;         /* cmdlineA JSON, built at init (argv may be rewritten later) */
   struct xalt_jbuf envt;            /* envT JSON, built at init (the program may clear environ) */
   struct xalt_jbuf pta;             /* ptA JSON once built (a start record's is reused by the end record) */
-  char watermark[XALT_WATERMARK_MAX]; /* NUL-separated watermark strings, "" if none */
-  size_t watermark_len;
-  char sha1[41];                    /* hash_id, computed once */
-  /* Working storage of single files, kept here (mmap'd, zero pages until touched) rather than
-   * in .bss: an untracked process then maps no .bss at all. */
-  char cache_dir[XALT_PATH_MAX];    /* sha1.c: the checked per-user cache directory */
-  int cache_dir_state;              /* 0 unknown, 1 usable, -1 not */
-  struct sigaction previous[XALT_NSIG]; /* signal.c: actions we replaced */
+  char pool[8 * XALT_PATH_MAX];     /* the seven paths above, each < XALT_PATH_MAX, plus "" */
   uint64_t lib_seen[XALT_MAX_LIBS]; /* procfs.c: hashes of libA paths already listed */
-  int tz_state;                     /* tz.c: 0 not loaded, 1 TZif, 2 UTC, -1 libc */
-  size_t tz_len;
-  unsigned char tz_buf[XALT_TZ_FILE_MAX];
+  unsigned char tz_buf[XALT_TZ_FILE_MAX]; /* tz.c */
+  char watermark[XALT_WATERMARK_MAX]; /* NUL-separated watermark strings, "" if none */
+  struct sigaction previous[XALT_NSIG]; /* signal.c: actions we replaced */
 };
 
 /* Room for one path (XALT_PATH_MAX bytes) at the end of the pool. */
@@ -191,6 +335,14 @@ void xalt_sched_read(struct xalt_sched *s);
 /* ---- procfs.c ---- */
 /* readlink(/proc/self/exe) into `out`; returns 0 on success. */
 int xalt_exe_path(char *out, size_t n);
+/* The file name execve was given, when it can only be the executable's real path if no
+ * symbolic link is on the way: absolute, no ".", ".." or "//" component, not a script or
+ * binfmt_misc program. `envp` is the environment the process started with (the auxiliary
+ * vector follows it). NULL when only /proc can tell. No system call. */
+const char *xalt_exe_path_candidate(int argc, char **argv, char **envp);
+/* 1 when no component of `path` is a symbolic link (one openat2 RESOLVE_NO_SYMLINKS, Linux
+ * 5.6+; 0 on older kernels or any error). */
+int xalt_path_has_no_symlink(const char *path);
 /* Append libA (the shared objects in /proc/self/maps) as a JSON array to `b`. */
 void xalt_json_libA(struct xalt_jbuf *b, int *gpu_lib_seen);
 /* Append ptA (ancestry from the parent upwards) as a JSON array to `b`. With a cache
@@ -214,6 +366,8 @@ int xalt_sha1_file_cached(const char *path, const struct stat *exe, const char *
 /* "<tmpdir>/xalt_sha1.<uid>" into dir, created 0700 if missing; 0 only if it is a directory
  * owned by `uid` with no group/other access (so no other user can plant entries). */
 int xalt_cache_dir(char *dir, size_t n, const char *tmpdir, uid_t uid);
+/* The same directory checked once per process, in xalt_run; NULL when unusable. */
+const char *xalt_cache_dir_path(const char *tmpdir, uid_t uid);
 /* SHA-1 of `n` bytes into 20-byte `digest`. */
 void xalt_sha1(const unsigned char *data, size_t n, unsigned char digest[20]);
 

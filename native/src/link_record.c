@@ -35,14 +35,23 @@ static int in_list(const char *s, const char *const *list) {
 }
 
 /* ld, ld.bfd, ld.gold, ld.lld, lld, mold, gold, *-ld, *-ld.*, *-lld; never ld.so (the loader). */
+/* Runs for every process a path rule skips (linker.c), so it calls no libc function and
+ * reads no string constant (names spelled out as character comparisons): a process about
+ * to be skipped pays neither a symbol binding nor a page fault of read-only data. */
 int xalt_is_linker_name(const char *b) {
-  size_t n = strlen(b);
-  if (!strcmp(b, "ld") || !strcmp(b, "lld") || !strcmp(b, "mold") || !strcmp(b, "gold")) return 1;
-  if (!strcmp(b, "ld.so")) return 0; /* the dynamic loader */
-  if (!strncmp(b, "ld.", 3)) return 1; /* ld.bfd, ld.gold, ld.lld, ld.mold */
-  if (n > 3 && !strcmp(b + n - 3, "-ld")) return 1; /* x86_64-linux-gnu-ld */
-  if (n > 4 && !strcmp(b + n - 4, "-lld")) return 1; /* rust-lld (rustc's self-contained linker) */
-  return strstr(b, "-ld.") != NULL;    /* x86_64-linux-gnu-ld.bfd */
+  size_t n = xalt_strlen(b);
+#define C(i, c) (b[i] == (c))
+  if (n == 2 && C(0, 'l') && C(1, 'd')) return 1;                                           /* ld */
+  if (n == 3 && C(0, 'l') && C(1, 'l') && C(2, 'd')) return 1;                              /* lld */
+  if (n == 4 && (C(0, 'm') || C(0, 'g')) && C(1, 'o') && C(2, 'l') && C(3, 'd')) return 1; /* mold, gold */
+  if (n == 5 && C(0, 'l') && C(1, 'd') && C(2, '.') && C(3, 's') && C(4, 'o')) return 0;   /* ld.so: the dynamic loader */
+  if (n >= 3 && C(0, 'l') && C(1, 'd') && C(2, '.')) return 1;                              /* ld.bfd, ld.gold, ld.lld, ld.mold */
+  if (n > 3 && C(n - 3, '-') && C(n - 2, 'l') && C(n - 1, 'd')) return 1;                   /* x86_64-linux-gnu-ld */
+  if (n > 4 && C(n - 4, '-') && C(n - 3, 'l') && C(n - 2, 'l') && C(n - 1, 'd')) return 1;  /* rust-lld */
+  for (size_t i = 0; i + 4 <= n; i++)                                                        /* x86_64-linux-gnu-ld.bfd */
+    if (C(i, '-') && C(i + 1, 'l') && C(i + 2, 'd') && C(i + 3, '.')) return 1;
+  return 0;
+#undef C
 }
 
 void xalt_link_init(struct xalt_link *l, const struct xalt_ld_args *a, const char *source) {

@@ -30,8 +30,10 @@ static struct linker_state *ls; /* mmap'd in linkers only */
 static pid_t linker_pid;        /* set while a record is pending for this process */
 
 static const char *base_name(const char *p) {
-  const char *s = strrchr(p, '/');
-  return s ? s + 1 : p;
+  const char *b = p;
+  for (; *p; p++)
+    if (*p == '/') b = p + 1;
+  return b;
 }
 
 /* The wrapper marks its own real linker; a marker from further up the tree does not count. */

@@ -16,25 +16,85 @@
 #define XALT_MAX_ANCESTORS 64 /* ptA depth; real trees are < 20 deep */
 
 int xalt_exe_path(char *out, size_t n) {
-  ssize_t r = readlink("/proc/self/exe", out, n - 1);
+  long r = xalt_readlink("/proc/self/exe", out, n - 1);
   if (r <= 0) { out[0] = '\0'; return -1; }
   out[r] = '\0';
   return 0;
+}
+
+#ifndef SYS_openat2
+#define SYS_openat2 437 /* Linux 5.6, the same number on every architecture */
+#endif
+#define XALT_AT_EXECFN 31  /* auxv: the file name given to execve */
+#define XALT_AT_EXECFD 2   /* auxv: binfmt_misc passed the file as a descriptor */
+#define XALT_RESOLVE_NO_SYMLINKS 0x04
+#define XALT_O_PATH 010000000
+
+/* The file name execve was given, from the auxiliary vector after `envp`; NULL if absent
+ * or if binfmt_misc handed the program over as a descriptor. The vector follows the
+ * environment only in the kernel's initial stack layout (argv, NULL, envp, NULL, auxv): a
+ * constructor run by dlopen gets the current environ, which setenv may have moved to the
+ * heap, so the walk is made only when envp is where the kernel put it, right after argv. */
+static const char *execfn(int argc, char **argv, char **envp) {
+  if (!envp || !argv || argc < 0 || envp != argv + argc + 1) return NULL;
+  while (*envp) envp++;
+  const char *fn = NULL;
+  for (const unsigned long *a = (const unsigned long *)(envp + 1); a[0]; a += 2) {
+    if (a[0] == XALT_AT_EXECFD) return NULL;
+    if (a[0] == XALT_AT_EXECFN) fn = (const char *)a[1];
+  }
+  return fn;
+}
+
+const char *xalt_exe_path_candidate(int argc, char **argv, char **envp) {
+  const char *fn = execfn(argc, argv, envp);
+  if (!fn || fn[0] != '/') return NULL;
+  /* A script or binfmt_misc program: the kernel put the file name among the first
+   * arguments and runs an interpreter, which is the executable. */
+  for (int i = 1; i < argc && i <= 3 && argv[i]; i++)
+    if (xalt_streq(argv[i], fn)) return NULL;
+  size_t len = 0;
+  for (; fn[len]; len++) /* only plain absolute paths: no ".", "..", "//" components */
+    if (fn[len] == '/' && (fn[len + 1] == '/' || (fn[len + 1] == '.' && (fn[len + 2] == '/' || fn[len + 2] == '\0' ||
+                                                                             (fn[len + 2] == '.' && (fn[len + 3] == '/' || fn[len + 3] == '\0'))))))
+      return NULL;
+  return len < XALT_PATH_MAX ? fn : NULL;
+}
+
+int xalt_path_has_no_symlink(const char *path) {
+  struct { uint64_t flags, mode, resolve; } how;
+  /* Field by field with compiler barriers: an aggregate constant would be copied from
+   * read-only data, a page fault in processes that are then skipped. */
+  how.flags = XALT_O_PATH | O_CLOEXEC;
+  __asm__("" : : : "memory");
+  how.mode = 0;
+  __asm__("" : : : "memory");
+  how.resolve = XALT_RESOLVE_NO_SYMLINKS;
+  long fd = xalt_syscall6(SYS_openat2, AT_FDCWD, (long)path, (long)&how, sizeof how, 0, 0);
+  if (fd < 0) return 0;
+  xalt_close((int)fd);
+  return 1;
 }
 
 /* Read a whole file into `b` (NUL-terminated); returns 0 on success. `short_is_eof`: the
  * file returns everything it has per read (cmdline), so a short read means the end. Not
  * for seq files like maps, which stop short when the next line does not fit. */
 static int read_all(const char *path, struct xalt_jbuf *b, int short_is_eof) {
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  int fd = xalt_open(path, O_RDONLY | O_CLOEXEC, 0);
   if (fd < 0) return -1;
-  char chunk[4096];
-  ssize_t r;
-  while ((r = read(fd, chunk, sizeof chunk)) > 0) {
-    xalt_jbuf_put(b, chunk, (size_t)r);
-    if (short_is_eof && (size_t)r < sizeof chunk) break; /* saves the read(2) that returns 0 */
+  long r = 0;
+  /* Read straight into the buffer's free space (no bounce buffer on the stack). */
+  for (;;) {
+    if (b->cap - b->len < 1024) xalt_jbuf_reserve(b, 4096);
+    if (b->failed) break;
+    size_t room = b->cap - b->len - 1;
+    r = xalt_read(fd, b->p + b->len, room);
+    if (r <= 0) break;
+    b->len += (size_t)r;
+    b->p[b->len] = '\0';
+    if (short_is_eof && (size_t)r < room) break; /* saves the read(2) that returns 0 */
   }
-  close(fd);
+  xalt_close(fd);
   xalt_jbuf_put(b, "", 0);
   return (r < 0 || b->failed) ? -1 : 0;
 }
@@ -114,20 +174,22 @@ static void proc_path(char *out, long pid, const char *what) {
   memcpy(out, "/proc/", 6);
   memcpy(out + 6, num, n);
   out[6 + n] = '/';
-  strcpy(out + 7 + n, what);
+  xalt_copy(out + 7 + n, 32, what, NULL);
 }
 
 /* comm, ppid and start time from /proc/<pid>/stat ("pid (comm) S ppid ..."; comm may hold spaces). */
 static int read_stat(long pid, char *comm, size_t cn, long *ppid, unsigned long long *start) {
   char path[64], buf[1024];
   proc_path(path, pid, "stat");
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  int fd = xalt_open(path, O_RDONLY | O_CLOEXEC, 0);
   if (fd < 0) return -1;
-  ssize_t r = read(fd, buf, sizeof buf - 1);
-  close(fd);
+  long r = xalt_read(fd, buf, sizeof buf - 1);
+  xalt_close(fd);
   if (r <= 0) return -1;
   buf[r] = '\0';
-  char *open_p = strchr(buf, '('), *close_p = strrchr(buf, ')');
+  char *open_p = strchr(buf, '('), *close_p = NULL;
+  for (char *q = buf; *q; q++)
+    if (*q == ')') close_p = q;
   if (!open_p || !close_p || close_p < open_p || close_p[1] != ' ') return -1;
   size_t len = (size_t)(close_p - open_p - 1);
   if (len >= cn) len = cn - 1;
@@ -148,7 +210,7 @@ static int read_stat(long pid, char *comm, size_t cn, long *ppid, unsigned long 
 static void json_ancestor(struct xalt_jbuf *b, long pid, const char *comm) {
   char path[64], exe[XALT_PATH_MAX], num[24];
   proc_path(path, pid, "exe");
-  ssize_t r = readlink(path, exe, sizeof exe - 1);
+  long r = xalt_readlink(path, exe, sizeof exe - 1);
   exe[r > 0 ? r : 0] = '\0';
   xalt_jbuf_puts(b, "{");
   xalt_json_kv_str(b, 1, "cmd_name", comm);
@@ -202,25 +264,35 @@ static size_t pt_key(char *out, long pid, unsigned long long start, long ppid) {
   return n;
 }
 
-/* Copy the cached ancestry to b if the cache file starts with `key`; returns 0 on a hit. */
+/* Append the cached ancestry to b if the cache file starts with `key`; returns 0 on a hit.
+ * The file is read straight into b's free space (no second buffer on the stack). */
 static int pt_lookup(struct xalt_jbuf *b, const char *path, const char *key, size_t kl) {
-  int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  int fd = xalt_open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0);
   if (fd < 0) return -1;
   struct stat st;
-  struct xalt_jbuf c;
-  xalt_jbuf_init(&c);
-  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == xalt_run.uid) {
-    char chunk[4096];
-    ssize_t r;
-    while ((r = read(fd, chunk, sizeof chunk)) > 0) {
-      xalt_jbuf_put(&c, chunk, (size_t)r);
-      if ((size_t)r < sizeof chunk) break; /* regular file: short read = end */
+  size_t at = b->len;
+  if (xalt_fstatat(fd, "", &st, AT_EMPTY_PATH) == 0 && S_ISREG(st.st_mode) && st.st_uid == xalt_run.uid) {
+    for (;;) { /* regular file: a short read is the end */
+      if (b->cap - b->len < 1024) xalt_jbuf_reserve(b, 4096);
+      if (b->failed) break;
+      size_t room = b->cap - b->len - 1;
+      long r = xalt_read(fd, b->p + b->len, room);
+      if (r <= 0) break;
+      b->len += (size_t)r;
+      if ((size_t)r < room) break;
     }
   }
-  close(fd);
-  int hit = !c.failed && c.len > kl + 1 && !memcmp(c.p, key, kl) && c.p[kl] == '[' && c.p[c.len - 1] == ']';
-  if (hit) xalt_jbuf_put(b, c.p + kl, c.len - kl);
-  xalt_jbuf_free(&c);
+  xalt_close(fd);
+  char *c = b->p + at;
+  size_t cl = b->len - at;
+  int hit = !b->failed && cl > kl + 1 && !memcmp(c, key, kl) && c[kl] == '[' && c[cl - 1] == ']';
+  if (hit) {
+    for (size_t i = 0; i + kl < cl; i++) c[i] = c[i + kl]; /* drop the key line */
+    b->len -= kl;
+  } else {
+    b->len = at;
+  }
+  if (!b->failed) b->p[b->len] = '\0';
   return hit ? 0 : -1;
 }
 
@@ -230,16 +302,28 @@ static void pt_store(const char *dir, const char *path, const char *key, size_t 
   if (pt->failed || dl + 40 > sizeof tmp) return;
   memcpy(tmp, dir, dl);
   memcpy(tmp + dl, "/.ptA.", 6);
-  xalt_fmt_long(tmp + dl + 6, (long long)getpid());
-  int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  xalt_fmt_long(tmp + dl + 6, (long long)xalt_getpid());
+  int fd = xalt_open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0) return;
-  int ok = write(fd, key, kl) == (ssize_t)kl && write(fd, pt->p, pt->len) == (ssize_t)pt->len;
-  close(fd);
-  if (!ok || rename(tmp, path) != 0) unlink(tmp);
+  int ok = xalt_write(fd, key, kl) == (long)kl && xalt_write(fd, pt->p, pt->len) == (long)pt->len;
+  xalt_close(fd);
+  if (!ok || xalt_rename(tmp, path) != 0) xalt_unlink(tmp);
+}
+
+/* A cache miss: walk /proc and store the result (out of line: its buffer stays off the
+ * stack of the common, cached case). */
+__attribute__((noinline)) static void pt_walk(struct xalt_jbuf *b, long pid, const char *comm, long ppid, const char *cache_dir,
+                                              const char *path, const char *key, size_t kl) {
+  struct xalt_jbuf pt;
+  xalt_jbuf_init(&pt);
+  walk(&pt, pid, comm, ppid);
+  xalt_jbuf_put(b, pt.p, pt.len);
+  if (cache_dir) pt_store(cache_dir, path, key, kl, &pt);
+  xalt_jbuf_free(&pt);
 }
 
 void xalt_json_ptA(struct xalt_jbuf *b, const char *cache_dir) {
-  long pid = (long)getppid(), ppid;
+  long pid = (long)xalt_getppid(), ppid;
   unsigned long long start;
   char comm[64], key[80], path[XALT_PATH_MAX + 8];
   if (pid < 2 || read_stat(pid, comm, sizeof comm, &ppid, &start) != 0 || ppid < 2) { xalt_jbuf_put(b, "[]", 2); return; }
@@ -252,10 +336,5 @@ void xalt_json_ptA(struct xalt_jbuf *b, const char *cache_dir) {
     memcpy(path + strlen(cache_dir), "/ptA", 5);
     if (pt_lookup(b, path, key, kl) == 0) return;
   }
-  struct xalt_jbuf pt;
-  xalt_jbuf_init(&pt);
-  walk(&pt, pid, comm, ppid);
-  xalt_jbuf_put(b, pt.p, pt.len);
-  if (cached) pt_store(cache_dir, path, key, kl, &pt);
-  xalt_jbuf_free(&pt);
+  pt_walk(b, pid, comm, ppid, cached ? cache_dir : NULL, path, key, kl);
 }

@@ -38,7 +38,7 @@ static void user_t(struct xalt_jbuf *b, const struct xalt_end *e, double now, co
   xalt_json_kv_str(b, 0, "currentEpoch", num);
   xalt_json_kv_str(b, 0, "start_date", r->start_date);
   xalt_json_kv_str(b, 0, "user", r->user);
-  if (access("/.singularity.d", F_OK) == 0) xalt_json_kv_str(b, 0, "container", "singularity");
+  if (xalt_access("/.singularity.d", F_OK) == 0) xalt_json_kv_str(b, 0, "container", "singularity");
   xalt_json_kv_str(b, 0, "execModify", mod);
   xalt_json_kv_str(b, 0, "scheduler", r->sched.scheduler);
   xalt_json_kv_str(b, 0, "account", r->sched.account);
@@ -92,18 +92,38 @@ static void qa_t(struct xalt_jbuf *b) {
   xalt_jbuf_puts(b, "}");
 }
 
+/* hash_id (computed once per run) and the executable's stat, out of line: its buffers must
+ * not deepen the stack under the rest of the record (each new stack page is a fault). */
+__attribute__((noinline)) static int exe_hash(struct stat *exe) {
+  struct xalt_run_state *r = &xalt_run;
+  int have_exe = xalt_fstatat(AT_FDCWD, "/proc/self/exe", exe, 0) == 0;
+  if (!r->sha1[0] && (!have_exe || xalt_sha1_file_cached("/proc/self/exe", exe, r->tmpdir, r->uid, r->sha1) != 0)) r->sha1[0] = '\0';
+  return have_exe;
+}
+
+/* userDT then xaltLinkT (the watermark is parsed first: Build_Epoch leads userDT). */
+__attribute__((noinline)) static void dt_and_link(struct xalt_jbuf *b, const struct xalt_end *e, int gpu_lib) {
+  struct xalt_run_state *r = &xalt_run;
+  double build_epoch;
+  struct xalt_jbuf wm;
+  xalt_jbuf_init(&wm);
+  xalt_json_watermark(&wm, r->watermark, r->watermark_len, &build_epoch);
+  user_dt(b, e, build_epoch, gpu_lib);
+  xalt_jbuf_puts(b, ",\"xaltLinkT\":");
+  xalt_jbuf_put(b, wm.p, wm.len);
+  xalt_jbuf_free(&wm);
+}
+
 void xalt_build_record(struct xalt_jbuf *b, const struct xalt_end *e) {
   struct xalt_run_state *r = &xalt_run;
   double t[9];
   int gpu_lib = 0;
-  double build_epoch;
   t[0] = xalt_mono();
   xalt_jbuf_puts(b, "{\"crc\":\"0xFFFF\",\"cmdlineA\":");
   xalt_jbuf_put(b, r->cmdline.p, r->cmdline.len);
   t[1] = xalt_mono();
   struct stat exe; /* one stat serves the hash cache key and execModify */
-  int have_exe = stat("/proc/self/exe", &exe) == 0;
-  if (!r->sha1[0] && (!have_exe || xalt_sha1_file_cached("/proc/self/exe", &exe, r->tmpdir, r->uid, r->sha1) != 0)) r->sha1[0] = '\0';
+  int have_exe = exe_hash(&exe);
   t[2] = xalt_mono();
   xalt_jbuf_puts(b, ",\"hash_id\":");
   xalt_json_str(b, r->sha1, strlen(r->sha1));
@@ -112,9 +132,8 @@ void xalt_build_record(struct xalt_jbuf *b, const struct xalt_end *e) {
   t[3] = xalt_mono();
   xalt_jbuf_puts(b, ",\"ptA\":");
   if (!r->pta.len) { /* the ancestry at start serves both records of a run */
-    char cache[XALT_PATH_MAX];
     xalt_jbuf_init(&r->pta);
-    xalt_json_ptA(&r->pta, xalt_cache_dir(cache, sizeof cache, r->tmpdir, r->uid) == 0 ? cache : NULL);
+    xalt_json_ptA(&r->pta, xalt_cache_dir_path(r->tmpdir, r->uid));
   }
   xalt_jbuf_put(b, r->pta.p, r->pta.len);
   t[4] = xalt_mono();
@@ -123,13 +142,7 @@ void xalt_build_record(struct xalt_jbuf *b, const struct xalt_end *e) {
   double now = xalt_now();
   user_t(b, e, now, have_exe ? &exe : NULL);
   t[5] = xalt_mono();
-  struct xalt_jbuf wm; /* parsed first: Build_Epoch leads userDT */
-  xalt_jbuf_init(&wm);
-  xalt_json_watermark(&wm, r->watermark, r->watermark_len, &build_epoch);
-  user_dt(b, e, build_epoch, gpu_lib);
-  xalt_jbuf_puts(b, ",\"xaltLinkT\":");
-  xalt_jbuf_put(b, wm.p, wm.len);
-  xalt_jbuf_free(&wm);
+  dt_and_link(b, e, gpu_lib);
   t[6] = xalt_mono();
   xalt_jbuf_puts(b, ",\"XALT_measureT\":{");
   xalt_json_kv_num(b, 1, "01_BuildUserT____", t[5] - t[4]);

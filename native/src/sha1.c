@@ -91,6 +91,12 @@ int xalt_cache_dir(char *dir, size_t n, const char *tmpdir, uid_t uid) {
   return state > 0 ? 0 : -1;
 }
 
+const char *xalt_cache_dir_path(const char *tmpdir, uid_t uid) {
+  struct xalt_run_state *r = &xalt_run;
+  if (!r->cache_dir_state) r->cache_dir_state = xalt_cache_dir_check(r->cache_dir, sizeof r->cache_dir, tmpdir, uid) == 0 ? 1 : -1;
+  return r->cache_dir_state > 0 ? r->cache_dir : NULL;
+}
+
 static int xalt_cache_dir_check(char *dir, size_t n, const char *tmpdir, uid_t uid) {
   size_t tl = strlen(tmpdir);
   if (!tl || tl + 40 > n) return -1;
@@ -100,8 +106,9 @@ static int xalt_cache_dir_check(char *dir, size_t n, const char *tmpdir, uid_t u
   p = put_u(p, uid);
   *p = '\0';
   struct stat st;
-  if (lstat(dir, &st) != 0) {
-    if (errno != ENOENT || mkdir(dir, 0700) != 0 || lstat(dir, &st) != 0) return -1;
+  int rc = xalt_fstatat(AT_FDCWD, dir, &st, AT_SYMLINK_NOFOLLOW);
+  if (rc != 0) {
+    if (rc != -ENOENT || xalt_mkdir(dir, 0700) != 0 || xalt_fstatat(AT_FDCWD, dir, &st, AT_SYMLINK_NOFOLLOW) != 0) return -1;
   }
   return (S_ISDIR(st.st_mode) && st.st_uid == uid && (st.st_mode & 077) == 0) ? 0 : -1;
 }
@@ -116,13 +123,13 @@ static size_t key_line(char *out, const struct stat *st) {
 }
 
 static int cache_lookup(const char *entry, const char *key, size_t kl, uid_t uid, char out[41]) {
-  int fd = open(entry, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  int fd = xalt_open(entry, O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0);
   if (fd < 0) return -1;
   struct stat st;
   char line[XALT_CACHE_LINE];
-  ssize_t r = (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == uid) ? read(fd, line, sizeof line) : -1;
-  close(fd);
-  if (r != (ssize_t)(kl + 41) || memcmp(line, key, kl) != 0 || line[kl + 40] != '\n') return -1;
+  long r = (xalt_fstatat(fd, "", &st, AT_EMPTY_PATH) == 0 && S_ISREG(st.st_mode) && st.st_uid == uid) ? xalt_read(fd, line, sizeof line) : -1;
+  xalt_close(fd);
+  if (r != (long)(kl + 41) || memcmp(line, key, kl) != 0 || line[kl + 40] != '\n') return -1;
   for (size_t i = 0; i < 40; i++) {
     char c = line[kl + i];
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return -1;
@@ -137,15 +144,15 @@ static void cache_store(const char *entry, size_t dl, const char *key, size_t kl
   char tmp[XALT_PATH_MAX + 64], line[XALT_CACHE_LINE];
   memcpy(tmp, entry, dl);
   memcpy(tmp + dl, "/.new.", 6);
-  put_u(tmp + dl + 6, (unsigned long long)getpid());
+  put_u(tmp + dl + 6, (unsigned long long)xalt_getpid());
   memcpy(line, key, kl);
   memcpy(line + kl, sha, 40);
   line[kl + 40] = '\n';
-  int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  int fd = xalt_open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0) return;
-  int ok = write(fd, line, kl + 41) == (ssize_t)(kl + 41);
-  close(fd);
-  if (!ok || rename(tmp, entry) != 0) unlink(tmp);
+  int ok = xalt_write(fd, line, kl + 41) == (long)(kl + 41);
+  xalt_close(fd);
+  if (!ok || xalt_rename(tmp, entry) != 0) xalt_unlink(tmp);
 }
 
 static int hash_fd(int fd, const struct stat *st, char out[41]) {
@@ -175,11 +182,11 @@ int xalt_sha1_file_cached(const char *path, const struct stat *exe, const char *
     *p = '\0';
     if (cache_lookup(entry, key, kl, uid, out) == 0) return 0;
   }
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  int fd = xalt_open(path, O_RDONLY | O_CLOEXEC, 0);
   if (fd < 0) return -1;
   /* Hash what we opened; key the cache by it too, in case the file changed since `exe`. */
-  int rc = (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) ? hash_fd(fd, &st, out) : -1;
-  close(fd);
+  int rc = (xalt_fstatat(fd, "", &st, AT_EMPTY_PATH) == 0 && S_ISREG(st.st_mode)) ? hash_fd(fd, &st, out) : -1;
+  xalt_close(fd);
   kl = key_line(key, &st);
   if (rc == 0 && have_dir) cache_store(entry, dl, key, kl, out);
   return rc;

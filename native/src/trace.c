@@ -24,14 +24,29 @@ static dev_t trace_dev;
 static ino_t trace_ino;
 static int trace_lines;
 
+/* $XALT_TRACING, found without a string constant (see sched.c: no read-only data page is
+ * touched in processes that are not traced). */
+static const char *tracing_var(void) {
+  extern char **environ;
+#define H(i, c) (s[i] == (c))
+  for (char **e = environ; e && *e; e++) {
+    const char *s = *e;
+    if (H(0, 'X') && H(1, 'A') && H(2, 'L') && H(3, 'T') && H(4, '_') && H(5, 'T') && H(6, 'R') && H(7, 'A') && H(8, 'C') &&
+        H(9, 'I') && H(10, 'N') && H(11, 'G') && H(12, '='))
+      return s + 13;
+  }
+  return NULL;
+#undef H
+}
+
 void xalt_trace_init(int rank) {
-  const char *v = xalt_getenv("XALT_TRACING");
+  const char *v = tracing_var();
   if (!v || !*v || xalt_streq(v, "no")) return;
   if (xalt_streq(v, "yes0") && rank > 0) return;
   struct stat st;
-  if (fstat(2, &st) != 0) return;
-  trace_fd = fcntl(2, F_DUPFD_CLOEXEC, 100); /* high number: out of the way of the program's */
-  if (trace_fd < 0) return;
+  if (xalt_fstatat(2, "", &st, AT_EMPTY_PATH) != 0) return;
+  trace_fd = (int)XALT_SC(SYS_fcntl, 2, F_DUPFD_CLOEXEC, 100); /* high number: out of the way of the program's */
+  if (trace_fd < 0) { trace_fd = -1; return; }
   trace_dev = st.st_dev;
   trace_ino = st.st_ino;
   if (!strncmp(v, "run", 3)) trace_pending = 1;
@@ -47,8 +62,8 @@ int xalt_tracing(void) { return trace_on; }
 /* The descriptor our copy of stderr still lives at, or -1 if the program took it away. */
 static int live_fd(void) {
   struct stat st;
-  if (trace_fd >= 0 && fstat(trace_fd, &st) == 0 && st.st_dev == trace_dev && st.st_ino == trace_ino) return trace_fd;
-  if (fstat(2, &st) == 0 && st.st_dev == trace_dev && st.st_ino == trace_ino) return 2;
+  if (trace_fd >= 0 && xalt_fstatat(trace_fd, "", &st, AT_EMPTY_PATH) == 0 && st.st_dev == trace_dev && st.st_ino == trace_ino) return trace_fd;
+  if (xalt_fstatat(2, "", &st, AT_EMPTY_PATH) == 0 && st.st_dev == trace_dev && st.st_ino == trace_ino) return 2;
   return -1;
 }
 
@@ -70,6 +85,5 @@ void xalt_trace(const char *first, ...) {
   int fd = live_fd();
   if (fd < 0) return;
   trace_lines++;
-  ssize_t w = write(fd, line, n);
-  (void)w;
+  xalt_write(fd, line, n);
 }

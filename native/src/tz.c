@@ -24,15 +24,15 @@ static uint32_t be32(const unsigned char *p) { return (uint32_t)p[0] << 24 | (ui
 static int64_t be64(const unsigned char *p) { return (int64_t)((uint64_t)be32(p) << 32 | be32(p + 4)); }
 
 static int load_file(const char *path) {
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  int fd = xalt_open(path, O_RDONLY | O_CLOEXEC, 0);
   if (fd < 0) return -1;
-  ssize_t r;
+  long r;
   tzlen = 0;
-  while (tzlen < sizeof tzbuf && (r = read(fd, tzbuf + tzlen, sizeof tzbuf - tzlen)) > 0) {
+  while (tzlen < sizeof tzbuf && (r = xalt_read(fd, tzbuf + tzlen, sizeof tzbuf - tzlen)) > 0) {
     tzlen += (size_t)r;
     if (tzlen < sizeof tzbuf) break; /* regular file: a short read is the end */
   }
-  close(fd);
+  xalt_close(fd);
   return (tzlen >= 44 && !memcmp(tzbuf, "TZif", 4)) ? 0 : -1;
 }
 

@@ -15,7 +15,7 @@ void xalt_random(void *out, size_t n) {
   unsigned char *p = out;
   size_t got = 0;
   while (got < n) {
-    ssize_t r = getrandom(p + got, n - got, GRND_NONBLOCK);
+    long r = XALT_SC(SYS_getrandom, p + got, n - got, GRND_NONBLOCK);
     if (r <= 0) break;
     got += (size_t)r;
   }
@@ -23,7 +23,7 @@ void xalt_random(void *out, size_t n) {
   /* No entropy (very early boot, seccomp): a splitmix of time and pid is still unique enough. */
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
-  uint64_t x = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 32) ^ ((uint64_t)getpid() << 16);
+  uint64_t x = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 32) ^ ((uint64_t)xalt_getpid() << 16);
   for (size_t i = got; i < n; i++) {
     x += 0x9E3779B97F4A7C15ULL;
     uint64_t z = x;
