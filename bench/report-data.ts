@@ -14,6 +14,7 @@ import { tuneForReading } from '../src/cli/commands/read-store.js';
 import { openStore } from '../src/db/open-store.js';
 import type { Queryable, SqlValue, Store } from '../src/db/store.js';
 import { recordDir, runFileName, pkgFileName, serializeRecord } from '../src/schema/index.js';
+import { seededRandom } from '../test/fixtures/seeded-random.js';
 
 /** Bump when the generated data changes shape, so stale caches are not reused. */
 const DATA_VERSION = 2; // 2: covering indexes by app_name and module_name (migration 1)
@@ -24,18 +25,6 @@ export const PERIOD_START = Date.UTC(2026, 4, 1) / 1000; // 2026-05-01
 export const PERIOD_DAYS = 184; // through October
 /** the month the "report for a month" benchmark covers */
 export const MONTH = { since: Date.UTC(2026, 8, 1) / 1000, until: Date.UTC(2026, 9, 1) / 1000 };
-
-/** mulberry32: a small seeded PRNG, so every machine generates the same store. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Index drawn from a Zipf(s) distribution over n items. */
 function zipf(n: number, s: number, rnd: () => number): () => number {
@@ -140,7 +129,7 @@ function makeRun(id: number, u: ReturnType<typeof universe>, rnd: () => number, 
 
 async function generateStore(path: string): Promise<void> {
   const store = await openStore(path);
-  const rnd = prng(7);
+  const rnd = seededRandom(7);
   const u = universe(rnd);
   const pickUser = zipf(u.users.length, 1.1, rnd);
   const pickExec = zipf(u.execs.length, 1.2, rnd);
@@ -205,7 +194,7 @@ export function benchSpool(log: (s: string) => void): { dir: string; generatedSe
   rmSync(dir, { recursive: true, force: true });
   log(`generating a month of spool (${SPOOL_FILES.toLocaleString('en')} record files) into ${dir}…`);
   const t0 = performance.now();
-  const rnd = prng(11);
+  const rnd = seededRandom(11);
   const u = universe(rnd);
   const pickUser = zipf(u.users.length, 1.1, rnd);
   const made = new Set<string>();

@@ -11,20 +11,10 @@ import { collectorLists, emitSiteConfigC, C_LIST_NAMES } from '../../src/config/
 import { firstMatch } from '../../src/config/rule-matcher.js';
 import { compileMatcher } from './c-harness.js';
 import { TACC, DELTA, PATHS } from './site-fixtures.js';
+import { seededRandom } from '../fixtures/seeded-random.js';
 
 const ACTION_CODES: Record<string, number> = { NONE: 0, PKGS: 1, KEEP: 2, SKIP: 3, CUSTOM: 4, CONTINUE: 5, JUMP_1: 6, JUMP_2: 7, JUMP_3: 8, JUMP_4: 9 };
 
-/** Small deterministic PRNG so a failure reproduces. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const HOSTS = ['c401-102.stampede2.tacc.utexas.edu', 'c401-102', 'i123-456.x', 'login1.stampede2.tacc.utexas.edu', 'cn001.delta.ncsa.illinois.edu', 'cn201.delta', 'gpua042.delta.internal', 'gpuc07.x', 'gpud06.y', 'dt-login03.delta.ncsa.illinois.edu', 'nid001234', 'x1000c0s0b0n0', 'localhost'];
 const ENVS = ['PATH=/usr/bin:/bin', 'LD_LIBRARY_PATH=', 'MKL_DEBUG_CPU_TYPE=5', 'I_MPI_PIN_DOMAIN=auto', 'I_MPI_HYDRA_BOOTSTRAP=slurm', 'OMP_NUM_THREADS=4', 'OMP_PLACES=cores', '__LMOD_REF_COUNT_PATH=x', 'GITHUB_TOKEN=ghp_123', 'AWS_SECRET_ACCESS_KEY=abc', 'api_key=1', 'PYTHONPATH=/x', 'R_LIBS_USER=~/R', 'LAUNCHER_JID=3', 'TACC_AFFINITY_ENABLED=1', 'HOME=/home/x', 'MYPASSWORD=x', 'X=a=b'];
@@ -80,7 +70,7 @@ function randomString(r: () => number): string {
 
 test('compiled C matcher agrees with the reference matcher on >= 10,000 generated cases', () => {
   const seed = 20241123;
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const configs = [TACC, DELTA, ...Array.from({ length: 6 }, () => randomConfig(r))];
   let total = 0;
   for (const [ci, text] of configs.entries()) {
