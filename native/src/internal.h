@@ -504,6 +504,9 @@ int xalt_linker_init(int argc, char **argv);
 /* Cheap check before any state exists: does argv[0] or the executable path name a linker?
  * Returns 1 if so. */
 int xalt_linker_candidate(const char *argv0, const char *exe);
+/* comm (truncated to cn-1), parent pid and start time (clock ticks) of `pid` from
+ * /proc/<pid>/stat; comm may hold spaces and parentheses. Returns 0, or -1 if unreadable. */
+int xalt_proc_stat(long pid, char *comm, size_t cn, long *ppid, unsigned long long *start);
 
 /* init.c: user, host, syshost, spool prefix and cwd of this process into xalt_run (if not
  * tracked), creating the state when there is none; returns 0 when xalt_run is usable. */

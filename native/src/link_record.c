@@ -94,24 +94,11 @@ static void proc_file(char *out, long pid, const char *what) {
   strcpy(out + 7 + n, what);
 }
 
-/* comm and ppid from /proc/<pid>/stat ("pid (comm) S ppid ..."; comm may hold spaces or parens). */
+/* comm and ppid of `pid`, parsed by the collector's /proc reader (procfs.c). */
 static int read_proc(long pid, struct proc *p) {
-  char path[64], buf[512];
-  proc_file(path, pid, "stat");
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return -1;
-  ssize_t r = read(fd, buf, sizeof buf - 1);
-  close(fd);
-  if (r <= 0) return -1;
-  buf[r] = '\0';
-  char *o = strchr(buf, '('), *c = strrchr(buf, ')');
-  if (!o || !c || c < o || c[1] != ' ' || !c[2] || !c[3]) return -1;
-  size_t len = (size_t)(c - o - 1);
-  if (len >= sizeof p->comm) len = sizeof p->comm - 1;
-  memcpy(p->comm, o + 1, len);
-  p->comm[len] = '\0';
+  unsigned long long start;
+  if (xalt_proc_stat(pid, p->comm, sizeof p->comm, &p->ppid, &start) != 0) return -1;
   p->pid = pid;
-  p->ppid = strtol(c + 4, NULL, 10);
   return 0;
 }
 

@@ -178,7 +178,7 @@ static void proc_path(char *out, long pid, const char *what) {
 }
 
 /* comm, ppid and start time from /proc/<pid>/stat ("pid (comm) S ppid ..."; comm may hold spaces). */
-static int read_stat(long pid, char *comm, size_t cn, long *ppid, unsigned long long *start) {
+int xalt_proc_stat(long pid, char *comm, size_t cn, long *ppid, unsigned long long *start) {
   char path[64], buf[1024];
   proc_path(path, pid, "stat");
   int fd = xalt_open(path, O_RDONLY | O_CLOEXEC, 0);
@@ -244,7 +244,7 @@ static void walk(struct xalt_jbuf *b, long pid, const char *comm0, long ppid0) {
   xalt_jbuf_put(b, "[", 1);
   for (int depth = 0; depth < XALT_MAX_ANCESTORS; depth++) {
     unsigned long long start;
-    if (depth && (read_stat(pid, comm, sizeof comm, &ppid, &start) != 0 || ppid < 2)) break;
+    if (depth && (xalt_proc_stat(pid, comm, sizeof comm, &ppid, &start) != 0 || ppid < 2)) break;
     if (depth) xalt_jbuf_put(b, ",", 1);
     json_ancestor(b, pid, comm);
     pid = ppid;
@@ -326,7 +326,7 @@ void xalt_json_ptA(struct xalt_jbuf *b, const char *cache_dir) {
   long pid = (long)xalt_getppid(), ppid;
   unsigned long long start;
   char comm[64], key[80], path[XALT_PATH_MAX + 8];
-  if (pid < 2 || read_stat(pid, comm, sizeof comm, &ppid, &start) != 0 || ppid < 2) { xalt_jbuf_put(b, "[]", 2); return; }
+  if (pid < 2 || xalt_proc_stat(pid, comm, sizeof comm, &ppid, &start) != 0 || ppid < 2) { xalt_jbuf_put(b, "[]", 2); return; }
   size_t kl = pt_key(key, pid, start, ppid);
   /* One entry per user: siblings started by the same parent (a job script's commands)
    * share it; any other parent rewrites it. O(1) space, never a growing pile of files. */
