@@ -178,7 +178,9 @@ static void start_record(struct xalt_run_state *r) {
  * processes that turn out not to be tracked). */
 struct filter_facts {
   char host[XALT_FIELD_MAX];
-  char exe[XALT_PATH_MAX];
+  char exe[XALT_PATH_MAX];   /* "" until known */
+  enum xalt_action exe_class; /* the path rules' verdict on exe, once exe is known */
+  int exe_from_proc;          /* exe was read from /proc/self/exe (else: execve's file name) */
   long num_tasks;
   int track_mpi, track_scalar;
 };
@@ -202,8 +204,11 @@ static enum xalt_action filters(struct filter_facts *f, int argc, char **argv) {
     xalt_trace("host ", f->host, " is skipped by the host rules", NULL);
     return XALT_ACT_SKIP;
   }
-  if (xalt_exe_path(f->exe, sizeof f->exe) != 0) return XALT_ACT_SKIP;
-  enum xalt_action a = xalt_classify(f->exe, argc, argv);
+  enum xalt_action a = f->exe_class;
+  if (!f->exe[0]) {
+    if (xalt_exe_path(f->exe, sizeof f->exe) != 0) return XALT_ACT_SKIP;
+    a = xalt_classify(f->exe, argc, argv);
+  }
   if (a == XALT_ACT_SKIP) { xalt_trace("path ", f->exe, " is skipped", NULL); return a; }
   f->num_tasks = xalt_mpi_size();
   f->track_mpi = xalt_env_yesno("XALT_MPI_TRACKING", xalt_site_config.track_mpi);
@@ -287,9 +292,11 @@ static int tracking_on(void) {
 
 /* The filters that need the executable from /proc, then tracking (out of line, with the
  * larger stack frame: a process skipped by decide() never touches those stack pages). */
-__attribute__((noinline)) static void decide_slow(int argc, char **argv) {
+__attribute__((noinline)) static void decide_slow(int argc, char **argv, const char *exe, enum xalt_action exe_class) {
   struct filter_facts f;
-  f.exe[0] = '\0';
+  f.exe_from_proc = !exe;
+  xalt_copy(f.exe, sizeof f.exe, exe, "");
+  f.exe_class = exe_class;
   enum xalt_action kind = filters(&f, argc, argv);
   if (kind == XALT_ACT_SKIP) {
     if (xalt_linker_candidate(argc > 0 ? argv[0] : NULL, f.exe)) {
@@ -310,6 +317,7 @@ __attribute__((noinline)) static void decide_slow(int argc, char **argv) {
     r->exec_path = r->cwd = r->home = r->prefix = r->tmpdir = r->pkg_staging = r->staged_start = r->pool;
     xalt_copy(r->host, sizeof r->host, f.host, NULL);
     r->exec_path = xalt_pool_copy(f.exe, "");
+    r->exe_from_proc = f.exe_from_proc;
     r->num_tasks = f.num_tasks;
     r->track_mpi = f.track_mpi;
     r->track_scalar = f.track_scalar;
@@ -320,18 +328,19 @@ __attribute__((noinline)) static void decide_slow(int argc, char **argv) {
   errno = saved;
 }
 
-/* The constructor's work once tracking is on: the cheapest filters first. A path rule that
- * skips the executable is applied to the file name execve was given when that is certainly
- * the real path (the first /proc access of a process costs ~12 µs); only a SKIP is decided
- * that way, since host and path rules can only reject (the host rules apply after). */
+/* The constructor's work once tracking is on: the cheapest filters first. The executable
+ * is the file name execve was given when that is certainly the real path (absolute, clean,
+ * no symbolic link on the way); only otherwise is /proc/self/exe read (the first /proc
+ * access of a process costs ~12 µs). The path rules are applied before the host rules: both
+ * can only reject, and a path rejection usually needs no system call at all. */
 static void decide(int argc, char **argv, char **envp) {
   long rank = xalt_mpi_rank();
   xalt_trace_init((int)rank);
   if (rank > 0) { xalt_trace("MPI rank > 0: not tracked", NULL); return; }
-  /* The name is checked for symbolic links only when the rules would skip it: a process
-   * that is going to be tracked reads /proc/self/exe anyway. */
   const char *fn = xalt_exe_path_candidate(argc, argv, envp);
-  if (fn && xalt_classify(fn, argc, argv) == XALT_ACT_SKIP && xalt_path_has_no_symlink(fn)) {
+  enum xalt_action a = fn ? xalt_classify(fn, argc, argv) : XALT_ACT_NONE;
+  if (fn && !xalt_path_has_no_symlink(fn)) fn = NULL;
+  if (fn && a == XALT_ACT_SKIP) {
     xalt_trace("path ", fn, " is skipped", NULL);
     if (xalt_linker_candidate(argc > 0 ? argv[0] : NULL, fn)) {
       int saved = errno;
@@ -340,7 +349,7 @@ static void decide(int argc, char **argv, char **envp) {
     }
     return;
   }
-  decide_slow(argc, argv);
+  decide_slow(argc, argv, fn, a);
 }
 
 __attribute__((constructor)) static void xalt_init(int argc, char **argv, char **envp) {

@@ -279,6 +279,7 @@ struct xalt_run_state {
   int transmission_none;
   double testing_runtime;           /* < 0 when XALT_TESTING_RUNTIME is unset */
   int tracked;                      /* passed every filter at init */
+  int exe_from_proc;                /* exec_path came from /proc/self/exe (else execve's own name) */
   int end_done;                     /* the end record was attempted (once per process) */
   int cache_dir_state;              /* sha1.c: 0 unknown, 1 usable, -1 not */
   int tz_state;                     /* tz.c: 0 not loaded, 1 TZif, 2 UTC, -1 libc */
@@ -301,6 +302,7 @@ struct xalt_run_state {
   struct xalt_jbuf envt;            /* envT JSON, built at init (the program may clear environ) */
   struct xalt_jbuf pta;             /* ptA JSON once built (a start record's is reused by the end record) */
   char pool[8 * XALT_PATH_MAX];     /* the seven paths above, each < XALT_PATH_MAX, plus "" */
+  char lib_name[XALT_PATH_MAX];     /* procfs.c: the kernel's name of one mapping */
   uint64_t lib_seen[XALT_MAX_LIBS]; /* procfs.c: hashes of libA paths already listed */
   unsigned char tz_buf[XALT_TZ_FILE_MAX]; /* tz.c */
   char watermark[XALT_WATERMARK_MAX]; /* NUL-separated watermark strings, "" if none */
@@ -343,8 +345,10 @@ const char *xalt_exe_path_candidate(int argc, char **argv, char **envp);
 /* 1 when no component of `path` is a symbolic link (one openat2 RESOLVE_NO_SYMLINKS, Linux
  * 5.6+; 0 on older kernels or any error). */
 int xalt_path_has_no_symlink(const char *path);
-/* Append libA (the shared objects in /proc/self/maps) as a JSON array to `b`. */
-void xalt_json_libA(struct xalt_jbuf *b, int *gpu_lib_seen);
+/* Append libA (the shared objects in /proc/self/maps) as a JSON array to `b`. From the
+ * loader's object list named by the kernel where it can (Linux 6.11+), else, and always in
+ * a signal handler, from the maps text. */
+void xalt_json_libA(struct xalt_jbuf *b, int *gpu_lib_seen, int in_signal_handler);
 /* Append ptA (ancestry from the parent upwards) as a JSON array to `b`. With a cache
  * directory (xalt_cache_dir), the last ancestry built is reused while the parent is the
  * same process (pid, start time and its parent unchanged). */

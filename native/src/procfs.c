@@ -5,8 +5,11 @@
  * signal-safe: yes. allocates: yes (mmap, for large maps/cmdline files).
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
+#include <link.h>
 #include <stdio.h> /* rename() only */
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <string.h>
 #include <unistd.h>
@@ -132,39 +135,110 @@ static int gpu_library(const char *path, size_t n) {
   return 0;
 }
 
-void xalt_json_libA(struct xalt_jbuf *b, int *gpu_lib_seen) {
-  uint64_t *seen = xalt_run.lib_seen;
-  int nseen = 0;
+/* libA as it is being built: de-duplicated paths, and whether a GPU library was seen. */
+struct lib_list {
+  struct xalt_jbuf *b;
+  int count;
+  int gpu_lib_seen;
+};
+
+/* Add one mapped file (a /proc/self/maps path) if XALT's rule says it is a shared object. */
+static void lib_add(struct lib_list *l, const char *path, size_t pl) {
+  if (pl > 10 && !memcmp(path + pl - 10, " (deleted)", 10)) return;
+  if (!is_shared_object(path, pl)) return;
+  const char *base = path;
+  for (size_t i = 0; i < pl; i++) if (path[i] == '/') base = path + i + 1;
+  if (!strncmp(base, "libxalt", 7)) return;
+  uint64_t *seen = xalt_run.lib_seen, h = fnv1a(path, pl);
+  int n = l->count < XALT_MAX_LIBS ? l->count : XALT_MAX_LIBS;
+  for (int i = 0; i < n; i++) if (seen[i] == h) return;
+  if (l->count < XALT_MAX_LIBS) seen[l->count] = h;
+  if (gpu_library(path, pl)) l->gpu_lib_seen = 1;
+  xalt_jbuf_put(l->b, l->count ? ",[" : "[", l->count ? 2 : 1);
+  xalt_json_str(l->b, path, pl);
+  xalt_jbuf_put(l->b, ",\"0\"]", 5);
+  l->count++;
+}
+
+/* Every file-backed line of /proc/self/maps, in address order: exact on every kernel, but
+ * the kernel formats every mapping of the process as text (~25 µs for a small program). */
+static void libs_from_maps_text(struct lib_list *l) {
   struct xalt_jbuf maps;
   xalt_jbuf_init(&maps);
-  xalt_jbuf_put(b, "[", 1);
   if (read_all("/proc/self/maps", &maps, 0) == 0) {
-    int first = 1;
     for (char *line = maps.p; line && *line;) {
       char *nl = strchr(line, '\n');
       size_t ll = nl ? (size_t)(nl - line) : strlen(line);
       char *path = memchr(line, '/', ll);
-      size_t pl = path ? ll - (size_t)(path - line) : 0;
-      if (path && !(pl > 10 && !memcmp(path + pl - 10, " (deleted)", 10)) && is_shared_object(path, pl)) {
-        const char *base = path;
-        for (size_t i = 0; i < pl; i++) if (path[i] == '/') base = path + i + 1;
-        uint64_t h = fnv1a(path, pl);
-        int dup = 0;
-        for (int i = 0; i < nseen && !dup; i++) dup = seen[i] == h;
-        if (!dup && strncmp(base, "libxalt", 7) != 0) {
-          if (nseen < XALT_MAX_LIBS) seen[nseen++] = h;
-          if (gpu_lib_seen && gpu_library(path, pl)) *gpu_lib_seen = 1;
-          xalt_jbuf_put(b, first ? "[" : ",[", first ? 1 : 2);
-          xalt_json_str(b, path, pl);
-          xalt_jbuf_put(b, ",\"0\"]", 5);
-          first = 0;
-        }
-      }
+      if (path) lib_add(l, path, ll - (size_t)(path - line));
       line = nl ? nl + 1 : NULL;
     }
   }
-  xalt_jbuf_put(b, "]", 1);
   xalt_jbuf_free(&maps);
+}
+
+/* Linux 6.11's PROCMAP_QUERY ioctl on a /proc/<pid>/maps descriptor (linux/fs.h; declared
+ * here because build hosts may have older headers): one mapping, looked up by address,
+ * named exactly as the maps text names it (the same d_path, " (deleted)" included). */
+struct xalt_procmap_query {
+  uint64_t size, query_flags, query_addr, vma_start, vma_end, vma_flags, vma_page_size, vma_offset, inode;
+  uint32_t dev_major, dev_minor, vma_name_size, build_id_size;
+  uint64_t vma_name_addr, build_id_addr;
+};
+#define XALT_PROCMAP_QUERY _IOWR('f', 17, struct xalt_procmap_query)
+#define XALT_PROCMAP_FILE_BACKED_VMA 0x20
+
+struct loader_walk {
+  struct lib_list *list;
+  int maps_fd;
+  int unsupported; /* the kernel does not know the ioctl */
+  char *name;      /* XALT_PATH_MAX bytes (in the run state: a page seldom touched) */
+};
+
+/* dl_iterate_phdr callback: ask the kernel for the file behind the object's first segment. */
+static int name_loaded_object(struct dl_phdr_info *info, size_t size, void *arg) {
+  (void)size;
+  struct loader_walk *w = arg;
+  const ElfW(Phdr) *load = NULL;
+  for (int i = 0; i < info->dlpi_phnum && !load; i++)
+    if (info->dlpi_phdr[i].p_type == PT_LOAD) load = &info->dlpi_phdr[i];
+  if (!load) return 0; /* the vDSO has one; an object without any is not a file */
+  struct xalt_procmap_query q;
+  memset(&q, 0, sizeof q);
+  q.size = sizeof q;
+  q.query_flags = XALT_PROCMAP_FILE_BACKED_VMA;
+  q.query_addr = (uint64_t)(info->dlpi_addr + load->p_vaddr);
+  q.vma_name_addr = (uint64_t)(uintptr_t)w->name;
+  q.vma_name_size = XALT_PATH_MAX;
+  long rc = xalt_syscall6(SYS_ioctl, w->maps_fd, (long)XALT_PROCMAP_QUERY, (long)&q, 0, 0, 0);
+  if (rc == -ENOTTY || rc == -EINVAL) { w->unsupported = 1; return 1; }
+  if (rc == 0 && q.vma_name_size > 1) lib_add(w->list, w->name, q.vma_name_size - 1);
+  return 0;
+}
+
+/* The objects the dynamic loader has loaded (dlopen'ed ones included), each named by the
+ * kernel: a few µs instead of the whole maps text. Returns -1 when the kernel predates the
+ * ioctl, before anything was added. Not for signal handlers: dl_iterate_phdr takes the
+ * loader's lock. */
+static int libs_from_loader(struct lib_list *l) {
+  struct loader_walk w = {l, xalt_open("/proc/self/maps", O_RDONLY | O_CLOEXEC, 0), 0, xalt_run.lib_name};
+  if (w.maps_fd < 0) return -1;
+  size_t at = l->b->len;
+  dl_iterate_phdr(name_loaded_object, &w);
+  xalt_close(w.maps_fd);
+  if (!w.unsupported) return 0;
+  l->b->len = at; /* start again from the maps text */
+  l->count = 0;
+  l->gpu_lib_seen = 0;
+  return -1;
+}
+
+void xalt_json_libA(struct xalt_jbuf *b, int *gpu_lib_seen, int in_signal_handler) {
+  struct lib_list l = {b, 0, 0};
+  xalt_jbuf_put(b, "[", 1);
+  if (in_signal_handler || libs_from_loader(&l) != 0) libs_from_maps_text(&l);
+  xalt_jbuf_put(b, "]", 1);
+  if (gpu_lib_seen) *gpu_lib_seen = l.gpu_lib_seen;
 }
 
 /* "/proc/<pid>/<what>" into out. */

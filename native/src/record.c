@@ -96,8 +96,11 @@ static void qa_t(struct xalt_jbuf *b) {
  * not deepen the stack under the rest of the record (each new stack page is a fault). */
 __attribute__((noinline)) static int exe_hash(struct stat *exe) {
   struct xalt_run_state *r = &xalt_run;
-  int have_exe = xalt_fstatat(AT_FDCWD, "/proc/self/exe", exe, 0) == 0;
-  if (!r->sha1[0] && (!have_exe || xalt_sha1_file_cached("/proc/self/exe", exe, r->tmpdir, r->uid, r->sha1) != 0)) r->sha1[0] = '\0';
+  /* The executable by the name init.c checked (no /proc lookup), else through /proc, which
+   * also reaches a file deleted since it was started. */
+  const char *file = r->exe_from_proc ? "/proc/self/exe" : r->exec_path;
+  int have_exe = xalt_fstatat(AT_FDCWD, file, exe, 0) == 0;
+  if (!r->sha1[0] && (!have_exe || xalt_sha1_file_cached(file, exe, r->tmpdir, r->uid, r->sha1) != 0)) r->sha1[0] = '\0';
   return have_exe;
 }
 
@@ -128,7 +131,7 @@ void xalt_build_record(struct xalt_jbuf *b, const struct xalt_end *e) {
   xalt_jbuf_puts(b, ",\"hash_id\":");
   xalt_json_str(b, r->sha1, strlen(r->sha1));
   xalt_jbuf_puts(b, ",\"libA\":");
-  xalt_json_libA(b, &gpu_lib);
+  xalt_json_libA(b, &gpu_lib, e->signal != 0);
   t[3] = xalt_mono();
   xalt_jbuf_puts(b, ",\"ptA\":");
   if (!r->pta.len) { /* the ancestry at start serves both records of a run */
