@@ -1,8 +1,17 @@
 /**
  * NFA → DFA by subset construction over byte equivalence classes, then Moore minimisation.
  * Each DFA state is labelled with the lowest rule index among the NFA accepting states it
- * contains, which is exactly "the first rule whose regex matches the whole string". State 0
- * is the dead state (no rule can match any more), so the C matcher can stop early.
+ * contains, which is exactly "the first rule whose regex matches the whole string".
+ *
+ * States are numbered so that the final states come last, from `finalFrom` on. A final state
+ * is one where every byte class leads back to the same state: the decision can no longer
+ * change, so the matchers (`runDfa` here, `xalt_rule_match` in the generated C) stop reading
+ * there and return its label — exactly what reading the rest of the string would return.
+ * The dead state (no rule can match any more, label -1) is final; so is the state where only
+ * the catch-all default can still decide (the example config's env list, after `HOME=`). In a
+ * minimal DFA these are the only states whose decision is fixed: states from which every
+ * reachable state has the same label are equivalent, so minimisation merges them into one
+ * state that loops to itself.
  */
 import { AutomatonTooLarge, buildNfa, type Nfa } from './compile-nfa.js';
 import { parseRegex, setHas, toByteString, type ByteSet } from './regex-syntax.js';
@@ -16,7 +25,15 @@ export interface Dfa {
   readonly accept: Int32Array;
   readonly start: number;
   readonly stateCount: number;
+  /**
+   * First final state: states `finalFrom..stateCount-1` loop to themselves on every byte
+   * class (their decision can no longer change), states below it do not.
+   */
+  readonly finalFrom: number;
 }
+
+/** Before minimisation: final states are not yet known nor placed last. */
+type RawDfa = Omit<Dfa, 'finalFrom'>;
 
 /** Upper bound on DFA states: tables stay small enough to live in the collector. */
 export const MAX_DFA_STATES = 60_000;
@@ -34,12 +51,27 @@ export function compileRuleList(patterns: readonly string[]): Dfa {
 
 /** Decide `s` (a string, taken as UTF-8 bytes) with a compiled list: rule index or -1. */
 export function runDfa(dfa: Dfa, s: string): number {
+  return dfa.accept[walk(dfa, Buffer.from(s, 'utf8')).state]!;
+}
+
+/**
+ * How many bytes of `s` (as UTF-8) the matchers read before the decision is fixed: the
+ * byte length, or less when a final state is reached before the end.
+ * @example dfaBytesRead(compileRuleList(['a.*', '[\\s\\S]*']), 'banana') // 1
+ */
+export function dfaBytesRead(dfa: Dfa, s: string): number {
+  return walk(dfa, Buffer.from(s, 'utf8')).read;
+}
+
+/** The matcher loop, as the generated C `xalt_rule_match` runs it: one comparison per byte. */
+function walk(dfa: Dfa, bytes: Uint8Array): { state: number; read: number } {
   let st = dfa.start;
-  for (const byte of Buffer.from(s, 'utf8')) {
-    st = dfa.next[st * dfa.classCount + dfa.classOf[byte]!]!;
-    if (st === 0) return -1;
+  let i = 0;
+  for (; i < bytes.length; i++) {
+    if (st >= dfa.finalFrom) break; // final: every byte leads back here
+    st = dfa.next[st * dfa.classCount + dfa.classOf[bytes[i]!]!]!;
   }
-  return dfa.accept[st]!;
+  return { state: st, read: i };
 }
 
 /** Partition the 256 bytes so that bytes in one class behave identically on every edge. */
@@ -82,7 +114,7 @@ function closures(nfa: Nfa): Int32Array[] {
   return out;
 }
 
-function subsetConstruction(nfa: Nfa): Dfa {
+function subsetConstruction(nfa: Nfa): RawDfa {
   const { classOf, reps } = byteClasses(nfa);
   const k = reps.length;
   const n = nfa.accept.length;
@@ -111,7 +143,7 @@ function subsetConstruction(nfa: Nfa): Dfa {
     for (const t of seeds) for (const u of close[t]!) if (stamp[u] !== round) { stamp[u] = round; if (important[u]) found.push(u); }
     return Int32Array.from(found).sort();
   };
-  add(new Int32Array(0)); // dead state 0
+  add(new Int32Array(0)); // the dead state (minimize numbers it among the final states)
   const start = add(closeOf([nfa.start]));
   const next: number[] = [];
   for (let d = 0; d < sets.length; d++) {
@@ -132,8 +164,8 @@ function subsetConstruction(nfa: Nfa): Dfa {
   return { classCount: k, classOf, next: Int32Array.from(next), accept, start, stateCount: sets.length };
 }
 
-/** Moore's partition refinement; the dead state's block becomes state 0. */
-function minimize(dfa: Dfa): Dfa {
+/** Moore's partition refinement; final states are numbered last (see `finalFrom`). */
+function minimize(dfa: RawDfa): Dfa {
   const n = dfa.stateCount, k = dfa.classCount;
   let block = Array.from(dfa.accept, (a) => a + 1);
   let count = new Set(block).size;
@@ -152,9 +184,20 @@ function minimize(dfa: Dfa): Dfa {
     if (ids.size === count) break;
     count = ids.size;
   }
-  // renumber: dead block → 0, then in order of first appearance
-  const order = new Map<number, number>([[block[0]!, 0]]);
-  for (let s = 0; s < n; s++) if (!order.has(block[s]!)) order.set(block[s]!, order.size);
+  // renumber: non-final blocks, then final blocks, each group in order of first appearance
+  // (so the dead state is the first final one). All states of a block agree, so any one of
+  // them tells whether the block loops to itself on every class.
+  const live: number[] = [], final: number[] = [];
+  const seenBlock = new Set<number>();
+  for (let s = 0; s < n; s++) {
+    const b = block[s]!;
+    if (seenBlock.has(b)) continue;
+    seenBlock.add(b);
+    let loops = true;
+    for (let c = 0; c < k && loops; c++) loops = block[dfa.next[s * k + c]!] === b;
+    (loops ? final : live).push(b);
+  }
+  const order = new Map<number, number>([...live, ...final].map((b, i) => [b, i]));
   const m = order.size;
   const next = new Int32Array(m * k);
   const accept = new Int32Array(m);
@@ -163,5 +206,5 @@ function minimize(dfa: Dfa): Dfa {
     accept[b] = dfa.accept[s]!;
     for (let c = 0; c < k; c++) next[b * k + c] = order.get(block[dfa.next[s * k + c]!]!)!;
   }
-  return { classCount: k, classOf: dfa.classOf, next, accept, start: order.get(block[dfa.start]!)!, stateCount: m };
+  return { classCount: k, classOf: dfa.classOf, next, accept, start: order.get(block[dfa.start]!)!, stateCount: m, finalFrom: live.length };
 }
