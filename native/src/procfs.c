@@ -199,10 +199,21 @@ struct loader_walk {
 static int name_loaded_object(struct dl_phdr_info *info, size_t size, void *arg) {
   (void)size;
   struct loader_walk *w = arg;
+  const char *name = info->dlpi_name;
+  /* Objects libA never lists need no query: the program itself (named "" by the loader)
+   * unless its own name passes XALT's rule, the vDSO (a name without a directory: every
+   * file the loader maps is named with one), and this library. */
+  if (!name[0] ? !is_shared_object(xalt_run.exec_path, xalt_strlen(xalt_run.exec_path)) : !xalt_strchr(name, '/')) return 0;
   const ElfW(Phdr) *load = NULL;
-  for (int i = 0; i < info->dlpi_phnum && !load; i++)
-    if (info->dlpi_phdr[i].p_type == PT_LOAD) load = &info->dlpi_phdr[i];
-  if (!load) return 0; /* the vDSO has one; an object without any is not a file */
+  uintptr_t self = (uintptr_t)&name_loaded_object;
+  for (int i = 0; i < info->dlpi_phnum; i++) {
+    const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+    if (ph->p_type != PT_LOAD) continue;
+    uintptr_t start = info->dlpi_addr + ph->p_vaddr;
+    if (self >= start && self - start < ph->p_memsz) return 0;
+    if (!load) load = ph;
+  }
+  if (!load) return 0;
   struct xalt_procmap_query q;
   memset(&q, 0, sizeof q);
   q.size = sizeof q;
