@@ -50,15 +50,13 @@ static int find_note(struct dl_phdr_info *info, size_t size, void *data) {
   return 1; /* only the first object (the main program) is searched */
 }
 
-size_t xalt_read_watermark(char *out, size_t n) {
+const char *xalt_find_watermark(size_t *len) {
   struct note_search s = {XALT_NOTE_TYPE, "XALT", NULL, 0};
   dl_iterate_phdr(find_note, &s);
-  if (!s.desc || s.desc_len < 2 || s.desc[0] != 2) return 0;
-  size_t len = s.desc_len - 1;
-  if (len >= n) len = n - 1;
-  memcpy(out, s.desc + 1, len);
-  out[len] = '\0';
-  return len;
+  *len = 0;
+  if (!s.desc || s.desc_len < 2 || s.desc[0] != 2) return NULL;
+  *len = s.desc_len - 1; /* after the format byte; the program's mapping lasts as long as we do */
+  return (const char *)s.desc + 1;
 }
 
 void xalt_read_build_id(char *out, size_t n) {

@@ -78,24 +78,32 @@ static void hash_dir(char out[4], const char *uuid) {
 
 /* Where the run's spool directory is and how to create it (nothing is touched here). */
 struct spool_target {
-  char dir[XALT_PATH_MAX];
+  char *dir;       /* in the pool: callers release it with the pool mark they took */
   size_t base_len; /* the part that must already exist (the prefix, or $HOME) */
   mode_t mode;     /* for directories we create below it */
 };
 
+/* A path composed at the pool's tail with cat(); kept (until the caller's mark is
+ * released) when it fit, else NULL. */
+static char *pool_path_end(char *p) {
+  char *kept = p ? xalt_pool_commit() : NULL;
+  return kept && kept[0] ? kept : NULL; /* ("" when the pool could not keep it) */
+}
+
 static int spool_target(struct spool_target *t) {
   const struct xalt_run_state *r = &xalt_run;
-  char *end = t->dir + sizeof t->dir, *p;
+  char *dir = xalt_pool_tail(), *end = dir + XALT_PATH_MAX, *p;
   if (!r->prefix[0]) { /* home layout: ~/.xalt.d, private to the user */
     if (!r->home[0]) return -1;
     t->base_len = strlen(r->home);
     t->mode = 0700;
-    return cat(cat(t->dir, end, r->home), end, "/.xalt.d") ? 0 : -1;
+    t->dir = pool_path_end(cat(cat(dir, end, r->home), end, "/.xalt.d"));
+    return t->dir ? 0 : -1;
   }
   char month[8], hash[4];
   xalt_fmt_month(month, sizeof month, r->start_time);
   hash_dir(hash, r->run_uuid);
-  p = cat(t->dir, end, r->prefix);
+  p = cat(dir, end, r->prefix);
   switch (xalt_site_config.spool_layout) {
     case XALT_LAYOUT_MONTH_HASH: p = cat(cat(cat(cat(p, end, "/"), end, month), end, "/"), end, hash); break;
     case XALT_LAYOUT_HASH: p = cat(cat(p, end, "/"), end, hash); break;
@@ -103,7 +111,8 @@ static int spool_target(struct spool_target *t) {
   }
   t->base_len = strlen(r->prefix);
   t->mode = 01777;
-  return p ? 0 : -1;
+  t->dir = pool_path_end(p);
+  return t->dir ? 0 : -1;
 }
 
 /* Create the target's missing directories; the site creates the prefix itself. */
@@ -120,10 +129,12 @@ static int spool_create(const struct spool_target *t) {
  * created (through `t`) only when the first open says it is missing: the common case costs
  * no mkdir or stat. */
 static int write_rename(const char *dir, const struct spool_target *t, const char *name, const char *data, size_t len) {
-  char tmp[XALT_PATH_MAX], dst[XALT_PATH_MAX];
-  const char *te = tmp + sizeof tmp, *de = dst + sizeof dst;
-  if (!cat(cat(cat(cat(cat(tmp, te, dir), te, "/."), te, name), te, ".new"), te, "")) return -1;
-  if (!cat(cat(cat(dst, de, dir), de, "/"), de, name)) return -1;
+  size_t mark = xalt_pool_mark(); /* both names in the pool, off the stack */
+  char *tmp = xalt_pool_tail();
+  tmp = pool_path_end(cat(cat(cat(cat(tmp, tmp + XALT_PATH_MAX, dir), tmp + XALT_PATH_MAX, "/."), tmp + XALT_PATH_MAX, name), tmp + XALT_PATH_MAX, ".new"));
+  char *dst = xalt_pool_tail();
+  dst = tmp ? pool_path_end(cat(cat(cat(dst, dst + XALT_PATH_MAX, dir), dst + XALT_PATH_MAX, "/"), dst + XALT_PATH_MAX, name)) : NULL;
+  if (!dst) { xalt_pool_release(mark, NULL); return -1; }
   int rc = -1, err = 0;
   int fd = xalt_open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd == -ENOENT && t && spool_create(t) == 0) fd = xalt_open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
@@ -148,6 +159,7 @@ static int write_rename(const char *dir, const struct spool_target *t, const cha
   }
   if (rc != 0 && xalt_tracing()) xalt_trace("cannot write ", dst, ": ", strerror(err), NULL);
   else xalt_trace("wrote ", dst, NULL);
+  xalt_pool_release(mark, NULL);
   return rc;
 }
 
@@ -161,15 +173,18 @@ static void safe_component(char *dst, size_t n, const char *src) {
 int xalt_emit_run(const struct xalt_jbuf *rec, int is_start) {
   const struct xalt_run_state *r = &xalt_run;
   struct spool_target t;
+  size_t mark = xalt_pool_mark();
   /* A record's file name is short (kind, syshost, stamp, user, uuid): a small buffer keeps the
    * write path's stack shallow (every new stack page is a page fault). */
   char name[3 * XALT_FIELD_MAX + 128], *e = name + sizeof name;
   if (rec->failed || r->transmission_none) return rec->failed ? -1 : 0;
-  if (spool_target(&t) != 0) return -1;
-  if (!cat(cat(cat(cat(cat(cat(cat(cat(cat(cat(name, e, "run."), e, r->syshost), e, "."), e, r->stamp), e, "."), e, r->user), e, "."),
-               e, is_start ? "aaa" : "zzz"), e, "."), e, r->run_uuid) || !cat(name + strlen(name), e, ".json"))
-    return -1;
-  return write_rename(t.dir, &t, name, rec->p, rec->len);
+  int rc = -1;
+  if (spool_target(&t) == 0 &&
+      cat(cat(cat(cat(cat(cat(cat(cat(cat(cat(name, e, "run."), e, r->syshost), e, "."), e, r->stamp), e, "."), e, r->user), e, "."),
+              e, is_start ? "aaa" : "zzz"), e, "."), e, r->run_uuid) && cat(name + strlen(name), e, ".json"))
+    rc = write_rename(t.dir, &t, name, rec->p, rec->len);
+  xalt_pool_release(mark, NULL);
+  return rc;
 }
 
 /* "<tmpdir>/<kind>.<uid>.<job>.<uuid>" + tail into out. */
@@ -181,16 +196,19 @@ static char *staging_name(char *out, size_t n, const char *kind, const char *tai
   return cat(cat(cat(cat(cat(cat(cat(cat(cat(out, e, r->tmpdir), e, "/"), e, kind), e, uid), e, "."), e, job), e, "."), e, r->run_uuid), e, tail);
 }
 
-int xalt_emit_staged_start(const struct xalt_jbuf *rec) {
-  char path[XALT_PATH_MAX];
-  if (rec->failed || !staging_name(path, sizeof path, "xalt_start.", ".json")) return -1;
+char *xalt_staged_start_path(void) {
+  char *p = xalt_pool_tail();
+  return staging_name(p, XALT_PATH_MAX, "xalt_start.", ".json") ? xalt_pool_commit() : xalt_run.pool;
+}
+
+int xalt_emit_staged_start(const struct xalt_jbuf *rec, char *path) {
+  if (rec->failed || !path[0]) return -1;
   char *slash = path;
   for (char *q = path; *q; q++)
     if (*q == '/') slash = q;
   *slash = '\0';
   int rc = write_rename(path, NULL, slash + 1, rec->p, rec->len);
   *slash = '/';
-  if (rc == 0) xalt_run.staged_start = xalt_pool_copy(path, "");
   return rc;
 }
 
@@ -232,6 +250,7 @@ void xalt_publish_pkgs(int keep) {
   }
   struct stat st;
   struct spool_target t;
+  size_t mark = xalt_pool_mark();
   if (keep && xalt_fstatat(fd, "", &st, AT_EMPTY_PATH) == 0 && S_ISREG(st.st_mode) && st.st_uid == r->uid && !r->transmission_none &&
       spool_target(&t) == 0) {
     struct xalt_jbuf all;
@@ -247,6 +266,7 @@ void xalt_publish_pkgs(int keep) {
     }
     xalt_jbuf_free(&all);
   }
+  xalt_pool_release(mark, NULL);
   xalt_close(fd);
   xalt_unlink(r->pkg_staging);
 }
@@ -261,7 +281,9 @@ int xalt_emit_link(const struct xalt_jbuf *rec, const char *name, double epoch, 
   r->start_time = epoch;
   xalt_copy(r->run_uuid, sizeof r->run_uuid, uuid, "");
   struct spool_target t;
+  size_t mark = xalt_pool_mark();
   int rc = (rec->failed || r->transmission_none || spool_target(&t) != 0) ? -1 : write_rename(t.dir, &t, name, rec->p, rec->len);
+  xalt_pool_release(mark, NULL);
   r->start_time = t0;
   memcpy(r->run_uuid, u0, sizeof u0);
   return rc;

@@ -35,12 +35,10 @@ void xalt_finish(int status, int sig) {
     errno = saved;
     return;
   }
-  xalt_fill_dates();
   struct xalt_jbuf rec;
-  xalt_jbuf_init(&rec);
-  xalt_build_record(&rec, &e);
+  size_t mark = xalt_build_record(&rec, &e);
   int rc = xalt_emit_run(&rec, 0);
-  xalt_jbuf_free(&rec);
+  xalt_pool_release(mark, &rec);
   /* Keep the staged start if the end record was lost: the epilog still learns of the run. */
   if (rc == 0 && r->staged_start[0]) xalt_unlink(r->staged_start);
   xalt_publish_pkgs(1);

@@ -124,29 +124,38 @@ static void set_policy(struct xalt_run_state *r) {
     xalt_trace("XALT_TRANSMISSION_STYLE=", ts, " is not supported by xalt (file, none); writing files", NULL);
 }
 
-/* cmdlineA and envT as JSON, captured now: the program may rewrite argv or clear environ. */
+/* cmdlineA, envT and xaltLinkT as JSON, kept in the pool now: the program may rewrite argv
+ * or clear environ, and the record is then written without parsing anything. */
 static void capture_json(struct xalt_run_state *r, int argc, char **argv) {
-  xalt_jbuf_init(&r->cmdline);
-  xalt_jbuf_put(&r->cmdline, "[", 1);
+  struct xalt_jbuf b;
+  xalt_pool_jbuf(&b);
+  xalt_jbuf_put(&b, "[", 1);
   for (int i = 0; i < argc && argv && argv[i]; i++) {
-    if (i) xalt_jbuf_put(&r->cmdline, ",", 1);
-    xalt_json_str(&r->cmdline, argv[i], strlen(argv[i]));
+    if (i) xalt_jbuf_put(&b, ",", 1);
+    xalt_json_str(&b, argv[i], strlen(argv[i]));
   }
-  xalt_jbuf_put(&r->cmdline, "]", 1);
-  xalt_jbuf_init(&r->envt);
-  xalt_jbuf_put(&r->envt, "{", 1);
+  xalt_jbuf_put(&b, "]", 1);
+  r->cmdline = xalt_pool_keep(&b);
+  xalt_pool_jbuf(&b);
+  xalt_jbuf_put(&b, "{", 1);
   int first = 1;
   for (char **e = environ; e && *e; e++) {
     const char *eq = strchr(*e, '=');
     if (!eq || !strncmp(*e, "BASH_FUNC_", 10) || !strncmp(eq + 1, "() ", 3)) continue;
     if (xalt_rule_action(XALT_RULES_ENV, xalt_rule_match(XALT_RULES_ENV, *e, strlen(*e))) != XALT_ACT_KEEP) continue;
-    if (!first) xalt_jbuf_put(&r->envt, ",", 1);
-    xalt_json_str(&r->envt, *e, (size_t)(eq - *e));
-    xalt_jbuf_put(&r->envt, ":", 1);
-    xalt_json_str(&r->envt, eq + 1, strlen(eq + 1));
+    if (!first) xalt_jbuf_put(&b, ",", 1);
+    xalt_json_str(&b, *e, (size_t)(eq - *e));
+    xalt_jbuf_put(&b, ":", 1);
+    xalt_json_str(&b, eq + 1, strlen(eq + 1));
     first = 0;
   }
-  xalt_jbuf_put(&r->envt, "}", 1);
+  xalt_jbuf_put(&b, "}", 1);
+  r->envt = xalt_pool_keep(&b);
+  size_t wl;
+  const char *wm = xalt_find_watermark(&wl);
+  xalt_pool_jbuf(&b);
+  xalt_json_watermark(&b, wm, wl, &r->build_epoch);
+  r->link_t = xalt_pool_keep(&b);
 }
 
 /* PKGS runs: tell the Python hook which run its imports belong to (contracts.md). */
@@ -162,16 +171,15 @@ static void export_pkgs(struct xalt_run_state *r) {
 static void start_record(struct xalt_run_state *r) {
   int spool = r->start_policy == XALT_START_ALWAYS || (r->start_policy == XALT_START_MPI && r->num_tasks >= r->always_record);
   if (!spool && r->start_policy != XALT_START_STAGED) return;
-  xalt_fill_dates();
   struct xalt_end e = {1, 0, 0, 1.0, -1, 0, ""};
   struct xalt_jbuf rec;
-  xalt_jbuf_init(&rec);
   xalt_quiet_begin();
-  xalt_build_record(&rec, &e);
+  char *staged = xalt_staged_start_path(); /* (kept: the end record removes the file) */
+  size_t mark = xalt_build_record(&rec, &e);
   if (spool) xalt_emit_run(&rec, 1);
-  xalt_emit_staged_start(&rec);
+  if (xalt_emit_staged_start(&rec, staged) == 0) r->staged_start = staged;
+  xalt_pool_release(mark, &rec);
   xalt_quiet_end();
-  xalt_jbuf_free(&rec);
 }
 
 /* What the filters learn that a tracked run keeps (stack storage: no state is mapped for
@@ -245,7 +253,6 @@ static void track(struct xalt_run_state *r, enum xalt_action kind, int argc, cha
   xalt_copy(r->parent_uuid, sizeof r->parent_uuid, parent && strlen(parent) == XALT_UUID_LEN ? parent : NULL, "");
   xalt_uuid7(r->run_uuid, r->start_time);
   capture_json(r, argc, argv);
-  r->watermark_len = xalt_read_watermark(r->watermark, sizeof r->watermark);
   xalt_read_build_id(r->build_id, sizeof r->build_id);
   r->tracked = 1;
   xalt_trace_tracked();
@@ -314,7 +321,7 @@ __attribute__((noinline)) static void decide_slow(int argc, char **argv, const c
     struct xalt_run_state *r = &xalt_run;
     r->t0_mono = t0;
     r->pool_used = 1; /* pool[0] is the empty string every unset path points to */
-    r->exec_path = r->cwd = r->home = r->prefix = r->tmpdir = r->pkg_staging = r->staged_start = r->pool;
+    r->exec_path = r->cwd = r->home = r->prefix = r->tmpdir = r->pkg_staging = r->staged_start = r->cache_dir = r->pool;
     xalt_copy(r->host, sizeof r->host, f.host, NULL);
     r->exec_path = xalt_pool_copy(f.exe, "");
     r->exe_from_proc = f.exe_from_proc;
@@ -368,7 +375,7 @@ int xalt_identity(void) {
     xalt_state = m;
     xalt_state->pool_used = 1;
     xalt_state->exec_path = xalt_state->cwd = xalt_state->home = xalt_state->prefix = xalt_state->tmpdir =
-        xalt_state->pkg_staging = xalt_state->staged_start = xalt_state->pool;
+        xalt_state->pkg_staging = xalt_state->staged_start = xalt_state->cache_dir = xalt_state->pool;
   }
   struct xalt_run_state *r = &xalt_run;
   if (r->tracked) return 0;

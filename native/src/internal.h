@@ -27,25 +27,28 @@
 #define XALT_STAMP_MAX 32      /* YYYY_MM_DD_HH_MM_SS_ffff */
 #define XALT_DATE_MAX 32       /* C "%c": "Www Mmm dd hh:mm:ss yyyy" */
 #define XALT_HEX_ID_MAX 129    /* build-id hex: 64 bytes is the largest id linkers emit */
-#define XALT_WATERMARK_MAX 16384 /* the watermark note's strings (14 short key/values) */
 #define XALT_SMALL_JSON 4096   /* first size of a growable JSON buffer; larger ones are mmap'd */
 #define XALT_MAX_LIBS 4096     /* distinct shared objects remembered for libA de-duplication */
 #define XALT_TZ_FILE_MAX 65536 /* zone files are 0.1-4 kB; a bigger one is not a zone file */
+#define XALT_POOL_SIZE (256 * 1024) /* a run's strings and JSON: ~5 kB in practice (see the pool) */
 #define XALT_NSIG 65           /* signal numbers we may see: 1..64 on Linux */
 
-/* ---- jbuf: a growable byte buffer backed by mmap (json.c). signal-safe, no malloc. ---- */
+/* ---- jbuf: a growable byte buffer (json.c). signal-safe, no malloc. It starts in storage
+ * the caller lends (the run's pool, a stack array) or none, and moves to mmap'd memory
+ * when that is too small. ---- */
 struct xalt_jbuf {
-  char *p;        /* start (inline storage or an mmap'd region) */
+  char *p;        /* start (lent storage or an mmap'd region) */
   size_t len;     /* bytes used */
   size_t cap;     /* bytes available */
   int mapped;     /* p was obtained from mmap and must be munmap'd */
   int failed;     /* an allocation failed: the content is incomplete, give the record up */
-  char inline_buf[XALT_SMALL_JSON];
 };
 
-/* Reset `b` to empty, using its inline storage. */
+/* Reset `b` to empty, with no storage (the first put maps some). */
 void xalt_jbuf_init(struct xalt_jbuf *b);
-/* Release any mmap'd storage of `b` and reset it. */
+/* Reset `b` to empty, writing into `mem` (`cap` bytes) until that is full. */
+void xalt_jbuf_init_mem(struct xalt_jbuf *b, char *mem, size_t cap);
+/* Release any mmap'd storage of `b` and reset it (to no storage). */
 void xalt_jbuf_free(struct xalt_jbuf *b);
 /* Append `n` bytes from `s`; sets b->failed when the buffer cannot grow. */
 void xalt_jbuf_put(struct xalt_jbuf *b, const char *s, size_t n);
@@ -251,10 +254,17 @@ struct xalt_sched {
   long num_nodes;
 };
 
+/* A piece of the run's JSON kept for every record (in the pool, or mmap'd when large). */
+struct xalt_slice {
+  const char *p;
+  size_t len;
+};
+
 struct xalt_run_state {
-  /* Ordered so that a tracked run touches few pages (each first touch of a page is a page
-   * fault, ~1.5 µs here): small fields first, then the start of each buffer that is used in
-   * every run, then the large buffers that are used rarely or only in part. */
+  /* Laid out so that a tracked run touches three pages of it (each first touch of a page is
+   * a page fault, ~1.3 µs here, plus its release at exit): the fixed-size fields, then the
+   * start of lib_seen, then the start of the pool, where everything of variable size is
+   * packed one after another; what few runs use comes last. */
   pid_t pid;                        /* the process the run belongs to (fork children differ) */
   uid_t uid;
   double start_time;                /* epoch seconds, CLOCK_REALTIME */
@@ -268,7 +278,6 @@ struct xalt_run_state {
   char *tmpdir;
   char *pkg_staging;                /* "" unless a PKGS run */
   char *staged_start;               /* "" unless a staged start record was written */
-  size_t pool_used;
   long num_tasks;
   long num_threads;
   int is_pkgs;
@@ -284,7 +293,10 @@ struct xalt_run_state {
   int cache_dir_state;              /* sha1.c: 0 unknown, 1 usable, -1 not */
   int tz_state;                     /* tz.c: 0 not loaded, 1 TZif, 2 UTC, -1 libc */
   size_t tz_len;
-  size_t watermark_len;
+  int hash_done;                    /* sha1 and exe_mtime were looked up (once per run) */
+  int have_exe_mtime;
+  double exe_mtime;                 /* the executable's modification time (execModify) */
+  double measure_sha1, measure_pta; /* seconds spent on hash_id and ptA (XALT_measureT) */
   char sha1[41];                    /* hash_id, computed once */
   char run_uuid[XALT_UUID_LEN + 1];
   char parent_uuid[XALT_UUID_LEN + 1];
@@ -297,24 +309,42 @@ struct xalt_run_state {
   struct xalt_sched sched;
   /* Working storage of single files, kept here (mmap'd, zero pages until touched) rather than
    * in .bss: an untracked process then maps no .bss at all. */
-  char cache_dir[XALT_PATH_MAX];    /* sha1.c: the checked per-user cache directory (short in practice) */
-  struct xalt_jbuf cmdline;         /* cmdlineA JSON, built at init (argv may be rewritten later) */
-  struct xalt_jbuf envt;            /* envT JSON, built at init (the program may clear environ) */
-  struct xalt_jbuf pta;             /* ptA JSON once built (a start record's is reused by the end record) */
-  char pool[8 * XALT_PATH_MAX];     /* the seven paths above, each < XALT_PATH_MAX, plus "" */
-  char lib_name[XALT_PATH_MAX];     /* procfs.c: the kernel's name of one mapping */
+  char *cache_dir;                  /* sha1.c: the checked per-user cache directory, "" until checked */
+  const unsigned char *tz_data;     /* tz.c: the zone file's bytes (in the pool) */
+  struct xalt_slice cmdline;        /* cmdlineA JSON, built at init (argv may be rewritten later) */
+  struct xalt_slice envt;           /* envT JSON, built at init (the program may clear environ) */
+  struct xalt_slice pta;            /* ptA JSON once built (a start record's is reused by the end record) */
+  struct xalt_slice link_t;         /* xaltLinkT JSON (the watermark), built at init */
+  double build_epoch;               /* the watermark's Build_Epoch, -1 without one */
+  size_t pool_used;                 /* bytes of the pool in use; pool[0] is the "" unset paths point to */
+  int pool_open;                    /* a jbuf is writing at the pool's tail (xalt_pool_jbuf) */
   uint64_t lib_seen[XALT_MAX_LIBS]; /* procfs.c: hashes of libA paths already listed */
-  unsigned char tz_buf[XALT_TZ_FILE_MAX]; /* tz.c */
-  char watermark[XALT_WATERMARK_MAX]; /* NUL-separated watermark strings, "" if none */
+  char pool[XALT_POOL_SIZE];        /* env.c: the run's strings and JSON, packed */
+  char long_name[XALT_PATH_MAX];    /* procfs.c: a mapping's name too long for the stack buffer */
   struct sigaction previous[XALT_NSIG]; /* signal.c: actions we replaced */
 };
 
+/*
+ * The pool: everything of variable size a run keeps (paths, cmdlineA, envT, ptA, xaltLinkT,
+ * the zone file) and the record being written, one after another in one region, so a run
+ * touches two or three pages of it. Used like a stack: what is committed stays, a mark
+ * taken before temporary data (a record and its file names) is released after it.
+ */
 /* Room for one path (XALT_PATH_MAX bytes) at the end of the pool. */
 char *xalt_pool_tail(void);
 /* Keep the string written at the tail; returns it. */
 char *xalt_pool_commit(void);
 /* A pooled copy of `s` (or `dflt` when s is NULL/empty), truncated to a path's size. */
 char *xalt_pool_copy(const char *s, const char *dflt);
+/* Start `b` at the pool's tail (all the room left); until xalt_pool_keep or
+ * xalt_pool_release nothing else may be added to the pool. */
+void xalt_pool_jbuf(struct xalt_jbuf *b);
+/* Keep what `b` (from xalt_pool_jbuf) holds; returns it. */
+struct xalt_slice xalt_pool_keep(struct xalt_jbuf *b);
+/* The pool's fill level, to release temporary data back to it. */
+size_t xalt_pool_mark(void);
+/* Drop everything added since `mark` (and `b`'s mapped storage, if b is not NULL). */
+void xalt_pool_release(size_t mark, struct xalt_jbuf *b);
 
 /* The run's state, mmap'd when a process turns out to be tracked (NULL otherwise). */
 extern struct xalt_run_state *xalt_state;
@@ -350,13 +380,13 @@ int xalt_path_has_no_symlink(const char *path);
  * a signal handler, from the maps text. */
 void xalt_json_libA(struct xalt_jbuf *b, int *gpu_lib_seen, int in_signal_handler);
 /* Append ptA (ancestry from the parent upwards) as a JSON array to `b`. With a cache
- * directory (xalt_cache_dir), the last ancestry built is reused while the parent is the
- * same process (pid, start time and its parent unchanged). */
-void xalt_json_ptA(struct xalt_jbuf *b, const char *cache_dir);
+ * directory (xalt_cache_dir_path) and its file `cache` (<dir>/ptA), the last ancestry built
+ * is reused while the parent is the same process (pid, start time and its parent unchanged). */
+void xalt_json_ptA(struct xalt_jbuf *b, const char *cache_dir, const char *cache);
 
 /* ---- elf.c: notes of the main program, read from memory ---- */
-/* Copy the XALT watermark note strings (v2) into `out`; returns their length, 0 if none. */
-size_t xalt_read_watermark(char *out, size_t n);
+/* The XALT watermark note strings (v2) in the mapped program; sets *len (0 if none). */
+const char *xalt_find_watermark(size_t *len);
 /* Hex of the main program's NT_GNU_BUILD_ID into `out`; "" if none. */
 void xalt_read_build_id(char *out, size_t n);
 /* Append xaltLinkT (parsed watermark) as a JSON object; sets *build_epoch (or -1). */
@@ -367,10 +397,9 @@ struct stat;
 /* SHA-1 of the file `path` (whose stat is `exe`) as 40 hex digits, using the per-user cache
  * in `tmpdir`: a hit costs no open of the file. Returns 0 on success. */
 int xalt_sha1_file_cached(const char *path, const struct stat *exe, const char *tmpdir, uid_t uid, char out[41]);
-/* "<tmpdir>/xalt_sha1.<uid>" into dir, created 0700 if missing; 0 only if it is a directory
- * owned by `uid` with no group/other access (so no other user can plant entries). */
-int xalt_cache_dir(char *dir, size_t n, const char *tmpdir, uid_t uid);
-/* The same directory checked once per process, in xalt_run; NULL when unusable. */
+/* "<tmpdir>/xalt_sha1.<uid>", created 0700 if missing and checked once per process (kept in
+ * the pool): NULL unless it is a directory owned by `uid` with no group/other access (so no
+ * other user can plant entries). Not while a jbuf writes at the pool's tail. */
 const char *xalt_cache_dir_path(const char *tmpdir, uid_t uid);
 /* SHA-1 of `n` bytes into 20-byte `digest`. */
 void xalt_sha1(const unsigned char *data, size_t n, unsigned char digest[20]);
@@ -409,14 +438,17 @@ struct xalt_end {
   int signal;         /* 0 none */
   const char *end_reason; /* "", "exit", "signal" */
 };
-/* Serialize the run record into `b` (crc sealed). */
-void xalt_build_record(struct xalt_jbuf *b, const struct xalt_end *e);
+/* Serialize the run record (crc sealed) into `b`, at the pool's tail; returns the pool mark
+ * to release it with, xalt_pool_release(mark, b), once it is written. */
+size_t xalt_build_record(struct xalt_jbuf *b, const struct xalt_end *e);
 
 /* ---- emit_file.c ---- */
 /* Write a run record to the spool (write-then-rename); returns 0 on success. */
 int xalt_emit_run(const struct xalt_jbuf *rec, int is_start);
-/* Write the staged start record to tmpdir; remembers its path in xalt_run.staged_start. */
-int xalt_emit_staged_start(const struct xalt_jbuf *rec);
+/* Where the run's staged start record goes in tmpdir (kept in the pool; "" if too long). */
+char *xalt_staged_start_path(void);
+/* Write the staged start record to `path` (from xalt_staged_start_path); 0 on success. */
+int xalt_emit_staged_start(const struct xalt_jbuf *rec, char *path);
 /* Publish the pkg staging file's lines into the spool (if `keep`), then unlink it. */
 void xalt_publish_pkgs(int keep);
 /* Path of this run's pkg staging file (contracts.md) into out; "" when it does not fit. */

@@ -13,13 +13,19 @@
 /* A record over this size (e.g. an absurd environment) is given up rather than grown. */
 #define XALT_JBUF_LIMIT ((size_t)256 << 20)
 
-void xalt_jbuf_init(struct xalt_jbuf *b) {
-  b->p = b->inline_buf;
+/* Writable storage of an empty jbuf without any: only its terminating NUL is ever read. */
+static char no_storage[1];
+
+void xalt_jbuf_init_mem(struct xalt_jbuf *b, char *mem, size_t cap) {
+  b->p = mem;
   b->len = 0;
-  b->cap = sizeof b->inline_buf;
+  b->cap = cap;
   b->mapped = 0;
   b->failed = 0;
+  if (cap) mem[0] = '\0';
 }
+
+void xalt_jbuf_init(struct xalt_jbuf *b) { xalt_jbuf_init_mem(b, no_storage, 0); }
 
 void xalt_jbuf_free(struct xalt_jbuf *b) {
   if (b->mapped) munmap(b->p, b->cap);
@@ -27,7 +33,7 @@ void xalt_jbuf_free(struct xalt_jbuf *b) {
 }
 
 static int grow(struct xalt_jbuf *b, size_t need) {
-  size_t cap = b->cap;
+  size_t cap = b->cap < XALT_SMALL_JSON ? XALT_SMALL_JSON : b->cap;
   while (cap < need) cap *= 2;
   if (cap > XALT_JBUF_LIMIT) return -1;
   void *p;

@@ -164,7 +164,8 @@ static void lib_add(struct lib_list *l, const char *path, size_t pl) {
  * the kernel formats every mapping of the process as text (~25 µs for a small program). */
 static void libs_from_maps_text(struct lib_list *l) {
   struct xalt_jbuf maps;
-  xalt_jbuf_init(&maps);
+  char mem[XALT_SMALL_JSON];
+  xalt_jbuf_init_mem(&maps, mem, sizeof mem);
   if (read_all("/proc/self/maps", &maps, 0) == 0) {
     for (char *line = maps.p; line && *line;) {
       char *nl = strchr(line, '\n');
@@ -192,18 +193,32 @@ struct loader_walk {
   struct lib_list *list;
   int maps_fd;
   int unsupported; /* the kernel does not know the ioctl */
-  char *name;      /* XALT_PATH_MAX bytes (in the run state: a page seldom touched) */
 };
+
+/* Ask the kernel for the name of the mapping at `addr` into `name` (`n` bytes); returns the
+ * ioctl's result (0, or a negative errno value) and sets *len. */
+static long query_name(int maps_fd, uint64_t addr, char *name, uint32_t n, size_t *len) {
+  struct xalt_procmap_query q;
+  memset(&q, 0, sizeof q);
+  q.size = sizeof q;
+  q.query_flags = XALT_PROCMAP_FILE_BACKED_VMA;
+  q.query_addr = addr;
+  q.vma_name_addr = (uint64_t)(uintptr_t)name;
+  q.vma_name_size = n;
+  long rc = xalt_syscall6(SYS_ioctl, maps_fd, (long)XALT_PROCMAP_QUERY, (long)&q, 0, 0, 0);
+  *len = rc == 0 && q.vma_name_size > 0 ? q.vma_name_size - 1 : 0;
+  return rc;
+}
 
 /* dl_iterate_phdr callback: ask the kernel for the file behind the object's first segment. */
 static int name_loaded_object(struct dl_phdr_info *info, size_t size, void *arg) {
   (void)size;
   struct loader_walk *w = arg;
-  const char *name = info->dlpi_name;
+  const char *loader_name = info->dlpi_name;
   /* Objects libA never lists need no query: the program itself (named "" by the loader)
    * unless its own name passes XALT's rule, the vDSO (a name without a directory: every
    * file the loader maps is named with one), and this library. */
-  if (!name[0] ? !is_shared_object(xalt_run.exec_path, xalt_strlen(xalt_run.exec_path)) : !xalt_strchr(name, '/')) return 0;
+  if (!loader_name[0] ? !is_shared_object(xalt_run.exec_path, xalt_strlen(xalt_run.exec_path)) : !xalt_strchr(loader_name, '/')) return 0;
   const ElfW(Phdr) *load = NULL;
   uintptr_t self = (uintptr_t)&name_loaded_object;
   for (int i = 0; i < info->dlpi_phnum; i++) {
@@ -214,16 +229,19 @@ static int name_loaded_object(struct dl_phdr_info *info, size_t size, void *arg)
     if (!load) load = ph;
   }
   if (!load) return 0;
-  struct xalt_procmap_query q;
-  memset(&q, 0, sizeof q);
-  q.size = sizeof q;
-  q.query_flags = XALT_PROCMAP_FILE_BACKED_VMA;
-  q.query_addr = (uint64_t)(info->dlpi_addr + load->p_vaddr);
-  q.vma_name_addr = (uint64_t)(uintptr_t)w->name;
-  q.vma_name_size = XALT_PATH_MAX;
-  long rc = xalt_syscall6(SYS_ioctl, w->maps_fd, (long)XALT_PROCMAP_QUERY, (long)&q, 0, 0, 0);
+  /* Library paths are short: a small buffer keeps this deep frame within the stack pages
+   * already in use; a longer name is asked for again with room for any path. */
+  char name[256];
+  size_t len;
+  uint64_t addr = (uint64_t)(info->dlpi_addr + load->p_vaddr);
+  long rc = query_name(w->maps_fd, addr, name, sizeof name, &len);
   if (rc == -ENOTTY || rc == -EINVAL) { w->unsupported = 1; return 1; }
-  if (rc == 0 && q.vma_name_size > 1) lib_add(w->list, w->name, q.vma_name_size - 1);
+  if (rc == -ENAMETOOLONG) {
+    char *big = xalt_run.long_name;
+    if (query_name(w->maps_fd, addr, big, XALT_PATH_MAX, &len) == 0 && len) lib_add(w->list, big, len);
+  } else if (rc == 0 && len) {
+    lib_add(w->list, name, len);
+  }
   return 0;
 }
 
@@ -232,7 +250,7 @@ static int name_loaded_object(struct dl_phdr_info *info, size_t size, void *arg)
  * ioctl, before anything was added. Not for signal handlers: dl_iterate_phdr takes the
  * loader's lock. */
 static int libs_from_loader(struct lib_list *l) {
-  struct loader_walk w = {l, xalt_open("/proc/self/maps", O_RDONLY | O_CLOEXEC, 0), 0, xalt_run.lib_name};
+  struct loader_walk w = {l, xalt_open("/proc/self/maps", O_RDONLY | O_CLOEXEC, 0), 0};
   if (w.maps_fd < 0) return -1;
   size_t at = l->b->len;
   dl_iterate_phdr(name_loaded_object, &w);
@@ -304,7 +322,8 @@ static void json_ancestor(struct xalt_jbuf *b, long pid, const char *comm) {
   xalt_jbuf_put(b, num, xalt_fmt_long(num, pid));
   xalt_jbuf_puts(b, ",\"cmdlineA\":[");
   struct xalt_jbuf cmd;
-  xalt_jbuf_init(&cmd);
+  char mem[XALT_SMALL_JSON];
+  xalt_jbuf_init_mem(&cmd, mem, sizeof mem);
   proc_path(path, pid, "cmdline");
   if (read_all(path, &cmd, 1) == 0) {
     size_t len = cmd.len;
@@ -400,26 +419,22 @@ static void pt_store(const char *dir, const char *path, const char *key, size_t 
 __attribute__((noinline)) static void pt_walk(struct xalt_jbuf *b, long pid, const char *comm, long ppid, const char *cache_dir,
                                               const char *path, const char *key, size_t kl) {
   struct xalt_jbuf pt;
-  xalt_jbuf_init(&pt);
+  char mem[XALT_SMALL_JSON];
+  xalt_jbuf_init_mem(&pt, mem, sizeof mem);
   walk(&pt, pid, comm, ppid);
   xalt_jbuf_put(b, pt.p, pt.len);
   if (cache_dir) pt_store(cache_dir, path, key, kl, &pt);
   xalt_jbuf_free(&pt);
 }
 
-void xalt_json_ptA(struct xalt_jbuf *b, const char *cache_dir) {
+void xalt_json_ptA(struct xalt_jbuf *b, const char *cache_dir, const char *cache) {
   long pid = (long)xalt_getppid(), ppid;
   unsigned long long start;
-  char comm[64], key[80], path[XALT_PATH_MAX + 8];
+  char comm[64], key[80];
   if (pid < 2 || xalt_proc_stat(pid, comm, sizeof comm, &ppid, &start) != 0 || ppid < 2) { xalt_jbuf_put(b, "[]", 2); return; }
   size_t kl = pt_key(key, pid, start, ppid);
   /* One entry per user: siblings started by the same parent (a job script's commands)
    * share it; any other parent rewrites it. O(1) space, never a growing pile of files. */
-  int cached = cache_dir && strlen(cache_dir) + 5 < sizeof path;
-  if (cached) {
-    memcpy(path, cache_dir, strlen(cache_dir));
-    memcpy(path + strlen(cache_dir), "/ptA", 5);
-    if (pt_lookup(b, path, key, kl) == 0) return;
-  }
-  pt_walk(b, pid, comm, ppid, cached ? cache_dir : NULL, path, key, kl);
+  if (cache_dir && cache && pt_lookup(b, cache, key, kl) == 0) return;
+  pt_walk(b, pid, comm, ppid, cache ? cache_dir : NULL, cache, key, kl);
 }

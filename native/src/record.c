@@ -19,10 +19,10 @@ static const char *policy_name(enum xalt_start_policy p) {
   return p == XALT_START_ALWAYS ? "always" : p == XALT_START_STAGED ? "staged" : "mpi";
 }
 
-static void user_t(struct xalt_jbuf *b, const struct xalt_end *e, double now, const struct stat *exe) {
+static void user_t(struct xalt_jbuf *b, const struct xalt_end *e, double now) {
   const struct xalt_run_state *r = &xalt_run;
   char num[48], mod[XALT_DATE_MAX] = "";
-  if (exe) xalt_fmt_cdate(mod, sizeof mod, (double)exe->st_mtim.tv_sec);
+  if (r->have_exe_mtime) xalt_fmt_cdate(mod, sizeof mod, r->exe_mtime);
   /* currentEpoch is XALT's "%f": six decimals. */
   long long us = (long long)(now * 1e6);
   size_t n = xalt_fmt_long(num, us / 1000000);
@@ -92,72 +92,86 @@ static void qa_t(struct xalt_jbuf *b) {
   xalt_jbuf_puts(b, "}");
 }
 
-/* hash_id (computed once per run) and the executable's stat, out of line: its buffers must
- * not deepen the stack under the rest of the record (each new stack page is a fault). */
-__attribute__((noinline)) static int exe_hash(struct stat *exe) {
+/* The executable's stat (one serves the hash cache key and execModify) and hash_id, computed
+ * once per run, out of line: its buffers must not deepen the stack under the record. */
+__attribute__((noinline)) static void exe_hash(void) {
   struct xalt_run_state *r = &xalt_run;
+  struct stat st;
   /* The executable by the name init.c checked (no /proc lookup), else through /proc, which
    * also reaches a file deleted since it was started. */
   const char *file = r->exe_from_proc ? "/proc/self/exe" : r->exec_path;
-  int have_exe = xalt_fstatat(AT_FDCWD, file, exe, 0) == 0;
-  if (!r->sha1[0] && (!have_exe || xalt_sha1_file_cached(file, exe, r->tmpdir, r->uid, r->sha1) != 0)) r->sha1[0] = '\0';
-  return have_exe;
+  r->have_exe_mtime = xalt_fstatat(AT_FDCWD, file, &st, 0) == 0;
+  if (r->have_exe_mtime) r->exe_mtime = (double)st.st_mtim.tv_sec;
+  if (!r->have_exe_mtime || xalt_sha1_file_cached(file, &st, r->tmpdir, r->uid, r->sha1) != 0) r->sha1[0] = '\0';
 }
 
-/* userDT then xaltLinkT (the watermark is parsed first: Build_Epoch leads userDT). */
-__attribute__((noinline)) static void dt_and_link(struct xalt_jbuf *b, const struct xalt_end *e, int gpu_lib) {
+/* What every record of the run shares and the record itself must not build while it is
+ * being written at the pool's tail: dates, hash_id, ptA. */
+static void prepare(void) {
   struct xalt_run_state *r = &xalt_run;
-  double build_epoch;
-  struct xalt_jbuf wm;
-  xalt_jbuf_init(&wm);
-  xalt_json_watermark(&wm, r->watermark, r->watermark_len, &build_epoch);
-  user_dt(b, e, build_epoch, gpu_lib);
-  xalt_jbuf_puts(b, ",\"xaltLinkT\":");
-  xalt_jbuf_put(b, wm.p, wm.len);
-  xalt_jbuf_free(&wm);
+  double t0 = xalt_mono();
+  xalt_fill_dates();
+  if (!r->hash_done) {
+    exe_hash();
+    r->hash_done = 1;
+  }
+  r->measure_sha1 = xalt_mono() - t0;
+  if (!r->pta.p) { /* the ancestry at start serves both records of a run */
+    const char *dir = xalt_cache_dir_path(r->tmpdir, r->uid);
+    char *cache = NULL;
+    if (dir && strlen(dir) + 5 < XALT_PATH_MAX) {
+      cache = xalt_pool_tail();
+      memcpy(cache, dir, strlen(dir));
+      memcpy(cache + strlen(dir), "/ptA", 5);
+      cache = xalt_pool_commit();
+    }
+    struct xalt_jbuf b;
+    xalt_pool_jbuf(&b);
+    xalt_json_ptA(&b, dir, cache);
+    r->pta = xalt_pool_keep(&b);
+  }
+  r->measure_pta = xalt_mono() - t0 - r->measure_sha1;
 }
 
-void xalt_build_record(struct xalt_jbuf *b, const struct xalt_end *e) {
+size_t xalt_build_record(struct xalt_jbuf *b, const struct xalt_end *e) {
   struct xalt_run_state *r = &xalt_run;
-  double t[9];
+  double t[5];
   int gpu_lib = 0;
+  prepare();
+  size_t mark = xalt_pool_mark();
+  xalt_pool_jbuf(b);
   t[0] = xalt_mono();
   xalt_jbuf_puts(b, "{\"crc\":\"0xFFFF\",\"cmdlineA\":");
   xalt_jbuf_put(b, r->cmdline.p, r->cmdline.len);
-  t[1] = xalt_mono();
-  struct stat exe; /* one stat serves the hash cache key and execModify */
-  int have_exe = exe_hash(&exe);
-  t[2] = xalt_mono();
   xalt_jbuf_puts(b, ",\"hash_id\":");
   xalt_json_str(b, r->sha1, strlen(r->sha1));
   xalt_jbuf_puts(b, ",\"libA\":");
+  t[1] = xalt_mono();
   xalt_json_libA(b, &gpu_lib, e->signal != 0);
-  t[3] = xalt_mono();
+  t[2] = xalt_mono();
   xalt_jbuf_puts(b, ",\"ptA\":");
-  if (!r->pta.len) { /* the ancestry at start serves both records of a run */
-    xalt_jbuf_init(&r->pta);
-    xalt_json_ptA(&r->pta, xalt_cache_dir_path(r->tmpdir, r->uid));
-  }
   xalt_jbuf_put(b, r->pta.p, r->pta.len);
-  t[4] = xalt_mono();
   xalt_jbuf_puts(b, ",\"envT\":");
   xalt_jbuf_put(b, r->envt.p, r->envt.len);
-  double now = xalt_now();
-  user_t(b, e, now, have_exe ? &exe : NULL);
-  t[5] = xalt_mono();
-  dt_and_link(b, e, gpu_lib);
-  t[6] = xalt_mono();
+  user_t(b, e, xalt_now());
+  t[3] = xalt_mono();
+  user_dt(b, e, r->build_epoch, gpu_lib);
+  xalt_jbuf_puts(b, ",\"xaltLinkT\":");
+  xalt_jbuf_put(b, r->link_t.p, r->link_t.len);
+  t[4] = xalt_mono();
   xalt_jbuf_puts(b, ",\"XALT_measureT\":{");
-  xalt_json_kv_num(b, 1, "01_BuildUserT____", t[5] - t[4]);
-  xalt_json_kv_num(b, 0, "02_Sha1_exec_____", t[2] - t[1]);
+  xalt_json_kv_num(b, 1, "01_BuildUserT____", t[3] - t[2]);
+  xalt_json_kv_num(b, 0, "02_Sha1_exec_____", r->measure_sha1);
   xalt_json_kv_num(b, 0, "03_BuildEnvT_____", 0);
-  xalt_json_kv_num(b, 0, "04_WalkProcTree__", t[4] - t[3]);
-  xalt_json_kv_num(b, 0, "05_Build_RecordT_", t[6] - t[0]);
-  xalt_json_kv_num(b, 0, "06_ParseProcMaps_", t[3] - t[2]);
+  xalt_json_kv_num(b, 0, "04_WalkProcTree__", r->measure_pta);
+  xalt_json_kv_num(b, 0, "05_Build_RecordT_", t[4] - t[0]);
+  xalt_json_kv_num(b, 0, "06_ParseProcMaps_", t[2] - t[1]);
   xalt_json_kv_num(b, 0, "07_GPU_Setup_____", 0);
-  xalt_json_kv_num(b, 0, "08____total______", r->init_cost + (xalt_mono() - t[0]));
+  xalt_json_kv_num(b, 0, "08____total______", r->init_cost + (xalt_mono() - t[0]) + r->measure_sha1 + r->measure_pta);
   xalt_jbuf_puts(b, "}");
   qa_t(b);
   xalt_jbuf_puts(b, "}\n");
   xalt_json_seal_crc(b);
+  xalt_pool_keep(b); /* the file names written after it go behind it */
+  return mark;
 }

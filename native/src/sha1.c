@@ -75,25 +75,13 @@ static char *put_u(char *p, unsigned long long v) { return p + xalt_fmt_long(p, 
 
 static int xalt_cache_dir_check(char *dir, size_t n, const char *tmpdir, uid_t uid);
 
-int xalt_cache_dir(char *dir, size_t n, const char *tmpdir, uid_t uid) {
-  /* Checked once per process: the hash cache and the ptA cache both live there. */
-  int state = xalt_run.cache_dir_state;
-  char *known = xalt_run.cache_dir;
-  if (state) {
-    if (state < 0 || strlen(known) >= n) return -1;
-    memcpy(dir, known, strlen(known) + 1);
-    return 0;
-  }
-  state = xalt_cache_dir_check(dir, n, tmpdir, uid) == 0 ? 1 : -1;
-  if (state > 0 && strlen(dir) < sizeof xalt_run.cache_dir) memcpy(known, dir, strlen(dir) + 1);
-  else state = -1;
-  xalt_run.cache_dir_state = state;
-  return state > 0 ? 0 : -1;
-}
-
 const char *xalt_cache_dir_path(const char *tmpdir, uid_t uid) {
+  /* Checked once per process: the hash cache and the ptA cache both live there. */
   struct xalt_run_state *r = &xalt_run;
-  if (!r->cache_dir_state) r->cache_dir_state = xalt_cache_dir_check(r->cache_dir, sizeof r->cache_dir, tmpdir, uid) == 0 ? 1 : -1;
+  if (!r->cache_dir_state && !r->pool_open) {
+    r->cache_dir_state = xalt_cache_dir_check(xalt_pool_tail(), XALT_PATH_MAX, tmpdir, uid) == 0 ? 1 : -1;
+    if (r->cache_dir_state > 0) r->cache_dir = xalt_pool_commit();
+  }
   return r->cache_dir_state > 0 ? r->cache_dir : NULL;
 }
 
@@ -169,18 +157,22 @@ static int hash_fd(int fd, const struct stat *st, char out[41]) {
 int xalt_sha1_file_cached(const char *path, const struct stat *exe, const char *tmpdir, uid_t uid, char out[41]) {
   struct stat st = *exe;
   if (!S_ISREG(st.st_mode)) return -1;
-  /* One buffer: the directory, then "/<dev>.<ino>" appended (stack pages cost page faults). */
-  char entry[XALT_PATH_MAX + 64], key[XALT_CACHE_LINE];
+  char key[XALT_CACHE_LINE];
   size_t kl = key_line(key, &st);
-  int have_dir = xalt_cache_dir(entry, XALT_PATH_MAX, tmpdir, uid) == 0;
-  size_t dl = have_dir ? strlen(entry) : 0;
-  if (have_dir) {
+  const char *dir = xalt_cache_dir_path(tmpdir, uid);
+  /* "<dir>/<dev>.<ino>", written at the pool's tail and not kept (stack pages cost faults). */
+  char *entry = xalt_pool_tail();
+  size_t dl = dir ? strlen(dir) : 0;
+  if (dir && dl + 48 < XALT_PATH_MAX) {
+    memcpy(entry, dir, dl);
     char *p = entry + dl;
     *p++ = '/';
     p = put_u(p, (unsigned long long)st.st_dev); *p++ = '.';
     p = put_u(p, (unsigned long long)st.st_ino);
     *p = '\0';
     if (cache_lookup(entry, key, kl, uid, out) == 0) return 0;
+  } else {
+    dir = NULL;
   }
   int fd = xalt_open(path, O_RDONLY | O_CLOEXEC, 0);
   if (fd < 0) return -1;
@@ -188,6 +180,6 @@ int xalt_sha1_file_cached(const char *path, const struct stat *exe, const char *
   int rc = (xalt_fstatat(fd, "", &st, AT_EMPTY_PATH) == 0 && S_ISREG(st.st_mode)) ? hash_fd(fd, &st, out) : -1;
   xalt_close(fd);
   kl = key_line(key, &st);
-  if (rc == 0 && have_dir) cache_store(entry, dl, key, kl, out);
+  if (rc == 0 && dir) cache_store(entry, dl, key, kl, out);
   return rc;
 }

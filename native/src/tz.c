@@ -15,25 +15,32 @@
 
 #include "internal.h"
 
-/* State lives in xalt_run (tz_buf, tz_len, tz_state: 0 not loaded, 1 TZif, 2 UTC, -1 libc). */
-#define tzbuf xalt_run.tz_buf
+/* State lives in xalt_run (tz_data in the pool, tz_len, tz_state: 0 not loaded, 1 TZif,
+ * 2 UTC, -1 libc). */
+#define tzbuf xalt_run.tz_data
 #define tzlen xalt_run.tz_len
 #define tz_state xalt_run.tz_state
 
 static uint32_t be32(const unsigned char *p) { return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]; }
 static int64_t be64(const unsigned char *p) { return (int64_t)((uint64_t)be32(p) << 32 | be32(p + 4)); }
 
+/* Read the zone file into the pool (kept for the run's later dates). */
 static int load_file(const char *path) {
   int fd = xalt_open(path, O_RDONLY | O_CLOEXEC, 0);
   if (fd < 0) return -1;
+  struct xalt_jbuf b;
+  xalt_pool_jbuf(&b);
+  size_t room = b.cap > XALT_TZ_FILE_MAX ? XALT_TZ_FILE_MAX : b.cap;
   long r;
-  tzlen = 0;
-  while (tzlen < sizeof tzbuf && (r = xalt_read(fd, tzbuf + tzlen, sizeof tzbuf - tzlen)) > 0) {
-    tzlen += (size_t)r;
-    if (tzlen < sizeof tzbuf) break; /* regular file: a short read is the end */
+  while (b.len < room && (r = xalt_read(fd, b.p + b.len, room - b.len)) > 0) {
+    b.len += (size_t)r;
+    if (b.len < room) break; /* regular file: a short read is the end */
   }
   xalt_close(fd);
-  return (tzlen >= 44 && !memcmp(tzbuf, "TZif", 4)) ? 0 : -1;
+  if (b.len < 44 || b.len >= room || memcmp(b.p, "TZif", 4)) { xalt_pool_release(xalt_pool_mark(), &b); return -1; }
+  tzbuf = (const unsigned char *)xalt_pool_keep(&b).p;
+  tzlen = b.len;
+  return 0;
 }
 
 /* Decide where the zone comes from ($TZ as at the collector's start, else /etc/localtime). */
@@ -108,6 +115,7 @@ static void civil(int64_t days, struct tm *tm) {
 int xalt_localtime(double t, struct tm *tm) {
   time_t s = (time_t)t;
   if (t < 0) return -1;
+  if (!tz_state && xalt_run.pool_open) return localtime_r(&s, tm) ? 0 : -1; /* (cannot happen) */
   if (!tz_state) tz_load();
   long off = 0;
   if (tz_state == -1 || (tz_state == 1 && tzif_offset((int64_t)s, &off) != 0)) return localtime_r(&s, tm) ? 0 : -1;
