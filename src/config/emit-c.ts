@@ -3,9 +3,12 @@
  * `xalt_site_config` struct, implementing native/src/site_config.h exactly. The matcher is
  * one pass over the string, table lookups only: no regex library, no allocation, no IO. It
  * stops at the first final state (see compile-dfa.ts), where the decision can no longer change.
+ * Each list's transitions are a dense table or, where that is much smaller, a default target
+ * plus a few exceptions per state (see encode-dfa.ts for the layouts and the rule).
  */
 import { effectiveEnvRules, effectiveHostRules, effectivePathRules } from './builtin-rules.js';
-import { compileRuleList, type Dfa } from './compile-dfa.js';
+import { compileRuleList } from './compile-dfa.js';
+import { chooseEncoding, denseBytes, tableBytes, type EncodedDfa } from './encode-dfa.js';
 import type { RuleAction, SamplingRow, SiteConfig } from './site-config.js';
 
 /** The rule lists in `enum xalt_rule_list` order. */
@@ -64,23 +67,56 @@ function cDouble(n: number): string {
   return /[.e]/.test(s) ? s : `${s}.0`;
 }
 
-function emitList(name: CListName, input: CompiledListInput, dfa: Dfa): string {
+function emitList(name: CListName, input: CompiledListInput, dfa: EncodedDfa): string {
   const actions = input.actions.length > 0 ? input.actions.map((a) => ACTION_ENUM[a]).join(', ') : 'XALT_ACT_NONE';
   if (input.patterns.length > 32767) throw new Error(`${name}: more than 32767 rules`);
   const listing = input.patterns.map((p, i) => ` *   ${i} ${input.actions[i]} ${input.origins[i]}: ${p}`.replace(/\*\//g, '*\\/').replace(/\/\*/g, '/\\*').replace(/[^\x20-\x7e]/g, '?'));
+  const t = dfa.table;
+  const layout = t.kind === 'dense'
+    ? `dense transitions, ${tableBytes(dfa)} bytes`
+    : `sparse transitions (${t.excClass.length} exceptions), ${tableBytes(dfa)} bytes (dense: ${denseBytes(dfa)})`;
+  const transitions = t.kind === 'dense'
+    ? [`static const uint16_t ${name}_next[${t.next.length}] = {\n${numbers(t.next)}\n};`]
+    : [
+      `static const uint16_t ${name}_default_next[${t.defaultNext.length}] = {\n${numbers(t.defaultNext)}\n};`,
+      `static const uint16_t ${name}_exc_start[${t.excStart.length}] = {\n${numbers(t.excStart)}\n};`,
+      // no exceptions at all: the exception arrays are never read, and C has no empty arrays
+      ...(t.excClass.length === 0 ? [] : [
+        `static const unsigned char ${name}_exc_class[${t.excClass.length}] = {\n${numbers(t.excClass, 32)}\n};`,
+        `static const uint16_t ${name}_exc_next[${t.excNext.length}] = {\n${numbers(t.excNext)}\n};`,
+      ]),
+    ];
   return [
-    `/* ${name}: ${input.patterns.length} rules, ${dfa.stateCount} states (final from ${dfa.finalFrom}), ${dfa.classCount} byte classes${listing.length > 0 ? `\n${listing.join('\n')}\n` : ' '}*/`,
+    `/* ${name}: ${input.patterns.length} rules, ${dfa.stateCount} states (final from ${dfa.finalFrom}), ${dfa.classCount} byte classes, ${layout}${listing.length > 0 ? `\n${listing.join('\n')}\n` : ' '}*/`,
     `static const unsigned char ${name}_class[256] = {\n${numbers(dfa.classOf, 32)}\n};`,
-    `static const uint16_t ${name}_next[${dfa.stateCount * dfa.classCount}] = {\n${numbers(dfa.next)}\n};`,
+    ...transitions,
     `static const int16_t ${name}_accept[${dfa.stateCount}] = {\n${numbers(dfa.accept)}\n};`,
     `static const enum xalt_action ${name}_action[] = { ${actions} };`,
     '',
   ].join('\n');
 }
 
+/** The `rule_dfas[]` entry of a list: unused table pointers are 0. */
+function emitDfaEntry(name: CListName, dfa: EncodedDfa, rules: number): string {
+  const t = dfa.table;
+  const tables = t.kind === 'dense'
+    ? `${name}_next, 0, 0, 0, 0`
+    : `0, ${name}_default_next, ${name}_exc_start, ${t.excClass.length === 0 ? '0, 0' : `${name}_exc_class, ${name}_exc_next`}`;
+  return `  { ${name}_class, ${tables}, ${name}_accept, ${name}_action, ${dfa.classCount}u, ${dfa.start}u, ${dfa.finalFrom}u, ${rules} },`;
+}
+
 const MATCHER = `struct rule_dfa {
   const unsigned char *cls;   /* byte -> class */
-  const uint16_t *next;       /* state * classes + class -> state */
+  /* the transitions, one of two layouts (chosen per list when generating, see the list comments):
+   * dense:  next[state * classes + class] -> state; the other four pointers are 0
+   * sparse: next is 0; a state goes to default_next[state] except on the classes
+   *         exc_class[e] (ascending), where it goes to exc_next[e], for
+   *         exc_start[state] <= e < exc_start[state + 1] */
+  const uint16_t *next;
+  const uint16_t *default_next;
+  const uint16_t *exc_start;
+  const unsigned char *exc_class;
+  const uint16_t *exc_next;
   const int16_t *accept;      /* state -> deciding rule index, -1 for none */
   const enum xalt_action *action;
   unsigned classes;
@@ -91,14 +127,22 @@ const MATCHER = `struct rule_dfa {
 
 int xalt_rule_match(enum xalt_rule_list list, const char *s, size_t len) {
   const struct rule_dfa *d;
-  unsigned st;
+  unsigned st, c, e, end;
   size_t i;
   if ((unsigned)list >= (unsigned)XALT_RULES_COUNT) return -1;
   d = &rule_dfas[list];
   st = d->start;
   for (i = 0; i < len; i++) {
     if (st >= d->final_from) break; /* the decision cannot change: skip the rest */
-    st = d->next[st * d->classes + d->cls[(unsigned char)s[i]]];
+    c = d->cls[(unsigned char)s[i]];
+    if (d->next) {
+      st = d->next[st * d->classes + c];
+    } else {
+      e = d->exc_start[st];
+      end = d->exc_start[st + 1];
+      while (e < end && d->exc_class[e] < c) e++; /* the state's exceptions, ascending by class */
+      st = e < end && d->exc_class[e] == c ? d->exc_next[e] : d->default_next[st];
+    }
   }
   return d->accept[st];
 }
@@ -158,6 +202,8 @@ export interface EmitCOptions {
   readonly includePath?: string;
   /** the config file name shown in the header comment */
   readonly sourceName?: string;
+  /** tests only: one transition layout for every list instead of the per-list choice (encode-dfa.ts) */
+  readonly encoding?: 'dense' | 'sparse';
 }
 
 /**
@@ -166,9 +212,9 @@ export interface EmitCOptions {
  */
 export function emitSiteConfigC(cfg: SiteConfig, options: EmitCOptions = {}): string {
   const lists = collectorLists(cfg);
-  const dfas = C_LIST_NAMES.map((name) => compileRuleList(lists[name].patterns));
+  const dfas = C_LIST_NAMES.map((name) => chooseEncoding(compileRuleList(lists[name].patterns), options.encoding));
   const bodies = C_LIST_NAMES.map((name, i) => emitList(name, lists[name], dfas[i]!));
-  const table = C_LIST_NAMES.map((name, i) => `  { ${name}_class, ${name}_next, ${name}_accept, ${name}_action, ${dfas[i]!.classCount}u, ${dfas[i]!.start}u, ${dfas[i]!.finalFrom}u, ${lists[name].patterns.length} },`);
+  const table = C_LIST_NAMES.map((name, i) => emitDfaEntry(name, dfas[i]!, lists[name].patterns.length));
   return `/* GENERATED by xalt build — do not edit.
  * Source: ${(options.sourceName ?? cfg.file).replace(/\*\//g, '* /')} (fingerprint ${cfg.fingerprint})
  * Regenerate with \`xalt build\`. Rule lists are compiled into DFAs: xalt_rule_match() is one

@@ -3,7 +3,8 @@
  * the decision can no longer change). Checked here: the numbering invariant (final states are
  * exactly those from `finalFrom` on), that stopping there decides bit for bit like reading the
  * whole string, and that both matchers really stop — the TypeScript one by the number of bytes
- * it reads, the generated C one with the rest of the string behind an unreadable page.
+ * it reads, the generated C one (dense and sparse tables) with the rest of the string behind an
+ * unreadable page.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -136,10 +137,10 @@ int main(int argc, char **argv) {
 }
 `;
 
-test('generated xalt_rule_match never reads past HOME= in the example env list (rest of the string unreadable)', () => {
+for (const encoding of ['dense', 'sparse'] as const) test(`generated xalt_rule_match never reads past HOME= in the example env list (${encoding} table; rest of the string unreadable)`, () => {
   const dir = mkdtempSync(join(tmpdir(), 'xalt-final-'));
   try {
-    writeFileSync(join(dir, 'site_config.c'), emitSiteConfigC(EXAMPLE, { includePath: HEADER }));
+    writeFileSync(join(dir, 'site_config.c'), emitSiteConfigC(EXAMPLE, { includePath: HEADER, encoding }));
     writeFileSync(join(dir, 'guard.c'), GUARD_DRIVER);
     const exe = join(dir, 'guard');
     execFileSync('cc', ['-std=c11', '-O2', '-Wall', '-Wextra', '-Werror', '-I', join(ROOT, 'native', 'src'), '-o', exe, join(dir, 'site_config.c'), join(dir, 'guard.c')], { stdio: ['ignore', 'ignore', 'inherit'] });
