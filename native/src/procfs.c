@@ -11,6 +11,7 @@
 #include <stdio.h> /* rename() only */
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -357,7 +358,33 @@ static void walk(struct xalt_jbuf *b, long pid, const char *comm0, long ppid0) {
   xalt_jbuf_put(b, "]", 1);
 }
 
-/* Cache key: the parent's pid, start time and parent ("pid start ppid\n"). */
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434 /* Linux 5.3, the same number on every architecture */
+#endif
+#define XALT_PIDFS_MAGIC 0x50494446 /* "PIDF": pidfd inodes live in pidfs (Linux 6.9) */
+
+/* Cache key from the parent's pidfd: on Linux 6.9+ its inode number names the process
+ * uniquely for the life of the system ("i<pid>.<inode>\n"), so a cached ancestry is found
+ * without reading /proc. Returns the key's length, 0 on older kernels. */
+static size_t pidfs_key(char *out, long pid) {
+  long fd = xalt_syscall6(SYS_pidfd_open, pid, 0, 0, 0, 0, 0);
+  if (fd < 0) return 0;
+  struct stat st;
+  struct statfs fs;
+  int ok = xalt_fstatat((int)fd, "", &st, AT_EMPTY_PATH) == 0 && xalt_syscall6(SYS_fstatfs, fd, (long)&fs, 0, 0, 0, 0) == 0 &&
+           (unsigned long)fs.f_type == XALT_PIDFS_MAGIC;
+  xalt_close((int)fd);
+  if (!ok) return 0;
+  size_t n = 0;
+  out[n++] = 'i';
+  n += xalt_fmt_long(out + n, pid);
+  out[n++] = '.';
+  n += xalt_fmt_long(out + n, (long long)st.st_ino);
+  out[n++] = '\n';
+  return n;
+}
+
+/* Cache key on older kernels: the parent's pid, start time and parent ("pid start ppid\n"). */
 static size_t pt_key(char *out, long pid, unsigned long long start, long ppid) {
   size_t n = xalt_fmt_long(out, pid);
   out[n++] = ' ';
@@ -431,10 +458,15 @@ void xalt_json_ptA(struct xalt_jbuf *b, const char *cache_dir, const char *cache
   long pid = (long)xalt_getppid(), ppid;
   unsigned long long start;
   char comm[64], key[80];
-  if (pid < 2 || xalt_proc_stat(pid, comm, sizeof comm, &ppid, &start) != 0 || ppid < 2) { xalt_jbuf_put(b, "[]", 2); return; }
-  size_t kl = pt_key(key, pid, start, ppid);
+  if (pid < 2) { xalt_jbuf_put(b, "[]", 2); return; }
   /* One entry per user: siblings started by the same parent (a job script's commands)
    * share it; any other parent rewrites it. O(1) space, never a growing pile of files. */
-  if (cache_dir && cache && pt_lookup(b, cache, key, kl) == 0) return;
+  size_t kl = cache ? pidfs_key(key, pid) : 0;
+  if (kl && pt_lookup(b, cache, key, kl) == 0) return;
+  if (xalt_proc_stat(pid, comm, sizeof comm, &ppid, &start) != 0 || ppid < 2) { xalt_jbuf_put(b, "[]", 2); return; }
+  if (!kl) {
+    kl = pt_key(key, pid, start, ppid);
+    if (cache && pt_lookup(b, cache, key, kl) == 0) return;
+  }
   pt_walk(b, pid, comm, ppid, cache ? cache_dir : NULL, cache, key, kl);
 }
