@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, chownSync, copyFileSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileTimeStamp, recordDir, runFileName } from '../../src/schema/spool-layout.js';
 import { ROOT, buildLib, compile, endRecords, listFiles, run, runRecords, scratch, trackingEnv } from './harness.js';
@@ -122,6 +122,52 @@ test('libA lists shared objects including ones dlopen-ed later, never the collec
   assert.equal(new Set(libs).size, libs.length, 'no duplicates');
   assert.equal(r.record.ptA?.[0]?.pid, process.pid);
   assert.equal(r.record.ptA?.[0]?.cmd_path, process.execPath);
+});
+
+/** XALT's libA name rule: the base name ends in ".so", or ".so" and a version (".1.2.3"). */
+const isSharedObject = (path: string) => /\.so(\.[0-9.]+)?$/.test(path.slice(path.lastIndexOf('/') + 1));
+
+test('libA is what /proc/self/maps shows at the end, whether the loader or the maps text is asked', () => {
+  const dir = scratch('maps');
+  const so = (out: string) => execFileSync('cc', ['-shared', '-fPIC', '-o', out, join(ROOT, 'test/collector/snippets/empty_lib.c')]);
+  // A library loaded through its soname link, one in a directory with a 300-byte path,
+  // and one deleted once loaded (maps says "(deleted)": never listed).
+  so(join(dir, 'libxtest.so.1.2.3'));
+  symlinkSync('libxtest.so.1.2.3', join(dir, 'libxtest.so.1'));
+  const deep = join(dir, 'd'.repeat(150), 'e'.repeat(150));
+  mkdirSync(deep, { recursive: true });
+  so(join(deep, 'libdeep.so'));
+  const exe = compile('maps_libs', ['-ldl']);
+  const t = trackingEnv();
+  const cases = [{ how: 'exit', env: t.env }, { how: 'term', env: { ...t.env, XALT_SIGNAL_HANDLER: 'yes' } }];
+  for (const c of cases) {
+    so(join(dir, 'libgone.so'));
+    const out = run(exe, [c.how, 'libm.so.6', join(dir, 'libxtest.so.1'), join(deep, 'libdeep.so'), `-${join(dir, 'libgone.so')}`], { env: c.env, preload: lib });
+    const shown = out.stdout.split('\n').filter((p) => p && !p.endsWith(' (deleted)') && isSharedObject(p) && !p.includes('libxalt'));
+    const [r] = endRecords(t.spool).filter((x) => x.record.userT.end_reason === (c.how === 'exit' ? 'exit' : 'signal'));
+    assert.ok(r, `an end record (${c.how})`);
+    const libA = r.record.libA.map(([p]) => p);
+    assert.deepEqual([...libA].sort(), [...new Set(shown)].sort(), `libA equals the maps list (${c.how})`);
+    assert.ok(libA.includes(join(dir, 'libxtest.so.1.2.3')), 'the file behind the soname link');
+    assert.ok(libA.includes(join(deep, 'libdeep.so')), 'a long path');
+    assert.ok(!libA.some((p) => p.includes('libgone')), 'a deleted library is not listed');
+  }
+});
+
+test('exec_path is the real file, whether the program is started by a plain, a relative or a symlinked name', () => {
+  const exe = compile('hello');
+  const dir = scratch('names');
+  symlinkSync(dirname(exe), join(dir, 'linkdir'));
+  const t = trackingEnv();
+  run(exe, ['plain'], { env: t.env, preload: lib });
+  run('./hello', ['relative'], { env: t.env, preload: lib, cwd: dirname(exe) });
+  run(join(dir, 'linkdir', 'hello'), ['symlinked'], { env: t.env, preload: lib });
+  const recs = endRecords(t.spool).map((r) => r.record);
+  assert.equal(recs.length, 3);
+  for (const r of recs) {
+    assert.equal(r.userT.exec_path, realpathSync(exe), `exec_path (${r.cmdlineA[1]})`);
+    assert.equal(r.hash_id, sha1(exe), `hash_id (${r.cmdlineA[1]})`);
+  }
 });
 
 test('GPU use: a CUDA runtime loaded and devices visible', () => {
