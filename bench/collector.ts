@@ -50,8 +50,6 @@ function build(dir: string) {
   mkdirSync(join(dir, 'skip'));
   copyFileSync(join(dir, 'true'), join(dir, 'skip/make'));
   execFileSync('make', ['-s', '-C', join(ROOT, 'native'), `BUILD=${join(dir, 'lib')}`], { stdio: 'inherit' });
-  // The opt-in FAST_LOAD=1 build (-z noseparate-code), to show what that trade-off buys.
-  execFileSync('make', ['-s', '-C', join(ROOT, 'native'), `BUILD=${join(dir, 'fast')}`, 'FAST_LOAD=1'], { stdio: 'inherit' });
 }
 
 /** Run every configuration `cycles` times, interleaved; returns the series by name. */
@@ -125,10 +123,7 @@ export async function run(): Promise<void> {
       { name: empty, preload: join(dir, 'libempty.so'), prog: t, env: {}, vs: none },
       { name: 'XALT_EXECUTABLE_TRACKING=no', preload: lib, prog: t, env: { ...track, XALT_EXECUTABLE_TRACKING: 'no' }, vs: empty, budgetUs: 5 },
       { name: 'path filtered out (SKIP rule)', preload: lib, prog: join(dir, 'skip/make'), env: track, vs: empty, budgetUs: 15 },
-      { name: 'tracking off, FAST_LOAD=1 build', preload: join(dir, 'fast/libxalt.so'), prog: t, env: { ...track, XALT_EXECUTABLE_TRACKING: 'no' }, vs: empty, budgetUs: 5 },
-      { name: 'path filtered out, FAST_LOAD=1 build', preload: join(dir, 'fast/libxalt.so'), prog: join(dir, 'skip/make'), env: track, vs: empty, budgetUs: 15 },
       { name: 'tracked, end record only', preload: lib, prog: t, env: track, vs: none, budgetUs: 150 },
-      { name: 'tracked, end record, FAST_LOAD=1 build', preload: join(dir, 'fast/libxalt.so'), prog: t, env: track, vs: none, budgetUs: 150 },
       { name: 'tracked, start + end records', preload: lib, prog: t, env: { ...track, XALT_START_POLICY: 'always' }, vs: none, budgetUs: 250 },
       { name: 'no preload, 150-variable environment', preload: '-', prog: t, env: bigEnv },
       { name: 'tracked, 150-variable environment', preload: lib, prog: t, env: { ...track, ...bigEnv }, vs: 'no preload, 150-variable environment' },

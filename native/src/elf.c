@@ -12,7 +12,8 @@
 
 #include "internal.h"
 
-#define XALT_NOTE_TYPE 0x746c6158u /* "Xalt" little endian */
+#define XALT_NOTE_TYPE 0x746c6158u /* "Xalt" little endian: XALT's watermark */
+#define XALT_COLLECTOR_NOTE_TYPE 0x6c6c6f43u /* "Coll": this library */
 
 struct note_search {
   uint32_t type;
@@ -21,10 +22,9 @@ struct note_search {
   size_t desc_len;
 };
 
-/* Callback: look through the PT_NOTE segments of the main program (the first object). */
-static int find_note(struct dl_phdr_info *info, size_t size, void *data) {
-  (void)size;
-  struct note_search *s = data;
+/* Look through the PT_NOTE segments of one loaded object; 1 when `s` was found there. */
+static int object_has_note(const struct dl_phdr_info *info, struct note_search *s) {
+  size_t ol = strlen(s->owner) + 1;
   for (int i = 0; i < info->dlpi_phnum; i++) {
     const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
     if (ph->p_type != PT_NOTE) continue;
@@ -38,7 +38,6 @@ static int find_note(struct dl_phdr_info *info, size_t size, void *data) {
       size_t desc_off = (sizeof(ElfW(Nhdr)) + nh->n_namesz + align - 1) & ~(align - 1);
       const unsigned char *desc = p + desc_off;
       if (desc + nh->n_descsz > end) break;
-      size_t ol = strlen(s->owner) + 1;
       if (nh->n_type == s->type && nh->n_namesz == ol && !memcmp(name, s->owner, ol)) {
         s->desc = desc;
         s->desc_len = nh->n_descsz;
@@ -47,7 +46,50 @@ static int find_note(struct dl_phdr_info *info, size_t size, void *data) {
       p += (desc_off + nh->n_descsz + align - 1) & ~(align - 1);
     }
   }
-  return 1; /* only the first object (the main program) is searched */
+  return 0;
+}
+
+/* Callback: only the first object, the main program, is searched. */
+static int find_note(struct dl_phdr_info *info, size_t size, void *data) {
+  (void)size;
+  object_has_note(info, data);
+  return 1;
+}
+
+/*
+ * Which copy of the collector tracks when two are loaded (preloaded and linked in): the
+ * first object, in the loader's order, that carries the collector's note. This library's
+ * note; the walk is over memory the loader has mapped (no symbol lookup, no system call).
+ */
+__attribute__((section(".note.xalt.collector"), aligned(4), used)) static const struct {
+  uint32_t namesz, descsz, type;
+  char name[8];
+} collector_note = {5, 0, XALT_COLLECTOR_NOTE_TYPE, "XALT"};
+
+struct first_collector {
+  uintptr_t self;  /* an address inside this library */
+  int found;       /* a collector was found; is_self says whether it is this one */
+  int is_self;
+};
+
+static int find_first_collector(struct dl_phdr_info *info, size_t size, void *data) {
+  (void)size;
+  struct first_collector *f = data;
+  struct note_search s = {XALT_COLLECTOR_NOTE_TYPE, "XALT", NULL, 0};
+  if (!object_has_note(info, &s)) return 0;
+  f->found = 1;
+  for (int i = 0; i < info->dlpi_phnum; i++) {
+    const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+    uintptr_t start = info->dlpi_addr + ph->p_vaddr;
+    if (ph->p_type == PT_LOAD && f->self >= start && f->self - start < ph->p_memsz) f->is_self = 1;
+  }
+  return 1;
+}
+
+int xalt_first_collector_is_self(void) {
+  struct first_collector f = {(uintptr_t)&collector_note, 0, 0};
+  dl_iterate_phdr(find_first_collector, &f);
+  return !f.found || f.is_self;
 }
 
 const char *xalt_find_watermark(size_t *len) {

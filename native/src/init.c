@@ -14,7 +14,6 @@
  * signal-safe: no. allocates: no (except setenv for PKGS runs, as XALT).
  */
 #define _GNU_SOURCE
-#include <dlfcn.h>
 #include <fcntl.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -26,15 +25,6 @@
 #include "internal.h"
 
 struct xalt_run_state *xalt_state;
-
-/*
- * The one exported symbol. When two copies of the collector are in one process (preloaded
- * and also linked), the global lookup of this name finds the copy that comes first; only
- * that copy tracks.
- */
-__attribute__((visibility("default"))) const char xalt_collector_claim[] = "xalt";
-/* This copy's own marker: references to the exported name may be interposed by another copy. */
-extern const char xalt_claim_self[sizeof "xalt"] __attribute__((alias("xalt_collector_claim"), visibility("hidden")));
 
 static int init_attempted;
 extern char **environ;
@@ -193,15 +183,6 @@ struct filter_facts {
   int track_mpi, track_scalar;
 };
 
-/*
- * Which copy of the collector the dynamic loader's global lookup finds first. Asked with
- * dlsym only here, in processes that are about to be tracked: a reference through the GOT
- * would be bound at load time, a symbol lookup (~1 µs) in every process, tracked or not.
- */
-static const char *claim_winner(void) {
-  return dlsym(RTLD_DEFAULT, "xalt_collector_claim");
-}
-
 /* Every filter of reference §3.1, cheapest first; returns the path class or SKIP. Only
  * direct system calls and our own string code run here: a process that is not tracked
  * pays no lazy symbol binding and never sees errno change. */
@@ -222,7 +203,7 @@ static enum xalt_action filters(struct filter_facts *f, int argc, char **argv) {
   f->track_mpi = xalt_env_yesno("XALT_MPI_TRACKING", xalt_site_config.track_mpi);
   f->track_scalar = xalt_env_yesno("XALT_SCALAR_TRACKING", xalt_site_config.track_scalar);
   if (f->num_tasks > 1 ? !f->track_mpi : !f->track_scalar) { xalt_trace("scalar/MPI tracking is off for this run", NULL); return XALT_ACT_SKIP; }
-  if (claim_winner() != xalt_claim_self) {
+  if (!xalt_first_collector_is_self()) {
     xalt_trace("another copy of the collector tracks this process", NULL);
     return XALT_ACT_SKIP;
   }

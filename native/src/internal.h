@@ -1,7 +1,7 @@
 /*
  * internal.h — the only header shared by the collector's translation units. Everything
  * declared here is hidden (the library is compiled with -fvisibility=hidden); the only
- * dynamic symbol is the claim marker in init.c (see `make symbols`).
+ * dynamic symbol is _Exit, for link tracking (see `make symbols`).
  */
 #ifndef XALT_INTERNAL_H
 #define XALT_INTERNAL_H
@@ -29,6 +29,7 @@
 #define XALT_HEX_ID_MAX 129    /* build-id hex: 64 bytes is the largest id linkers emit */
 #define XALT_SMALL_JSON 4096   /* first size of a growable JSON buffer; larger ones are mmap'd */
 #define XALT_MAX_LIBS 4096     /* distinct shared objects remembered for libA de-duplication */
+#define XALT_HOT_LIBS 64       /* of which kept beside the run's other fields (a small program's) */
 #define XALT_TZ_FILE_MAX 65536 /* zone files are 0.1-4 kB; a bigger one is not a zone file */
 #define XALT_POOL_SIZE (256 * 1024) /* a run's strings and JSON: ~5 kB in practice (see the pool) */
 #define XALT_NSIG 65           /* signal numbers we may see: 1..64 on Linux */
@@ -261,10 +262,10 @@ struct xalt_slice {
 };
 
 struct xalt_run_state {
-  /* Laid out so that a tracked run touches three pages of it (each first touch of a page is
-   * a page fault, ~1.3 µs here, plus its release at exit): the fixed-size fields, then the
-   * start of lib_seen, then the start of the pool, where everything of variable size is
-   * packed one after another; what few runs use comes last. */
+  /* Laid out so that a tracked run touches two or three pages of it (each first touch of a
+   * page is a page fault, ~1.3 µs here, plus its release at exit): the fixed-size fields,
+   * then the pool, where everything of variable size is packed one after another; what few
+   * runs use comes last. */
   pid_t pid;                        /* the process the run belongs to (fork children differ) */
   uid_t uid;
   double start_time;                /* epoch seconds, CLOCK_REALTIME */
@@ -318,8 +319,9 @@ struct xalt_run_state {
   double build_epoch;               /* the watermark's Build_Epoch, -1 without one */
   size_t pool_used;                 /* bytes of the pool in use; pool[0] is the "" unset paths point to */
   int pool_open;                    /* a jbuf is writing at the pool's tail (xalt_pool_jbuf) */
-  uint64_t lib_seen[XALT_MAX_LIBS]; /* procfs.c: hashes of libA paths already listed */
+  uint64_t lib_seen[XALT_HOT_LIBS]; /* procfs.c: hashes of the first libA paths listed */
   char pool[XALT_POOL_SIZE];        /* env.c: the run's strings and JSON, packed */
+  uint64_t more_lib_seen[XALT_MAX_LIBS - XALT_HOT_LIBS]; /* procfs.c: hashes of the others */
   char long_name[XALT_PATH_MAX];    /* procfs.c: a mapping's name too long for the stack buffer */
   struct sigaction previous[XALT_NSIG]; /* signal.c: actions we replaced */
 };
@@ -385,6 +387,8 @@ void xalt_json_libA(struct xalt_jbuf *b, int *gpu_lib_seen, int in_signal_handle
 void xalt_json_ptA(struct xalt_jbuf *b, const char *cache_dir, const char *cache);
 
 /* ---- elf.c: notes of the main program, read from memory ---- */
+/* 0 when another copy of the collector comes first in the loader's order (it tracks). */
+int xalt_first_collector_is_self(void);
 /* The XALT watermark note strings (v2) in the mapped program; sets *len (0 if none). */
 const char *xalt_find_watermark(size_t *len);
 /* Hex of the main program's NT_GNU_BUILD_ID into `out`; "" if none. */

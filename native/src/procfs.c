@@ -143,6 +143,11 @@ struct lib_list {
   int gpu_lib_seen;
 };
 
+/* Where the hash of the i-th listed library is kept (the first few beside the run's fields). */
+static uint64_t *seen_slot(int i) {
+  return i < XALT_HOT_LIBS ? &xalt_run.lib_seen[i] : &xalt_run.more_lib_seen[i - XALT_HOT_LIBS];
+}
+
 /* Add one mapped file (a /proc/self/maps path) if XALT's rule says it is a shared object. */
 static void lib_add(struct lib_list *l, const char *path, size_t pl) {
   if (pl > 10 && !memcmp(path + pl - 10, " (deleted)", 10)) return;
@@ -150,10 +155,10 @@ static void lib_add(struct lib_list *l, const char *path, size_t pl) {
   const char *base = path;
   for (size_t i = 0; i < pl; i++) if (path[i] == '/') base = path + i + 1;
   if (!strncmp(base, "libxalt", 7)) return;
-  uint64_t *seen = xalt_run.lib_seen, h = fnv1a(path, pl);
+  uint64_t h = fnv1a(path, pl);
   int n = l->count < XALT_MAX_LIBS ? l->count : XALT_MAX_LIBS;
-  for (int i = 0; i < n; i++) if (seen[i] == h) return;
-  if (l->count < XALT_MAX_LIBS) seen[l->count] = h;
+  for (int i = 0; i < n; i++) if (*seen_slot(i) == h) return;
+  if (l->count < XALT_MAX_LIBS) *seen_slot(l->count) = h;
   if (gpu_library(path, pl)) l->gpu_lib_seen = 1;
   xalt_jbuf_put(l->b, l->count ? ",[" : "[", l->count ? 2 : 1);
   xalt_json_str(l->b, path, pl);
