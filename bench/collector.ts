@@ -30,6 +30,8 @@ export interface Config {
   /** Reference configuration the figure is taken against, and the budget (µs) if any. */
   readonly vs?: string;
   readonly budgetUs?: number;
+  /** A second reference shown beside the first (no preload / the empty library). */
+  readonly also?: string;
 }
 
 /** Per-configuration series, aligned by cycle (ns; page faults as counts). */
@@ -85,9 +87,10 @@ export function report(configs: readonly Config[], series: Map<string, Series>):
     const flt = median(s.minflt) - median(r.minflt);
     const ratio = median(s.wall) / median(r.wall);
     const verdict = c.budgetUs === undefined ? '' : `  budget ≤ ${c.budgetUs} µs: ${wall.median / 1000 <= c.budgetUs ? 'within' : 'OVER'}`;
+    const second = c.also ? `; wall ${fmtAdded(added(s.wall, series.get(c.also)!.wall))} vs ${c.also}` : '';
     lines.push(
       `  ${c.name.padEnd(38)} wall ${fmtAdded(wall)}, cpu ${fmtAdded(cpu)}, ${flt >= 0 ? '+' : ''}${flt} page faults` +
-        ` vs ${c.vs} (wall ratio ${ratio.toFixed(3)})${verdict}`,
+        ` vs ${c.vs} (wall ratio ${ratio.toFixed(3)})${second}${verdict}`,
     );
   }
   return lines;
@@ -121,10 +124,10 @@ export async function run(): Promise<void> {
     const configs: Config[] = [
       { name: none, preload: '-', prog: t, env: {} },
       { name: empty, preload: join(dir, 'libempty.so'), prog: t, env: {}, vs: none },
-      { name: 'XALT_EXECUTABLE_TRACKING=no', preload: lib, prog: t, env: { ...track, XALT_EXECUTABLE_TRACKING: 'no' }, vs: empty, budgetUs: 5 },
-      { name: 'path filtered out (SKIP rule)', preload: lib, prog: join(dir, 'skip/make'), env: track, vs: empty, budgetUs: 15 },
-      { name: 'tracked, end record only', preload: lib, prog: t, env: track, vs: none, budgetUs: 150 },
-      { name: 'tracked, start + end records', preload: lib, prog: t, env: { ...track, XALT_START_POLICY: 'always' }, vs: none, budgetUs: 250 },
+      { name: 'XALT_EXECUTABLE_TRACKING=no', preload: lib, prog: t, env: { ...track, XALT_EXECUTABLE_TRACKING: 'no' }, vs: empty, budgetUs: 5, also: none },
+      { name: 'path filtered out (SKIP rule)', preload: lib, prog: join(dir, 'skip/make'), env: track, vs: empty, budgetUs: 15, also: none },
+      { name: 'tracked, end record only', preload: lib, prog: t, env: track, vs: none, budgetUs: 150, also: empty },
+      { name: 'tracked, start + end records', preload: lib, prog: t, env: { ...track, XALT_START_POLICY: 'always' }, vs: none, budgetUs: 250, also: empty },
       { name: 'no preload, 150-variable environment', preload: '-', prog: t, env: bigEnv },
       { name: 'tracked, 150-variable environment', preload: lib, prog: t, env: { ...track, ...bigEnv }, vs: 'no preload, 150-variable environment' },
       { name: 'tracked, end record, spool on disk', preload: lib, prog: t, env: { ...track, XALT_FILE_PREFIX: join(dir, 'spool') }, vs: none },
