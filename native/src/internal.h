@@ -320,7 +320,7 @@ struct xalt_run_state {
   size_t pool_used;                 /* bytes of the pool in use; pool[0] is the "" unset paths point to */
   int pool_open;                    /* a jbuf is writing at the pool's tail (xalt_pool_jbuf) */
   uint64_t lib_seen[XALT_HOT_LIBS]; /* procfs.c: hashes of the first libA paths listed */
-  char pool[XALT_POOL_SIZE];        /* env.c: the run's strings and JSON, packed */
+  char pool[XALT_POOL_SIZE];        /* pool.c: the run's strings and JSON, packed */
   uint64_t more_lib_seen[XALT_MAX_LIBS - XALT_HOT_LIBS]; /* procfs.c: hashes of the others */
   char long_name[XALT_PATH_MAX];    /* procfs.c: a mapping's name too long for the stack buffer */
   struct sigaction previous[XALT_NSIG]; /* signal.c: actions we replaced */

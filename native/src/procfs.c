@@ -1,8 +1,9 @@
 /*
  * procfs.c — what /proc says about this process: its executable, the shared objects
- * mapped (libA) and its ancestry (ptA). Files are read whole with read(2) into mmap-backed
- * buffers; an odd or missing /proc gives empty arrays, never a failure.
- * signal-safe: yes. allocates: yes (mmap, for large maps/cmdline files).
+ * mapped (libA) and its ancestry (ptA). Files are read whole with read(2) into the caller's
+ * buffers (mmap'd when large); an odd or missing /proc gives empty arrays, never a failure.
+ * signal-safe: yes, with libA's in_signal_handler set (the loader's object list takes a
+ * lock). allocates: yes (mmap, for large maps/cmdline files).
  */
 #define _GNU_SOURCE
 #include <errno.h>
