@@ -8,6 +8,11 @@
  * Unlike XALT: a run is unique by run_uuid; pkgs join by run_uuid so a pkg record that
  * arrives before its run is kept; long strings that need uniqueness are keyed by a SHA-1
  * (`object_key`, `path_hash`) because MySQL cannot index 1024 utf8mb4 characters.
+ *
+ * Versions: every table, column and index belongs to the schema version that added it
+ * (`since`, default 1), and an index that a later version replaced says which (`until`). Each
+ * migration renders exactly its version's changes from this (`render-ddl.ts`), so a store
+ * created at version 1 and migrated ends with the same schema as a new one.
  */
 
 export type ColumnType =
@@ -24,7 +29,20 @@ export interface Column {
   readonly type: ColumnType;
   readonly notNull?: boolean;
   readonly default?: string | number;
+  /** schema version that added the column (default 1); later columns are appended */
+  readonly since?: number;
 }
+
+/** An index that a schema version added or dropped; a plain column list is an index of version 1. */
+export interface VersionedIndex {
+  readonly columns: readonly string[];
+  /** the version that added it (default 1) */
+  readonly since?: number;
+  /** the version that dropped it (replaced it by another), if any */
+  readonly until?: number;
+}
+
+export type Index = readonly string[] | VersionedIndex;
 
 export interface Table {
   readonly name: string;
@@ -32,10 +50,17 @@ export interface Table {
   /** composite primary key (when there is no `id` column) */
   readonly primaryKey?: readonly string[];
   readonly unique?: readonly (readonly string[])[];
-  readonly indexes?: readonly (readonly string[])[];
+  readonly indexes?: readonly Index[];
+  /** schema version that added the table (default 1) */
+  readonly since?: number;
 }
 
 const c = (name: string, type: ColumnType, more: Partial<Column> = {}): Column => ({ name, type, ...more });
+
+/** The columns and versions of an index. */
+export function indexSpec(index: Index): { readonly columns: readonly string[]; readonly since: number; readonly until?: number } {
+  return 'columns' in index ? { since: 1, ...index } : { columns: index, since: 1 };
+}
 
 /**
  * Covering indexes for reports grouped by application or module (src/report/report-context.ts).
