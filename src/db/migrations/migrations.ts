@@ -5,6 +5,7 @@
  * xalt_meta) under a lock, so two ingesters starting at once on one MySQL server do not race.
  */
 import { renderSchemaChanges } from '../render-ddl.js';
+import { rebuildRollups } from '../rollups.js';
 import { tables } from '../schema-tables.js';
 import type { DialectName, Queryable, Store } from '../store.js';
 
@@ -21,6 +22,12 @@ export const migrations: readonly Migration[] = [
     version: 1,
     description: 'initial schema: runs, links, objects, environment, packages, functions, ingest bookkeeping, quarantine',
     statements: (db) => renderSchemaChanges(tables, db, 1),
+  },
+  {
+    version: 2,
+    description: 'library sets (xalt_libset, xalt_run.libset_id) and daily usage totals (xalt_usage_day) for reports; the job_id index covers report passes in job order',
+    statements: (db) => renderSchemaChanges(tables, db, 2),
+    backfill: (q) => rebuildRollups(q),
   },
 ];
 
