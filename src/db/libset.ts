@@ -12,8 +12,14 @@ import { createHash } from 'node:crypto';
 import type { Queryable, SqlValue } from './store.js';
 
 /** The stored text of the set of `objIds`: ascending, without repeats, comma-separated. */
-export function libsetText(objIds: Iterable<number>): string {
-  return [...new Set(objIds)].sort((a, b) => a - b).join(',');
+export function libsetText(objIds: readonly number[]): string {
+  const sorted = Float64Array.from(objIds).sort(); // numeric order; ingest computes this for every run
+  let text = '';
+  for (let i = 0; i < sorted.length; i++) {
+    if (i > 0 && sorted[i] === sorted[i - 1]) continue;
+    text += text ? `,${sorted[i]}` : String(sorted[i]);
+  }
+  return text;
 }
 
 /** The object ids of a set's text. */

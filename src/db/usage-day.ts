@@ -16,7 +16,7 @@
  */
 import { quote } from './render-ddl.js';
 import { USAGE_DAY_KEY } from './schema-tables.js';
-import type { DialectName, Queryable, SqlValue } from './store.js';
+import type { Dialect, DialectName, Queryable, SqlValue } from './store.js';
 
 /** The sums of a row, in column order. */
 export const USAGE_DAY_SUMS = ['runs', 'runs_w', 'core_s', 'core_s_w', 'gpu_s', 'gpu_s_w', 'failed', 'failed_w'] as const;
@@ -90,6 +90,23 @@ export function runUsage(r: UsageRun): { key: SqlValue[]; sums: number[] } {
   };
 }
 
+const upserts = new Map<string, string>();
+
+/** The statement adding `n` rows of sums to xalt_usage_day (cached: ingest sends it every batch). */
+function upsertSql(dialect: Dialect, n: number): string {
+  const id = `${dialect.name}:${n}`;
+  let sql = upserts.get(id);
+  if (!sql) {
+    const db = dialect.name;
+    const cols = [...USAGE_DAY_KEY, ...USAGE_DAY_SUMS];
+    const set = USAGE_DAY_SUMS.map((c) => `${quote(c, db)} = ${quote(c, db)} + ${dialect.excluded(quote(c, db))}`);
+    const row = `(${cols.map(() => '?').join(', ')})`;
+    sql = `INSERT INTO xalt_usage_day (${cols.map((c) => quote(c, db)).join(', ')}) VALUES ${Array(n).fill(row).join(', ')} ${dialect.upsert([...USAGE_DAY_KEY], set)}`;
+    upserts.set(id, sql);
+  }
+  return sql;
+}
+
 /**
  * Changes to xalt_usage_day gathered over a batch: `add(run, +1)` for a new run, `add(old, -1)`
  * and `add(new, +1)` for a run an end record completed. `flush` applies them as one upsert per
@@ -100,7 +117,7 @@ export class UsageDeltas {
 
   add(run: UsageRun, sign: 1 | -1): void {
     const u = runUsage(run);
-    const id = JSON.stringify(u.key);
+    const id = u.key.join('\u0000');
     const row = this.rows.get(id);
     if (row) u.sums.forEach((x, i) => { row.sums[i]! += sign * x; });
     else this.rows.set(id, { key: u.key, sums: u.sums.map((x) => sign * x) });
@@ -109,15 +126,11 @@ export class UsageDeltas {
   async flush(q: Queryable): Promise<void> {
     const rows = [...this.rows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r).filter((r) => r.sums.some((x) => x !== 0));
     this.rows.clear();
-    if (rows.length === 0) return;
-    const db = q.dialect.name;
-    const cols = [...USAGE_DAY_KEY, ...USAGE_DAY_SUMS];
-    const set = USAGE_DAY_SUMS.map((c) => `${quote(c, db)} = ${quote(c, db)} + ${q.dialect.excluded(quote(c, db))}`);
     for (let at = 0; at < rows.length; at += 200) {
       const part = rows.slice(at, at + 200);
-      await q.run(`INSERT INTO xalt_usage_day (${cols.map((c) => quote(c, db)).join(', ')}) VALUES ${part.map(() => `(${cols.map(() => '?').join(', ')})`).join(', ')}`
-        + ` ${q.dialect.upsert([...USAGE_DAY_KEY], set)}`, part.flatMap((r) => [...r.key, ...r.sums]));
+      await q.run(upsertSql(q.dialect, part.length), part.flatMap((r) => [...r.key, ...r.sums]));
     }
+    const db = q.dialect.name;
     // a row whose last run moved to another row (its library set grew) is left with nothing
     const emptied = rows.filter((r) => r.sums[0]! < 0);
     for (const r of emptied) {

@@ -8,6 +8,7 @@ export const mysqlDialect: Dialect = {
   upsert: (_cols, set) => `ON DUPLICATE KEY UPDATE ${set.join(', ')}`,
   excluded: (col) => `VALUES(${col})`,
   regexp: (expr) => `${expr} REGEXP BINARY ?`,
+  forUpdate: ' FOR UPDATE',
 };
 
 /** Minimal structural view of what we use of a mysql2 connection. */
