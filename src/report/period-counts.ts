@@ -27,11 +27,29 @@ export async function jobsPerSide(ctx: ReportContext, sides: RunSides): Promise<
   return Object.fromEntries(names.map((s, i) => [s, Number(row?.[`j${i}`] ?? 0)]));
 }
 
-/** Per value of `label` (NULL left out), the number of known jobs: one pass over its covering index. */
-export async function jobsPerLabel(ctx: ReportContext, label: CoverIndex): Promise<Map<string, number>> {
-  const src = await ctx.sourceBy(label, `${KNOWN_JOB} AND r.${label} IS NOT NULL`);
-  const rows = await ctx.rows(`SELECT r.${label} AS label, COUNT(DISTINCT r.job_id) AS jobs FROM ${src.sql} GROUP BY r.${label}`, src.params, ['jobs']);
-  return new Map(rows.map((r) => [String(r['label']), Number(r['jobs'])]));
+/**
+ * Per value of each of `labels` (NULL left out), the number of known jobs. SQLite: an ordered
+ * COUNT(DISTINCT) along each label's covering index. MySQL/MariaDB index only a prefix of long
+ * names, so it would sort a million (name, job) pairs through on-disk temporary tables (about
+ * 30 s per label for 1,000,000 runs): instead each job lists its labels, grouped along the job
+ * index (3 s for both), and they are counted here.
+ */
+export async function jobsPerLabel(ctx: ReportContext, labels: readonly CoverIndex[]): Promise<Record<string, Map<string, number>>> {
+  const out: Record<string, Map<string, number>> = Object.fromEntries(labels.map((l) => [l, new Map<string, number>()]));
+  if (ctx.q.dialect.name === 'mysql') {
+    const src = ctx.source(KNOWN_JOB);
+    const lists = await ctx.q.all<Record<string, string | null>>(`SELECT ${labels.map((l) => `GROUP_CONCAT(DISTINCT r.${l} SEPARATOR '\u001f') AS ${l}`).join(', ')} FROM ${src.sql} GROUP BY r.job_id`, src.params);
+    for (const job of lists) {
+      for (const l of labels) for (const name of job[l] === null || job[l] === undefined ? [] : String(job[l]).split('\u001f')) out[l]!.set(name, (out[l]!.get(name) ?? 0) + 1);
+    }
+    return out;
+  }
+  for (const l of labels) {
+    const src = await ctx.sourceBy(l, `${KNOWN_JOB} AND r.${l} IS NOT NULL`);
+    const rows = await ctx.rows(`SELECT r.${l} AS label, COUNT(DISTINCT r.job_id) AS jobs FROM ${src.sql} GROUP BY r.${l}`, src.params, ['jobs']);
+    for (const r of rows) out[l]!.set(String(r['label']), Number(r['jobs']));
+  }
+  return out;
 }
 
 /** Distinct hosts the period's runs ran on. */

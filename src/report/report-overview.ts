@@ -46,12 +46,11 @@ async function sideSums(ctx: ReportContext): Promise<{ sides: Record<string, Sql
 }
 
 /** Per executable or module with runs: core-hours and runs from the daily totals, jobs and people from the runs. */
-async function labelRows(ctx: ReportContext, label: CoverIndex, key: string, people: ReadonlyMap<string, People>): Promise<SqlRow[]> {
+async function labelRows(ctx: ReportContext, label: CoverIndex, key: string, people: ReadonlyMap<string, People>, jobs: ReadonlyMap<string, number>): Promise<SqlRow[]> {
   const u = usageRows(ctx);
   const c = usageColumns(ctx);
   const sums = await ctx.rows(`SELECT u.${label} AS label, SUM(u.runs) AS n, SUM(${c.coreSeconds}) / 3600e0 AS core_hours, SUM(${c.runs}) AS runs FROM ${u.sql}`
     + `${label === 'module_name' ? ' WHERE u.has_module = 1' : ''} GROUP BY u.${label}`, u.params, ['n', 'core_hours', 'runs']);
-  const jobs = await jobsPerLabel(ctx, label);
   return sums.filter((r) => Number(r['n']) > 0).map((r) => {
     const name = String(r['label']);
     const p = people.get(name);
@@ -107,8 +106,9 @@ export async function overviewReport(ctx: ReportContext): Promise<ReportBody> {
     { measure: 'Hosts', value: await hostCount(ctx) },
   ];
   const topN = Math.min(ctx.spec.top, 10);
-  const execs = topRows(await labelRows(ctx, 'app_name', 'executable', people.apps), 'core_hours', 'executable', topN);
-  const modules = topRows(await labelRows(ctx, 'module_name', 'module', people.modules), 'core_hours', 'module', topN);
+  const jobsOf = await jobsPerLabel(ctx, ['app_name', 'module_name']);
+  const execs = topRows(await labelRows(ctx, 'app_name', 'executable', people.apps, jobsOf['app_name']!), 'core_hours', 'executable', topN);
+  const modules = topRows(await labelRows(ctx, 'module_name', 'module', people.modules, jobsOf['module_name']!), 'core_hours', 'module', topN);
   return {
     title: 'Overview',
     tables: [
