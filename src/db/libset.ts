@@ -28,7 +28,7 @@ export function libsetObjects(text: string): number[] {
 }
 
 /** The unique key of a set's text. */
-export function libsetKey(text: string): string {
+function libsetKey(text: string): string {
   return createHash('sha1').update(text).digest('hex');
 }
 

@@ -54,7 +54,7 @@ function dropIndex(table: Table, cols: readonly string[], db: DialectName): stri
 }
 
 /** Statements that create `table` and its indexes as of schema `version` (default: the latest). */
-export function renderTable(table: Table, db: DialectName, version = Infinity): string[] {
+function renderTable(table: Table, db: DialectName, version = Infinity): string[] {
   const parts = table.columns.filter((col) => since(col) <= version).map((col) => columnDdl(col, db));
   if (table.primaryKey) parts.push(`PRIMARY KEY (${table.primaryKey.map((k) => quote(k, db)).join(', ')})`);
   for (const u of table.unique ?? []) parts.push(`CONSTRAINT ${quote(`uq_${table.name}_${u.join('_')}`, db)} UNIQUE (${u.map((k) => quote(k, db)).join(', ')})`);

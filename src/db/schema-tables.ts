@@ -78,7 +78,7 @@ export const RUN_MODULE_COVER = ['module_name', ...REPORT_COLUMNS, 'app_name'] a
  * job order (jobs per overview side, per library module) or need columns the other covering
  * indexes lack (host, libset_id). `xalt find --job` uses its first column as before.
  */
-export const RUN_JOB_COVER = ['job_id', 'start_time', 'syshost', 'user', 'account', 'module_name', 'num_cores', 'libset_id', 'host'] as const;
+const RUN_JOB_COVER = ['job_id', 'start_time', 'syshost', 'user', 'account', 'module_name', 'num_cores', 'libset_id', 'host'] as const;
 
 /** The columns that key a row of xalt_usage_day (src/db/usage-day.ts). */
 export const USAGE_DAY_KEY = ['day', 'syshost', 'app_name', 'has_module', 'module_name', 'mpi', 'libset_id'] as const;

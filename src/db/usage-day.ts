@@ -33,15 +33,15 @@ export function daySql(db: DialectName, t: string): string {
 }
 
 /** The UTC day number of time `t`, as `daySql` computes it (start times are not negative). */
-export function dayOf(t: number): number {
+function dayOf(t: number): number {
   return Math.floor(t / DAY);
 }
 
 /** A run that did not end well (anything but ok in `xalt report success`), as SQL over alias `r`. */
-export const FAILED_SQL = `r.has_end = 0 OR r.end_reason IN ('signal', 'job_end') OR COALESCE(r.exit_signal, 0) > 0 OR (r.exit_status IS NOT NULL AND r.exit_status > 0)`;
+const FAILED_SQL = `r.has_end = 0 OR r.end_reason IN ('signal', 'job_end') OR COALESCE(r.exit_signal, 0) > 0 OR (r.exit_status IS NOT NULL AND r.exit_status > 0)`;
 
 /** A run's weight, 1/probability, as SQL over alias `r`. 1e0, not 1.0: MySQL makes 1.0 a DECIMAL. */
-export const WEIGHT_SQL = '(CASE WHEN r.probability > 0 THEN 1e0 / r.probability ELSE 1e0 END)';
+const WEIGHT_SQL = '(CASE WHEN r.probability > 0 THEN 1e0 / r.probability ELSE 1e0 END)';
 
 /**
  * The rows of xalt_usage_day for the runs of xalt_run `r` matching `where` (a condition on
@@ -76,7 +76,7 @@ function failed(r: UsageRun): boolean {
 }
 
 /** The key values and sums one run adds to its xalt_usage_day row: the SQL above, for one run. */
-export function runUsage(r: UsageRun): { key: SqlValue[]; sums: number[] } {
+function runUsage(r: UsageRun): { key: SqlValue[]; sums: number[] } {
   const p = num(r.probability);
   const w = p > 0 ? 1e0 / p : 1e0;
   // the products in the SQL's order ((run_time × num_cores) × w), so each run's terms are the same doubles
