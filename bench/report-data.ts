@@ -12,12 +12,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tuneForReading } from '../src/cli/commands/read-store.js';
 import { openStore } from '../src/db/open-store.js';
+import { rebuildRollups } from '../src/db/rollups.js';
 import type { Queryable, SqlValue, Store } from '../src/db/store.js';
 import { recordDir, runFileName, pkgFileName, serializeRecord } from '../src/schema/index.js';
 import { seededRandom } from '../test/fixtures/seeded-random.js';
 
 /** Bump when the generated data changes shape, so stale caches are not reused. */
-const DATA_VERSION = 2; // 2: covering indexes by app_name and module_name (migration 1)
+const DATA_VERSION = 3; // 2: covering indexes by app_name and module_name (migration 1); 3: schema 2 (library sets, daily usage totals)
 export const CACHE_DIR = join(tmpdir(), `xalt-bench-report-v${DATA_VERSION}`);
 
 export const RUNS = 1_000_000;
@@ -157,6 +158,8 @@ async function generateStore(path: string): Promise<void> {
       if (pkgs.length) await bulkInsert(tx, 'xalt_pkg', ['run_uuid', 'program', 'pkg_name', 'pkg_version'], pkgs, 1000);
     });
   }
+  // the runs went in around ingest: derive what ingest would have (library sets, daily usage totals)
+  await store.transaction((tx) => rebuildRollups(tx));
   await store.run('ANALYZE');
   await store.close();
 }

@@ -8,6 +8,11 @@
  * Unlike XALT: a run is unique by run_uuid; pkgs join by run_uuid so a pkg record that
  * arrives before its run is kept; long strings that need uniqueness are keyed by a SHA-1
  * (`object_key`, `path_hash`) because MySQL cannot index 1024 utf8mb4 characters.
+ *
+ * Versions: every table, column and index belongs to the schema version that added it
+ * (`since`, default 1), and an index that a later version replaced says which (`until`). Each
+ * migration renders exactly its version's changes from this (`render-ddl.ts`), so a store
+ * created at version 1 and migrated ends with the same schema as a new one.
  */
 
 export type ColumnType =
@@ -24,7 +29,20 @@ export interface Column {
   readonly type: ColumnType;
   readonly notNull?: boolean;
   readonly default?: string | number;
+  /** schema version that added the column (default 1); later columns are appended */
+  readonly since?: number;
 }
+
+/** An index that a schema version added or dropped; a plain column list is an index of version 1. */
+export interface VersionedIndex {
+  readonly columns: readonly string[];
+  /** the version that added it (default 1) */
+  readonly since?: number;
+  /** the version that dropped it (replaced it by another), if any */
+  readonly until?: number;
+}
+
+export type Index = readonly string[] | VersionedIndex;
 
 export interface Table {
   readonly name: string;
@@ -32,10 +50,17 @@ export interface Table {
   /** composite primary key (when there is no `id` column) */
   readonly primaryKey?: readonly string[];
   readonly unique?: readonly (readonly string[])[];
-  readonly indexes?: readonly (readonly string[])[];
+  readonly indexes?: readonly Index[];
+  /** schema version that added the table (default 1) */
+  readonly since?: number;
 }
 
 const c = (name: string, type: ColumnType, more: Partial<Column> = {}): Column => ({ name, type, ...more });
+
+/** The columns and versions of an index. */
+export function indexSpec(index: Index): { readonly columns: readonly string[]; readonly since: number; readonly until?: number } {
+  return 'columns' in index ? { since: 1, ...index } : { columns: index, since: 1 };
+}
 
 /**
  * Covering indexes for reports grouped by application or module (src/report/report-context.ts).
@@ -48,6 +73,15 @@ const c = (name: string, type: ColumnType, more: Partial<Column> = {}): Column =
 const REPORT_COLUMNS = ['job_id', 'user', 'account', 'start_time', 'syshost', 'num_cores', 'run_time', 'probability', 'has_end', 'end_reason', 'exit_status', 'exit_signal'] as const;
 export const RUN_APP_COVER = ['app_name', ...REPORT_COLUMNS, 'num_gpus', 'module_name'] as const;
 export const RUN_MODULE_COVER = ['module_name', ...REPORT_COLUMNS, 'app_name'] as const;
+/**
+ * Schema 2 widens the job_id index into a covering one for the passes that must see runs in
+ * job order (jobs per overview side, per library module) or need columns the other covering
+ * indexes lack (host, libset_id). `xalt find --job` uses its first column as before.
+ */
+const RUN_JOB_COVER = ['job_id', 'start_time', 'syshost', 'user', 'account', 'module_name', 'num_cores', 'libset_id', 'host'] as const;
+
+/** The columns that key a row of xalt_usage_day (src/db/usage-day.ts). */
+export const USAGE_DAY_KEY = ['day', 'syshost', 'app_name', 'has_module', 'module_name', 'mpi', 'libset_id'] as const;
 
 export const tables: readonly Table[] = [
   {
@@ -91,9 +125,13 @@ export const tables: readonly Table[] = [
       c('container', 'varchar(32)'),
       c('owner_mismatch', 'int', { notNull: true, default: 0 }), // file owner ≠ record user
       c('ingested_at', 'double', { notNull: true }),
+      c('libset_id', 'bigint', { since: 2 }), // → xalt_libset: the set of this run's join_run_object rows; NULL = none
     ],
     unique: [['run_uuid']],
-    indexes: [['start_time'], ['user', 'start_time'], ['job_id'], ['syshost', 'start_time'], ['exec_name'], [...RUN_APP_COVER], [...RUN_MODULE_COVER], ['build_uuid'], ['build_id'], ['account']],
+    indexes: [
+      ['start_time'], ['user', 'start_time'], { columns: ['job_id'], until: 2 }, ['syshost', 'start_time'], ['exec_name'], [...RUN_APP_COVER], [...RUN_MODULE_COVER],
+      ['build_uuid'], ['build_id'], ['account'], { columns: [...RUN_JOB_COVER], since: 2 },
+    ],
   },
   {
     name: 'xalt_object',
@@ -109,6 +147,41 @@ export const tables: readonly Table[] = [
     indexes: [['module_name']],
   },
   { name: 'join_run_object', columns: [c('run_id', 'bigint', { notNull: true }), c('obj_id', 'bigint', { notNull: true })], primaryKey: ['run_id', 'obj_id'], indexes: [['obj_id']] },
+  {
+    // the distinct sets of objects runs loaded (src/db/libset.ts): a run's set is one id, so
+    // reports group runs by what they loaded without joining millions of (run, object) pairs
+    name: 'xalt_libset',
+    since: 2,
+    columns: [
+      c('libset_id', 'id'),
+      c('libset_key', 'char(40)', { notNull: true }), // sha1 of obj_ids
+      c('obj_ids', 'text', { notNull: true }), // the xalt_object ids, ascending, comma-separated
+    ],
+    unique: [['libset_key']],
+  },
+  {
+    // per day and what ran, the sums reports add up (src/db/usage-day.ts), kept by ingest
+    name: 'xalt_usage_day',
+    since: 2,
+    columns: [
+      c('day', 'int', { notNull: true }), // UTC day number of the runs' start_time (days since 1970-01-01)
+      c('syshost', 'varchar(64)', { notNull: true }),
+      c('app_name', 'varchar(255)', { notNull: true }),
+      c('has_module', 'int', { notNull: true }), // 1: module_name is the runs' module; 0: not from a module
+      c('module_name', 'varchar(255)', { notNull: true }), // '' when has_module = 0
+      c('mpi', 'int', { notNull: true }), // num_cores > 1
+      c('libset_id', 'bigint', { notNull: true }), // 0 when the runs loaded no recorded objects
+      c('runs', 'bigint', { notNull: true }),
+      c('runs_w', 'double', { notNull: true }), // Σ 1/probability
+      c('core_s', 'double', { notNull: true }), // Σ run_time × num_cores
+      c('core_s_w', 'double', { notNull: true }), // … × 1/probability
+      c('gpu_s', 'double', { notNull: true }), // Σ run_time × num_gpus
+      c('gpu_s_w', 'double', { notNull: true }),
+      c('failed', 'bigint', { notNull: true }), // runs that did not end well (never ended, signal, job end, exit > 0)
+      c('failed_w', 'double', { notNull: true }),
+    ],
+    primaryKey: [...USAGE_DAY_KEY],
+  },
   { name: 'xalt_env_name', columns: [c('env_id', 'id'), c('env_name', 'varchar(255)', { notNull: true })], unique: [['env_name']] },
   {
     name: 'join_run_env',

@@ -27,6 +27,12 @@ export interface Dialect {
   excluded(col: string): string;
   /** SQL for a case-sensitive regular-expression match of `expr` against a bound pattern */
   regexp(expr: string): string;
+  /**
+   * Suffix of a SELECT inside a transaction that is about to change the rows it reads: MySQL's
+   * `FOR UPDATE` (read the latest committed rows and lock them); '' for SQLite, whose writers
+   * are serialised.
+   */
+  readonly forUpdate: string;
 }
 
 /** A connection (or a transaction on one). */

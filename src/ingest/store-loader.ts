@@ -10,13 +10,21 @@
  * go in as one row (run-pairing.ts). Dictionary rows (objects, environment names, functions)
  * are inserted sorted and cached only after commit, so a rolled-back batch leaves no stale ids
  * behind. MySQL deadlocks between concurrent ingesters are retried.
+ *
+ * What reports derive from runs is kept in the same transaction (run-rollups.ts): each run
+ * inserted gets its library set and adds to the daily usage totals; a run an end record
+ * completes gets the set grown by the end's libraries and moves its totals from what its row
+ * said before (read, and locked on MySQL, before the merge) to what it says after.
  */
+import { libsetText } from '../db/libset.js';
 import { quote } from '../db/render-ddl.js';
 import { tables } from '../db/schema-tables.js';
 import type { Queryable, RunResult, SqlValue, Statement, Store } from '../db/store.js';
+import { USAGE_RUN_COLUMNS, type UsageRun } from '../db/usage-day.js';
 import type { NormalRecord, NormalRun, ObjectRef, Row } from './normalise.js';
 import type { FileResult } from './read-record-file.js';
 import { combineRuns, END_COLUMNS, pairRuns } from './run-pairing.js';
+import { LibsetCache, RunRollups } from './run-rollups.js';
 
 /** What happened to a file. `skipped`: already claimed by another ingester or run. */
 export type FileStatus = 'loaded' | 'duplicate' | 'quarantined' | 'filtered' | 'skipped';
@@ -72,11 +80,11 @@ interface InsertShape {
   readonly sql: string;
 }
 
-/** True when `row`'s keys are `cols`, in order (rows of one kind always are; checked, not assumed). */
-function hasColumns(row: Row, cols: readonly string[]): boolean {
+/** True when `row`'s keys are `cols` (but their last `extra`), in order (rows of one kind always are; checked, not assumed). */
+function hasColumns(row: Row, cols: readonly string[], extra: number): boolean {
   let n = 0;
   for (const k in row) if (cols[n++] !== k) return false;
-  return n === cols.length;
+  return n === cols.length - extra;
 }
 
 function fit(table: string, row: Row): Row {
@@ -119,6 +127,24 @@ function mergeStatement(r: NormalRun): Statement {
   return [END_MERGE, [...fittedValues('xalt_run', END_COLUMNS, d), d['owner_mismatch']!, d['run_uuid']!]];
 }
 
+/** What a run row adds to the daily usage totals: its values as stored (strings cut to their widths). */
+function usageOf(row: Row, libsetId: number | null): UsageRun {
+  const w = widths.get('xalt_run')!;
+  const cut = (c: 'syshost' | 'app_name' | 'module_name' | 'end_reason') => {
+    const v = row[c] ?? null;
+    const max = w.get(c)!;
+    return typeof v === 'string' && v.length > max ? v.slice(0, max) : v;
+  };
+  return {
+    start_time: row['start_time'], syshost: cut('syshost'), app_name: cut('app_name'), module_name: cut('module_name'), num_cores: row['num_cores'],
+    libset_id: libsetId, run_time: row['run_time'], num_gpus: row['num_gpus'], probability: row['probability'], has_end: row['has_end'],
+    end_reason: cut('end_reason'), exit_signal: row['exit_signal'], exit_status: row['exit_status'],
+  };
+}
+
+/** A run row as stored before an end record's merge: its id and what its usage depends on. */
+type StoredRun = UsageRun & { readonly run_id: number; readonly run_uuid: string };
+
 /** Ids of dictionary rows (objects, env names, functions) by key. */
 type Dict = Map<string, number>;
 
@@ -132,16 +158,21 @@ interface TxState {
   readonly runEnv: SqlValue[];
   readonly linkObjects: SqlValue[];
   readonly linkFuncs: SqlValue[];
+  /** library sets and usage totals of the runs loaded (run-rollups.ts) */
+  readonly rollups: RunRollups;
   readonly counts: BatchCounts;
   readonly statuses: FileStatus[];
 }
 
-const newTxState = (): TxState => ({ objects: new Map(), envs: new Map(), funcs: new Map(), runObjects: [], runEnv: [], linkObjects: [], linkFuncs: [], counts: emptyCounts(), statuses: [] });
+const newTxState = (libsets: LibsetCache): TxState => ({
+  objects: new Map(), envs: new Map(), funcs: new Map(), runObjects: [], runEnv: [], linkObjects: [], linkFuncs: [], rollups: new RunRollups(libsets), counts: emptyCounts(), statuses: [],
+});
 
 export class StoreLoader {
   private readonly objects: Dict = new Map();
   private readonly envs: Dict = new Map();
   private readonly funcs: Dict = new Map();
+  private readonly libsets = new LibsetCache();
   private readonly q: (name: string) => string;
 
   constructor(private readonly store: Store) {
@@ -158,11 +189,14 @@ export class StoreLoader {
     for (let attempt = 0; ; attempt++) {
       try {
         const st = await this.store.transaction(async (tx) => {
-          const state = newTxState();
+          const state = newTxState(this.libsets);
           for (const chunk of chunks) await this.loadInTx(tx, await chunk(), now, state);
+          // once per transaction: runs of one day and executable share a row of totals
+          await state.rollups.flush(tx);
           return state;
         });
         for (const [src, dst] of [[st.objects, this.objects], [st.envs, this.envs], [st.funcs, this.funcs]] as const) for (const [k, v] of src) dst.set(k, v);
+        st.rollups.commit();
         return { counts: st.counts, statuses: st.statuses };
       } catch (err) {
         if (attempt >= 8 || !RETRYABLE.has((err as { errno?: number }).errno ?? 0)) throw err;
@@ -210,32 +244,69 @@ export class StoreLoader {
       order.push(k);
       rows.push(p === undefined ? recs[k]! : combineRuns(recs[k] as NormalRun, recs[p] as NormalRun));
     }
-    const inserted = await runBatch(tx, rows.map((r) => this.insertStatement(tx, r)));
+    const sets = await this.runLibsets(tx, rows, st);
+    const inserted = await runBatch(tx, rows.map((r, j) => this.insertStatement(tx, r, sets[j]!.libset)));
     const toMerge: number[] = [];
     order.forEach((k, j) => {
       const res = inserted[j]!;
       const p = pairs.get(k);
-      if (res.changes > 0) this.addJoins(rows[j]!, res.lastInsertId, st);
-      else if (recs[k]!.kind === 'run') toMerge.push(...(p === undefined ? [k] : [k, p]));
+      const r = rows[j]!;
+      if (res.changes > 0) {
+        this.addJoins(r, res.lastInsertId, st, sets[j]!.objIds);
+        if (r.kind === 'run') st.rollups.usage.add(usageOf(r.row, sets[j]!.libset), 1);
+      } else if (recs[k]!.kind === 'run') toMerge.push(...(p === undefined ? [k] : [k, p]));
       else status.set(withRecord[k]!, 'duplicate');
     });
+    const before = await this.storedRuns(tx, toMerge.map((k) => recs[k] as NormalRun).filter((r) => !r.isStart));
     // merges of starts and of ends touch different columns, so only the order within each kind matters
     const merged = await runBatch(tx, toMerge.map((k) => mergeStatement(recs[k] as NormalRun)));
-    const ended: NormalRun[] = [];
+    const ended: { r: NormalRun; old: StoredRun }[] = [];
     toMerge.forEach((k, j) => {
       const r = recs[k] as NormalRun;
       if (merged[j]!.changes === 0) status.set(withRecord[k]!, 'duplicate');
-      else if (!r.isStart) ended.push(r); // a late start only says "there was a start"
+      else if (!r.isStart) ended.push({ r, old: before.get(r.row['run_uuid'] as string)! }); // a late start only says "there was a start"
     });
-    if (ended.length === 0) return;
-    const ids = new Map<string, number>();
-    for (const part of chunks(ended.map((r) => r.row['run_uuid'] as string))) {
-      const found = await tx.all<{ run_id: unknown; run_uuid: string }>(`SELECT run_id, run_uuid FROM xalt_run WHERE run_uuid IN (${part.map(() => '?').join(', ')})`, part);
-      for (const row of found) ids.set(row.run_uuid, Number(row.run_id));
+    if (ended.length) await this.completeRuns(tx, ended, st);
+  }
+
+  /** Per record, a run's object ids and its library set (the set of those objects; null for none or not a run). */
+  private async runLibsets(tx: Queryable, records: readonly NormalRecord[], st: TxState): Promise<{ objIds?: number[]; libset: number | null }[]> {
+    const objIds = records.map((r) => (r.kind === 'run' ? r.objects.map((o) => this.idOf('objects', o.object_key, st)) : undefined));
+    const texts = objIds.map((ids) => (ids ? libsetText(ids) : ''));
+    await st.rollups.ensure(tx, texts);
+    return objIds.map((ids, i) => (ids ? { objIds: ids, libset: st.rollups.idOf(texts[i]!) } : { libset: null }));
+  }
+
+  /** The rows, as stored now, of the runs that `ends` will complete (locked on MySQL until commit). */
+  private async storedRuns(tx: Queryable, ends: readonly NormalRun[]): Promise<Map<string, StoredRun>> {
+    const out = new Map<string, StoredRun>();
+    const cols = ['run_id', 'run_uuid', ...USAGE_RUN_COLUMNS].map(this.q).join(', ');
+    for (const part of chunks([...new Set(ends.map((r) => r.row['run_uuid'] as string))])) {
+      const found = await tx.all<StoredRun>(`SELECT ${cols} FROM xalt_run WHERE run_uuid IN (${part.map(() => '?').join(', ')})${tx.dialect.forUpdate}`, part);
+      for (const row of found) out.set(row.run_uuid, { ...row, run_id: Number(row.run_id) });
     }
-    // An end completing a run adds the libraries loaded since the start; its environment is
-    // the one the start record already stored (both are taken from the process at start).
-    for (const r of ended) this.addJoins({ ...r, env: [] }, ids.get(r.row['run_uuid'] as string)!, st);
+    return out;
+  }
+
+  /**
+   * Runs their end records completed: the libraries loaded since the start join the run (its
+   * environment is the one the start record already stored: both are taken from the process
+   * at start), its library set grows with them, and its usage moves from what the start said
+   * to what the end says.
+   */
+  private async completeRuns(tx: Queryable, ended: readonly { r: NormalRun; old: StoredRun }[], st: TxState): Promise<void> {
+    const texts = await st.rollups.texts(tx, ended.map(({ old }) => (old.libset_id === null || old.libset_id === undefined ? null : Number(old.libset_id))));
+    const grown = ended.map(({ r, old }) => st.rollups.grown(old, r.objects.map((o) => this.idOf('objects', o.object_key, st)), texts));
+    await st.rollups.ensure(tx, grown);
+    ended.forEach(({ r, old }, i) => {
+      const libset = st.rollups.idOf(grown[i]!);
+      if (libset !== (old.libset_id === null || old.libset_id === undefined ? null : Number(old.libset_id))) st.rollups.move(old.run_id, libset);
+      const end = fittedValues('xalt_run', END_COLUMNS, r.row);
+      const after: UsageRun = { ...old, ...Object.fromEntries(END_COLUMNS.map((c, k) => [c, end[k]!])), has_end: 1, libset_id: libset };
+      st.rollups.usage.add(old, -1);
+      st.rollups.usage.add(after, 1);
+      this.addJoins({ ...r, env: [] }, old.run_id, st);
+    });
   }
 
   /** Count a claimed file and queue its quarantine row and final ledger status. */
@@ -265,16 +336,19 @@ export class StoreLoader {
 
   private readonly shapes = new Map<string, InsertShape>();
 
-  private insertStatement(tx: Queryable, r: NormalRecord): Statement {
+  /** The INSERT of a record; a run's row gets its library set `libset` (a column ingest derives, not normalise). */
+  private insertStatement(tx: Queryable, r: NormalRecord, libset: number | null): Statement {
     const table = r.kind === 'run' ? 'xalt_run' : r.kind === 'link' ? 'xalt_link' : 'xalt_pkg';
+    const extra = r.kind === 'run' ? ['libset_id'] : [];
     let shape = this.shapes.get(table);
-    if (!shape || !hasColumns(r.row, shape.cols)) {
-      const cols = Object.keys(r.row);
+    if (!shape || !hasColumns(r.row, shape.cols, extra.length)) {
+      const cols = [...Object.keys(r.row), ...extra];
       const w = widths.get(table)!;
       shape = { cols, widths: cols.map((c) => w.get(c)), sql: `${tx.dialect.insertIgnore} INTO ${table} (${cols.map(this.q).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})` };
       this.shapes.set(table, shape);
     }
     const values: SqlValue[] = Object.values(r.row); // in shape.cols order: checked above
+    if (extra.length) values.push(libset);
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
       const max = shape.widths[i];
@@ -284,9 +358,10 @@ export class StoreLoader {
     return [shape.sql, values];
   }
 
-  private addJoins(r: NormalRecord, id: number, st: TxState): void {
+  /** Queue the join rows of record `r`, stored with id `id`; a run's object ids may be given. */
+  private addJoins(r: NormalRecord, id: number, st: TxState, objIds?: readonly number[]): void {
     if (r.kind === 'run') {
-      for (const o of r.objects) st.runObjects.push(id, this.idOf('objects', o.object_key, st));
+      for (const obj of objIds ?? r.objects.map((o) => this.idOf('objects', o.object_key, st))) st.runObjects.push(id, obj);
       for (const [name, value] of r.env) st.runEnv.push(id, this.idOf('envs', name.slice(0, 255), st), value);
     } else if (r.kind === 'link') {
       for (const o of r.objects) st.linkObjects.push(id, this.idOf('objects', o.object_key, st));

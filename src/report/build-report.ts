@@ -3,7 +3,9 @@
  * says the period, cluster, weighting and source, so a report never leaves the reader
  * guessing what it covers.
  */
+import { RuntimeError } from '../cli/errors.js';
 import type { Document } from '../cli/output/document.js';
+import { LATEST_SCHEMA_VERSION, schemaVersion } from '../db/migrations/migrations.js';
 import type { Queryable } from '../db/store.js';
 import { compilersReport, builtReport } from './report-builds.js';
 import type { ReportBody } from './report-body.js';
@@ -30,8 +32,20 @@ const days = (s: ReportSpec) => {
   return `${Number.isInteger(d) ? d : d.toFixed(1)} days`;
 };
 
+/**
+ * Reports read what the latest schema derives from the runs (library sets, daily totals) and
+ * never migrate a store themselves: an older store gets a hint instead of an SQL error.
+ */
+async function requireLatestSchema(q: Queryable): Promise<void> {
+  const v = await schemaVersion(q);
+  if (v < LATEST_SCHEMA_VERSION) {
+    throw new RuntimeError('XALT_STORE_OLD_SCHEMA', `the store has schema ${v}; reports need schema ${LATEST_SCHEMA_VERSION}`, 'run "xalt db migrate" with the same --db (ingest also migrates)');
+  }
+}
+
 /** Run report `spec.kind` over `q`. `now` (epoch seconds) stamps the document. */
 export async function buildReport(q: Queryable, spec: ReportSpec, now: number): Promise<Document> {
+  await requireLatestSchema(q);
   const body = await KINDS[spec.kind](new ReportContext(q, spec));
   return {
     title: `xalt report: ${body.title} on ${spec.syshost ?? 'all clusters'}, ${iso(spec.since).slice(0, 10)} to ${iso(spec.until).slice(0, 10)}`,

@@ -1,20 +1,20 @@
 /**
- * The libraries report's two tables on SQLite without sorting every (run, shared object) pair
- * (4.5 million pairs for 1,000,000 runs: about 16 s). Runs are read in run_id order, so the
- * join table (clustered by run_id) is probed sequentially and grouped per run as it comes:
+ * The libraries report's two tables from library sets (src/db/libset.ts): each run's objects
+ * are one set id, and a 1,000,000-run store has a few hundred sets where it has millions of
+ * (run, object) pairs. Three passes, none over the pairs:
  *
- * 1. per (objects of the run, user, account): the sums — tens of thousands of rows, from
- *    which the objects' and the library modules' sums, users and accounts are counted here;
- * 2. per job, the library modules its runs loaded, from which the modules' jobs are counted.
+ * 1. per set, core-hours and runs, from the period's daily usage totals (usage-rows.ts);
+ * 2. the distinct (set, user, account) tuples of the period's runs;
+ * 3. per job (in job order, along the job_id covering index), the sets its runs loaded.
  *
- * A run counts once per module however many of the module's objects it loaded, and once per
- * object — the same numbers as the plain joins (report-modules.ts) give.
+ * Each set is then expanded once into its objects and library modules. A run counts once per
+ * object, and once per module however many of the module's objects it loaded — the numbers
+ * of the plain joins over join_run_object.
  */
+import { libsetObjects } from '../db/libset.js';
 import { known, type ReportContext, type SqlRow } from './report-context.js';
 import { topRows } from './report-executables.js';
-
-/** U+001F separates module names in a string: no module name holds it. */
-const SEP = '\u001f';
+import { usageColumns, usageRows } from './usage-rows.js';
 
 interface Acc { ch: number; w: number; users: Set<string>; accounts: Set<string>; jobs: number }
 const acc = (m: Map<string, Acc>, k: string): Acc => {
@@ -23,42 +23,78 @@ const acc = (m: Map<string, Acc>, k: string): Acc => {
   return a;
 };
 
-export async function libraryUsage(ctx: ReportContext): Promise<{ modules: SqlRow[]; objects: SqlRow[] }> {
-  const objects = new Map((await ctx.q.all<{ obj_id: number; object_path: string; module_name: string | null }>('SELECT obj_id, object_path, module_name FROM xalt_object'))
-    .map((o) => [String(o.obj_id), o]));
-  // over a large period, scan the table in run_id order so GROUP BY r.run_id streams; else the planner's start_time range.
-  // CROSS JOIN keeps runs the outer loop: without ANALYZE statistics SQLite would rather walk the
-  // join table by object and look every run up (month: 0.5 s → 3.7 s).
-  const runs = (await ctx.periodIsLarge()) ? 'xalt_run r NOT INDEXED' : 'xalt_run r';
-  const where = ctx.where();
-  const perRun = (cols: string, join = '', cond = '') => `SELECT ${cols} FROM ${runs} CROSS JOIN join_run_object j ON j.run_id = r.run_id ${join} WHERE ${where.sql}${cond} GROUP BY r.run_id`;
-  const groups = await ctx.q.all<{ objs: string; user: string; account: string | null; ch: number | null; w: number }>(
-    `SELECT x.objs, x.user, x.account, SUM(x.ch) AS ch, SUM(x.w) AS w FROM (${perRun(`group_concat(j.obj_id) AS objs, r.user AS user, ${known('r.account')} AS account,`
-    + ` r.run_time * r.num_cores * ${ctx.w} / 3600e0 AS ch, ${ctx.w} AS w`)}) x GROUP BY x.objs, x.user, x.account`, where.params);
-  const byObject = new Map<string, Acc>();
-  const byModule = new Map<string, Acc>();
-  for (const g of groups) {
-    const ids = new Set(g.objs.split(','));
-    const mods = new Set<string>();
-    for (const id of ids) {
-      add(acc(byObject, id), g);
-      const m = objects.get(id)?.module_name;
-      if (m !== null && m !== undefined) mods.add(m);
-    }
-    for (const m of mods) add(acc(byModule, m), g);
-  }
-  const jobs = await ctx.q.all<{ job: string; mods: string }>(
-    `SELECT x.job, group_concat(x.mods, char(31)) AS mods FROM (${perRun(`${known('r.job_id')} AS job, group_concat(o.module_name, char(31)) AS mods`,
-      'JOIN xalt_object o ON o.obj_id = j.obj_id', ' AND o.module_name IS NOT NULL')}) x WHERE x.job IS NOT NULL GROUP BY x.job`, where.params);
-  for (const j of jobs) for (const m of new Set(j.mods.split(SEP))) acc(byModule, m).jobs++;
-  const moduleRows = [...byModule].map(([module, a]) => ({ module, core_hours: a.ch, runs: a.w, users: a.users.size, accounts: a.accounts.size, jobs: a.jobs }));
-  const objectRows = [...byObject].map(([id, a]) => ({ library: objects.get(id)?.object_path ?? null, module: objects.get(id)?.module_name ?? null, runs: a.w, users: a.users.size, core_hours: a.ch }));
-  return { modules: topRows(moduleRows, 'core_hours', 'module', ctx.spec.top), objects: topRows(objectRows, 'runs', 'library', ctx.spec.top) };
+/** Each library set of the store: its objects' ids and the modules they belong to. */
+interface SetContents { readonly objects: readonly string[]; readonly modules: readonly string[] }
+
+async function setContents(ctx: ReportContext, moduleOf: ReadonlyMap<string, string | null>): Promise<Map<string, SetContents>> {
+  const sets = await ctx.q.all<{ libset_id: unknown; obj_ids: string }>('SELECT libset_id, obj_ids FROM xalt_libset');
+  return new Map(sets.map((s) => {
+    const objects = libsetObjects(s.obj_ids).map(String);
+    const modules = [...new Set(objects.map((o) => moduleOf.get(o)).filter((m): m is string => m !== null && m !== undefined))];
+    return [String(s.libset_id), { objects, modules }];
+  }));
 }
 
-function add(a: Acc, g: { user: string; account: string | null; ch: number | null; w: number }): void {
-  a.ch += Number(g.ch ?? 0);
-  a.w += Number(g.w);
-  a.users.add(g.user);
-  if (g.account !== null) a.accounts.add(g.account);
+/** Pass 1: per set, core-hours and runs. */
+async function setSums(ctx: ReportContext): Promise<SqlRow[]> {
+  const u = usageRows(ctx);
+  const c = usageColumns(ctx);
+  return ctx.rows(`SELECT u.libset_id AS libset, SUM(${c.coreSeconds}) / 3600e0 AS ch, SUM(${c.runs}) AS w FROM ${u.sql} WHERE u.libset_id <> 0 GROUP BY u.libset_id`, u.params, ['ch', 'w']);
+}
+
+/** Pass 2: the distinct (set, user, known account) tuples. */
+async function setPeople(ctx: ReportContext): Promise<{ libset: unknown; user: string; account: string | null }[]> {
+  const src = await ctx.sourceBy('job_id', 'r.libset_id IS NOT NULL');
+  return ctx.q.all(`SELECT DISTINCT r.libset_id AS libset, r.user AS user, ${known('r.account')} AS account FROM ${src.sql}`, src.params);
+}
+
+/** Pass 3: per known job, the sets its runs loaded (ids, comma-separated). */
+async function jobSets(ctx: ReportContext): Promise<{ sets: string }[]> {
+  const src = await ctx.sourceBy('job_id', `r.libset_id IS NOT NULL AND r.job_id IS NOT NULL AND r.job_id NOT IN ('', 'unknown')`);
+  return ctx.q.all(`SELECT group_concat(DISTINCT r.libset_id) AS sets FROM ${src.sql} GROUP BY r.job_id`, src.params);
+}
+
+/** Jobs per module: a job counts once for each module any of its sets holds. */
+function jobsPerModule(jobs: readonly { sets: string }[], sets: ReadonlyMap<string, SetContents>, byModule: Map<string, Acc>): void {
+  // modules as indexes, and the last job that counted each: hundreds of thousands of jobs, no Set per job
+  const names = [...new Set([...sets.values()].flatMap((s) => s.modules))];
+  const index = new Map(names.map((m, i) => [m, i]));
+  const modulesOf = new Map([...sets].map(([id, s]) => [id, s.modules.map((m) => index.get(m)!)]));
+  const counts = new Array<number>(names.length).fill(0);
+  const lastJob = new Array<number>(names.length).fill(-1);
+  jobs.forEach((j, n) => {
+    for (const id of String(j.sets).split(',')) {
+      for (const m of modulesOf.get(id) ?? []) {
+        if (lastJob[m] === n) continue;
+        lastJob[m] = n;
+        counts[m]!++;
+      }
+    }
+  });
+  names.forEach((m, i) => { acc(byModule, m).jobs = counts[i]!; });
+}
+
+export async function libraryUsage(ctx: ReportContext): Promise<{ modules: SqlRow[]; objects: SqlRow[] }> {
+  const objects = new Map((await ctx.q.all<{ obj_id: unknown; object_path: string; module_name: string | null }>('SELECT obj_id, object_path, module_name FROM xalt_object'))
+    .map((o) => [String(o.obj_id), o]));
+  const sets = await setContents(ctx, new Map([...objects].map(([id, o]) => [id, o.module_name])));
+  const byObject = new Map<string, Acc>();
+  const byModule = new Map<string, Acc>();
+  const each = (libset: unknown, fn: (a: Acc) => void) => {
+    const s = sets.get(String(libset));
+    for (const o of s?.objects ?? []) fn(acc(byObject, o));
+    for (const m of s?.modules ?? []) fn(acc(byModule, m));
+  };
+  for (const r of await setSums(ctx)) each(r['libset'], (a) => { a.ch += Number(r['ch']); a.w += Number(r['w']); });
+  for (const p of await setPeople(ctx)) {
+    each(p.libset, (a) => {
+      a.users.add(String(p.user));
+      if (p.account !== null && p.account !== undefined) a.accounts.add(String(p.account));
+    });
+  }
+  jobsPerModule(await jobSets(ctx), sets, byModule);
+  const moduleRows = [...byModule].filter(([, a]) => a.users.size > 0).map(([module, a]) => ({ module, core_hours: a.ch, runs: a.w, users: a.users.size, accounts: a.accounts.size, jobs: a.jobs }));
+  const objectRows = [...byObject].filter(([, a]) => a.users.size > 0)
+    .map(([id, a]) => ({ library: objects.get(id)?.object_path ?? null, module: objects.get(id)?.module_name ?? null, runs: a.w, users: a.users.size, core_hours: a.ch }));
+  return { modules: topRows(moduleRows, 'core_hours', 'module', ctx.spec.top), objects: topRows(objectRows, 'runs', 'library', ctx.spec.top) };
 }

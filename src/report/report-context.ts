@@ -20,8 +20,8 @@ export const known = (col: string) => `CASE WHEN ${col} IS NOT NULL AND ${col} N
 /** A covering index of xalt_run by its first column (src/db/schema-tables.ts). */
 export type CoverIndex = 'app_name' | 'module_name';
 
-/** Indexes a report may walk instead of the start_time range: the covering ones, and job_id's. */
-const WALKABLE = { app_name: 'ix_xalt_run_app_name_cover', module_name: 'ix_xalt_run_module_name_cover', job_id: 'ix_xalt_run_job_id' } as const;
+/** Indexes a report may walk instead of the start_time range: the covering ones, led by application, module and job. */
+const WALKABLE = { app_name: 'ix_xalt_run_app_name_cover', module_name: 'ix_xalt_run_module_name_cover', job_id: 'ix_xalt_run_job_id_cover' } as const;
 export type WalkBy = keyof typeof WALKABLE;
 
 /**
@@ -57,17 +57,6 @@ export class ReportContext {
       return new Set((Object.keys(WALKABLE) as WalkBy[]).filter((k) => found.has(WALKABLE[k])));
     })();
     return this.walkable;
-  }
-
-  /** True when this period holds enough of the store that reading every run beats the start_time range (SQLite). */
-  async periodIsLarge(): Promise<boolean> {
-    return (await this.usableIndexes()).size > 0;
-  }
-
-  /** The period's conditions on alias `r`, with their parameters. */
-  where(extra?: string): { sql: string; params: SqlValue[] } {
-    const { parts, params } = this.conditions(extra);
-    return { sql: parts.join(' AND '), params };
   }
 
   /**
@@ -142,7 +131,7 @@ export class ReportContext {
 /** Columns of xalt_run that report queries may use (through `source`). */
 export const REPORT_COLUMNS = [
   'run_id', 'run_uuid', 'syshost', 'host', 'user', 'account', 'job_id', 'app_name', 'module_name', 'build_uuid', 'build_id',
-  'start_time', 'run_time', 'probability', 'num_cores', 'num_gpus', 'exit_status', 'exit_signal', 'end_reason', 'has_end',
+  'start_time', 'run_time', 'probability', 'num_cores', 'num_gpus', 'exit_status', 'exit_signal', 'end_reason', 'has_end', 'libset_id',
 ] as const;
 
 /** The measure keys `measures` selects. */

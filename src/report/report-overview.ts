@@ -3,21 +3,67 @@
  * system vs user-built software (§8.1 item 2), MPI vs non-MPI, how runs ended, the top
  * executables and modules, and usage over time.
  *
- * Everything but the hosts and the series comes from one `periodUsage` (five sides: all, sys,
- * usr, MPI, non-MPI; labelled by executable and by module); both series from one pass.
+ * Every sum (core-hours, GPU-hours, runs, failed runs; per side, executable, module and day)
+ * comes from the period's daily usage totals (usage-rows.ts). The distinct counts come from
+ * the runs (period-counts.ts): jobs per side in one pass in job order, jobs per executable and
+ * per module in one pass each over their covering index, users and accounts from one pass of
+ * distinct tuples, and hosts.
  */
 import type { DocTable, Row } from '../cli/output/document.js';
 import { C, withShare } from './columns.js';
-import { periodUsage } from './label-usage.js';
-import type { ReportContext, SqlRow } from './report-context.js';
+import { hostCount, jobsPerLabel, jobsPerSide, peopleOf, type People, type RunKind } from './period-counts.js';
+import type { CoverIndex, ReportContext, SqlRow } from './report-context.js';
 import { topRows } from './report-executables.js';
-import { coreHourAndRunSeries } from './usage-series.js';
 import type { ReportBody } from './report-body.js';
+import { usageColumns, usageRows } from './usage-rows.js';
+import { coreHourAndRunSeriesOf } from './usage-series.js';
 
-const SIDES = { all: '', sys: 'r.module_name IS NOT NULL', usr: 'r.module_name IS NULL', MPI: 'r.num_cores > 1', 'non-MPI': 'r.num_cores <= 1' } as const;
+/** A side of the split tables: which runs (`run`, over xalt_run `r`), which usage rows (`row`, over `u`), and which kinds of run (`has`). */
+interface Side { readonly run: string; readonly row: string; readonly has: (k: RunKind) => boolean }
 
-/** A run that did not end well, as in `xalt report success` (anything but ok). */
-const FAILED = `r.has_end = 0 OR r.end_reason IN ('signal', 'job_end') OR COALESCE(r.exit_signal, 0) > 0 OR (r.exit_status IS NOT NULL AND r.exit_status > 0)`;
+const SIDES: Readonly<Record<string, Side>> = {
+  all: { run: '', row: '1 = 1', has: () => true },
+  sys: { run: 'r.module_name IS NOT NULL', row: 'u.has_module = 1', has: (k) => k.module !== null },
+  usr: { run: 'r.module_name IS NULL', row: 'u.has_module = 0', has: (k) => k.module === null },
+  MPI: { run: 'r.num_cores > 1', row: 'u.mpi = 1', has: (k) => k.mpi },
+  'non-MPI': { run: 'r.num_cores <= 1', row: 'u.mpi = 0', has: (k) => !k.mpi },
+};
+const SIDE_NAMES = Object.keys(SIDES);
+
+/** Per side, runs present (`n`), core-hours and runs; and the period's GPU-hours and failed runs. */
+async function sideSums(ctx: ReportContext): Promise<{ sides: Record<string, SqlRow>; gpuHours: number; failed: number }> {
+  const u = usageRows(ctx);
+  const c = usageColumns(ctx);
+  // side names are labels ("non-MPI"), not identifiers: SQL aliases use the side's position
+  const cols = SIDE_NAMES.flatMap((s, i) => {
+    const when = (x: string) => `SUM(CASE WHEN ${SIDES[s]!.row} THEN ${x} ELSE 0 END)`;
+    return [`${when('u.runs')} AS n${i}`, `${when(c.coreSeconds)} / 3600e0 AS ch${i}`, `${when(c.runs)} AS r${i}`];
+  });
+  const keys = SIDE_NAMES.flatMap((_, i) => [`n${i}`, `ch${i}`, `r${i}`]);
+  const [row] = await ctx.rows(`SELECT ${cols.join(', ')}, SUM(${c.gpuSeconds}) / 3600e0 AS gpu_hours, SUM(${c.failed}) AS failed FROM ${u.sql}`, u.params, [...keys, 'gpu_hours', 'failed']);
+  const sides = Object.fromEntries(SIDE_NAMES.map((s, i) => [s, { n: row?.[`n${i}`] ?? 0, core_hours: row?.[`ch${i}`] ?? 0, runs: row?.[`r${i}`] ?? 0 }]));
+  return { sides, gpuHours: Number(row?.['gpu_hours'] ?? 0), failed: Number(row?.['failed'] ?? 0) };
+}
+
+/** Per executable or module with runs: core-hours and runs from the daily totals, jobs and people from the runs. */
+async function labelRows(ctx: ReportContext, label: CoverIndex, key: string, people: ReadonlyMap<string, People>, jobs: ReadonlyMap<string, number>): Promise<SqlRow[]> {
+  const u = usageRows(ctx);
+  const c = usageColumns(ctx);
+  const sums = await ctx.rows(`SELECT u.${label} AS label, SUM(u.runs) AS n, SUM(${c.coreSeconds}) / 3600e0 AS core_hours, SUM(${c.runs}) AS runs FROM ${u.sql}`
+    + `${label === 'module_name' ? ' WHERE u.has_module = 1' : ''} GROUP BY u.${label}`, u.params, ['n', 'core_hours', 'runs']);
+  return sums.filter((r) => Number(r['n']) > 0).map((r) => {
+    const name = String(r['label']);
+    const p = people.get(name);
+    return { [key]: name, core_hours: r['core_hours']!, runs: r['runs']!, users: p?.users.size ?? 0, accounts: p?.accounts.size ?? 0, jobs: jobs.get(name) ?? 0 };
+  });
+}
+
+/** Per day of the period, core-hours and runs. */
+async function days(ctx: ReportContext): Promise<SqlRow[]> {
+  const u = usageRows(ctx);
+  const c = usageColumns(ctx);
+  return ctx.rows(`SELECT u.day AS d, SUM(${c.coreSeconds}) / 3600e0 AS core_hours, SUM(${c.runs}) AS runs FROM ${u.sql} GROUP BY u.day`, u.params, ['d', 'core_hours', 'runs']);
+}
 
 /** Rows of the `kinds` sides with shares of core-hours, runs and jobs, plus a Total row. */
 function split(id: string, title: string, kinds: readonly string[], t: Readonly<Record<string, SqlRow>>): DocTable {
@@ -37,28 +83,32 @@ function split(id: string, title: string, kinds: readonly string[], t: Readonly<
 }
 
 export async function overviewReport(ctx: ReportContext): Promise<ReportBody> {
-  const labels = [{ label: 'app_name', key: 'executable' }, { label: 'module_name', key: 'module' }] as const;
-  const u = await periodUsage(ctx, SIDES, labels, { gpu_hours: `r.run_time * r.num_gpus * ${ctx.w} / 3600e0`, failed: `CASE WHEN ${FAILED} THEN ${ctx.w} ELSE 0 END` });
-  const src = ctx.source();
-  const [hosts] = await ctx.rows(`SELECT COUNT(DISTINCT r.host) AS hosts FROM ${src.sql}`, src.params, ['hosts']);
-  const all = u.totals['all']!;
+  const sums = await sideSums(ctx);
+  const jobs = await jobsPerSide(ctx, Object.fromEntries(SIDE_NAMES.map((s) => [s, SIDES[s]!.run])));
+  const people = await peopleOf(ctx, (k) => SIDE_NAMES.filter((s) => SIDES[s]!.has(k)));
+  const t: Record<string, SqlRow> = Object.fromEntries(SIDE_NAMES.map((s): [string, SqlRow] => {
+    const p = people.sides.get(s);
+    const side = sums.sides[s]!;
+    if (!(Number(side['n']) > 0)) return [s, { core_hours: 0, runs: 0, users: 0, accounts: 0, jobs: 0 }];
+    return [s, { core_hours: side['core_hours']!, runs: side['runs']!, users: p?.users.size ?? 0, accounts: p?.accounts.size ?? 0, jobs: jobs[s] ?? 0 }];
+  }));
+  const all = t['all']!;
   const runs = Number(all['runs']);
-  const failed = u.extras['failed'] ?? 0;
   const summary: Row[] = [
     { measure: 'Core-hours', value: Number(all['core_hours']) },
-    { measure: 'GPU-hours', value: u.extras['gpu_hours'] ?? 0 },
+    { measure: 'GPU-hours', value: sums.gpuHours },
     { measure: 'Runs', value: runs },
-    { measure: 'Failed runs (%)', value: runs ? (100 * failed) / runs : 0 },
+    { measure: 'Failed runs (%)', value: runs ? (100 * sums.failed) / runs : 0 },
     { measure: 'Jobs', value: Number(all['jobs']) },
     { measure: 'Users', value: Number(all['users']) },
     { measure: 'Accounts', value: Number(all['accounts']) },
-    { measure: 'Executables', value: Number(all['executables']) },
-    { measure: 'Hosts', value: Number(hosts?.['hosts'] ?? 0) },
+    { measure: 'Executables', value: people.sides.get('all')?.executables.size ?? 0 },
+    { measure: 'Hosts', value: await hostCount(ctx) },
   ];
   const topN = Math.min(ctx.spec.top, 10);
-  const execs = topRows(u.byLabel['app_name']!['all']!, 'core_hours', 'executable', topN);
-  const modules = topRows(u.byLabel['module_name']!['all']!, 'core_hours', 'module', topN);
-  const t = u.totals;
+  const jobsOf = await jobsPerLabel(ctx, ['app_name', 'module_name']);
+  const execs = topRows(await labelRows(ctx, 'app_name', 'executable', people.apps, jobsOf['app_name']!), 'core_hours', 'executable', topN);
+  const modules = topRows(await labelRows(ctx, 'module_name', 'module', people.modules, jobsOf['module_name']!), 'core_hours', 'module', topN);
   return {
     title: 'Overview',
     tables: [
@@ -68,6 +118,6 @@ export async function overviewReport(ctx: ReportContext): Promise<ReportBody> {
       { id: 'top_executables', title: `Top ${topN} executables sorted by core-hours`, columns: [C.coreHours, C.runs, C.users, C.accounts, C.jobs, C.text('executable', 'Executable')], rows: execs, chart: { label: 'executable', value: 'core_hours' } },
       { id: 'top_modules', title: `Top ${topN} modules sorted by core-hours`, columns: [C.coreHours, C.runs, C.users, C.accounts, C.jobs, C.text('module', 'Module')], rows: modules, chart: { label: 'module', value: 'core_hours' } },
     ],
-    series: await coreHourAndRunSeries(ctx),
+    series: coreHourAndRunSeriesOf(ctx, await days(ctx)),
   };
 }

@@ -3,13 +3,14 @@
  * (starting Monday, UTC) when the period is longer than about three months.
  */
 import type { Series } from '../cli/output/document.js';
+import { daySql } from '../db/usage-day.js';
 import type { ReportContext, SqlRow } from './report-context.js';
 
 const DAY = 86400;
 
-/** Day number since the epoch of `r.start_time`, in this database's SQL. */
+/** Day number since the epoch of `r.start_time`, in this database's SQL: the days of the daily usage totals. */
 function dayExpr(ctx: ReportContext): string {
-  return ctx.q.dialect.name === 'mysql' ? 'FLOOR(r.start_time / 86400)' : 'CAST(r.start_time / 86400 AS INTEGER)';
+  return daySql(ctx.q.dialect.name, 'r.start_time');
 }
 
 /** Monday of the week holding day number `d` (day 0, 1970-01-01, was a Thursday). */
@@ -25,7 +26,7 @@ export async function usageSeries(ctx: ReportContext, measure: Measure, where?: 
 }
 
 /** Several measures per bucket from one pass over the period. */
-export async function usageSeriesOf(ctx: ReportContext, measures: readonly Measure[], where?: string): Promise<Series[]> {
+async function usageSeriesOf(ctx: ReportContext, measures: readonly Measure[], where?: string): Promise<Series[]> {
   // every column a series reads is in the app_name covering index: over a large period, walking it beats reading the table
   const w = await ctx.sourceBy('app_name', where);
   const cols = measures.map((m, i) => `${m.sql} AS v${i}`).join(', ');
@@ -58,7 +59,7 @@ export function coreHourSeries(ctx: ReportContext): Promise<Series> {
   return usageSeries(ctx, coreHours(ctx));
 }
 
-/** Core-hours and runs per bucket, in one pass. */
-export function coreHourAndRunSeries(ctx: ReportContext): Promise<Series[]> {
-  return usageSeriesOf(ctx, [coreHours(ctx), runs(ctx)]);
+/** Core-hours and runs per bucket from per-day rows: day number `d`, core-hours `core_hours`, runs `runs`. */
+export function coreHourAndRunSeriesOf(ctx: ReportContext, days: readonly SqlRow[]): Series[] {
+  return [toSeries(ctx, coreHours(ctx), days, 'core_hours'), toSeries(ctx, runs(ctx), days, 'runs')];
 }

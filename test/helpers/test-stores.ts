@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import mysql from 'mysql2/promise';
+import { migrate } from '../../src/db/migrations/migrations.js';
 import { openStore } from '../../src/db/open-store.js';
 import { parseMysqlUrl } from '../../src/db/mysql/mysql-store.js';
 import type { Store } from '../../src/db/store.js';
@@ -21,12 +22,23 @@ export interface TestStore {
 
 let counter = 0;
 
-/** A new empty store of `kind`, migrated; `drop()` closes and removes it. */
-export async function createTestStore(kind: 'sqlite' | 'mysql'): Promise<TestStore & { drop(): Promise<void> }> {
+/** Open `url` migrated to the latest schema, or to schema `version`. */
+async function openAt(url: string, version: number | undefined): Promise<Store> {
+  if (version === undefined) return openStore(url);
+  const store = await openStore(url, { migrate: false });
+  await migrate(store, { to: version });
+  return store;
+}
+
+/**
+ * A new empty store of `kind`, migrated (to `schema` if given, else the latest); `drop()`
+ * closes and removes it.
+ */
+export async function createTestStore(kind: 'sqlite' | 'mysql', schema?: number): Promise<TestStore & { drop(): Promise<void> }> {
   if (kind === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'xalt-store-'));
     const url = join(dir, 'xalt.db');
-    const store = await openStore(url);
+    const store = await openAt(url, schema);
     return { kind, url, store, drop: async () => { await store.close(); rmSync(dir, { recursive: true, force: true }); } };
   }
   const base = process.env['XALT_TEST_MYSQL_URL'];
@@ -34,7 +46,7 @@ export async function createTestStore(kind: 'sqlite' | 'mysql'): Promise<TestSto
   const name = `xalt_test_${process.pid}_${Date.now().toString(36)}_${counter++}`;
   const url = new URL(base);
   url.pathname = `/${name}`;
-  const store = await openStore(url.toString());
+  const store = await openAt(url.toString(), schema);
   return {
     kind, url: url.toString(), store,
     drop: async () => {

@@ -56,13 +56,21 @@ export async function tableCounts(store: Store): Promise<Record<string, number>>
   return out;
 }
 
+/** Each run's library set as the object keys it lists (ids differ between stores), by run uuid. */
+async function runLibsets(store: Store): Promise<Record<string, string[]>> {
+  const keyOf = new Map((await store.all<{ obj_id: unknown; object_key: string }>('SELECT obj_id, object_key FROM xalt_object')).map((o) => [Number(o.obj_id), o.object_key]));
+  const rows = await store.all<{ run_uuid: string; obj_ids: string | null }>('SELECT r.run_uuid, l.obj_ids FROM xalt_run r LEFT JOIN xalt_libset l ON l.libset_id = r.libset_id ORDER BY r.run_uuid');
+  return Object.fromEntries(rows.map((r) => [r.run_uuid, r.obj_ids === null ? [] : r.obj_ids.split(',').map((id) => keyOf.get(Number(id))!).sort()]));
+}
+
 /** Every row a load leaves, without ids and times, in a stable order: for comparing two stores. */
 export async function storeDump(store: Store): Promise<Record<string, unknown>> {
   type Obj = Record<string, unknown>;
   const strip = (rows: Obj[], ...cols: string[]) => rows.map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !cols.includes(k)).map(([k, v]) => [k, v === null ? null : String(v)])));
   return {
-    runs: strip(await store.all(`SELECT * FROM xalt_run ORDER BY run_uuid`), 'run_id', 'ingested_at'),
+    runs: strip(await store.all(`SELECT * FROM xalt_run ORDER BY run_uuid`), 'run_id', 'ingested_at', 'libset_id'),
     objects: await store.all(`SELECT r.run_uuid, o.object_key FROM join_run_object j JOIN xalt_run r ON r.run_id = j.run_id JOIN xalt_object o ON o.obj_id = j.obj_id ORDER BY r.run_uuid, o.object_key`),
+    libsets: await runLibsets(store),
     env: await store.all(`SELECT r.run_uuid, e.env_name, j.env_value FROM join_run_env j JOIN xalt_run r ON r.run_id = j.run_id JOIN xalt_env_name e ON e.env_id = j.env_id ORDER BY r.run_uuid, e.env_name`),
     pkgs: strip(await store.all(`SELECT * FROM xalt_pkg ORDER BY run_uuid, pkg_name`), 'pkg_id'),
     links: strip(await store.all(`SELECT * FROM xalt_link ORDER BY uuid`), 'link_id', 'ingested_at'),

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { LATEST_SCHEMA_VERSION } from '../../src/db/index.js';
 import { serializeRecord } from '../../src/schema/index.js';
 import { linkRecord, pkgRecord, runPair, runRecord, spoolDir, syslogLines, writeRecord } from '../fixtures/records.js';
 import { testEachStore } from '../helpers/test-stores.js';
@@ -66,12 +67,12 @@ testEachStore('xalt db info shows kind, schema version and counts', async ({ url
   const r = await xalt('db', 'info', '--db', url);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, new RegExp(`^kind +${kind}$`, 'm'));
-  assert.match(r.stdout, /^schema version +1$/m);
+  assert.match(r.stdout, new RegExp(`^schema version +${LATEST_SCHEMA_VERSION}$`, 'm'));
   assert.match(r.stdout, /^runs +1$/m);
   assert.match(r.stdout, /^runs without end +1$/m);
   const j = JSON.parse((await xalt('db', 'info', '--db', url, '--json')).stdout) as { counts: Obj; schema_version: number };
   assert.equal(j.counts['xalt_ingested_file'], 1);
-  assert.equal(j.schema_version, 1);
+  assert.equal(j.schema_version, LATEST_SCHEMA_VERSION);
 });
 
 test('xalt db migrate creates a new SQLite store, then reports it up to date', async () => {
@@ -81,9 +82,9 @@ test('xalt db migrate creates a new SQLite store, then reports it up to date', a
   assert.match(info.stderr, /^xalt: error: store .*new\.db: no such file\n/);
   const first = await xalt('db', 'migrate', '--db', db);
   assert.equal(first.code, 0);
-  assert.match(first.stdout, /migrated from schema 0 to 1/);
+  assert.match(first.stdout, new RegExp(`migrated from schema 0 to ${LATEST_SCHEMA_VERSION}`));
   const second = await xalt('db', 'migrate', '--db', db);
-  assert.match(second.stdout, /schema 1 is up to date/);
+  assert.match(second.stdout, new RegExp(`schema ${LATEST_SCHEMA_VERSION} is up to date`));
 });
 
 test('an unreachable database and a missing spool give one-line errors and exit 1', async () => {

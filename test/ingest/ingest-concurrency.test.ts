@@ -8,6 +8,7 @@ import { createServer, connect, type Socket } from 'node:net';
 import { test } from 'node:test';
 import type { Store } from '../../src/db/store.js';
 import { linkRecord, pkgRecord, runPair, runRecord, spoolDir, writeRecord } from '../fixtures/records.js';
+import { assertLibsetsMatchObjects, assertUsageMatchesRuns } from '../helpers/rollup-check.js';
 import { createTestStore, storeKinds } from '../helpers/test-stores.js';
 import { count, tableCounts, xaltChild } from './helpers.js';
 
@@ -55,6 +56,9 @@ for (const kind of storeKinds()) {
       }
       assert.deepEqual(await tableCounts(two.store), await tableCounts(one.store));
       assert.equal(await runDigest(two.store), await runDigest(one.store));
+      // what ingest derives for reports stays exact when two ingesters complete runs at once
+      await assertLibsetsMatchObjects(two.store);
+      await assertUsageMatchesRuns(two.store);
     } finally {
       await one.drop();
       await two.drop();
@@ -112,6 +116,7 @@ test('MariaDB lost mid-run: a clear error, nothing deleted uncommitted, a re-run
     assert.equal(await count(db.store, 'join_run_object'), 600);
     assert.equal(await count(db.store, 'xalt_ingested_file'), 200);
     assert.ok(paths.every((p) => !existsSync(p)));
+    await assertUsageMatchesRuns(db.store); // the batch cut off left no half-counted totals
   } finally {
     proxy.close();
     await db.drop();

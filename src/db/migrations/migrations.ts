@@ -1,9 +1,11 @@
 /**
- * Versioned migrations. Each has a number and statements per database; `migrate` applies
- * those above the store's `schema_version` (kept in xalt_meta) under a lock, so two
- * ingesters starting at once on one MySQL server do not race.
+ * Versioned migrations. Each has a number, the schema changes of that version (rendered from
+ * `schema-tables.ts`) and, when the version adds data derived from what is stored, a backfill
+ * that computes it. `migrate` applies those above the store's `schema_version` (kept in
+ * xalt_meta) under a lock, so two ingesters starting at once on one MySQL server do not race.
  */
-import { renderTable } from '../render-ddl.js';
+import { renderSchemaChanges } from '../render-ddl.js';
+import { rebuildRollups } from '../rollups.js';
 import { tables } from '../schema-tables.js';
 import type { DialectName, Queryable, Store } from '../store.js';
 
@@ -11,13 +13,21 @@ export interface Migration {
   readonly version: number;
   readonly description: string;
   statements(db: DialectName): string[];
+  /** fill what the new schema derives from existing rows (runs inside one transaction) */
+  backfill?(q: Queryable): Promise<void>;
 }
 
 export const migrations: readonly Migration[] = [
   {
     version: 1,
     description: 'initial schema: runs, links, objects, environment, packages, functions, ingest bookkeeping, quarantine',
-    statements: (db) => tables.flatMap((t) => renderTable(t, db)),
+    statements: (db) => renderSchemaChanges(tables, db, 1),
+  },
+  {
+    version: 2,
+    description: 'library sets (xalt_libset, xalt_run.libset_id) and daily usage totals (xalt_usage_day) for reports; the job_id index covers report passes in job order',
+    statements: (db) => renderSchemaChanges(tables, db, 2),
+    backfill: (q) => rebuildRollups(q),
   },
 ];
 
@@ -34,32 +44,59 @@ export async function schemaVersion(q: Queryable): Promise<number> {
   }
 }
 
-const DUPLICATE_INDEX = 1061; // MySQL ER_DUP_KEYNAME: the index exists already
+/** MySQL errors that mean a statement's change is already there (a migration run again). */
+const ALREADY_DONE = new Set([
+  1060, // ER_DUP_FIELDNAME: the column exists already
+  1061, // ER_DUP_KEYNAME: the index exists already
+  1091, // ER_CANT_DROP_FIELD_OR_KEY: the index was dropped already
+]);
 
 async function exec(q: Queryable, sql: string): Promise<void> {
   try {
     await q.run(sql);
   } catch (err) {
-    if ((err as { errno?: number }).errno === DUPLICATE_INDEX) return;
+    if (ALREADY_DONE.has((err as { errno?: number }).errno ?? 0)) return;
     throw err;
   }
 }
 
-/** Bring the store to the latest schema. Returns the versions applied. */
-export async function migrate(store: Store): Promise<number[]> {
+async function setVersion(q: Queryable, version: number): Promise<void> {
+  await q.run(`${q.dialect.insertIgnore} INTO xalt_meta (meta_key, meta_value) VALUES ('schema_version', ?)`, [String(version)]);
+  await q.run(`UPDATE xalt_meta SET meta_value = ? WHERE meta_key = 'schema_version'`, [String(version)]);
+}
+
+/**
+ * One migration. SQLite: its DDL, backfill and new version in one transaction, so a failure
+ * leaves the store as it was (and another process that migrated meanwhile is noticed under
+ * the write lock). MySQL commits DDL implicitly: statements run one by one, each idempotent,
+ * and the backfill and version follow in one transaction.
+ */
+async function apply(store: Store, m: Migration): Promise<void> {
+  if (store.dialect.name === 'sqlite') {
+    await store.transaction(async (tx) => {
+      if ((await schemaVersion(tx)) >= m.version) return;
+      for (const sql of m.statements('sqlite')) await tx.run(sql);
+      await m.backfill?.(tx);
+      await setVersion(tx, m.version);
+    });
+    return;
+  }
+  for (const sql of m.statements('mysql')) await exec(store, sql);
+  await store.transaction(async (tx) => {
+    await m.backfill?.(tx);
+    await setVersion(tx, m.version);
+  });
+}
+
+/** Bring the store to the latest schema (or to version `to`). Returns the versions applied. */
+export async function migrate(store: Store, options: { readonly to?: number } = {}): Promise<number[]> {
   const isMysql = store.dialect.name === 'mysql';
   if (isMysql) await store.all(`SELECT GET_LOCK('xalt_migrate', 60) AS got`);
   try {
     const current = await schemaVersion(store);
     const applied: number[] = [];
-    for (const m of migrations.filter((x) => x.version > current)) {
-      // MySQL DDL commits implicitly, so statements run one by one; each is idempotent.
-      for (const sql of m.statements(store.dialect.name)) await exec(store, sql);
-      await store.run(
-        `${store.dialect.insertIgnore} INTO xalt_meta (meta_key, meta_value) VALUES ('schema_version', ?)`,
-        [String(m.version)],
-      );
-      await store.run(`UPDATE xalt_meta SET meta_value = ? WHERE meta_key = 'schema_version'`, [String(m.version)]);
+    for (const m of migrations.filter((x) => x.version > current && x.version <= (options.to ?? Infinity))) {
+      await apply(store, m);
       applied.push(m.version);
     }
     return applied;

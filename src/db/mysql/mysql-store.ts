@@ -8,6 +8,7 @@ export const mysqlDialect: Dialect = {
   upsert: (_cols, set) => `ON DUPLICATE KEY UPDATE ${set.join(', ')}`,
   excluded: (col) => `VALUES(${col})`,
   regexp: (expr) => `${expr} REGEXP BINARY ?`,
+  forUpdate: ' FOR UPDATE',
 };
 
 /** Minimal structural view of what we use of a mysql2 connection. */
@@ -114,6 +115,9 @@ export async function openMysql(url: string, multipleStatements = false): Promis
     }
   }
   const pool = mysql.createPool({ ...common, database: p.database || undefined, connectionLimit: 4, waitForConnections: true, multipleStatements });
+  // GROUP_CONCAT results are cut at 1,024 bytes by default, silently: reports list each job's
+  // library sets with it (src/report/library-usage.ts). Queued before the connection's first query.
+  pool.on('connection', (conn) => { conn.query('SET SESSION group_concat_max_len = 4294967295'); });
   const location = `mysql://${p.user}@${p.host}:${p.port}/${p.database}`;
   return new MysqlStore(pool, location, multipleStatements);
 }

@@ -8,6 +8,7 @@ export const sqliteDialect: Dialect = {
   upsert: (cols, set) => `ON CONFLICT(${cols.join(', ')}) DO UPDATE SET ${set.join(', ')}`,
   excluded: (col) => `excluded.${col}`,
   regexp: (expr) => `${expr} REGEXP ?`,
+  forUpdate: '',
 };
 
 type Db = InstanceType<typeof Database>;

@@ -1,0 +1,52 @@
+/**
+ * The period's daily usage totals (src/db/usage-day.ts) as a FROM item aliased `u`, with the
+ * columns of xalt_usage_day: the stored rows of every whole UTC day inside the period, and
+ * for the partial days at its ends the same rows computed from the runs — so the sums are
+ * those of exactly the period's runs, for any --since and --until.
+ *
+ * A 1,000,000-run store has tens of thousands of these rows: summing them costs milliseconds
+ * where summing the runs costs a pass over a million rows per measure.
+ */
+import type { SqlValue } from '../db/store.js';
+import { quote } from '../db/render-ddl.js';
+import { USAGE_DAY_KEY } from '../db/schema-tables.js';
+import { USAGE_DAY_SUMS, usageDaySelect } from '../db/usage-day.js';
+import type { ReportContext } from './report-context.js';
+
+const DAY = 86400;
+
+/** The runs in [from, to) of the report's cluster, as usage rows computed from xalt_run. */
+function fromRuns(ctx: ReportContext, from: number, to: number): { sql: string; params: SqlValue[] } {
+  const host = ctx.spec.syshost !== undefined;
+  return {
+    sql: usageDaySelect(ctx.q.dialect.name, `r.start_time >= ? AND r.start_time < ?${host ? ' AND r.syshost = ?' : ''}`),
+    params: [from, to, ...(host ? [ctx.spec.syshost!] : [])],
+  };
+}
+
+/** The period's usage rows as `(…) u`. */
+export function usageRows(ctx: ReportContext): { sql: string; params: SqlValue[] } {
+  const { since, until, syshost } = ctx.spec;
+  const first = Math.ceil(since / DAY); // the first whole day
+  const end = Math.floor(until / DAY); // the day after the last whole day
+  if (first >= end) {
+    const all = fromRuns(ctx, since, until);
+    return { sql: `(${all.sql}) u`, params: all.params };
+  }
+  const cols = [...USAGE_DAY_KEY, ...USAGE_DAY_SUMS].map((c) => quote(c, ctx.q.dialect.name)).join(', ');
+  const parts = [`SELECT ${cols} FROM xalt_usage_day WHERE day >= ? AND day < ?${syshost !== undefined ? ' AND syshost = ?' : ''}`];
+  const params: SqlValue[] = [first, end, ...(syshost !== undefined ? [syshost] : [])];
+  for (const [from, to] of [[since, first * DAY], [end * DAY, until]] as const) {
+    if (from >= to) continue;
+    const part = fromRuns(ctx, from, to);
+    parts.push(part.sql);
+    params.push(...part.params);
+  }
+  return { sql: `(${parts.join(' UNION ALL ')}) u`, params };
+}
+
+/** The columns of usage rows `u` to add up, weighted by 1/probability or not as the report asks. */
+export function usageColumns(ctx: ReportContext): { runs: string; coreSeconds: string; gpuSeconds: string; failed: string } {
+  const w = ctx.spec.weighted ? '_w' : '';
+  return { runs: `u.runs${w}`, coreSeconds: `u.core_s${w}`, gpuSeconds: `u.gpu_s${w}`, failed: `u.failed${w}` };
+}

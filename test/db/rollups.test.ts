@@ -1,0 +1,73 @@
+/**
+ * Schema 2 derives library sets and daily usage totals from the runs. A store of schema 1
+ * migrated to 2 must end with the schema of a new store and with derived data that equals a
+ * reference computed from its runs; rebuilding the data of a few runs (as test fixtures do)
+ * must give what rebuilding all of it gives.
+ */
+import assert from 'node:assert/strict';
+import { LATEST_SCHEMA_VERSION, migrate, schemaVersion } from '../../src/db/index.js';
+import { rebuildRollups } from '../../src/db/rollups.js';
+import type { Queryable } from '../../src/db/store.js';
+import { storeRows } from '../fixtures/store-rows.js';
+import { generatedRuns } from '../fixtures/usage-runs.js';
+import { assertLibsetsMatchObjects, assertUsageMatchesRuns } from '../helpers/rollup-check.js';
+import { createTestStore, testEachStore } from '../helpers/test-stores.js';
+
+type Row = Record<string, unknown>;
+
+/** Tables with their columns and indexes as the database reports them. */
+async function schemaOf(q: Queryable): Promise<Record<string, { columns: unknown[]; indexes: unknown[] }>> {
+  const out: Record<string, { columns: unknown[]; indexes: unknown[] }> = {};
+  if (q.dialect.name === 'sqlite') {
+    for (const t of await q.all<Row>(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)) {
+      const name = String(t['name']);
+      const indexes = await q.all<Row>(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL ORDER BY name`, [name]);
+      out[name] = { columns: await q.all(`SELECT name, type, "notnull", dflt_value, pk FROM pragma_table_info(?)`, [name]), indexes };
+    }
+    return out;
+  }
+  const cols = await q.all<Row>(`SELECT table_name AS t, column_name, column_type, is_nullable, column_default FROM information_schema.columns WHERE table_schema = DATABASE() ORDER BY table_name, ordinal_position`);
+  const idx = await q.all<Row>(`SELECT table_name AS t, index_name, seq_in_index, column_name, sub_part, non_unique FROM information_schema.statistics WHERE table_schema = DATABASE() ORDER BY table_name, index_name, seq_in_index`);
+  for (const c of cols) (out[String(c['t'])] ??= { columns: [], indexes: [] }).columns.push(c);
+  for (const i of idx) out[String(i['t'])]!.indexes.push(i);
+  return out;
+}
+
+testEachStore('a store of schema 1 migrated to the latest has exactly the schema of a new store', async (s) => {
+  const old = await createTestStore(s.kind, 1);
+  try {
+    assert.equal(await schemaVersion(old.store), 1);
+    const before = await schemaOf(old.store);
+    assert.equal(before['xalt_usage_day'], undefined, 'schema 1 has no daily totals');
+    assert.deepEqual(await migrate(old.store), [2]);
+    const migrated = await schemaOf(old.store);
+    assert.ok(migrated['xalt_usage_day'] && migrated['xalt_libset'], 'schema 2 tables exist');
+    assert.deepEqual(migrated, await schemaOf(s.store));
+    assert.equal(await schemaVersion(old.store), LATEST_SCHEMA_VERSION);
+  } finally {
+    await old.drop();
+  }
+});
+
+testEachStore('migrating a schema-1 store derives library sets and daily totals that match its runs', async (s) => {
+  const old = await createTestStore(s.kind, 1);
+  try {
+    const rows = storeRows(old.store, { derive: false });
+    for (const run of generatedRuns(11, 250)) await rows.run(run);
+    await migrate(old.store);
+    await assertLibsetsMatchObjects(old.store);
+    await assertUsageMatchesRuns(old.store);
+  } finally {
+    await old.drop();
+  }
+});
+
+testEachStore('deriving run by run (as fixtures do) gives what deriving every run at once gives', async (s) => {
+  const rows = storeRows(s.store);
+  for (const run of generatedRuns(12, 150)) await rows.run(run);
+  await assertLibsetsMatchObjects(s.store);
+  await assertUsageMatchesRuns(s.store);
+  await s.store.transaction((tx) => rebuildRollups(tx));
+  await assertLibsetsMatchObjects(s.store);
+  await assertUsageMatchesRuns(s.store);
+});
