@@ -64,6 +64,14 @@ enum xalt_start_policy {
   XALT_START_STAGED  /* start record to node-local tmpdir, replaced by the end record */
 };
 
+/* How records leave the node (docs/internals/contracts.md "Transports"). */
+enum xalt_transport {
+  XALT_TRANSPORT_SHIP,   /* node-local staging; root's xalt-ship writes bundles to the spool (default) */
+  XALT_TRANSPORT_SYSLOG, /* node-local staging; xalt-ship sends XALT syslog lines */
+  XALT_TRANSPORT_DIRECT, /* per-record files straight into root-prepared spool directories (XALT) */
+  XALT_TRANSPORT_NONE    /* nothing is written */
+};
+
 enum xalt_spool_layout { XALT_LAYOUT_MONTH_HASH, XALT_LAYOUT_HASH, XALT_LAYOUT_FLAT, XALT_LAYOUT_HOME };
 
 struct xalt_site_config {
@@ -75,6 +83,9 @@ struct xalt_site_config {
   const char *spool_prefix; /* "" or "USE_HOME" means $HOME/.xalt.d */
   enum xalt_spool_layout spool_layout;
   const char *tmpdir; /* node-local staging, e.g. /dev/shm */
+  enum xalt_transport transport;
+  const char *ship_state_dir; /* xalt-ship: root-only node state (executable-hash cache, lock) */
+  int ship_max_age_hours;     /* xalt-ship without --job: ships anything staged longer than this */
 
   int track_scalar;   /* XALT_SCALAR_TRACKING default */
   int track_mpi;      /* XALT_MPI_TRACKING default */

@@ -160,6 +160,7 @@ function emitRows(name: string, rows: readonly SamplingRow[]): string {
 const SYSHOST_ENUM = { hardcode: 'XALT_SYSHOST_HARDCODE', nth_name: 'XALT_SYSHOST_NTH_NAME', read_file: 'XALT_SYSHOST_READ_FILE', mapping: 'XALT_SYSHOST_MAPPING', strip_numbers: 'XALT_SYSHOST_STRIP_NUMBERS', env_var: 'XALT_SYSHOST_ENV_VAR' } as const;
 const LAYOUT_ENUM = { 'month/hash': 'XALT_LAYOUT_MONTH_HASH', hash: 'XALT_LAYOUT_HASH', flat: 'XALT_LAYOUT_FLAT', home: 'XALT_LAYOUT_HOME' } as const;
 const START_ENUM = { mpi: 'XALT_START_MPI', always: 'XALT_START_ALWAYS', staged: 'XALT_START_STAGED' } as const;
+const TRANSPORT_ENUM = { ship: 'XALT_TRANSPORT_SHIP', syslog: 'XALT_TRANSPORT_SYSLOG', direct: 'XALT_TRANSPORT_DIRECT', none: 'XALT_TRANSPORT_NONE' } as const;
 
 function emitSiteStruct(cfg: SiteConfig): string {
   const sh = cfg.syshost;
@@ -179,6 +180,9 @@ const struct xalt_site_config xalt_site_config = {
   .spool_prefix = ${cString(cfg.spool.prefix)},
   .spool_layout = ${LAYOUT_ENUM[cfg.spool.layout]},
   .tmpdir = ${cString(cfg.spool.tmpdir)},
+  .transport = ${TRANSPORT_ENUM[cfg.spool.transport]},
+  .ship_state_dir = ${cString(cfg.ship.stateDir)},
+  .ship_max_age_hours = ${cfg.ship.maxAgeHours},
   .track_scalar = ${b(t.scalar)},
   .track_mpi = ${b(t.mpi)},
   .track_gpu = ${b(t.gpu)},

@@ -11,8 +11,8 @@ import { readActionRules, readAppRules, readPkgRules, readPreIngest, readSamplin
 import { fullMatchRegex } from './rule-matcher.js';
 import { DEFAULT_APPLICATIONS } from './default-applications.js';
 import {
-  KEEP_SKIP, PATH_ACTIONS, PATH_ARG_ACTIONS, START_POLICIES, SYSHOST_KINDS,
-  type Rule, type SiteConfig, type SyshostRule, type TrackingConfig,
+  DEFAULT_SPOOL_PREFIX, KEEP_SKIP, PATH_ACTIONS, PATH_ARG_ACTIONS, START_POLICIES, SYSHOST_KINDS, TRANSPORTS,
+  type Rule, type Transport, type SiteConfig, type SyshostRule, type TrackingConfig,
 } from './site-config.js';
 import { locateKeys } from './toml-locator.js';
 import { globHint, looksLikeGlob } from './pattern-lint.js';
@@ -24,7 +24,7 @@ export interface ParseResult {
   readonly warnings: readonly string[];
 }
 
-const TOP_KEYS = ['syshost', 'spool', 'tracking', 'sampling', 'rules', 'container', 'store', 'install'] as const;
+const TOP_KEYS = ['syshost', 'spool', 'ship', 'tracking', 'sampling', 'rules', 'container', 'store', 'install'] as const;
 
 /**
  * Parse and validate a site configuration.
@@ -45,6 +45,7 @@ export function parseSiteConfig(text: string, fileName: string): ParseResult {
     file: fileName,
     syshost: readSyshost(issues, issues.table(doc, 'syshost', '')),
     spool: readSpool(issues, issues.table(doc, 'spool', '')),
+    ship: readShip(issues, issues.table(doc, 'ship', '')),
     tracking: readTracking(issues, issues.table(doc, 'tracking', '')),
     sampling: readSampling(issues, issues.table(doc, 'sampling', '')),
     rules: readRules(issues, issues.table(doc, 'rules', '')),
@@ -98,13 +99,22 @@ function readSyshostMapping(issues: ConfigIssues, t: TomlObject) {
 }
 
 function readSpool(issues: ConfigIssues, t: TomlObject) {
-  issues.unknownKeys(t, 'spool', ['prefix', 'layout', 'tmpdir']);
-  const prefix = issues.string(t, 'prefix', 'spool', 'USE_HOME');
+  issues.unknownKeys(t, 'spool', ['prefix', 'layout', 'tmpdir', 'transport']);
+  const prefix = issues.string(t, 'prefix', 'spool', DEFAULT_SPOOL_PREFIX);
   if (prefix !== 'USE_HOME' && !prefix.startsWith('/')) issues.error('spool.prefix', `${JSON.stringify(prefix)} is not an absolute path`, 'an absolute directory, or "USE_HOME"');
   const layout: SpoolLayout = issues.oneOf(t, 'layout', 'spool', 'month/hash', SPOOL_LAYOUTS);
   const tmpdir = issues.string(t, 'tmpdir', 'spool', '/dev/shm');
   if (!tmpdir.startsWith('/')) issues.error('spool.tmpdir', `${JSON.stringify(tmpdir)} is not an absolute path`, 'a node-local directory such as /dev/shm');
-  return { prefix, layout, tmpdir };
+  const transport: Transport = issues.oneOf(t, 'transport', 'spool', 'ship', TRANSPORTS);
+  return { prefix, layout, tmpdir, transport };
+}
+
+function readShip(issues: ConfigIssues, t: TomlObject) {
+  issues.unknownKeys(t, 'ship', ['state_dir', 'max_age_hours']);
+  const stateDir = issues.string(t, 'state_dir', 'ship', '/var/lib/xalt');
+  if (!stateDir.startsWith('/')) issues.error('ship.state_dir', `${JSON.stringify(stateDir)} is not an absolute path`, 'a node-local directory only root can write, such as /var/lib/xalt');
+  const maxAgeHours = issues.integer(t, 'max_age_hours', 'ship', 24, 1);
+  return { stateDir, maxAgeHours };
 }
 
 function readTracking(issues: ConfigIssues, t: TomlObject): TrackingConfig {
@@ -113,10 +123,10 @@ function readTracking(issues: ConfigIssues, t: TomlObject): TrackingConfig {
   return {
     scalar: issues.boolean(t, 'scalar', p, true),
     mpi: issues.boolean(t, 'mpi', p, true),
-    gpu: issues.boolean(t, 'gpu', p, false),
-    signalHandler: issues.boolean(t, 'signal_handler', p, false),
+    gpu: issues.boolean(t, 'gpu', p, true),
+    signalHandler: issues.boolean(t, 'signal_handler', p, true),
     sampling: issues.boolean(t, 'sampling', p, false),
-    start: issues.oneOf(t, 'start', p, 'mpi', START_POLICIES),
+    start: issues.oneOf(t, 'start', p, 'staged', START_POLICIES),
     mpiAlwaysRecord: issues.integer(t, 'mpi_always_record', p, 2, 1),
   };
 }

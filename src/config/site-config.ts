@@ -73,6 +73,17 @@ export type SyshostRule =
   | { readonly kind: 'env_var'; readonly variable: string };
 
 export const START_POLICIES = ['mpi', 'always', 'staged'] as const;
+
+/**
+ * How records leave a node (docs/internals/contracts.md "Transports"): `ship` and `syslog`
+ * stage them node-locally for the root-owned `xalt-ship`; `direct` has user processes write
+ * XALT-style files into root-prepared spool directories; `none` writes nothing.
+ */
+export const TRANSPORTS = ['ship', 'syslog', 'direct', 'none'] as const;
+export type Transport = (typeof TRANSPORTS)[number];
+
+/** The shared spool a site gets when its config names none. */
+export const DEFAULT_SPOOL_PREFIX = '/var/spool/xalt';
 export type StartPolicy = (typeof START_POLICIES)[number];
 
 export interface TrackingConfig {
@@ -106,7 +117,9 @@ export interface SiteConfig {
   /** the file it came from, or "<built-in defaults>" */
   readonly file: string;
   readonly syshost: SyshostRule;
-  readonly spool: { readonly prefix: string; readonly layout: SpoolLayout; readonly tmpdir: string };
+  readonly spool: { readonly prefix: string; readonly layout: SpoolLayout; readonly tmpdir: string; readonly transport: Transport };
+  /** xalt-ship on each node: its root-only state (executable-hash cache, lock) and how long staged files may wait */
+  readonly ship: { readonly stateDir: string; readonly maxAgeHours: number };
   readonly tracking: TrackingConfig;
   readonly sampling: {
     readonly scalar: readonly SamplingRow[];

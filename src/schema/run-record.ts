@@ -7,13 +7,13 @@
 import type { FieldTable, RecordOf } from './field-types.js';
 
 /** Version of xalt's extensions; bump when their meaning changes. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 /** Top-level members of a run record, in emitted order (`crc` first, always). */
 export const runFields = {
   crc: { type: 'string', required: true, description: 'CRC-16/CCITT-FALSE of the record with "0xFFFF" in place, as "0xHHHH"' },
   cmdlineA: { type: 'stringArray', required: true, description: "the program's argv" },
-  hash_id: { type: 'string', required: true, description: 'SHA-1 of the executable file (40 hex)' },
+  hash_id: { type: 'string', required: true, description: 'SHA-1 of the executable file (40 hex); "" in staging, filled in by xalt-ship' },
   libA: { type: 'pairArray', required: true, description: 'shared objects mapped in the process: [path, "0"]' },
   ptA: { type: 'processArray', description: 'process ancestry from the parent up' },
   envT: { type: 'stringTable', description: 'environment after the site allow-list' },
@@ -48,6 +48,10 @@ export const runUserT = {
   exec_build_id: { type: 'string', extension: true, description: "ELF build-id of the executable, hex, or empty" },
   parent_run_uuid: { type: 'string', extension: true, description: 'run uuid of the tracked process that started this one, or empty' },
   start_policy: { type: 'string', extension: true, description: 'start-record policy in force: mpi, always or staged' },
+  exec_identity: { type: 'string', extension: true, description: 'the executable file as "<st_dev>:<st_ino>:<st_size>:<st_mtime>" (decimal), the key xalt-ship hashes it by; "" if unknown' },
+  array_job_id: { type: 'string', extension: true, description: 'array job id (SLURM_ARRAY_JOB_ID, PBS_ARRAY_ID, LSB_JOBID of an array), or empty' },
+  array_task_id: { type: 'string', extension: true, description: 'array task index (SLURM_ARRAY_TASK_ID, PBS_ARRAY_INDEX, LSB_JOBINDEX), or empty' },
+  job_state: { type: 'string', extension: true, description: 'how the scheduler ended the job (TIMEOUT, CANCELLED, ...) when xalt-ship closed the run with job_end, else empty' },
 } as const satisfies FieldTable;
 
 /** Keys of `userDT`, in emitted order. All values are numbers. */
@@ -61,12 +65,13 @@ export const runUserDT = {
   num_gpus: { type: 'integer', description: 'GPUs used' },
   exec_epoch: { type: 'number', description: 'start time truncated to seconds' },
   num_threads: { type: 'integer', description: '$OMP_NUM_THREADS or 1' },
-  num_cores: { type: 'integer', description: 'cores charged: num_tasks' },
+  num_cores: { type: 'integer', description: 'cores allocated to the run: num_tasks × cpus_per_task' },
   num_nodes: { type: 'integer', description: 'nodes in the job' },
   // xalt extensions
   exit_status: { type: 'integer', extension: true, description: 'exit status (end records ending by exit), -1 if unknown' },
   signal: { type: 'integer', extension: true, description: 'signal that ended the run, 0 if none' },
   gpu_used: { type: 'integer', extension: true, description: '1 when a CUDA/ROCm library was loaded and devices were visible' },
+  cpus_per_task: { type: 'integer', extension: true, description: 'CPUs per task (SLURM_CPUS_PER_TASK, PBS ncpus), ≥ 1' },
   schema_version: { type: 'integer', extension: true, description: "version of xalt's extensions" },
 } as const satisfies FieldTable;
 
