@@ -133,7 +133,7 @@ class Converter {
   /** Check the translated pattern compiles; returns an error text when it does not. */
   unsupported(pattern: string): string | undefined {
     const before = this.probe.errors.length;
-    checkPattern(this.probe, 'p', pattern, true);
+    checkPattern(this.probe, 'p', pattern);
     return this.probe.errors.length > before ? this.probe.errors[this.probe.errors.length - 1]!.replace(/^import:1: p: /, '') : undefined;
   }
 

@@ -93,7 +93,7 @@ function readSyshostMapping(issues: ConfigIssues, t: TomlObject) {
       issues.error(path, `expected [HOST_REGEX, SYSHOST_NAME], got ${describe(item)}`);
       return;
     }
-    if (checkPattern(issues, `${path}[0]`, item[0], true)) out.push({ pattern: item[0], name: item[1], line: issues.line(path) });
+    if (checkPattern(issues, `${path}[0]`, item[0])) out.push({ pattern: item[0], name: item[1], line: issues.line(path) });
   });
   return out;
 }
