@@ -76,10 +76,12 @@ class _Rules(object):
 
     def _load(self):
         try:
-            ns = {}
+            # Through the loader, so the bytecode `xalt install` compiled is used: compiling
+            # the file would cost every Python process about a millisecond.
+            from importlib.machinery import SourceFileLoader
             path = os.path.join(_HERE, 'xalt_site_rules.py')
-            with open(path, 'rb') as f:
-                exec(compile(f.read(), path, 'exec'), ns)
+            ns = {'__name__': 'xalt_site_rules', '__file__': path}
+            exec(SourceFileLoader('xalt_site_rules', path).get_code('xalt_site_rules'), ns)
             decide = ns['decide']
             if decide('probe', '/probe') not in ('KEEP', 'SKIP'):
                 raise ValueError('decide() answers neither KEEP nor SKIP')

@@ -23,30 +23,35 @@ export function pyString(s: string): string {
   return `${out}"`;
 }
 
-/** Wrap a long comma-separated list of numbers over lines of about 100 characters. */
-function numberList(values: ArrayLike<number>): string {
+/** Bytes as a Python bytes literal, wrapped over lines of about 100 characters. */
+function pyBytes(bytes: Uint8Array): string {
   const lines: string[] = [];
-  let line = '';
-  for (let i = 0; i < values.length; i++) {
-    const item = `${values[i]},`;
-    if (line.length + item.length > 96) { lines.push(line); line = ''; }
-    line += item;
+  for (let i = 0; i < bytes.length; i += 24) {
+    lines.push(`    b'${Array.from(bytes.subarray(i, i + 24), (b) => `\\x${b.toString(16).padStart(2, '0')}`).join('')}'`);
   }
-  if (line) lines.push(line);
-  return lines.map((l) => `    ${l}`).join('\n');
+  return lines.length ? `(\n${lines.join('\n')}\n  )` : "b''";
 }
 
-/** One automaton as a Python tuple: (classes, next, accept, start, final_from, class_count, rule_index). */
+/** Numbers as little-endian 16-bit values (the tables stay below 65,536 states: MAX_DFA_STATES). */
+function int16Bytes(values: ArrayLike<number>): Uint8Array {
+  const out = new Uint8Array(values.length * 2);
+  const view = new DataView(out.buffer);
+  for (let i = 0; i < values.length; i++) view.setInt16(i * 2, values[i]!, true);
+  return out;
+}
+
+/**
+ * One automaton as a Python tuple: (classes, next, accept, start, final_from, class_count,
+ * rule_index), the tables as bytes literals — a Python process compiles this module when it
+ * first imports a package, and bytes literals cost almost nothing to compile where tuples of
+ * numbers cost milliseconds.
+ */
 function pyDfa(dfa: Dfa | null, ruleIndex: readonly number[]): string {
   if (!dfa) return 'None';
   return `(
-  bytes((
-${numberList(dfa.classOf)}
-  )),
-  (
-${numberList(dfa.next)}
-  ),
-  (${Array.from(dfa.accept).join(', ')},),
+  ${pyBytes(dfa.classOf)},
+  _int16(${pyBytes(int16Bytes(dfa.next))}),
+  _int16(${pyBytes(int16Bytes(dfa.accept))}),
   ${dfa.start}, ${dfa.finalFrom}, ${dfa.classCount},
   (${ruleIndex.join(', ')},),
 )`;
@@ -71,14 +76,27 @@ decide() runs the rules as automata compiled by \`xalt build\` (one per kind), i
 linear in the name or path, whatever the patterns.
 """
 
+import sys
+from array import array
+
 FINGERPRINT = "${cfg.fingerprint}"
+
+
+def _int16(data):
+    """Little-endian 16-bit table from its bytes."""
+    table = array("h", data)
+    if sys.byteorder != "little":
+        table.byteswap()
+    return table
+
 
 PKG_RULES = [
 ${rows.join('\n')}
 ]
 
 # (classes, next, accept, start, final_from, class_count, rule_index): next[state *
-# class_count + classes[byte]]; accept[state] indexes rule_index (-1: no rule of the kind).
+# class_count + classes[byte]] is the next state; accept[state] indexes rule_index (-1: no
+# rule of this kind matches).
 _NAME_DFA = ${pyDfa(dfa('name'), split.indices.name)}
 
 _PATH_DFA = ${pyDfa(dfa('path'), split.indices.path)}
