@@ -129,8 +129,9 @@ export const commands: readonly CommandSpec[] = [
     options: {
       db,
       port: { type: 'string', short: 'p', description: 'port (default 8780)' },
-      bind: { type: 'string', description: 'address to bind (default 127.0.0.1; anything else requires --token or $XALT_DASHBOARD_TOKEN)' },
-      token: { type: 'string', description: 'access token required from clients' },
+      bind: { type: 'string', description: 'address to bind (default 127.0.0.1; anything else requires --token-file or $XALT_DASHBOARD_TOKEN)' },
+      token: { type: 'string', description: 'access token required from clients (default $XALT_DASHBOARD_TOKEN; on loopback, a fresh one is made and printed)' },
+      'token-file': { type: 'string', valueName: 'FILE', description: 'read the token from the first line of FILE (yours or root\'s, mode 0600)' },
     },
   },
   {

@@ -14,7 +14,7 @@ import { xalt } from '../find/run-cli.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-const TOKEN = 'test-token-8d1f';
+const TOKEN = 'test-token-8d1f-4c2a9e';
 
 test('the dashboard serves reports and find to a browser holding the token', { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} missing` }, async () => {
   const s = await createTestStore('sqlite');
@@ -78,16 +78,17 @@ test('the dashboard serves reports and find to a browser holding the token', { s
   }
 });
 
-test('the dashboard refuses a non-local bind without a token', async () => {
+test('the dashboard refuses a non-local bind without a token, and never starts without one', async () => {
   const s = await createTestStore('sqlite');
   try {
-    assert.throws(() => startDashboard({ store: s.store, host: '0.0.0.0', port: 0 }), /binding the dashboard to 0\.0\.0\.0 needs a token/);
+    assert.throws(() => startDashboard({ store: s.store, host: '127.0.0.1', port: 0, token: '' }), /the dashboard needs a token/);
+    assert.throws(() => startDashboard({ store: s.store, host: '127.0.0.1', port: 0, token: 'short' }), /at least 16 characters/);
     const saved = process.env['XALT_DASHBOARD_TOKEN'];
     delete process.env['XALT_DASHBOARD_TOKEN'];
     const r = await xalt('serve', '--db', s.url, '--bind', '0.0.0.0');
     if (saved !== undefined) process.env['XALT_DASHBOARD_TOKEN'] = saved;
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /^xalt: error: binding the dashboard to 0\.0\.0\.0 needs a token.*\n {2}hint: pass --token/);
+    assert.match(r.stderr, /^xalt: error: binding the dashboard to 0\.0\.0\.0 needs a token.*\n {2}hint: pass --token-file/);
   } finally {
     await s.drop();
   }
