@@ -2,7 +2,7 @@
  * One record file's text → what ingest does with it (pure): a normalised record, a
  * pre-ingest sampling drop, or a quarantine reason. This is the work parser workers do.
  */
-import { validateRecord, type LinkRecord, type PkgRecord, type RecordKind, type RunRecord } from '../schema/index.js';
+import { implausible, validateRecord, type LinkRecord, type PkgRecord, type RecordKind, type RunRecord } from '../schema/index.js';
 import { CompiledRules, uuidDraw } from './ingest-rules.js';
 import { normaliseLink, normalisePkg, normaliseRun, type NormalRecord } from './normalise.js';
 import { validateExact } from './validate-exact.js';
@@ -10,7 +10,7 @@ import { validateExact } from './validate-exact.js';
 /** Stable quarantine reason codes (stored in xalt_quarantine.reason). */
 export type QuarantineReason =
   | 'empty' | 'truncated' | 'not_json' | 'missing_field' | 'bad_value' | 'too_large'
-  | 'unknown_name' | 'unreadable' | 'not_a_file' | 'owner_mismatch';
+  | 'unknown_name' | 'unreadable' | 'not_a_file' | 'owner_mismatch' | 'out_of_range';
 
 export type Outcome =
   | { readonly status: 'record'; readonly record: NormalRecord; readonly ownerMismatch?: string }
@@ -73,6 +73,8 @@ export function interpretRecord(kind: RecordKind, text: string, owner: FileOwner
     const allMissing = v.issues.every((i) => i.endsWith(': missing'));
     return { status: 'quarantine', reason: allMissing ? 'missing_field' : 'bad_value', detail: v.issues.slice(0, 5).join('; ') };
   }
+  const bounds = implausible(kind, v.record, ctx.now);
+  if (bounds.length) return { status: 'quarantine', reason: 'out_of_range', detail: bounds.join('; ') };
   const user = recordUser(kind, v.record, owner);
   const mismatch = ownerMatches(owner, user) ? undefined : `file owned by ${owner.name} (uid ${owner.uid}) but the record is ${user}'s`;
   const base = { ownerMismatch: mismatch !== undefined, now: ctx.now, moduleOf: ctx.moduleOf, appName: (p: string) => ctx.rules.appName(p) };
