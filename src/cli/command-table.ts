@@ -6,6 +6,7 @@
  * A command module exports `run(args: CommandArgs): Promise<number>` returning the exit code.
  */
 import type { ParseArgsConfig } from 'node:util';
+import { REPORT_KINDS } from '../report/report-spec.js';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>[string] & {
   /** one line for `--help` and docs/cli.md */
@@ -22,6 +23,11 @@ export interface CommandSpec {
   readonly options: Readonly<Record<string, OptionSpec>>;
   /** module under dist/src/cli/commands/, without extension */
   readonly module: string;
+  /**
+   * Options end at the first positional argument: what follows is a program's own command
+   * line (`xalt config explain -c x.toml /usr/bin/python3 -c 'import json'`), passed on as is.
+   */
+  readonly optionsEndAtPositional?: boolean;
 }
 
 /** Options every command accepts. */
@@ -47,6 +53,7 @@ export const commands: readonly CommandSpec[] = [
   },
   {
     name: ['config', 'explain'], summary: 'say which rule decides for an executable path (with arguments), a host name or an environment variable', module: 'config-explain', positionals: 'WHAT...',
+    optionsEndAtPositional: true,
     options: {
       host: { type: 'boolean', description: 'WHAT is a host name' },
       env: { type: 'boolean', description: 'WHAT is NAME=value' },
@@ -112,7 +119,7 @@ export const commands: readonly CommandSpec[] = [
     },
   },
   {
-    name: ['report'], summary: 'usage reports: overview, executables, modules, libraries, compilers, packages, users, accounts, runtime, success, gpu', module: 'report', positionals: 'KIND',
+    name: ['report'], summary: `usage reports: ${REPORT_KINDS.join(', ')}`, module: 'report', positionals: 'KIND',
     options: {
       db,
       since: { type: 'string', short: 'S', description: 'start of the period (default: 30 days ago)' },
