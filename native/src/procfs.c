@@ -335,10 +335,11 @@ static void json_ancestor(struct xalt_jbuf *b, long pid, const char *comm) {
   if (read_all(path, &cmd, 1) == 0) {
     size_t len = cmd.len;
     while (len && cmd.p[len - 1] == '\0') len--; /* the list ends in NUL */
+    int secret_next = 0;
     for (size_t i = 0, first = 1; i < len;) {
       size_t al = strnlen(cmd.p + i, len - i);
       if (!first) xalt_jbuf_put(b, ",", 1);
-      xalt_json_str(b, cmd.p + i, al);
+      xalt_json_arg_redacted(b, cmd.p + i, al, &secret_next);
       first = 0;
       i += al + 1;
     }

@@ -24,6 +24,7 @@ interface ConfigModule {
     readonly spool?: { readonly prefix?: string };
     readonly sampling?: { readonly preIngest?: readonly { readonly probability: number; readonly pattern: string }[] };
     readonly rules?: { readonly applications?: readonly { readonly name: string; readonly pattern: string }[] };
+    readonly privacy?: { readonly redactWords?: readonly string[] };
   }>;
 }
 
@@ -49,6 +50,7 @@ export async function loadIngestSettings(configPath?: string): Promise<IngestSet
     ...(cfg.spool?.prefix ? { spoolPrefix: cfg.spool.prefix } : {}),
     preIngest: cfg.sampling?.preIngest ?? [],
     applications: cfg.rules?.applications ?? [],
+    ...(cfg.privacy?.redactWords ? { redactWords: cfg.privacy.redactWords } : {}),
   };
 }
 

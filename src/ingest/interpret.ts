@@ -2,7 +2,7 @@
  * One record file's text → what ingest does with it (pure): a normalised record, a
  * pre-ingest sampling drop, or a quarantine reason. This is the work parser workers do.
  */
-import { implausible, validateRecord, type LinkRecord, type PkgRecord, type RecordKind, type RunRecord } from '../schema/index.js';
+import { implausible, redactArgv, redactEnvValue, validateRecord, type LinkRecord, type PkgRecord, type RecordKind, type RunRecord } from '../schema/index.js';
 import { CompiledRules, uuidDraw } from './ingest-rules.js';
 import { normaliseLink, normalisePkg, normaliseRun, type NormalRecord } from './normalise.js';
 import { validateExact } from './validate-exact.js';
@@ -62,6 +62,22 @@ function recordUser(kind: RecordKind, rec: RunRecord | LinkRecord | PkgRecord, o
   return owner.nameUser; // pkg records name no user inside; their file name does
 }
 
+/**
+ * Secrets in command lines and environment values replaced, in place (xalt's collector has
+ * done it already; XALT's and older writers did not).
+ */
+function redactSecrets(kind: RecordKind, rec: RunRecord | LinkRecord | PkgRecord, words: readonly string[]): void {
+  if (kind === 'run') {
+    const run = rec as RunRecord;
+    run.cmdlineA = redactArgv(run.cmdlineA, words);
+    for (const p of run.ptA ?? []) if (Array.isArray(p.cmdlineA)) p.cmdlineA = redactArgv(p.cmdlineA, words);
+    if (run.envT) for (const k of Object.keys(run.envT)) run.envT[k] = redactEnvValue(run.envT[k]!);
+  } else if (kind === 'link') {
+    const link = rec as LinkRecord;
+    if (link.link_line) link.link_line = redactArgv(link.link_line, words);
+  }
+}
+
 /** Interpret the text of a record file of `kind`. */
 export function interpretRecord(kind: RecordKind, text: string, owner: FileOwner, ctx: InterpretContext): Outcome {
   const parsed = parseJson(text);
@@ -75,6 +91,7 @@ export function interpretRecord(kind: RecordKind, text: string, owner: FileOwner
   }
   const bounds = implausible(kind, v.record, ctx.now);
   if (bounds.length) return { status: 'quarantine', reason: 'out_of_range', detail: bounds.join('; ') };
+  redactSecrets(kind, v.record, ctx.rules.redactWords);
   const user = recordUser(kind, v.record, owner);
   const mismatch = ownerMatches(owner, user) ? undefined : `file owned by ${owner.name} (uid ${owner.uid}) but the record is ${user}'s`;
   const base = { ownerMismatch: mismatch !== undefined, now: ctx.now, moduleOf: ctx.moduleOf, appName: (p: string) => ctx.rules.appName(p) };

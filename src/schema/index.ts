@@ -9,3 +9,4 @@ export * from './uuid7.js';
 export * from './spool-layout.js';
 export * from './validate.js';
 export * from './plausible.js';
+export * from './redact.js';
