@@ -3,7 +3,7 @@
  * SQLite store, a reverse map written into a directory that does not exist.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -41,4 +41,21 @@ test('rmap -o into a missing directory is a one-line error naming the file, not 
   const r = runXalt(['rmap', '-o', out, join(dir, 'modulefiles')], { env: { ...process.env, LMOD_DIR: '' } });
   assert.equal(r.status, 1);
   assert.equal(r.stderr, `xalt: error: cannot write ${out}: ENOENT\n  hint: check that the directory exists and is writable\n`);
+});
+
+test('$XALT_DB names the store for ingest, db migrate and db info exactly as for find and report', (t) => {
+  const dir = scratch(t);
+  const db = join(dir, 'from-env.db');
+  const spool = join(dir, 'spool');
+  mkdirSync(spool);
+  const env = { ...process.env, XALT_DB: db };
+  const cwd = dir; // a ./xalt.db here would be the old, silent fallback
+  assert.equal(runXalt(['db', 'migrate'], { env, cwd }).status, 0);
+  const ingest = runXalt(['ingest', spool], { env, cwd });
+  assert.equal(ingest.status, 0, ingest.stderr);
+  const info = runXalt(['db', 'info', '--json'], { env, cwd });
+  assert.equal(info.status, 0, info.stderr);
+  assert.ok(info.stdout.includes(db), `db info names ${db}: ${info.stdout}`);
+  assert.equal(runXalt(['report', 'overview'], { env, cwd }).status, 0);
+  assert.equal(existsSync(join(dir, 'xalt.db')), false, 'no second store was made in the working directory');
 });
