@@ -82,7 +82,7 @@ export const commands: readonly CommandSpec[] = [
       db,
       rmap: { type: 'string', valueName: 'DIR|FILE', description: 'reverse map (xalt_rmapT.json or jsonReverseMapT.json, or a directory holding one)' },
       syslog: { type: 'string', multiple: true, valueName: 'FILE', description: 'read XALT syslog lines from FILE' },
-      jobs: { type: 'string', short: 'j', valueName: 'N', description: 'parser worker threads; 0 parses on the main thread (default: 0 on up to 2 cores, else cores - 2, at most 4)' },
+      jobs: { type: 'string', valueName: 'N', description: 'parser worker threads; 0 parses on the main thread (default: 0 on up to 2 cores, else cores - 2, at most 4)' },
       delete: { type: 'boolean', description: 'delete record files once committed' },
       archive: { type: 'string', valueName: 'DIR', description: 'move record files here once committed' },
       quarantine: { type: 'string', valueName: 'DIR', description: 'keep copies of quarantined files here (default: SPOOL/.quarantine)' },

@@ -95,7 +95,7 @@ test('an unreachable database and a missing spool give one-line errors and exit 
   const missing = await xalt('ingest', '--db', join(root, 'x.db'), join(root, 'nope'));
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /^xalt: error: spool .*nope: not a directory\n/);
-  const badJobs = await xalt('ingest', '--db', join(root, 'x.db'), '-j', 'many', root);
+  const badJobs = await xalt('ingest', '--db', join(root, 'x.db'), '--jobs', 'many', root);
   assert.equal(badJobs.code, 2);
   assert.match(badJobs.stderr, /--jobs "many" is not a whole number/);
 });
