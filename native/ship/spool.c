@@ -20,13 +20,13 @@ static int trusted_dir(int fd) {
 }
 
 static const char *why_not(int err) {
-  return err == ELOOP || err == ENOTDIR ? "is a symbolic link or not a directory" : strerror(err);
+  return err == ELOOP || err == ENOTDIR ? "a symbolic link or not a directory" : strerror(err);
 }
 
 int spool_open(const char *prefix, char *err, size_t n) {
   int fd = open(prefix, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) {
-    snprintf(err, n, "spool %s %s", prefix, why_not(errno));
+    snprintf(err, n, "spool %s: %s", prefix, why_not(errno));
     return -1;
   }
   if (trusted_dir(fd) != 0) {
@@ -45,7 +45,7 @@ int spool_subdir(int dfd, const char *name, char *err, size_t n) {
   }
   int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) {
-    snprintf(err, n, "spool directory %s %s", name, why_not(errno));
+    snprintf(err, n, "spool directory %s: %s", name, why_not(errno));
     return -1;
   }
   if (trusted_dir(fd) != 0) {
