@@ -66,6 +66,9 @@ static void choose_timer(const struct ship_opts *o, int dfd, struct staged *file
   }
 }
 
+/* A problem of the whole call (the state directory), told in each job's line. */
+static char warning[640];
+
 struct tally {
   unsigned long files, records, refused[REFUSE_COUNT], refused_total;
 };
@@ -119,7 +122,7 @@ static int ship_job(struct ship_ctx *c, int dfd, struct staged *files, size_t fr
     t.refused[REFUSE_NAME] += bad_names->refused[REFUSE_NAME];
     t.refused_total += bad_names->refused[REFUSE_NAME];
   }
-  if (o->quiet && !failed && !t.refused_total) return 0;
+  if (o->quiet && !failed && !t.refused_total && !warning[0]) return 0;
   struct logline l = {0};
   log_add(&l, "job %s%s: ", job, uid_text(o, ub, sizeof ub));
   if (failed) {
@@ -134,6 +137,7 @@ static int ship_job(struct ship_ctx *c, int dfd, struct staged *files, size_t fr
     log_add(&l, failed ? "nothing shipped; files left in %s" : "nothing to ship", o->tmpdir);
   }
   log_refusals(&l, &t);
+  if (warning[0]) log_add(&l, "; warning: %s", warning);
   log_emit(&l);
   return failed;
 }
@@ -176,10 +180,8 @@ static int ship(const struct ship_opts *o) {
       return 0;
     }
     cache_fd = hash_cache_open(state_fd);
-  } else if (!o->quiet) { /* shipping works without the state directory, only slower and unlocked */
-    struct logline l = {0};
-    log_add(&l, "warning: %s; shipping without the hash cache and the lock", err);
-    log_emit(&l);
+  } else { /* shipping works without the state directory, only slower and unlocked */
+    snprintf(warning, sizeof warning, "%s, so no hash cache and no lock", err);
   }
 
   struct utsname u;
