@@ -36,6 +36,8 @@ static int by_job_kind_name(const void *a, const void *b) {
   return c ? c : strcmp(x->name, y->name);
 }
 
+static int by_name(const void *a, const void *b) { return strcmp(((const struct staged *)a)->name, ((const struct staged *)b)->name); }
+
 static void drop_data(struct staged *f) {
   free(f->data);
   f->data = NULL;
@@ -57,12 +59,16 @@ static void choose_timer(const struct ship_opts *o, int dfd, struct staged *file
       drop_data(f);
     }
   }
-  /* a pkg file goes with its run */
+  /* a pkg file goes with its run: look its run file up by name */
+  qsort(files, n, sizeof *files, by_name);
   for (size_t i = 0; i < n; i++) {
-    struct staged *p = &files[i];
+    struct staged *p = &files[i], key;
     if (p->n.kind != STAGED_PKG || p->ship) continue;
-    for (size_t k = 0; k < n && !p->ship; k++)
-      if (files[k].ship && files[k].n.kind == STAGED_RUN && files[k].n.uid == p->n.uid && !strcmp(files[k].n.uuid, p->n.uuid)) p->ship = 1;
+    char name[SHIP_NAME_MAX];
+    snprintf(name, sizeof name, "xalt_run.%lu.%s.%s.json", (unsigned long)p->n.uid, p->n.job, p->n.uuid);
+    key.name = name;
+    const struct staged *run = bsearch(&key, files, n, sizeof *files, by_name);
+    p->ship = run && run->ship;
   }
 }
 

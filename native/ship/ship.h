@@ -89,7 +89,7 @@ struct jmember {
   size_t key, key_end;          /* the key's string token, quotes included */
   size_t val, val_end;          /* the value's token */
 };
-#define JSCAN_MAX_MEMBERS 64    /* members remembered per object (more are checked, not kept) */
+#define JSCAN_MAX_MEMBERS 128   /* members per object read (userT has ~27); an object with more is refused */
 struct jobject {
   size_t open, close;           /* offsets of '{' and '}' */
   int count;                    /* members kept */
