@@ -38,6 +38,11 @@ static int by_job_kind_name(const void *a, const void *b) {
 
 static int by_name(const void *a, const void *b) { return strcmp(((const struct staged *)a)->name, ((const struct staged *)b)->name); }
 
+static void free_files(struct staged *files, size_t n) {
+  for (size_t i = 0; i < n; i++) free(files[i].name);
+  free(files);
+}
+
 static void drop_data(struct staged *f) {
   free(f->data);
   f->data = NULL;
@@ -183,6 +188,7 @@ static int ship(const struct ship_opts *o) {
         log_add(&l, "another xalt-ship holds %s/lock; nothing done", o->state_dir);
         log_emit(&l);
       }
+      free_files(files, n);
       return 0;
     }
     cache_fd = hash_cache_open(state_fd);
@@ -227,6 +233,7 @@ static int ship(const struct ship_opts *o) {
     log_add(&l, "nothing to ship in %s", o->tmpdir);
     log_emit(&l);
   }
+  free_files(files, n);
   return rc;
 }
 
