@@ -49,31 +49,38 @@ static void drop_data(struct staged *f) {
   f->len = 0;
 }
 
-/* Timer mode: which files to ship now. Run files of job `none` are read to tell a finished run
- * from one still going; everything else is judged by its name and age. */
+/* Timer mode: which files to ship now (contracts.md "xalt-ship"):
+ *   links of job `none`, and any link older than max_age;
+ *   run files holding an end record, of job `none` or older than max_age;
+ *   run files still holding a start record once older than max_age — in a job other than
+ *     `none` only when their owner has no process left on the node (the job is over; else the
+ *     epilog will close the run, which it could not once the file were gone);
+ *   pkg files with their run, or older than max_age when their run file is gone. */
 static void choose_timer(const struct ship_opts *o, int dfd, struct staged *files, size_t n, double now) {
+  struct stat st;
   for (size_t i = 0; i < n; i++) {
     struct staged *f = &files[i];
-    struct stat st;
-    if (staging_peek(dfd, f, &st) != 0) continue;
+    if (f->n.kind == STAGED_PKG || staging_peek(dfd, f, &st) != 0) continue;
     int old = now - (double)st.st_mtim.tv_sec > o->max_age, none = !strcmp(f->n.job, "none");
-    if (old) f->ship = 1;
-    else if (none && f->n.kind == STAGED_LINK) f->ship = 1;
-    else if (none && f->n.kind == STAGED_RUN && staging_read(dfd, f) == 0) {
-      f->ship = records_run_ended(f);
-      drop_data(f);
+    if (f->n.kind == STAGED_LINK) {
+      f->ship = none || old;
+      continue;
     }
+    if ((!none && !old) || staging_read(dfd, f) != 0) continue;
+    int ended = records_run_ended(f);
+    drop_data(f);
+    f->ship = ended || (old && (none || !owner_has_processes(f->n.uid)));
   }
   /* a pkg file goes with its run: look its run file up by name */
   qsort(files, n, sizeof *files, by_name);
   for (size_t i = 0; i < n; i++) {
     struct staged *p = &files[i], key;
-    if (p->n.kind != STAGED_PKG || p->ship) continue;
+    if (p->n.kind != STAGED_PKG || staging_peek(dfd, p, &st) != 0) continue;
     char name[SHIP_NAME_MAX];
     snprintf(name, sizeof name, "xalt_run.%lu.%s.%s.json", (unsigned long)p->n.uid, p->n.job, p->n.uuid);
     key.name = name;
     const struct staged *run = bsearch(&key, files, n, sizeof *files, by_name);
-    p->ship = run && run->ship;
+    p->ship = run ? run->ship : now - (double)st.st_mtim.tv_sec > o->max_age;
   }
 }
 

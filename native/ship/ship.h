@@ -147,6 +147,8 @@ int owner_matches(const struct owner *o, const char *user);
 int owner_become(const struct owner *o);
 /* Back to our own identity. */
 void owner_restore(void);
+/* 1 when a process of `uid` runs on this node (or /proc cannot tell), 0 when none does. */
+int owner_has_processes(uid_t uid);
 
 /* ---- hash.c: hash_id, as the owner, with a root-only cache ---- */
 /* Open the node's cache below `state_dir` (created 0700 if missing); -1 when unusable. */
