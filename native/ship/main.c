@@ -143,16 +143,15 @@ static int ship_job(struct ship_ctx *c, int dfd, struct staged *files, size_t fr
   if (o->quiet && !failed && !t.refused_total && !warning[0]) return 0;
   struct logline l = {0};
   log_add(&l, "job %s%s: ", job, uid_text(o, ub, sizeof ub));
-  if (failed) {
-    log_add(&l, "error: %s; ", err);
-  }
+  if (failed) log_add(&l, "error: %s; ", err);
   if (t.files) {
     log_add(&l, "%lu file%s shipped", t.files, t.files == 1 ? "" : "s");
     if (c->runs_closed > closed0) log_add(&l, ", %lu run%s closed", c->runs_closed - closed0, c->runs_closed - closed0 == 1 ? "" : "s");
     if (hash_misses > misses0 || hash_hits > hits0) log_add(&l, ", %lu executable%s hashed, %lu from cache", hash_misses - misses0, hash_misses - misses0 == 1 ? "" : "s", hash_hits - hits0);
     if (!failed || keep_sent) log_add(&l, " to %s", where[0] && !failed ? where : "syslog");
   } else {
-    log_add(&l, failed ? "nothing shipped; files left in %s" : "nothing to ship", o->tmpdir);
+    if (failed) log_add(&l, "nothing shipped; files left in %s", o->tmpdir);
+    else log_add(&l, "nothing to ship");
   }
   log_refusals(&l, &t);
   if (warning[0]) log_add(&l, "; warning: %s", warning);
