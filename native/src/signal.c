@@ -1,51 +1,103 @@
 /*
- * signal.c — the opt-in handler (XALT_SIGNAL_HANDLER=yes): on a fatal signal whose action
- * was the default, write the end record (end_reason "signal"), restore the default action
- * and re-raise, so the process dies exactly as it would have. A handler that another
- * library installed before us is chained to (called, and its decision stands); a program
- * that installs its own handler later simply replaces ours.
+ * signal.c — the end record of a run that a fatal signal ends (on by default; [tracking]
+ * signal_handler, XALT_SIGNAL_HANDLER). For a signal whose action was the default, the
+ * handler writes the end record (end_reason "signal"), restores the default action and
+ * re-raises, so the process dies exactly as it would have: same signal, same wait status,
+ * same core dump. A handler installed before ours (by a library constructor that ran
+ * first) is called instead, as the kernel would have called it, and its decision stands; a
+ * program that installs its own handler later simply replaces ours.
+ *
+ * Which signals: by default the synchronous ones a program raises itself — SEGV, BUS, ILL,
+ * FPE, ABRT, TRAP, SYS. XALT's asynchronous list (HUP, QUIT, TERM, XCPU, USR1, USR2, ALRM)
+ * only with XALT_SIGNAL_HANDLER=all: a handler for those is visible to programs that look
+ * at their dispositions (Python's signal.getsignal, a library that installs its handler
+ * only over SIG_DFL) and runs at an arbitrary point of the program; the kills that matter
+ * (scancel, time limits) end in SIGKILL anyway, and the job epilog closes those runs.
  * signal-safe: yes (the handler uses only xalt_finish, which is). allocates: no.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <ucontext.h>
 
 #include "internal.h"
 
-/* XALT's list, plus SEGV so crashes are recorded. INT is left alone (interactive use). */
-static const int SIGNALS[] = {SIGHUP, SIGQUIT, SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGSEGV,
-                              SIGTERM, SIGXCPU, SIGUSR1, SIGUSR2, SIGALRM};
+static const int SYNCHRONOUS[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS};
+static const int ASYNCHRONOUS[] = {SIGHUP, SIGQUIT, SIGTERM, SIGXCPU, SIGUSR1, SIGUSR2, SIGALRM}; /* INT: interactive use */
+
+static struct xalt_prev_action *previous(int sig) {
+  if (!xalt_state) return NULL;
+  for (int i = 0; i < XALT_HANDLED_SIGNALS; i++)
+    if (xalt_run.previous[i].sig == sig) return &xalt_run.previous[i];
+  return NULL;
+}
+
+/* Call the handler that was installed before ours as the kernel would have: its mask added
+ * to the one the signal interrupted, the signal itself blocked unless SA_NODEFER, the
+ * action reset first if it asked for SA_RESETHAND. */
+static void chain(struct xalt_prev_action *old, int sig, siginfo_t *info, void *ctx) {
+  struct xalt_prev_action a = *old;
+  if (a.flags & SA_RESETHAND) old->handler = SIG_DFL; /* the next one is recorded and kills */
+  sigset_t mask = ((ucontext_t *)ctx)->uc_sigmask;
+  for (int s = 1; s <= 64; s++)
+    if (a.mask >> (s - 1) & 1) sigaddset(&mask, s);
+  if (!(a.flags & SA_NODEFER)) sigaddset(&mask, sig);
+  sigprocmask(SIG_SETMASK, &mask, NULL);
+  if (a.flags & SA_SIGINFO) a.action(sig, info, ctx);
+  else a.handler(sig);
+}
 
 static void handler(int sig, siginfo_t *info, void *ctx) {
   int saved = errno;
-  const struct sigaction *old = xalt_state && sig > 0 && sig < XALT_NSIG ? &xalt_run.previous[sig] : NULL;
-  if (old && (old->sa_flags & SA_SIGINFO) && old->sa_sigaction) {
-    old->sa_sigaction(sig, info, ctx);
-  } else if (old && old->sa_handler != SIG_DFL && old->sa_handler != SIG_IGN) {
-    old->sa_handler(sig);
+  struct xalt_prev_action *old = previous(sig);
+  if (old && old->handler == SIG_IGN) {
+    /* (only while install() puts an ignored signal back: it stays ignored) */
+  } else if (old && old->handler != SIG_DFL) {
+    chain(old, sig, info, ctx);
   } else {
     xalt_finish(-1, sig);
     struct sigaction dfl;
     memset(&dfl, 0, sizeof dfl);
     dfl.sa_handler = SIG_DFL;
     sigaction(sig, &dfl, NULL);
-    raise(sig); /* pending until we return; a fault re-executes and dies by default */
+    /* Pending until we return (every signal is blocked in here); a fault then also
+     * re-executes and dies by the default action. */
+    raise(sig);
   }
   errno = saved;
 }
 
-void xalt_signal_install(void) {
-  xalt_fill_dates();
-  for (size_t i = 0; i < sizeof SIGNALS / sizeof SIGNALS[0]; i++) {
-    int sig = SIGNALS[i];
-    struct sigaction sa;
-    struct sigaction *prev = &xalt_run.previous[sig];
-    if (sigaction(sig, NULL, prev) != 0 || prev->sa_handler == SIG_IGN) continue;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_sigaction = handler;
-    sa.sa_flags = SA_SIGINFO | SA_RESTART;
-    sigfillset(&sa.sa_mask);
-    sigaction(sig, &sa, NULL);
-  }
+int xalt_signal_mode(void) {
+  const char *v = xalt_getenv("XALT_SIGNAL_HANDLER");
+  if (v && !strcmp(v, "all")) return 2;
+  return xalt_env_yesno("XALT_SIGNAL_HANDLER", xalt_site_config.signal_handler) ? 1 : 0;
+}
+
+/* One system call per signal: ours is installed and the old action read back at once; an
+ * ignored signal (inherited SIG_IGN) is put back as it was. */
+static void install(int slot, int sig) {
+  struct sigaction sa, old;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = handler;
+  sa.sa_flags = SA_SIGINFO | SA_RESTART;
+  sigfillset(&sa.sa_mask);
+  struct xalt_prev_action *p = &xalt_run.previous[slot];
+  p->sig = sig;
+  p->handler = SIG_IGN; /* until we know: a signal arriving meanwhile is ignored */
+  if (sigaction(sig, &sa, &old) != 0) { p->sig = 0; return; }
+  if (old.sa_handler == SIG_IGN) { sigaction(sig, &old, NULL); p->sig = 0; return; }
+  p->flags = old.sa_flags;
+  p->mask = 0;
+  for (int s = 1; s <= 64; s++)
+    if (sigismember(&old.sa_mask, s) == 1) p->mask |= 1ULL << (s - 1);
+  p->handler = old.sa_handler;
+  p->action = old.sa_sigaction;
+}
+
+void xalt_signal_install(int mode) {
+  int slot = 0;
+  for (size_t i = 0; i < sizeof SYNCHRONOUS / sizeof SYNCHRONOUS[0]; i++) install(slot++, SYNCHRONOUS[i]);
+  if (mode > 1)
+    for (size_t i = 0; i < sizeof ASYNCHRONOUS / sizeof ASYNCHRONOUS[0]; i++) install(slot++, ASYNCHRONOUS[i]);
 }
