@@ -4,11 +4,12 @@
  * written; ingest applies them again, so records from writers that do not (XALT's own, an
  * older xalt) are scrubbed too. A differential test runs both on the same inputs.
  *
- * Rules, for one argument (or one `NAME=value` environment entry):
+ * Rules, for each word of an argument (its runs of non-blank characters: a shell's `-c` script
+ * is one argument holding many words) or of a `NAME=value` environment entry:
  * 1. `--NAME=VALUE`, `-NAME=VALUE`, `NAME=VALUE` and `NAME:VALUE` after dashes: VALUE is
  *    replaced when NAME contains a secret word (any letter case);
- * 2. `--NAME` or `-NAME` alone whose NAME contains a secret word: the *next* argument is
- *    replaced whole;
+ * 2. `--NAME` or `-NAME` alone whose NAME contains a secret word: the *next* word (in the same
+ *    argument or the next) is replaced whole;
  * 3. `scheme://user:password@host`: the password is replaced, anywhere in the argument.
  */
 
@@ -39,8 +40,8 @@ function nameAt(s: string): { dashes: number; end: number } {
   return { dashes, end };
 }
 
-/** Rules 1 and 3 for one string; `redactNext` (rule 2) says whether the next argument is a secret. */
-export function redactArg(s: string, words: readonly string[] = DEFAULT_REDACT_WORDS): { text: string; redactNext: boolean } {
+/** Rules 1 and 3 for one word; `redactNext` (rule 2) says whether the next word is a secret. */
+export function redactWord(s: string, words: readonly string[] = DEFAULT_REDACT_WORDS): { text: string; redactNext: boolean } {
   const { dashes, end } = nameAt(s);
   const name = s.slice(dashes, end);
   if (end > dashes && hasWord(name, words)) {
@@ -51,15 +52,30 @@ export function redactArg(s: string, words: readonly string[] = DEFAULT_REDACT_W
   return { text: s.includes('://') ? s.replace(URL_USERINFO, `$1:${REDACTED}@`) : s, redactNext: false };
 }
 
+const BLANKS = /([ \t\n\v\f\r]+)/; // ASCII white space, as the C bytes see it
+
+/** One argument with its secrets replaced; `next` carries rule 2 in and out. */
+function redactArg(arg: string, next: boolean, words: readonly string[]): { text: string; next: boolean } {
+  if (arg === '') return next ? { text: REDACTED, next: false } : { text: arg, next };
+  const parts = arg.split(BLANKS); // words at even indices, the blanks between them at odd ones
+  for (let i = 0; i < parts.length; i += 2) {
+    if (parts[i] === '') continue;
+    if (next) { parts[i] = REDACTED; next = false; continue; }
+    const r = redactWord(parts[i]!, words);
+    parts[i] = r.text;
+    next = r.redactNext;
+  }
+  return { text: parts.join(''), next };
+}
+
 /** An argv with every secret replaced. */
 export function redactArgv(argv: readonly string[], words: readonly string[] = DEFAULT_REDACT_WORDS): string[] {
   const out: string[] = [];
   let next = false;
   for (const a of argv) {
-    if (next) { out.push(REDACTED); next = false; continue; }
-    const r = redactArg(a, words);
+    const r = redactArg(a, next, words);
     out.push(r.text);
-    next = r.redactNext;
+    next = r.next;
   }
   return out;
 }

@@ -4,8 +4,8 @@
  * thousands of random arguments built from the characters the rules care about.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -57,6 +57,8 @@ test('what a user would type is redacted as documented, by the C collector and b
     [['env', 'DB_PASSWORD=x', 'API_KEY=k', 'PATH=/bin'], ['env', 'DB_PASSWORD=<redacted>', 'API_KEY=<redacted>', 'PATH=/bin']],
     [['curl', '-u', 'me', 'https://me:pw@host:8443/api', 'http://host/no-credentials'], ['curl', '-u', 'me', 'https://me:<redacted>@host:8443/api', 'http://host/no-credentials']],
     [['x', '--Secret:val', '--passwd=', '--auth-method', 'kerberos'], ['x', '--Secret:<redacted>', '--passwd=', '--auth-method', 'kerberos']],
+    [['sh', '-c', 'mysql --password=pw1 db; curl --token  tok2 http://h'], ['sh', '-c', 'mysql --password=<redacted> db; curl --token  <redacted> http://h']],
+    [['app', '--secret', ''], ['app', '--secret', '<redacted>']],
   ];
   for (const [input, want] of cases) {
     assert.deepEqual(redactArgv(input), want, input.join(' '));
@@ -76,4 +78,33 @@ test('C and TypeScript agree on 4,000 random arguments', () => {
     assert.deepEqual(c.argv, redactArgv(args), JSON.stringify(args));
     assert.equal(c.env, redactEnvValue(args[0]!), JSON.stringify(args[0]));
   }
+});
+
+test('a real program run with secrets on its command line, in its parent and in a kept variable: no secret in the staged record nor in the store', async () => {
+  const { compile, run, trackingEnv, endRecords } = await import('../collector/harness.js');
+  const lib = join(NATIVE, 'build', 'libxalt.so');
+  const exe = compile('hello');
+  const t = trackingEnv();
+  const script = `"$0" --password=hunter2 postgres://alice:s3cret@db/x --token tok123 ok; true --api-key=parentsecret`;
+  const r = run('sh', ['-c', script, exe], { preload: lib, env: { ...t.env, USER: 'root', PYTHONPATH: 'https://bob:proxypw@pypi.example/simple' } });
+  assert.equal(r.status, 0, r.stderr);
+  const [rec] = endRecords(t.tmp);
+  assert.ok(rec, 'the run is staged');
+  assert.deepEqual(rec.record.cmdlineA.slice(1), ['--password=<redacted>', 'postgres://alice:<redacted>@db/x', '--token', '<redacted>', 'ok']);
+  assert.equal(rec.record.envT?.['PYTHONPATH'], 'https://bob:<redacted>@pypi.example/simple');
+  for (const secret of ['hunter2', 's3cret', 'tok123', 'proxypw', 'parentsecret']) assert.ok(!rec.text.includes(secret), `${secret} is not in the record`);
+  // ... and through the shipper and ingest into the store, where find shows it.
+  const spool = join(dir, 'spool-e2e');
+  const state = join(dir, 'state-e2e');
+  mkdirSync(spool, { mode: 0o755 });
+  const shipped = spawnSync(join(NATIVE, 'build', 'xalt-ship'), ['--tmpdir', t.tmp, '--spool', spool, '--state-dir', state], { encoding: 'utf8' });
+  assert.equal(shipped.status, 0, shipped.stderr);
+  const db = join(dir, 'e2e.db');
+  const xalt = fileURLToPath(new URL('../../../bin/xalt', import.meta.url));
+  const ingest = spawnSync(xalt, ['ingest', spool, '--db', db], { encoding: 'utf8' });
+  assert.equal(ingest.status, 0, ingest.stderr);
+  const found = spawnSync(xalt, ['find', '--db', db, '--user', 'root', '--json', '--verbose'], { encoding: 'utf8' });
+  assert.equal(found.status, 0, found.stderr);
+  assert.match(found.stdout, /--password=<redacted>/);
+  for (const secret of ['hunter2', 's3cret', 'tok123', 'proxypw', 'parentsecret']) assert.ok(!found.stdout.includes(secret), `${secret} is not in the store`);
 });
