@@ -62,12 +62,13 @@ function entryFile(b: PendingBundle, e: BundleEntry): SpoolFile {
 
 /** An entry → the item the loader takes (interpreted; its quarantine copy kept now). */
 function entryItem(b: PendingBundle, e: BundleEntry, file: SpoolFile, mtime: number, bundleUid: number, run: BundleRun): LoadItem {
-  const named = e.name ? `${e.name}: ` : '';
   if (!e.ok) {
+    const named = e.name ? `${e.name}: ` : '';
     const storedAs = e.raw !== undefined ? run.keep(b.root, file.rel, e.raw) : null;
     return { file, size: e.raw?.length ?? 0, mtime, outcome: { status: 'quarantine', reason: e.reason, detail: `${named}${e.detail}` }, storedAs };
   }
   const size = Buffer.byteLength(e.text);
+  const named = `${e.name} (owner uid ${e.ownerUid}): `;
   const quarantine = (reason: 'unknown_name' | 'untrusted_entry', detail: string): LoadItem =>
     ({ file, size, mtime, outcome: { status: 'quarantine', reason, detail: `${named}${detail}` }, storedAs: run.keep(b.root, file.rel, e.text) });
   if (!file.kind) return quarantine('unknown_name', 'not a run., link. or pkg. record file name');

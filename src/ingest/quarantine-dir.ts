@@ -61,7 +61,8 @@ export class QuarantineDir {
   static open(path: string): QuarantineDir {
     const euid = effectiveUid();
     try {
-      ensureOwnDir(path, 0o700);
+      // one that was ever open to others may hold their symlinks: refused, not repaired
+      ensureOwnDir(path, 0o700, { keepMode: true });
     } catch (err) {
       throw new UnsafeDirectory(`quarantine directory ${(err as Error).message.replace(/^refusing to (create or )?use /, '')}`);
     }

@@ -64,9 +64,10 @@ export function untrustedDirReason(path: string, euid: number, checks: DirChecks
  * trusted directory (see above; a sticky one like /tmp will do); the directory itself is opened with O_NOFOLLOW|O_DIRECTORY and
  * checked and changed through that descriptor, so a symlink or another user's directory put in
  * its place is refused, never followed. Returns true when it created the directory or changed
- * its mode. Throws an Error naming the path and what is wrong.
+ * its mode (`keepMode`: refuse one with another mode instead). Throws an Error naming the path
+ * and what is wrong.
  */
-export function ensureOwnDir(path: string, mode: number, opts: { readonly parents?: boolean } = {}): boolean {
+export function ensureOwnDir(path: string, mode: number, opts: { readonly parents?: boolean; readonly keepMode?: boolean } = {}): boolean {
   const euid = effectiveUid();
   const parent = dirname(resolve(path));
   let created = false;
@@ -86,6 +87,7 @@ export function ensureOwnDir(path: string, mode: number, opts: { readonly parent
     const st = fstatSync(fd);
     if (st.uid !== euid) throw new Error(`refusing to use ${path}: it is owned by uid ${st.uid}, not ${euid} (created by someone else?)`);
     if ((st.mode & 0o7777) !== mode) {
+      if (opts.keepMode) throw new Error(`refusing to use ${path}: it has mode ${modeText(st)}, not ${mode.toString(8).padStart(4, '0')}`);
       fchmodSync(fd, mode);
       return true;
     }
@@ -101,7 +103,9 @@ function openDir(path: string): number {
     return openSync(path, constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ELOOP' || code === 'ENOTDIR') throw new Error(`refusing to use ${path}: it is ${code === 'ELOOP' ? 'a symbolic link' : 'not a directory'}`);
-    throw err;
+    if (code !== 'ELOOP' && code !== 'ENOTDIR') throw err;
+    let link = code === 'ELOOP';
+    try { link = lstatSync(path).isSymbolicLink(); } catch { /* gone meanwhile */ }
+    throw new Error(`refusing to use ${path}: it is ${link ? 'a symbolic link' : 'not a directory'}`);
   }
 }
