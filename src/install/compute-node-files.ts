@@ -24,7 +24,7 @@ export function epilogScript(ship: string): string {
 # spool and closes its runs that never ended. Needs only sh; uses scontrol and logger if present.
 # Other schedulers: run ${ship} --job <id> --uid <uid> [--job-state <state>] from their epilog.
 SHIP=${shellWord(ship)}
-PATH=/usr/sbin:/usr/bin:/sbin:/bin:$PATH
+PATH=\${PATH:+$PATH:}/usr/sbin:/usr/bin:/sbin:/bin
 export PATH
 
 job=\${SLURM_JOB_ID:-}
