@@ -28,7 +28,8 @@ import type { Queryable, RunResult, SqlValue, Statement, Store } from '../db/sto
 import { USAGE_RUN_COLUMNS, type UsageRun } from '../db/usage-day.js';
 import type { NormalRecord, NormalRun, ObjectRef, Row } from './normalise.js';
 import type { FileResult } from './read-record-file.js';
-import { combineRuns, END_COLUMNS, pairRuns, sameOwner } from './run-pairing.js';
+import { foreignPackages, foreignStored } from './foreign-owners.js';
+import { combineRuns, END_COLUMNS, pairRuns } from './run-pairing.js';
 import { LibsetCache, RunRollups } from './run-rollups.js';
 
 /** What happened to a file. `skipped`: already claimed by another ingester or run. */
@@ -259,7 +260,7 @@ export class StoreLoader {
   private async loadRecords(tx: Queryable, claimed: readonly LoadItem[], status: Map<LoadItem, FileStatus>, foreign: Map<LoadItem, string>, st: TxState): Promise<void> {
     const withRecord = claimed.filter((i) => i.outcome.status === 'record');
     const recs = withRecord.map((i) => (i.outcome as { record: NormalRecord }).record);
-    const foreignPkgs = await this.foreignPkgs(tx, recs);
+    const foreignPkgs = await foreignPackages(tx, recs);
     for (const [k, detail] of foreignPkgs) foreign.set(withRecord[k]!, detail);
     const pairs = pairRuns(recs);
     const partners = new Set(pairs.values());
@@ -294,58 +295,9 @@ export class StoreLoader {
       if (merged[j]!.changes === 0) notNew.push(k);
       else if (!r.isStart) ended.push({ r, old: before.get(r.row['run_uuid'] as string)! }); // a late start only says "there was a start"
     });
-    for (const [k, detail] of await this.foreignOwners(tx, notNew.map((k) => recs[k]!))) foreign.set(withRecord[notNew[k]!]!, detail);
+    for (const [k, detail] of await foreignStored(tx, notNew.map((k) => recs[k]!))) foreign.set(withRecord[notNew[k]!]!, detail);
     for (const k of notNew) if (!foreign.has(withRecord[k]!)) status.set(withRecord[k]!, 'duplicate');
     if (ended.length) await this.completeRuns(tx, ended, st);
-  }
-
-  /**
-   * Package records whose run is stored (or comes earlier in this chunk) with another owner:
-   * index into `recs` → why. A package may attach only to its owner's run.
-   */
-  private async foreignPkgs(tx: Queryable, recs: readonly NormalRecord[]): Promise<Map<number, string>> {
-    const out = new Map<number, string>();
-    const uuids = [...new Set(recs.flatMap((r) => (r.kind === 'pkg' ? [r.row['run_uuid'] as string] : [])))];
-    if (uuids.length === 0) return out;
-    const stored = new Map<string, unknown>();
-    for (const part of chunks(uuids)) {
-      const rows = await tx.all<{ run_uuid: string; owner: string | null }>(`SELECT run_uuid, owner_user AS owner FROM xalt_run WHERE run_uuid IN (${part.map(() => '?').join(', ')})`, part);
-      for (const row of rows) stored.set(row.run_uuid, row.owner);
-    }
-    // the owner of a run is the stored row's, else that of the first record of it earlier in
-    // this chunk (the one whose row is inserted): what loading one file at a time would see
-    const earlier = new Map<string, unknown>();
-    recs.forEach((r, k) => {
-      const uuid = r.row['run_uuid'] as string;
-      if (r.kind === 'run') { if (!earlier.has(uuid)) earlier.set(uuid, r.row['owner_user']); return; }
-      if (r.kind !== 'pkg') return;
-      const runOwner = stored.has(uuid) ? stored.get(uuid) : earlier.get(uuid);
-      if (!sameOwner(runOwner, r.row['owner_user'])) out.set(k, `package record of ${String(r.row['owner_user'])} for run ${uuid}, which belongs to ${String(runOwner)}; not attached`);
-    });
-    return out;
-  }
-
-  /**
-   * Of records that found their run, link or package already stored and changed nothing: those
-   * whose stored row has another owner (index into `recs` → why). The rest are duplicates.
-   */
-  private async foreignOwners(tx: Queryable, recs: readonly NormalRecord[]): Promise<Map<number, string>> {
-    const out = new Map<number, string>();
-    const lookups: Record<NormalRecord['kind'], [sql: string, keyOf: (r: Row) => SqlValue[]]> = {
-      run: ['SELECT owner_user AS owner FROM xalt_run WHERE run_uuid = ?', (r) => [r['run_uuid']!]],
-      link: ['SELECT owner_user AS owner FROM xalt_link WHERE uuid = ?', (r) => [r['uuid']!]],
-      pkg: ['SELECT owner_user AS owner FROM xalt_pkg WHERE run_uuid = ? AND program = ? AND pkg_name = ?', (r) => [r['run_uuid']!, r['program']!, String(r['pkg_name']).slice(0, 255)]],
-    };
-    for (let k = 0; k < recs.length; k++) {
-      const r = recs[k]!;
-      const [sql, keyOf] = lookups[r.kind];
-      const [stored] = await tx.all<{ owner: string | null }>(sql, keyOf(r.row));
-      if (stored && !sameOwner(stored.owner, r.row['owner_user'])) {
-        const what = r.kind === 'run' ? `run ${String(r.row['run_uuid'])}` : r.kind === 'link' ? `link ${String(r.row['uuid'])}` : `package ${String(r.row['pkg_name'])} of run ${String(r.row['run_uuid'])}`;
-        out.set(k, `record of ${String(r.row['owner_user'])} for ${what}, which belongs to ${stored.owner}; the stored one is kept`);
-      }
-    }
-    return out;
   }
 
   /** Per record, a run's object ids and its library set (the set of those objects; null for none or not a run). */
