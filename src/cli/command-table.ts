@@ -33,7 +33,7 @@ export interface CommandSpec {
 /** Options every command accepts. */
 export const globalOptions: Readonly<Record<string, OptionSpec>> = {
   help: { type: 'boolean', short: 'h', description: 'show help for this command' },
-  config: { type: 'string', short: 'c', valueName: 'FILE', description: 'site configuration (default: $XALT_CONFIG, else ./xalt.toml, else <install>/etc/xalt.toml)' },
+  config: { type: 'string', short: 'c', valueName: 'FILE', description: 'site configuration (default: $XALT_CONFIG — an installed xalt sets it to PREFIX/etc/xalt.toml —, else ./xalt.toml, else $XALT_DIR/etc/xalt.toml)' },
   debug: { type: 'boolean', description: 'print stack traces for errors' },
   quiet: { type: 'boolean', short: 'q', description: 'print errors only' },
 };
@@ -66,14 +66,21 @@ export const commands: readonly CommandSpec[] = [
     options: { output: { type: 'string', short: 'o', valueName: 'FILE', description: 'write the TOML here instead of stdout' } },
   },
   {
-    name: ['build'], summary: 'compile the site configuration into the collector and build it', module: 'build',
+    name: ['build'], summary: 'compile the site configuration into the collector and xalt-ship and build them', module: 'build',
     options: { out: { type: 'string', valueName: 'DIR', description: 'build directory (default: native/build)' } },
   },
   {
-    name: ['install'], summary: 'install collector, link wrapper, Python hook, modulefile and spool directories under PREFIX', module: 'install', positionals: 'PREFIX',
+    name: ['install'], summary: 'install the collector, xalt-ship and its epilog script, link wrapper, Python hook, modulefile, the xalt command itself, and the spool under PREFIX', module: 'install', positionals: 'PREFIX',
     options: {
       spool: { type: 'string', valueName: 'DIR', description: 'create the spool here (default: from config)' },
-      build: { type: 'string', valueName: 'DIR', description: 'install the collector built in DIR (default: native/build, as xalt build --out)' },
+      build: { type: 'string', valueName: 'DIR', description: 'install the collector and xalt-ship built in DIR from this config (default: native/build, as xalt build --out)' },
+    },
+  },
+  {
+    name: ['spool', 'prepare'], summary: "transport direct: make the spool's month and hash directories users write into (root-owned, 01777)", module: 'spool-prepare',
+    options: {
+      month: { type: 'string', multiple: true, valueName: 'YYYYMM', description: 'month to prepare (repeatable; default: this month and next)' },
+      spool: { type: 'string', valueName: 'DIR', description: 'spool prefix (default: from config)' },
     },
   },
   {
@@ -139,17 +146,6 @@ export const commands: readonly CommandSpec[] = [
       bind: { type: 'string', description: 'address to bind (default 127.0.0.1; anything else requires --token-file or $XALT_DASHBOARD_TOKEN)' },
       token: { type: 'string', description: 'access token required from clients (default $XALT_DASHBOARD_TOKEN; on loopback, a fresh one is made and printed)' },
       'token-file': { type: 'string', valueName: 'FILE', description: 'read the token from the first line of FILE (yours or root\'s, mode 0600)' },
-    },
-  },
-  {
-    name: ['epilog'], summary: "Slurm epilog: publish a job's leftover staged records and close its runs that never ended", module: 'epilog',
-    options: {
-      job: { type: 'string', valueName: 'ID', description: 'job id (default $SLURM_JOB_ID)' },
-      user: { type: 'string', valueName: 'NAME', description: "job's user name, for messages (default $SLURM_JOB_USER)" },
-      uid: { type: 'string', valueName: 'UID', description: "job's uid; only files it owns are read (default $SLURM_JOB_UID, else your own)" },
-      tmpdir: { type: 'string', valueName: 'DIR', description: 'node-local staging directory (default $XALT_TMPDIR, else from config, else /dev/shm)' },
-      spool: { type: 'string', valueName: 'DIR', description: 'spool prefix to publish into (default $XALT_FILE_PREFIX, else from config; USE_HOME = ~/.xalt.d)' },
-      layout: { type: 'string', valueName: 'LAYOUT', description: 'spool layout: month/hash (default), hash, flat or home' },
     },
   },
   {

@@ -10,20 +10,28 @@ import { validateExact } from './validate-exact.js';
 /** Stable quarantine reason codes (stored in xalt_quarantine.reason). */
 export type QuarantineReason =
   | 'empty' | 'truncated' | 'not_json' | 'missing_field' | 'bad_value' | 'too_large'
-  | 'unknown_name' | 'unreadable' | 'not_a_file' | 'owner_mismatch' | 'out_of_range';
+  | 'unknown_name' | 'unreadable' | 'not_a_file' | 'owner_mismatch' | 'out_of_range'
+  // bundles (docs/ingest.md): a bundle not written by root (or by the ingesting account), a
+  // bundle whose first line is not a bundle header, an entry line that cannot be read, an
+  // entry a non-root bundle cannot vouch for
+  | 'untrusted_bundle' | 'bad_bundle' | 'bad_entry' | 'untrusted_entry'
+  // a record for a run, link or package that belongs to another user (store-loader.ts)
+  | 'foreign_uuid';
 
 export type Outcome =
   | { readonly status: 'record'; readonly record: NormalRecord; readonly ownerMismatch?: string }
   | { readonly status: 'filtered' }
   | { readonly status: 'quarantine'; readonly reason: QuarantineReason; readonly detail: string };
 
-/** Who owns the file and who the file name says wrote it. */
+/** Who owns the file (or, in a bundle, the staging file xalt-ship read) and who the file name says wrote it. */
 export interface FileOwner {
   readonly uid: number;
   /** user name of uid (the uid as a string when it has no name) */
   readonly name: string;
   /** user field of the file name */
   readonly nameUser: string;
+  /** flags xalt-ship set on a bundle entry (`owner_mismatch`); none for record files */
+  readonly flags?: readonly string[];
 }
 
 export interface InterpretContext {
@@ -48,12 +56,34 @@ function parseJson(text: string): { value?: unknown; reason?: QuarantineReason; 
 }
 
 /**
- * Root may write anyone's records (the epilog does); otherwise the file owner must be the
- * record's user, by name or by the numeric uid XALT writes when $USER is unset. A record that
- * names no user (XALT's "unknown") claims no one else's identity and is not flagged.
+ * A root-owned record file may be anyone's (XALT's loaders and xalt's wave-1 epilog wrote them
+ * as root); otherwise the file owner — in a bundle, the staging file's owner xalt-ship vouches
+ * for, root included — must be the record's user, by name or by the numeric uid XALT writes
+ * when $USER is unset. A record that names no user (XALT's "unknown") claims no one else's
+ * identity and is not flagged.
  */
 export function ownerMatches(owner: FileOwner, recordUser: string): boolean {
-  return owner.uid === 0 || recordUser === '' || recordUser === 'unknown' || owner.name === recordUser || String(owner.uid) === recordUser;
+  const vouching = owner.uid === 0 && owner.flags === undefined; // in a bundle, uid 0 is the uid that ran the program
+  return vouching || recordUser === '' || recordUser === 'unknown' || owner.name === recordUser || String(owner.uid) === recordUser;
+}
+
+/** Why the record is flagged owner_mismatch (by our check or by xalt-ship's), or undefined. */
+function ownerMismatch(owner: FileOwner, user: string): string | undefined {
+  const what = owner.flags ? 'staging file' : 'file';
+  if (!ownerMatches(owner, user)) return `${what} owned by ${owner.name} (uid ${owner.uid}) but the record is ${user}'s`;
+  if (owner.flags?.includes('owner_mismatch')) return `flagged owner_mismatch by xalt-ship (staging file owned by ${owner.name}, uid ${owner.uid}; the record is ${user}'s)`;
+  return undefined;
+}
+
+/**
+ * Whose record it is: the owner of its file (of its staging file, in a bundle), except that a
+ * root-owned record file vouches for the user the record names (XALT's root-run loaders and
+ * syslog carry no other proof). '' when such a record names no one: it belongs to whoever owns
+ * what it refers to.
+ */
+function ownerOf(owner: FileOwner, user: string): string {
+  if (owner.uid !== 0 || owner.flags !== undefined) return owner.name;
+  return user === 'unknown' ? '' : user;
 }
 
 function recordUser(kind: RecordKind, rec: RunRecord | LinkRecord | PkgRecord, owner: FileOwner): string {
@@ -93,8 +123,8 @@ export function interpretRecord(kind: RecordKind, text: string, owner: FileOwner
   if (bounds.length) return { status: 'quarantine', reason: 'out_of_range', detail: bounds.join('; ') };
   redactSecrets(kind, v.record, ctx.rules.redactWords);
   const user = recordUser(kind, v.record, owner);
-  const mismatch = ownerMatches(owner, user) ? undefined : `file owned by ${owner.name} (uid ${owner.uid}) but the record is ${user}'s`;
-  const base = { ownerMismatch: mismatch !== undefined, now: ctx.now, moduleOf: ctx.moduleOf, appName: (p: string) => ctx.rules.appName(p) };
+  const mismatch = ownerMismatch(owner, user);
+  const base = { ownerMismatch: mismatch !== undefined, owner: ownerOf(owner, user), now: ctx.now, moduleOf: ctx.moduleOf, appName: (p: string) => ctx.rules.appName(p) };
   let record: NormalRecord;
   if (kind === 'run') {
     const run = v.record as RunRecord;

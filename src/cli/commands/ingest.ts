@@ -3,11 +3,13 @@
  * progress bar on a terminal and a one-line summary. Exit 1 when any file was quarantined or
  * flagged, or the store failed; re-running completes what a failed run left.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { flag, listOption, stringOption, type CommandArgs } from '../command-args.js';
 import { ExitCode, RuntimeError, UserError } from '../errors.js';
-import { openStore, storeError } from '../../db/open-store.js';
+import { isMysqlUrl, openStore, storeError } from '../../db/open-store.js';
 import type { Store } from '../../db/store.js';
+import { effectiveUid, UnsafeDirectory, untrustedDirReason } from '../../secure-fs/trusted-dir.js';
 import { ingestSpools, type IngestProgress, type IngestSummary } from '../../ingest/ingest.js';
 import { configuredSpools, loadIngestSettings, storeUrl } from '../../ingest/ingest-settings.js';
 import { readReverseMap, type ReverseMapData } from '../../ingest/reverse-map.js';
@@ -54,6 +56,7 @@ function progressBar(stderr: NodeJS.WritableStream): { update(p: IngestProgress)
 export function formatSummary(s: IngestSummary): string {
   const parts = [
     `${s.files} files (${s.read} read, ${s.alreadyLoaded} already loaded)`,
+    ...(s.bundles ? [`${s.bundles} bundles (${s.bundlesRead} read holding ${s.bundleEntries} records, ${s.bundles - s.bundlesRead} already loaded)`] : []),
     `${s.runs} run records`, `${s.links} links`, `${s.pkgs} packages`, `${s.duplicates} duplicates`,
     `${s.quarantined} quarantined${Object.keys(s.reasons).length ? ` (${Object.entries(s.reasons).map(([r, n]) => `${r}: ${n}`).join(', ')})` : ''}`,
   ];
@@ -66,7 +69,8 @@ export function formatSummary(s: IngestSummary): string {
 
 function summaryJson(s: IngestSummary): string {
   return `${JSON.stringify({
-    schema_version: 1, files: s.files, read: s.read, already_loaded: s.alreadyLoaded, runs: s.runs, links: s.links, packages: s.pkgs,
+    schema_version: 1, files: s.files, read: s.read, already_loaded: s.alreadyLoaded,
+    bundles: s.bundles, bundles_read: s.bundlesRead, bundle_entries: s.bundleEntries, runs: s.runs, links: s.links, packages: s.pkgs,
     duplicates: s.duplicates, quarantined: s.quarantined, quarantine_reasons: s.reasons, owner_mismatch: s.flagged,
     filtered: s.filtered, taken_by_other_ingester: s.skipped, seconds: s.seconds, records_per_second: s.recordsPerSecond,
   }, null, 2)}\n`;
@@ -89,6 +93,26 @@ async function nameQuarantined(store: Store, since: number, stderr: NodeJS.Writa
   if (rows.length > NAMED_QUARANTINE) stderr.write(`xalt: … more quarantined files: SELECT path, reason, detail FROM xalt_quarantine\n`);
 }
 
+/**
+ * A SQLite store is a file ingest writes — and SQLite creates `-wal` and `-shm` files beside
+ * it by name — so its directory must be one no other user can change (not even a sticky one
+ * such as /tmp), and the file itself not a symlink nor someone else's.
+ */
+function checkStoreLocation(url: string): void {
+  if (isMysqlUrl(url)) return;
+  const path = resolve(url);
+  const euid = effectiveUid();
+  const why = untrustedDirReason(dirname(path), euid) ?? (() => {
+    try {
+      const st = lstatSync(path);
+      if (st.isSymbolicLink()) return `${path} is a symbolic link`;
+      if (st.uid !== euid && st.uid !== 0) return `${path} is owned by uid ${st.uid}`;
+    } catch { /* created by SQLite in a directory only we can write */ }
+    return null;
+  })();
+  if (why) throw new RuntimeError('XALT_STORE_UNSAFE', `xalt ingest: refusing to write the store ${path}: ${why}; nothing was loaded`, 'keep the store in a directory only the ingesting account (and root) can write, e.g. /var/lib/xalt');
+}
+
 export async function run(args: CommandArgs): Promise<number> {
   const settings = await loadIngestSettings(stringOption(args, 'config'));
   const syslogs = listOption(args, 'syslog');
@@ -104,6 +128,7 @@ export async function run(args: CommandArgs): Promise<number> {
   const tty = (args.stderr as NodeJS.WriteStream).isTTY === true && !quiet && !json;
   const bar = progressBar(args.stderr);
   const url = storeUrl(stringOption(args, 'db'), settings);
+  checkStoreLocation(url);
   const store = await openStore(url, { batchStatements: true });
   let summary: IngestSummary;
   const startedAt = Date.now() / 1000;
@@ -126,6 +151,9 @@ export async function run(args: CommandArgs): Promise<number> {
     if (summary.quarantined > 0 && !quiet && !json) await nameQuarantined(store, startedAt, args.stderr);
   } catch (err) {
     bar.clear();
+    if (err instanceof UnsafeDirectory) {
+      throw new RuntimeError('XALT_INGEST_UNSAFE_DIR', `xalt ingest: ${err.message}; nothing was loaded`, 'quarantine and archive directories must be owned by the account running ingest (quarantine: mode 0700), in directories no other user can write; "xalt install" creates SPOOL/.quarantine, or pass --quarantine DIR');
+    }
     if (err instanceof UserError || !isDatabaseError(err)) throw err;
     throw storeError(store.location, err);
   } finally {
