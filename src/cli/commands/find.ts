@@ -56,6 +56,10 @@ export async function run(args: CommandArgs): Promise<number> {
   const result = await search(args, opts);
   const quiet = flag(args, 'quiet');
   if (!quiet) for (const w of result.warnings) args.stderr.write(`xalt: warning: ${w}\n`);
+  const leftOut = result.flaggedLeftOut ?? 0;
+  if (leftOut > 0 && !quiet) {
+    args.stderr.write(`xalt: ${leftOut} flagged run${leftOut === 1 ? '' : 's'} (owner_mismatch or another integrity flag) also matched and ${leftOut === 1 ? 'is' : 'are'} not shown; --include-flagged shows ${leftOut === 1 ? 'it' : 'them'}\n`);
+  }
   if (result.runs.length === 0) {
     if (!quiet) args.stderr.write(`xalt: no runs matched (${describeFilter(opts.filter)})\n`);
     if (format === 'json') args.stdout.write(renderRunsJson([], false));
