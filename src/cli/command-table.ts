@@ -135,6 +135,7 @@ export const commands: readonly CommandSpec[] = [
       until: { type: 'string', short: 'E', description: 'set aside before (exclusive), same forms as --since' },
       limit: { type: 'string', short: 'n', description: 'at most N entries, newest first (default 50)' },
       format: { ...format, description: 'output format: table, csv, tsv, json, ndjson, md' }, json,
+      csv: { type: 'boolean', description: 'shorthand for --format csv' },
     },
   },
   {

@@ -54,7 +54,7 @@ async function perLabel(ctx: ReportContext, label: CoverIndex, key: string, head
     + ` GROUP BY x.label ORDER BY runs DESC, ${key} LIMIT ?`, [...w.params, ctx.spec.top], [...OUTCOMES.map((o) => o.key), 'runs', 'users']);
   return {
     id: `by_${key}`, title: `Outcomes of the top ${ctx.spec.top} ${header.toLowerCase()}s by # runs`,
-    columns: [C.runs, C.pct('success_pct', 'Success'), ...OUTCOMES.slice(1).map((o) => C.int(o.key, o.header)), C.users, C.text(key, header)],
+    columns: [C.runs, C.pct('success_pct', 'Success'), ...OUTCOMES.map((o) => C.int(o.key, o.header)), C.users, C.text(key, header)],
     rows: withRates(rows),
   };
 }

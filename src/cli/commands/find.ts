@@ -57,11 +57,13 @@ export async function run(args: CommandArgs): Promise<number> {
   const quiet = flag(args, 'quiet');
   if (!quiet) for (const w of result.warnings) args.stderr.write(`xalt: warning: ${w}\n`);
   const leftOut = result.flaggedLeftOut ?? 0;
-  if (leftOut > 0 && !quiet) {
+  const noteLeftOut = () => {
+    if (leftOut === 0 || quiet) return;
     args.stderr.write(`xalt: ${leftOut} flagged run${leftOut === 1 ? '' : 's'} (owner_mismatch or another integrity flag) also matched and ${leftOut === 1 ? 'is' : 'are'} not shown; --include-flagged shows ${leftOut === 1 ? 'it' : 'them'}\n`);
-  }
+  };
   if (result.runs.length === 0) {
     if (!quiet) args.stderr.write(`xalt: no runs matched (${describeFilter(opts.filter)})\n`);
+    noteLeftOut();
     if (format === 'json') args.stdout.write(renderRunsJson([], false));
     return ExitCode.notFound;
   }
@@ -71,5 +73,6 @@ export async function run(args: CommandArgs): Promise<number> {
   if (result.truncated && !quiet) {
     args.stderr.write(`xalt: showing the ${result.runs.length} most recent matching runs; more match (raise --limit or narrow the filter)\n`);
   }
+  noteLeftOut();
   return ExitCode.ok;
 }
