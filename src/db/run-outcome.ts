@@ -18,14 +18,14 @@
  * Every category but `ok` is a failure.
  */
 
-export const OUTCOME_KEYS = ['ok', 'exit_nonzero', 'signalled', 'job_end', 'never_ended'] as const;
-export type OutcomeKey = (typeof OUTCOME_KEYS)[number];
+const OUTCOME_KEYS = ['ok', 'exit_nonzero', 'signalled', 'job_end', 'never_ended'] as const;
+type OutcomeKey = (typeof OUTCOME_KEYS)[number];
 
 /** The job state under which a run closed at job end is not a failure. */
-export const JOB_COMPLETED = 'COMPLETED';
+const JOB_COMPLETED = 'COMPLETED';
 
 /** The columns of xalt_run the outcome depends on (numbers may come as strings or bigints from drivers). */
-export interface EndColumns {
+interface EndColumns {
   readonly has_end: unknown;
   readonly end_reason: unknown;
   readonly exit_status: unknown;
@@ -50,7 +50,7 @@ const isNull = (v: unknown) => v === null || v === undefined;
 const num = (v: unknown) => (isNull(v) ? 0 : Number(v));
 
 /** A run's OutcomeKey: `outcomeSql` for one row. */
-export function outcomeKey(r: EndColumns): OutcomeKey {
+function outcomeKey(r: EndColumns): OutcomeKey {
   if (num(r.has_end) === 0) return 'never_ended';
   if (r.end_reason === 'job_end') return r.job_state === JOB_COMPLETED ? 'ok' : 'job_end';
   if (r.end_reason === 'signal' || num(r.exit_signal) > 0) return 'signalled';

@@ -20,7 +20,7 @@ export interface QuarantineEntry {
   readonly quarantined_at: number;
 }
 
-export interface QuarantineFilter extends Period {
+interface QuarantineFilter extends Period {
   readonly reason?: string;
 }
 

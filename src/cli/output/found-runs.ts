@@ -40,7 +40,7 @@ const FLAG_MEANINGS: Readonly<Record<string, string>> = {
 };
 
 /** The mark on a flagged run's first line: `[FLAGGED owner_mismatch]`. */
-export function flagMark(r: FoundRun): string {
+function flagMark(r: FoundRun): string {
   return r.flagged ? `  [FLAGGED ${r.flags.join(',')}]` : '';
 }
 

@@ -39,7 +39,7 @@ export function quarantineListJson(entries: readonly QuarantineEntry[], total: n
 }
 
 /** Control characters (C0 but tab and newline, DEL, C1) as `\xNN`, so a terminal shows them instead of obeying them. */
-export function visibleText(text: string): string {
+function visibleText(text: string): string {
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
