@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { chownSync } from 'node:fs';
 import { ingestSpools } from '../../src/ingest/ingest.js';
-import { runPair, spoolDir, writeRecord } from '../fixtures/records.js';
+import { linkRecord, pkgRecord, runPair, spoolDir, writeRecord } from '../fixtures/records.js';
 import { FIXTURE_EPOCH } from '../fixtures/store-rows.js';
 import { xalt } from '../find/run-cli.js';
 import { testEachStore } from '../helpers/test-stores.js';
@@ -100,6 +100,21 @@ testEachStore('--include-flagged counts the flagged run in every report; left ou
   const included = await report(s.url, 'users', '--include-flagged');
   assert.equal(included.tables['by_core_hours']![0]!['runs'], 12);
   assert.equal(included.doc['flagged'], 'included');
+  // a link and a package record in files another user owned are flagged too
+  const [good] = await s.store.all<{ run_uuid: string }>(`SELECT run_uuid FROM xalt_run WHERE job_id = '2007'`);
+  const more = spoolDir();
+  const t0 = FIXTURE_EPOCH + 7200;
+  writeRecord(more, 'flat', linkRecord({ resultT: { build_user: 'alice', link_program: 'icx', build_epoch: t0.toFixed(4) } }));
+  chownSync(writeRecord(more, 'flat', linkRecord({ resultT: { build_user: 'alice', link_program: 'forged-cc', build_epoch: t0.toFixed(4) } })), 65534, 65534);
+  writeRecord(more, 'flat', pkgRecord(good!.run_uuid, { package_name: 'numpy' }));
+  chownSync(writeRecord(more, 'flat', pkgRecord(good!.run_uuid, { package_name: 'forgedpkg' })), 65534, 65534);
+  await ingestSpools(s.store, [more], { jobs: 0 });
+  const links = async (...args: string[]) => (await report(s.url, 'compilers', ...args)).tables['by_links']!.map((r) => r['compiler']).sort();
+  assert.deepEqual(await links(), ['icx']);
+  assert.deepEqual(await links('--include-flagged'), ['forged-cc', 'icx']);
+  const pkgs = async (...args: string[]) => (await report(s.url, 'packages', ...args)).tables['packages_by_runs']!.map((r) => r['package']).sort();
+  assert.deepEqual(await pkgs(), ['numpy']);
+  assert.deepEqual(await pkgs('--include-flagged'), ['forgedpkg', 'numpy']);
 });
 
 testEachStore('core-hours are tasks × CPUs per task × hours (MPI: more than one task); GPU-hours count GPUs a run used', async (s) => {
