@@ -89,7 +89,8 @@ export const RUN_MODULE_COVER = ['module_name', ...REPORT_COLUMNS, 'app_name'] a
  * indexes lack (host, libset_id). `xalt find --job` uses its first column as before.
  */
 const RUN_JOB_COVER_2 = ['job_id', 'start_time', 'syshost', 'user', 'account', 'module_name', 'num_cores', 'libset_id', 'host'] as const;
-const RUN_JOB_COVER = [...RUN_JOB_COVER_2, 'num_tasks', 'flagged'] as const;
+/** Schema 3: and what a run's outcome depends on, so `report success` counts jobs with a failed run in job order. */
+const RUN_JOB_COVER = [...RUN_JOB_COVER_2, 'num_tasks', 'flagged', 'has_end', 'end_reason', 'exit_status', 'exit_signal', 'job_state'] as const;
 
 /** The columns that key a row of xalt_usage_day (src/db/usage-day.ts). */
 export const USAGE_DAY_KEY = ['day', 'syshost', 'app_name', 'has_module', 'module_name', 'mpi', 'libset_id'] as const;

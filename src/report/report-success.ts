@@ -12,7 +12,7 @@
 import type { DocTable, Row } from '../cli/output/document.js';
 import { failedSql, outcomeSql } from '../db/run-outcome.js';
 import { C } from './columns.js';
-import { known, type CoverIndex, type ReportContext, type SqlRow } from './report-context.js';
+import type { CoverIndex, ReportContext, SqlRow } from './report-context.js';
 import type { ReportBody } from './report-body.js';
 
 /** The columns of the per-executable and per-module tables: the categories of run-outcome.ts. */
@@ -80,9 +80,9 @@ async function endings(ctx: ReportContext): Promise<Row[]> {
 async function summary(ctx: ReportContext, outcomes: readonly Row[]): Promise<Row[]> {
   const runs = outcomes.reduce((s, r) => s + Number(r['runs']), 0);
   const failed = outcomes.filter((r) => r['failed'] === 'yes').reduce((s, r) => s + Number(r['runs']), 0);
-  const w = await ctx.sourceBy('job_id');
-  const [j] = await ctx.rows(`SELECT COUNT(DISTINCT ${known('r.job_id')}) AS jobs, COUNT(DISTINCT CASE WHEN ${failedSql('r')} THEN ${known('r.job_id')} END) AS failed_jobs FROM ${w.sql}`,
-    w.params, ['jobs', 'failed_jobs']);
+  // per job in job order, along the job_id covering index (it holds every column of the outcome)
+  const w = await ctx.sourceBy('job_id', `r.job_id IS NOT NULL AND r.job_id NOT IN ('', 'unknown')`);
+  const [j] = await ctx.rows(`SELECT COUNT(*) AS jobs, SUM(x.f) AS failed_jobs FROM (SELECT MAX(${FAILED}) AS f FROM ${w.sql} GROUP BY r.job_id) x`, w.params, ['jobs', 'failed_jobs']);
   const jobs = Number(j?.['jobs'] ?? 0);
   const failedJobs = Number(j?.['failed_jobs'] ?? 0);
   return [

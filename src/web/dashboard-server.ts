@@ -86,7 +86,7 @@ async function findRoute(o: DashboardOptions, url: URL, res: ServerResponse): Pr
   }
   const opts = findOptionsFromQuery(q, (o.now ?? (() => Date.now() / 1000))());
   const result = await findInStore(o.store, opts.filter, opts.limit);
-  if (format === 'json') send(res, result.runs.length ? 200 : 404, TYPES.json, renderRunsJson(result.runs, result.truncated));
+  if (format === 'json') send(res, result.runs.length ? 200 : 404, TYPES.json, renderRunsJson(result.runs, result.truncated, result.flaggedLeftOut));
   else if (format !== 'html') send(res, result.runs.length ? 200 : 404, TYPES[format], renderDocument(renderRunsDocument(result.runs), format));
   else {
     const leftOut = result.flaggedLeftOut ?? 0;

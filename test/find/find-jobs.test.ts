@@ -137,8 +137,13 @@ testEachStore('a flagged run is left out with a note, and shown marked with --in
   assert.match(block, /^run \S+ {2}alice .* {2}\[FLAGGED owner_mismatch\]$/m);
   assert.match(block, /flags {6}owner_mismatch \(the record names a user other than the owner of its file\); left out of reports unless --include-flagged/);
   assert.equal(shown.stderr, '');
-  const j = JSON.parse((await xalt('find', '--db', s.url, '--job', '1002.0', '--include-flagged', '--json')).stdout) as { runs: Obj[] };
+  const j = JSON.parse((await xalt('find', '--db', s.url, '--job', '1002.0', '--include-flagged', '--json')).stdout) as { runs: Obj[]; flagged_left_out: number };
   assert.deepEqual(j.runs.map((r) => [r['flagged'], r['flags']]).sort(), [[false, []], [true, ['owner_mismatch']]]);
+  assert.equal(j.flagged_left_out, 0);
+  const left = JSON.parse((await xalt('find', '--db', s.url, '--job', '1002.0', '--json')).stdout) as { runs: Obj[]; flagged_left_out: number };
+  assert.deepEqual([left.runs.length, left.flagged_left_out], [1, 1], 'JSON says what was left out');
+  const info = JSON.parse((await xalt('db', 'info', '--db', s.url, '--json')).stdout) as { flagged_runs: number };
+  assert.equal(info.flagged_runs, 1);
   const csv = (await xalt('find', '--db', s.url, '--job', '1002.0', '--include-flagged', '--csv')).stdout.trimEnd().split('\r\n');
   const header = csv[0]!.split(',');
   assert.deepEqual(csv.slice(1).map((l) => l.split(',')[header.indexOf('flags')]).sort(), ['', 'owner_mismatch']);

@@ -64,11 +64,11 @@ export async function run(args: CommandArgs): Promise<number> {
   if (result.runs.length === 0) {
     if (!quiet) args.stderr.write(`xalt: no runs matched (${describeFilter(opts.filter)})\n`);
     noteLeftOut();
-    if (format === 'json') args.stdout.write(renderRunsJson([], false));
+    if (format === 'json') args.stdout.write(renderRunsJson([], false, leftOut));
     return ExitCode.notFound;
   }
   if (format === 'table') args.stdout.write(renderRunsText(result.runs, flag(args, 'verbose')));
-  else if (format === 'json') args.stdout.write(renderRunsJson(result.runs, result.truncated));
+  else if (format === 'json') args.stdout.write(renderRunsJson(result.runs, result.truncated, leftOut));
   else args.stdout.write(renderDocument(renderRunsDocument(result.runs), format));
   if (result.truncated && !quiet) {
     args.stderr.write(`xalt: showing the ${result.runs.length} most recent matching runs; more match (raise --limit or narrow the filter)\n`);

@@ -147,8 +147,8 @@ export function renderRunsDocument(runs: readonly FoundRun[]): Document {
   return { title: 'xalt find', meta: [], tables: [{ id: 'runs', title: 'Runs', columns: flatColumns, rows }] };
 }
 
-/** Runs as JSON: every field, times as ISO-8601 UTC plus the raw epoch. */
-export function renderRunsJson(runs: readonly FoundRun[], truncated: boolean): string {
+/** Runs as JSON: every field, times as ISO-8601 UTC plus the raw epoch; `flaggedLeftOut`: flagged runs that matched but are not listed. */
+export function renderRunsJson(runs: readonly FoundRun[], truncated: boolean, flaggedLeftOut = 0): string {
   const out = runs.map((r) => ({
     ...r,
     job: slurmJobName(r),
@@ -156,5 +156,5 @@ export function renderRunsJson(runs: readonly FoundRun[], truncated: boolean): s
     end: r.end_time !== null ? isoUtc(r.end_time) : null,
     build: r.build ? { ...r.build, build_date: isoUtc(r.build.build_epoch) } : null,
   }));
-  return `${JSON.stringify({ schema_version: OUTPUT_SCHEMA_VERSION, count: runs.length, truncated, runs: out }, null, 2)}\n`;
+  return `${JSON.stringify({ schema_version: OUTPUT_SCHEMA_VERSION, count: runs.length, truncated, flagged_left_out: flaggedLeftOut, runs: out }, null, 2)}\n`;
 }
