@@ -9,7 +9,10 @@
 /** A flag name as stored: lower-case letters, digits and underscores. */
 const FLAG = /^[a-z][a-z0-9_]{0,63}$/;
 
-/** The stored text of a set of flags: sorted, without repeats or malformed names. */
+/**
+ * The stored text of a set of flags: sorted, without repeats or malformed names.
+ * @example flagsText(['zz', 'owner_mismatch', 'zz']) // 'owner_mismatch,zz'
+ */
 export function flagsText(flags: Iterable<string>): string {
   return [...new Set([...flags].filter((f) => FLAG.test(f)))].sort().join(',');
 }
@@ -19,7 +22,10 @@ export function flagList(text: string | null | undefined): string[] {
   return text ? text.split(',').filter((f) => f !== '') : [];
 }
 
-/** The union of two stored flag texts. */
+/**
+ * The union of two stored flag texts.
+ * @example mergeFlags('owner_mismatch', '') // 'owner_mismatch'
+ */
 export function mergeFlags(a: string | null | undefined, b: string | null | undefined): string {
   return flagsText([...flagList(a), ...flagList(b)]);
 }

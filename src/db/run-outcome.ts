@@ -33,7 +33,10 @@ interface EndColumns {
   readonly job_state: unknown;
 }
 
-/** SQL giving a run's OutcomeKey, over xalt_run alias `r` (or another alias). */
+/**
+ * SQL giving a run's OutcomeKey, over xalt_run alias `r` (or another alias).
+ * @example `SELECT ${outcomeSql('r')} AS oc, COUNT(*) FROM xalt_run r GROUP BY 1`
+ */
 export function outcomeSql(r = 'r'): string {
   return `CASE WHEN ${r}.has_end = 0 THEN 'never_ended'`
     + ` WHEN ${r}.end_reason = 'job_end' THEN CASE WHEN ${r}.job_state = '${JOB_COMPLETED}' THEN 'ok' ELSE 'job_end' END`
@@ -41,7 +44,10 @@ export function outcomeSql(r = 'r'): string {
     + ` WHEN ${r}.exit_status IS NOT NULL AND ${r}.exit_status > 0 THEN 'exit_nonzero' ELSE 'ok' END`;
 }
 
-/** SQL true for a failed run, over alias `r`. */
+/**
+ * SQL true for a failed run, over alias `r`.
+ * @example `SELECT COUNT(*) FROM xalt_run r WHERE ${failedSql('r')}`
+ */
 export function failedSql(r = 'r'): string {
   return `(${outcomeSql(r)}) <> 'ok'`;
 }
@@ -58,7 +64,10 @@ function outcomeKey(r: EndColumns): OutcomeKey {
   return 'ok';
 }
 
-/** True for a failed run: `failedSql` for one row. */
+/**
+ * True for a failed run: `failedSql` for one row.
+ * @example isFailed({ has_end: 1, end_reason: 'job_end', exit_status: null, exit_signal: 0, job_state: 'TIMEOUT' }) // true
+ */
 export function isFailed(r: EndColumns): boolean {
   return outcomeKey(r) !== 'ok';
 }

@@ -29,7 +29,10 @@ export interface JobSpec {
 /** job[_task][.step]: ids are numbers; steps are numbers or Slurm's step names */
 const SLURM_NAME = /^(\d+)(?:_(\d+))?(?:\.(\d+|batch|extern|interactive))?$/;
 
-/** Read a job name. Never fails: text that is no Slurm name is matched as a recorded job id only. */
+/**
+ * Read a job name. Never fails: text that is no Slurm name is matched as a recorded job id only.
+ * @example parseJobSpec('110_2.batch') // { text: '110_2.batch', job: '110', task: '2', step: 'batch' }
+ */
 export function parseJobSpec(text: string): JobSpec {
   const m = SLURM_NAME.exec(text.trim());
   if (!m) return { text };
@@ -79,6 +82,7 @@ export function jobWhere(spec: JobSpec): SqlWhere {
 /**
  * How Slurm prints the run's job: `110_2` for an array task, `1002` otherwise, with `.step`
  * when the run belongs to a step (`1002.0`, `110_2.batch`); null outside a job.
+ * @example slurmJobName({ job_id: '112', job_step: 'batch', array_job_id: '110', array_task_id: '2' }) // '110_2.batch'
  */
 export function slurmJobName(r: JobFacts): string | null {
   const job = r.array_job_id !== null && r.array_task_id !== null ? `${r.array_job_id}_${r.array_task_id}` : r.job_id;
