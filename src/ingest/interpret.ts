@@ -2,7 +2,7 @@
  * One record file's text → what ingest does with it (pure): a normalised record, a
  * pre-ingest sampling drop, or a quarantine reason. This is the work parser workers do.
  */
-import { implausible, redactArgv, redactEnvValue, validateRecord, type LinkRecord, type PkgRecord, type RecordKind, type RunRecord } from '../schema/index.js';
+import { implausible, redactArgv, redactEnvValue, validateRecord, verifyRecordCrc, type LinkRecord, type PkgRecord, type RecordKind, type RunRecord } from '../schema/index.js';
 import { CompiledRules, uuidDraw } from './ingest-rules.js';
 import { normaliseLink, normalisePkg, normaliseRun, type NormalRecord } from './normalise.js';
 import { validateExact } from './validate-exact.js';
@@ -108,6 +108,24 @@ function redactSecrets(kind: RecordKind, rec: RunRecord | LinkRecord | PkgRecord
   }
 }
 
+/** Written by xalt's own writers (they carry xalt's extensions), whose crcs are always right. */
+function fromXaltWriter(kind: RecordKind, rec: RunRecord | LinkRecord | PkgRecord): boolean {
+  if (kind === 'run') return (rec as RunRecord).userDT.schema_version !== undefined;
+  if (kind === 'link') return (rec as LinkRecord).resultT.link_source !== undefined;
+  return (rec as PkgRecord).import_time !== undefined;
+}
+
+/**
+ * Integrity flags besides owner_mismatch: those xalt-ship set on the bundle entry, and
+ * `crc_mismatch` for a record of xalt's writers whose crc does not match its bytes (changed
+ * after it was written). XALT's own writers' crcs differ, so theirs are not judged.
+ */
+function integrityFlags(kind: RecordKind, rec: RunRecord | LinkRecord | PkgRecord, text: string, owner: FileOwner): string[] {
+  const flags = (owner.flags ?? []).filter((f) => f !== 'owner_mismatch');
+  if (fromXaltWriter(kind, rec) && verifyRecordCrc(text) === false) flags.push('crc_mismatch');
+  return flags;
+}
+
 /** Interpret the text of a record file of `kind`. */
 export function interpretRecord(kind: RecordKind, text: string, owner: FileOwner, ctx: InterpretContext): Outcome {
   const parsed = parseJson(text);
@@ -124,7 +142,11 @@ export function interpretRecord(kind: RecordKind, text: string, owner: FileOwner
   redactSecrets(kind, v.record, ctx.rules.redactWords);
   const user = recordUser(kind, v.record, owner);
   const mismatch = ownerMismatch(owner, user);
-  const base = { ownerMismatch: mismatch !== undefined, owner: ownerOf(owner, user), now: ctx.now, moduleOf: ctx.moduleOf, appName: (p: string) => ctx.rules.appName(p) };
+  const flags = integrityFlags(kind, v.record, text, owner);
+  const base = {
+    ownerMismatch: mismatch !== undefined, owner: ownerOf(owner, user), ...(flags.length ? { flags } : {}),
+    now: ctx.now, moduleOf: ctx.moduleOf, appName: (p: string) => ctx.rules.appName(p),
+  };
   let record: NormalRecord;
   if (kind === 'run') {
     const run = v.record as RunRecord;

@@ -19,7 +19,8 @@
  * What reports derive from runs is kept in the same transaction (run-rollups.ts): each run
  * inserted gets its library set and adds to the daily usage totals; a run an end record
  * completes gets the set grown by the end's libraries and moves its totals from what its row
- * said before (read, and locked on MySQL, before the merge) to what it says after.
+ * said before (read, and locked on MySQL, before the merge) to what it says after. A record
+ * with integrity flags adds them to its run's (run-flags.ts); a flagged run has no totals.
  */
 import { libsetText } from '../db/libset.js';
 import { quote } from '../db/render-ddl.js';
@@ -29,6 +30,7 @@ import { USAGE_RUN_COLUMNS, type UsageRun } from '../db/usage-day.js';
 import type { NormalRecord, NormalRun, ObjectRef, Row } from './normalise.js';
 import type { FileResult } from './read-record-file.js';
 import { foreignPackages, foreignStored } from './foreign-owners.js';
+import { mergeFlags } from '../db/run-flags.js';
 import { combineRuns, END_COLUMNS, pairRuns } from './run-pairing.js';
 import { LibsetCache, RunRollups } from './run-rollups.js';
 
@@ -131,37 +133,44 @@ function quarantineStatement(rel: string, reason: string, detail: string, stored
     [rel.slice(0, 1024), reason, detail.slice(0, 4000), storedAs?.slice(0, 1024) ?? null, now]];
 }
 
-const MISMATCH = 'owner_mismatch = CASE WHEN ? = 1 THEN 1 ELSE owner_mismatch END';
-const START_MERGE = `UPDATE xalt_run SET has_start = 1, ${MISMATCH} WHERE run_uuid = ? AND has_start = 0`;
-const END_MERGE = `UPDATE xalt_run SET ${END_COLUMNS.map((c) => `${c} = ?`).join(', ')}, has_end = 1, ${MISMATCH} WHERE run_uuid = ? AND has_end = 0`;
+/** A merged record's flags: its owner check, and (when it has flags) the union with the run's (`merged`). */
+const FLAGS = 'owner_mismatch = CASE WHEN ? = 1 THEN 1 ELSE owner_mismatch END, flags = CASE WHEN ? = 1 THEN ? ELSE flags END, flagged = CASE WHEN ? = 1 THEN 1 ELSE flagged END';
+const START_MERGE = `UPDATE xalt_run SET has_start = 1, ${FLAGS} WHERE run_uuid = ? AND has_start = 0`;
+const END_MERGE = `UPDATE xalt_run SET ${END_COLUMNS.map((c) => `${c} = ?`).join(', ')}, has_end = 1, ${FLAGS} WHERE run_uuid = ? AND has_end = 0`;
 /** Merges only into a row of the same owner (see `sameOwner`): parameters owner, owner. */
 const SAME_OWNER = ` AND (? = '' OR owner_user IS NULL OR owner_user IN (?, ''))`;
 
-/** The conditional UPDATE that merges a run record into an existing row of its owner (0 changes: a duplicate, or another owner's run). */
-function mergeStatement(r: NormalRun): Statement {
+/**
+ * The conditional UPDATE that merges a run record into an existing row of its owner (0
+ * changes: a duplicate, or another owner's run); `stored` is the row as read before (needed
+ * when the record has flags).
+ */
+function mergeStatement(r: NormalRun, stored: StoredRun | undefined): Statement {
   const d = r.row;
   const owner = d['owner_user'] ?? '';
-  if (r.isStart) return [START_MERGE + SAME_OWNER, [d['owner_mismatch']!, d['run_uuid']!, owner, owner]];
-  return [END_MERGE + SAME_OWNER, [...fittedValues('xalt_run', END_COLUMNS, d), d['owner_mismatch']!, d['run_uuid']!, owner, owner]];
+  const flagged = d['flagged'] === 1 ? 1 : 0;
+  const flags = [d['owner_mismatch']!, flagged, flagged ? mergeFlags(stored?.flags, d['flags'] as string) : '', flagged];
+  if (r.isStart) return [START_MERGE + SAME_OWNER, [...flags, d['run_uuid']!, owner, owner]];
+  return [END_MERGE + SAME_OWNER, [...fittedValues('xalt_run', END_COLUMNS, d), ...flags, d['run_uuid']!, owner, owner]];
 }
 
 /** What a run row adds to the daily usage totals: its values as stored (strings cut to their widths). */
 function usageOf(row: Row, libsetId: number | null): UsageRun {
   const w = widths.get('xalt_run')!;
-  const cut = (c: 'syshost' | 'app_name' | 'module_name' | 'end_reason') => {
+  const cut = (c: 'syshost' | 'app_name' | 'module_name' | 'end_reason' | 'job_state') => {
     const v = row[c] ?? null;
     const max = w.get(c)!;
     return typeof v === 'string' && v.length > max ? v.slice(0, max) : v;
   };
   return {
     start_time: row['start_time'], syshost: cut('syshost'), app_name: cut('app_name'), module_name: cut('module_name'), num_cores: row['num_cores'],
-    libset_id: libsetId, run_time: row['run_time'], num_gpus: row['num_gpus'], probability: row['probability'], has_end: row['has_end'],
-    end_reason: cut('end_reason'), exit_signal: row['exit_signal'], exit_status: row['exit_status'],
+    num_tasks: row['num_tasks'], libset_id: libsetId, run_time: row['run_time'], num_gpus: row['num_gpus'], probability: row['probability'], has_end: row['has_end'],
+    end_reason: cut('end_reason'), exit_signal: row['exit_signal'], exit_status: row['exit_status'], job_state: cut('job_state'), flagged: row['flagged'],
   };
 }
 
-/** A run row as stored before an end record's merge: its id and what its usage depends on. */
-type StoredRun = UsageRun & { readonly run_id: number; readonly run_uuid: string };
+/** A run row as stored before a merge: its id, its flags and what its usage depends on. */
+type StoredRun = UsageRun & { readonly run_id: number; readonly run_uuid: string; readonly flags: string };
 
 /** Ids of dictionary rows (objects, env names, functions) by key. */
 type Dict = Map<string, number>;
@@ -286,14 +295,19 @@ export class StoreLoader {
       } else if (recs[k]!.kind === 'run') toMerge.push(...(p === undefined ? [k] : [k, p]));
       else notNew.push(k);
     });
-    const before = await this.storedRuns(tx, toMerge.map((k) => recs[k] as NormalRun).filter((r) => !r.isStart));
-    // merges of starts and of ends touch different columns, so only the order within each kind matters
-    const merged = await runBatch(tx, toMerge.map((k) => mergeStatement(recs[k] as NormalRun)));
+    const merging = toMerge.map((k) => recs[k] as NormalRun);
+    const before = await this.storedRuns(tx, merging.filter((r) => !r.isStart || r.row['flagged'] === 1));
+    // merges of starts and of ends touch different columns, so only the order within each kind
+    // matters; a stored row has a start or an end already, so at most one merge per run applies
+    const merged = await runBatch(tx, merging.map((r) => mergeStatement(r, before.get(r.row['run_uuid'] as string))));
     const ended: { r: NormalRun; old: StoredRun }[] = [];
     toMerge.forEach((k, j) => {
-      const r = recs[k] as NormalRun;
-      if (merged[j]!.changes === 0) notNew.push(k);
-      else if (!r.isStart) ended.push({ r, old: before.get(r.row['run_uuid'] as string)! }); // a late start only says "there was a start"
+      const r = merging[j]!;
+      const old = before.get(r.row['run_uuid'] as string);
+      if (merged[j]!.changes === 0) notNew.push(k); // a duplicate, or another owner's run
+      else if (!r.isStart) ended.push({ r, old: old! });
+      // a late start only says "there was a start" — and, if flagged, takes its run out of the totals
+      else if (r.row['flagged'] === 1) st.rollups.usage.add(old!, -1);
     });
     for (const [k, detail] of await foreignStored(tx, notNew.map((k) => recs[k]!))) foreign.set(withRecord[notNew[k]!]!, detail);
     for (const k of notNew) if (!foreign.has(withRecord[k]!)) status.set(withRecord[k]!, 'duplicate');
@@ -311,7 +325,7 @@ export class StoreLoader {
   /** The rows, as stored now, of the runs that `ends` will complete (locked on MySQL until commit). */
   private async storedRuns(tx: Queryable, ends: readonly NormalRun[]): Promise<Map<string, StoredRun>> {
     const out = new Map<string, StoredRun>();
-    const cols = ['run_id', 'run_uuid', ...USAGE_RUN_COLUMNS].map(this.q).join(', ');
+    const cols = ['run_id', 'run_uuid', 'flags', ...USAGE_RUN_COLUMNS].map(this.q).join(', ');
     for (const part of chunks([...new Set(ends.map((r) => r.row['run_uuid'] as string))])) {
       const found = await tx.all<StoredRun>(`SELECT ${cols} FROM xalt_run WHERE run_uuid IN (${part.map(() => '?').join(', ')})${tx.dialect.forUpdate}`, part);
       for (const row of found) out.set(row.run_uuid, { ...row, run_id: Number(row.run_id) });
@@ -333,7 +347,8 @@ export class StoreLoader {
       const libset = st.rollups.idOf(grown[i]!);
       if (libset !== (old.libset_id === null || old.libset_id === undefined ? null : Number(old.libset_id))) st.rollups.move(old.run_id, libset);
       const end = fittedValues('xalt_run', END_COLUMNS, r.row);
-      const after: UsageRun = { ...old, ...Object.fromEntries(END_COLUMNS.map((c, k) => [c, end[k]!])), has_end: 1, libset_id: libset };
+      const flagged = r.row['flagged'] === 1 || Number(old.flagged) === 1 ? 1 : 0;
+      const after: UsageRun = { ...old, ...Object.fromEntries(END_COLUMNS.map((c, k) => [c, end[k]!])), has_end: 1, libset_id: libset, flagged };
       st.rollups.usage.add(old, -1);
       st.rollups.usage.add(after, 1);
       this.addJoins({ ...r, env: [] }, old.run_id, st);

@@ -11,7 +11,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Format } from '../cli/output/document.js';
 import { FORMATS } from '../cli/output/document.js';
-import { renderRunsDocument, renderRunsJson, renderRunsText } from '../cli/output/found-runs.js';
+import { renderRunsDocument, renderRunsJson, runBlock } from '../cli/output/found-runs.js';
 import { renderDocument } from '../cli/output/render-document.js';
 import { escapeXml } from '../cli/output/svg-charts.js';
 import { UserError } from '../cli/errors.js';
@@ -92,12 +92,16 @@ async function findRoute(o: DashboardOptions, url: URL, res: ServerResponse): Pr
   }
   const opts = findOptionsFromQuery(q, (o.now ?? (() => Date.now() / 1000))());
   const result = await findInStore(o.store, opts.filter, opts.limit);
-  if (format === 'json') send(res, result.runs.length ? 200 : 404, TYPES.json, renderRunsJson(result.runs, result.truncated));
+  if (format === 'json') send(res, result.runs.length ? 200 : 404, TYPES.json, renderRunsJson(result.runs, result.truncated, result.flaggedLeftOut));
   else if (format !== 'html') send(res, result.runs.length ? 200 : 404, TYPES[format], renderDocument(renderRunsDocument(result.runs), format));
   else {
+    const leftOut = result.flaggedLeftOut ?? 0;
+    // flagged runs stand out: a red rule beside the block, and [FLAGGED …] on its first line
+    const blocks = result.runs.map((r) => `<pre class="runs${r.flagged ? ' flagged' : ''}">${escapeXml(runBlock(r, q.get('verbose') !== null))}</pre>`).join('');
+    const hidden = leftOut ? `<p class="flagged">${leftOut} flagged run(s) also matched and are not shown: tick "include flagged".</p>` : '';
     const body = result.runs.length
-      ? `<p class="note">${result.runs.length} run(s)${result.truncated ? ', more match: raise the limit' : ''}</p><pre class="runs">${escapeXml(renderRunsText(result.runs, q.get('verbose') !== null))}</pre>`
-      : '<p>No runs matched.</p>';
+      ? `<p class="note">${result.runs.length} run(s)${result.truncated ? ', more match: raise the limit' : ''}</p>${hidden}${blocks}`
+      : `<p>No runs matched.</p>${hidden}`;
     send(res, result.runs.length ? 200 : 404, TYPES.html, findPage(q, body));
   }
 }

@@ -5,7 +5,7 @@
  * bound it broke, and every good record beside it loads, on SQLite and MariaDB alike.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ingestSpools } from '../../src/ingest/ingest.js';
 import { serializeRecord } from '../../src/schema/index.js';
@@ -54,4 +54,24 @@ testEachStore('a record with an impossible number is quarantined alone, naming t
   // A second ingest is a no-op: the bad records stay quarantined, nothing blocks.
   const again = await ingestSpools(store, [root], { jobs: 0 });
   assert.equal(again.runs + again.quarantined, 0);
+});
+
+testEachStore("a record of xalt's writers whose bytes changed after it was written is flagged crc_mismatch; XALT's records are not judged by their crc", async ({ store }) => {
+  const root = spoolDir();
+  const honest = runRecord();
+  const edited = runRecord({ userDT: { run_time: 10 } });
+  const xaltStyle = runRecord({ userDT: { schema_version: undefined } });
+  for (const r of [honest, edited, xaltStyle]) writeRecord(root, 'month/hash', r);
+  // change bytes of two records after they were written, keeping their crc
+  for (const r of [edited, xaltStyle]) {
+    const file = join(root, recordPath('month/hash', r));
+    writeFileSync(file, readFileSync(file, 'utf8').replace('"run_time":10.0000', '"run_time":99.0000'));
+  }
+  const s = await ingestSpools(store, [root], { jobs: 0 });
+  assert.equal(s.runs, 3);
+  const rows = await store.all<{ run_uuid: string; flags: string; run_time: number }>('SELECT run_uuid, flags, run_time FROM xalt_run');
+  const flagsOf = (r: Obj) => rows.find((x) => x.run_uuid === uuidOf(r))!.flags;
+  assert.equal(flagsOf(honest), '');
+  assert.equal(flagsOf(edited), 'crc_mismatch');
+  assert.equal(flagsOf(xaltStyle), '', "XALT's writers compute crcs their own way");
 });

@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import { chromium } from 'playwright-core';
 import { createTestStore } from '../helpers/test-stores.js';
 import { seedReportStore } from '../report/report-fixture.js';
+import { FIXTURE_EPOCH, storeRows } from '../fixtures/store-rows.js';
 import { startDashboard } from '../../src/web/dashboard-server.js';
 import { xalt } from '../find/run-cli.js';
 
@@ -70,6 +71,45 @@ test('the dashboard serves reports and find to a browser holding the token', { s
     const bad = await tab.request.get(`${base}/report/users?since=whenever`);
     assert.equal(bad.status(), 400);
     assert.match(await bad.text(), /since &quot;whenever&quot;: not a date/);
+  } finally {
+    await browser.close();
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+    await s.drop();
+  }
+});
+
+test('the dashboard leaves flagged runs out until "include flagged" is ticked, and marks them on the find page', { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} missing` }, async () => {
+  const s = await createTestStore('sqlite');
+  const rows = storeRows(s.store);
+  const T = FIXTURE_EPOCH;
+  await rows.run({ user: 'bob', job_id: '42', exec_path: '/home/bob/sim', start_time: T + 3600, run_time: 3600 });
+  await rows.run({ user: 'bob', job_id: '42', exec_path: '/home/bob/forged', start_time: T + 7200, run_time: 3600, flags: ['owner_mismatch'] });
+  const { server, port } = await startDashboard({ store: s.store, host: '127.0.0.1', port: 0, token: TOKEN });
+  const base = `http://127.0.0.1:${port}`;
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  try {
+    const tab = await (await browser.newContext({ extraHTTPHeaders: { authorization: `Bearer ${TOKEN}` } })).newPage();
+    await tab.goto(`${base}/find?user=bob`);
+    assert.equal(await tab.locator('pre.runs').count(), 1, 'the flagged run is left out');
+    assert.match(await tab.locator('p.flagged').textContent() ?? '', /1 flagged run\(s\) also matched and are not shown/);
+    await tab.check('form.period input[name=include-flagged]');
+    await tab.click('form.period button');
+    assert.equal(new URL(tab.url()).searchParams.get('include-flagged'), '1');
+    const flagged = tab.locator('pre.runs.flagged');
+    assert.equal(await flagged.count(), 1);
+    assert.match(await flagged.textContent() ?? '', /forged .*\[FLAGGED owner_mismatch\]/);
+    assert.equal(await flagged.evaluate((e) => (globalThis as unknown as { getComputedStyle(x: unknown): { borderLeftColor: string } }).getComputedStyle(e).borderLeftColor), 'rgb(207, 34, 46)', 'a red rule marks it');
+    assert.equal(await tab.locator('pre.runs:not(.flagged)').count(), 1);
+
+    await tab.goto(`${base}/report/overview?since=2026-11-02&until=2026-11-03`);
+    assert.match(await tab.locator('#table-summary').textContent() ?? '', /Runs1Failed/);
+    assert.match(await tab.locator('dl.meta').textContent() ?? '', /Flagged1 in the period, left out/);
+    await tab.check('form.period input[name=include-flagged]');
+    await tab.click('form.period button');
+    assert.match(await tab.locator('#table-summary').textContent() ?? '', /Runs2Failed/);
+    await tab.click('nav.dash a:text-is("users")');
+    assert.equal(new URL(tab.url()).searchParams.get('include-flagged'), '1', 'navigation keeps the toggle');
   } finally {
     await browser.close();
     server.closeAllConnections();
