@@ -127,8 +127,8 @@ function scratch(dir: string): Scratch {
 /** The job ends: xalt-ship ships its staged records and closes the run that was killed. */
 function endJob(args: CommandArgs, s: Scratch): void {
   const uid = String(process.getuid?.() ?? 0);
-  const argv = ['--job', JOB_ID, '--uid', uid, '--job-state', 'COMPLETED', '--tmpdir', s.tmp, '--spool', s.spool, '--state-dir', s.state];
-  step(args, "the job ends: its epilog runs xalt-ship, which ships the job's records in one bundle and closes the run that was killed");
+  const argv = ['--job', JOB_ID, '--uid', uid, '--job-state', 'TIMEOUT', '--tmpdir', s.tmp, '--spool', s.spool, '--state-dir', s.state];
+  step(args, "the job ends: its epilog runs xalt-ship, which ships the job's records in one bundle and closes the run its time limit killed");
   args.stderr.write(`\n$ xalt-ship ${argv.join(' ')}\n`);
   const r = spawnSync(s.ship, argv, { encoding: 'utf8', env: { PATH: '/usr/bin:/bin' } });
   args.stderr.write(r.stderr || r.error?.message || '');
