@@ -30,7 +30,8 @@ async function allIn<T, V extends SqlValue>(q: Queryable, values: readonly V[], 
   const out: T[] = [];
   for (let i = 0; i < values.length; i += 500) {
     const chunk = values.slice(i, i + 500);
-    out.push(...(await q.all<T>(sql(placeholders(chunk.length)), chunk)));
+    // a loop, not push(...rows): a run with 200,000 libraries is more arguments than a call takes
+    for (const row of await q.all<T>(sql(placeholders(chunk.length)), chunk)) out.push(row);
   }
   return out;
 }

@@ -28,14 +28,24 @@ export function formatDuration(seconds: number): string {
   return `${m}m ${p2(s % 60)}s`;
 }
 
-/** Epoch seconds as `YYYY-MM-DD HH:MM:SS` in UTC (the header says UTC). */
-export function formatUtc(epochSeconds: number): string {
-  return new Date(epochSeconds * 1000).toISOString().replace('T', ' ').replace(/\.\d+Z$/, '');
+/**
+ * A Date for epoch seconds, or undefined outside what a Date can hold: a store may keep
+ * values loaded before ingest bounded them (a start time of 1e308), and one such run must
+ * not stop `find` or a report from printing the others.
+ */
+function dateOf(epochSeconds: number): Date | undefined {
+  const d = new Date(epochSeconds * 1000);
+  return Number.isNaN(d.getTime()) ? undefined : d;
 }
 
-/** Epoch seconds as ISO-8601 UTC, for machine formats. */
+/** Epoch seconds as `YYYY-MM-DD HH:MM:SS` in UTC (the header says UTC); the number itself when no date can show it. */
+export function formatUtc(epochSeconds: number): string {
+  return dateOf(epochSeconds)?.toISOString().replace('T', ' ').replace(/\.\d+Z$/, '') ?? `${epochSeconds} (not a time)`;
+}
+
+/** Epoch seconds as ISO-8601 UTC, for machine formats; the number as text when no date can show it. */
 export function isoUtc(epochSeconds: number): string {
-  return new Date(epochSeconds * 1000).toISOString().replace(/\.000Z$/, 'Z');
+  return dateOf(epochSeconds)?.toISOString().replace(/\.000Z$/, 'Z') ?? String(epochSeconds);
 }
 
 /** The text of one cell for people. */
