@@ -38,6 +38,8 @@ export interface ClusterOptions {
   readonly epilog?: string;
   /** CPUs the node declares (more than the machine has, so the tests' jobs run side by side) */
   readonly cpus?: number;
+  /** more slurm.conf lines (later lines win) */
+  readonly extraConf?: string;
   /** how long to wait for the lock held by another test file (ms) */
   readonly lockWaitMs?: number;
 }
@@ -221,14 +223,14 @@ export class SlurmCluster {
     chownSync(munge, ...mungeIds());
     writeFileSync(join(d, 'etc', 'plugstack.conf'), '');
     writeFileSync(join(d, 'etc', 'epilog'), this.epilogWrapper(), { mode: 0o755 });
-    writeFileSync(this.conf, slurmConf(d, this.node, this.opts.cpus ?? 24));
+    writeFileSync(this.conf, slurmConf(d, this.node, this.opts.cpus ?? 24) + (this.opts.extraConf ?? ''));
   }
 
   /**
    * The Epilog: xalt's epilog exactly as Slurm would run it alone (same environment, its exit
    * status returned, so a failure drains the node as it would in production), then one line
-   * the tests wait for. A second script in an `Epilog=` glob cannot do this: Slurm 22.05 runs
-   * the scripts of a glob at the same time, not one after the other.
+   * the tests wait for, with xalt's exit status (a glob of scripts would lose it, and its
+   * output: Slurm discards what an Epilog prints).
    */
   private epilogWrapper(): string {
     const log = join(this.dir, 'log');
@@ -436,7 +438,8 @@ function mungeIds(): [number, number] {
 
 /**
  * slurm.conf for one node without cgroups or accounting, every path in the scratch tree.
- * KillWait is short so a time limit ends a job in seconds; MinJobAge keeps finished jobs in
+ * KillWait is short so a time limit ends a job in seconds; use_interactive_step makes salloc
+ * start its shell as Slurm's "interactive" step, as many sites do; MinJobAge keeps finished jobs in
  * scontrol for the tests to read; config_overrides lets the node declare more CPUs than the
  * machine has, so the tests' jobs (one asks for 4 CPUs per task) run side by side.
  */
@@ -465,6 +468,7 @@ JobAcctGatherType=jobacct_gather/none
 AccountingStorageType=accounting_storage/none
 JobCompType=jobcomp/none
 MpiDefault=none
+LaunchParameters=use_interactive_step
 ReturnToService=2
 SlurmdParameters=config_overrides
 KillWait=5

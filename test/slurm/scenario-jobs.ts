@@ -80,6 +80,8 @@ export interface ScenarioJob {
   readonly runs: number;
   /** the job prints this line once its long-running program runs; then the test cancels it */
   readonly cancelAfter?: string;
+  /** an salloc session instead of a batch job: `body` runs in Slurm's interactive step */
+  readonly interactive?: boolean;
   /** the state Slurm must end it in (the scenario's own sanity check) */
   readonly slurmState: 'COMPLETED' | 'FAILED' | 'TIMEOUT' | 'CANCELLED';
 }
@@ -106,16 +108,23 @@ export function scenarioJobs(p: JobPrograms): ScenarioJob[] {
     { name: 'steps', user: ALICE, sbatch: ['--ntasks=1'], runs: 3, slurmState: 'COMPLETED',
       body: `${p.prog} ok\nsrun -n 1 ${p.prog} ok\nsrun -n 1 ${p.prog} sleep 1` },
     { name: 'cpus4', user: BOB, sbatch: ['--cpus-per-task=4'], runs: 1, slurmState: 'COMPLETED', body: `${p.prog} sleep 3` },
+    { name: 'interactive', user: BOB, sbatch: [], runs: 1, slurmState: 'COMPLETED', interactive: true, body: `${p.prog} ok` },
     { name: 'untracked', user: ALICE, sbatch: [], runs: 0, slurmState: 'COMPLETED', body: `export XALT_EXECUTABLE_TRACKING=no\n${p.prog} ok` },
   ];
 }
 
+const LOAD_XALT = (prefix: string) => `source /usr/share/lmod/lmod/init/bash\nmodule use ${prefix}/modulefiles\nmodule load xalt\n`;
+
 /** The batch script: load xalt through Lmod as a site's users would, then the job's body. */
 export function batchScript(prefix: string, job: ScenarioJob): string {
-  return `#!/bin/bash
-source /usr/share/lmod/lmod/init/bash
-module use ${prefix}/modulefiles
-module load xalt
-${job.body}
-`;
+  return `#!/bin/bash\n${LOAD_XALT(prefix)}${job.body}\n`;
+}
+
+/**
+ * An interactive session as a user with xalt loaded types it: salloc, whose shell Slurm starts
+ * as the "interactive" step (salloc runs `srun --interactive --preserve-env --pty $SHELL`;
+ * the same without a terminal).
+ */
+export function interactiveSession(prefix: string, job: ScenarioJob): string {
+  return `${LOAD_XALT(prefix)}salloc --job-name ${job.name} -n 1 srun --interactive --preserve-env ${job.body} 2>&1\n`;
 }

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { repoRoot } from '../helpers/run-xalt.js';
 import { clusterSkipReason, SlurmCluster, type EpilogRun } from './cluster.js';
 import type { SlurmJob } from './scontrol.js';
-import { ALICE, BOB, batchScript, scenarioJobs, writeJobPrograms, type ScenarioJob } from './scenario-jobs.js';
+import { ALICE, BOB, batchScript, interactiveSession, scenarioJobs, writeJobPrograms, type ScenarioJob } from './scenario-jobs.js';
 import { ensureUser } from './test-users.js';
 
 const skip = clusterSkipReason();
@@ -112,11 +112,18 @@ async function runScenario(cluster: SlurmCluster): Promise<void> {
   const programs = writeJobPrograms(join(S.work, 'programs'));
   const scripts = join(S.work, 'scripts');
   mkdirSync(scripts, { mode: 0o755 });
-  for (const job of scenarioJobs(programs)) {
+  const jobs = scenarioJobs(programs);
+  for (const job of jobs.filter((j) => !j.interactive)) {
     const script = join(scripts, `${job.name}.sh`);
     writeFileSync(script, batchScript(S.prefix, job), { mode: 0o755 });
     const out = join(cluster.dir, 'jobs', job.sbatch.some((a) => a.startsWith('--array')) ? `${job.name}.%A_%a.out` : `${job.name}.%j.out`);
     S.jobs.push({ job, id: cluster.submit(job.user, ['--job-name', job.name, '-o', out, ...job.sbatch], script), records: [] });
+  }
+  for (const job of jobs.filter((j) => j.interactive)) {
+    const r = cluster.runAs(job.user, interactiveSession(S.prefix, job));
+    const id = /Granted job allocation (\d+)/.exec(r.stdout)?.[1];
+    assert.ok(r.status === 0 && id !== undefined, `salloc as ${job.user}: exit ${r.status}: ${r.stdout}${r.stderr}`);
+    S.jobs.push({ job, id, records: [] });
   }
   // while the long jobs run: what is in the shared spool, what is staged on the node
   const long = S.jobs.filter((s) => s.job.cancelAfter || s.job.slurmState === 'TIMEOUT');
@@ -323,6 +330,13 @@ test('steps are found as <id>.<step>; the batch script\'s own runs are step "bat
     assert.equal(runs[0]!.job_step, step);
     assert.equal(runs[0]!.cmdline.slice(1).join(' '), args);
   }
+});
+
+test('an interactive session\'s runs are step "interactive", as Slurm names it', { skip }, () => {
+  const s = byName('interactive');
+  const runs = findJob(`${s.id}.interactive`);
+  assert.equal(runs.length, 1, `--job ${s.id}.interactive: ${describe(findJob(s.id))}`);
+  assert.equal(runs[0]!.job_step, 'interactive');
 });
 
 test('MPI: mpirun -np 2 and srun --mpi=pmix -n 2 are one run each (rank 0), 2 tasks', { skip }, () => {
