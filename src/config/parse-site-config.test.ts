@@ -18,7 +18,12 @@ test('the example config is valid, frozen, and has the documented defaults', () 
   assert.deepEqual(r.errors, []);
   const cfg = r.config!;
   assert.equal(cfg.spool.layout, 'month/hash');
-  assert.equal(cfg.tracking.start, 'mpi');
+  assert.equal(cfg.spool.transport, 'ship');
+  assert.equal(cfg.spool.tmpdir, '/dev/shm');
+  assert.equal(cfg.tracking.start, 'staged');
+  assert.equal(cfg.tracking.signalHandler, true);
+  assert.equal(cfg.tracking.gpu, true);
+  assert.deepEqual(cfg.ship, { stateDir: '/var/lib/xalt', maxAgeHours: 24 });
   assert.ok(Object.isFrozen(cfg) && Object.isFrozen(cfg.rules.paths) && Object.isFrozen(cfg.rules.paths[0]));
   assert.ok(cfg.rules.paths.some((r) => r.action === 'PKGS'));
   assert.ok(cfg.rules.applications.some((a) => a.name === 'GROMACS'));
@@ -62,8 +67,8 @@ test('a probability outside 0..1 is an error, in tables and pre-ingest rules', (
 test('unknown keys name the valid ones', () => {
   const errs = errorsOf(`[spool]\nprefix = "/scratch/xalt"\nlayuot = "flat"\n\n[trackng]\nmpi = true\n`);
   assert.equal(errs.length, 2);
-  assert.match(errs[0]!, /^site\.toml:5: trackng: unknown key \(valid: syshost, spool, tracking, .*\)/);
-  assert.match(errs[1]!, /^site\.toml:3: spool\.layuot: unknown key \(valid: prefix, layout, tmpdir\)/);
+  assert.match(errs[0]!, /^site\.toml:5: trackng: unknown key \(valid: syshost, spool, ship, tracking, .*\)/);
+  assert.match(errs[1]!, /^site\.toml:3: spool\.layuot: unknown key \(valid: prefix, layout, tmpdir, transport\)/);
 });
 
 test('an unknown action names the valid actions of that list', () => {
