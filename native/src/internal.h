@@ -358,6 +358,11 @@ enum xalt_action xalt_classify(const char *exec_path, int argc, char **argv);
 /* 1 when the executable is one of xalt's own programs or a shell (never tracked). */
 int xalt_is_self_or_shell(const char *exec_path);
 
+/* ---- syshost.c ---- */
+/* The syshost of node `host` by the site config's rule into `out` (`n` bytes); '.' and '/'
+ * become '_' (file names use dots as separators). Shared with xalt-ship. */
+void xalt_syshost_of(const char *host, char *out, size_t n);
+
 /* ---- sched.c: MPI rank/size and scheduler facts from the environment ---- */
 /* MPI rank of this process (0 when not in a parallel launch). */
 long xalt_mpi_rank(void);
