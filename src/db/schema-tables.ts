@@ -126,6 +126,7 @@ export const tables: readonly Table[] = [
       c('owner_mismatch', 'int', { notNull: true, default: 0 }), // file owner ≠ record user
       c('ingested_at', 'double', { notNull: true }),
       c('libset_id', 'bigint', { since: 2 }), // → xalt_libset: the set of this run's join_run_object rows; NULL = none
+      c('owner_user', 'varchar(64)', { since: 3 }), // who the run belongs to: the file owner (or the uid xalt-ship vouched for); NULL = not known
     ],
     unique: [['run_uuid']],
     indexes: [
@@ -209,6 +210,7 @@ export const tables: readonly Table[] = [
       c('shared', 'int', { notNull: true, default: 0 }),
       c('owner_mismatch', 'int', { notNull: true, default: 0 }), // file owner ≠ build_user
       c('ingested_at', 'double', { notNull: true }),
+      c('owner_user', 'varchar(64)', { since: 3 }), // who the link belongs to (as for runs); NULL = not known
     ],
     unique: [['uuid']],
     indexes: [['build_id'], ['build_epoch'], ['build_user']],
@@ -227,6 +229,7 @@ export const tables: readonly Table[] = [
       c('pkg_path', 'varchar(1024)'),
       c('program_version', 'varchar(64)'), // interpreter version
       c('owner_mismatch', 'int', { notNull: true, default: 0 }), // file owner ≠ user in the file name
+      c('owner_user', 'varchar(64)', { since: 3 }), // who the package record belongs to; NULL = not known
     ],
     unique: [['run_uuid', 'program', 'pkg_name']],
     indexes: [['pkg_name']],

@@ -1,14 +1,19 @@
 /**
  * `ingestSpools`: walk record trees, skip what the ledger says is loaded (without touching
  * those files), read and interpret the rest (in worker threads), load them batch by batch, and
- * only after a batch committed delete or archive its files. Returns the summary; never prints.
+ * only after a batch committed delete or archive its files; then the same for bundles
+ * (ingest-bundles.ts). Returns the summary; never prints.
  */
-import { copyFileSync, mkdirSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { unlinkSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Store } from '../db/store.js';
+import { effectiveUid } from '../secure-fs/trusted-dir.js';
+import { ArchiveDir } from './archive-dir.js';
+import { ingestBundles, type PendingBundle } from './ingest-bundles.js';
 import type { IngestRules } from './ingest-rules.js';
-import { inlineParser, readerParser, workerParser, type Parser } from './parser-pool.js';
+import { inlineParser, readContext, readerParser, workerParser, type Parser } from './parser-pool.js';
+import { QuarantineCopies } from './quarantine-dir.js';
 import { DEFAULT_MAX_FILE_SIZE, type FileResult } from './read-record-file.js';
 import type { ReverseMapData } from './reverse-map.js';
 import { walkSpool, type SpoolFile } from './spool-walk.js';
@@ -49,6 +54,12 @@ export interface IngestSummary extends BatchCounts {
   alreadyLoaded: number;
   /** files read in this run */
   read: number;
+  /** bundles found (loaded before or now) */
+  bundles: number;
+  /** bundles read in this run (the rest were in the ledger) */
+  bundlesRead: number;
+  /** records in the bundles read (entries), including any loaded by an earlier, interrupted run */
+  bundleEntries: number;
   seconds: number;
   recordsPerSecond: number;
 }
@@ -69,41 +80,21 @@ async function loadLedger(store: Store, withStatus: boolean): Promise<Map<string
   return set;
 }
 
-function quarantineCopy(item: FileResult, root: string, dir: string | undefined, warn: (m: string) => void): string | null {
+function quarantineCopy(item: FileResult, root: string, copies: QuarantineCopies): string | null {
   if (item.outcome.status === 'record' && !item.outcome.ownerMismatch) return null;
   if (item.text === undefined) return null;
-  const qdir = dir ?? join(root, '.quarantine');
-  const dest = join(qdir, item.file.rel);
-  try {
-    mkdirSync(dirname(dest), { recursive: true, mode: 0o700 });
-    writeFileSync(dest, item.text, { mode: 0o600 });
-    return dest;
-  } catch (err) {
-    warn(`cannot keep a copy of ${item.file.abs} in ${qdir}: ${(err as Error).message}`);
-    return null;
-  }
-}
-
-function moveFile(src: string, dest: string): void {
-  mkdirSync(dirname(dest), { recursive: true });
-  try {
-    renameSync(src, dest);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
-    copyFileSync(src, dest);
-    unlinkSync(src);
-  }
+  return copies.keep(root, item.file.rel, item.text);
 }
 
 /** After commit: remove a file when asked to, unless it was quarantined without a copy. */
-function disposeFile(abs: string, rel: string, status: FileStatus | string, storedAs: string | null | undefined, opts: IngestOptions, warn: (m: string) => void): void {
-  if (!opts.delete && !opts.archiveDir) return;
+function disposeFile(abs: string, rel: string, status: FileStatus | string, storedAs: string | null | undefined, opts: IngestOptions, archive: ArchiveDir | undefined, warn: (m: string) => void): void {
+  if (!opts.delete && !archive) return;
   if (status === 'quarantined' && !storedAs) return; // the original is the only copy
   try {
-    if (opts.archiveDir) moveFile(abs, join(opts.archiveDir, rel));
+    if (archive) archive.move(abs, rel);
     else unlinkSync(abs);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') warn(`cannot ${opts.archiveDir ? 'archive' : 'delete'} ${abs}: ${(err as Error).message}`);
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') warn(`cannot ${archive ? 'archive' : 'delete'} ${abs}: ${(err as Error).message}`);
   }
 }
 
@@ -112,28 +103,29 @@ function addCounts(into: BatchCounts, c: BatchCounts): void {
   for (const [r, n] of Object.entries(c.reasons)) into.reasons[r] = (into.reasons[r] ?? 0) + n;
 }
 
-/** Walk the roots, returning the files to read; disposes of already-loaded ones if asked. */
-async function collect(store: Store, roots: readonly string[], opts: IngestOptions, warn: (m: string) => void) {
-  const removing = Boolean(opts.delete || opts.archiveDir);
+/** Walk the roots, returning the files and bundles to read; disposes of already-loaded ones if asked. */
+async function collect(store: Store, roots: readonly string[], opts: IngestOptions, archive: ArchiveDir | undefined, warn: (m: string) => void) {
+  const removing = Boolean(opts.delete || archive);
   const ledger = await loadLedger(store, removing);
   const pending: Pending[] = [];
-  let files = 0;
-  let alreadyLoaded = 0;
+  const bundles: PendingBundle[] = [];
+  const found = { files: 0, alreadyLoaded: 0, bundles: 0, bundlesLoaded: 0 };
+  const seen = (hash: string, bundle: boolean) => {
+    if (bundle) found.bundles++; else found.files++;
+    if (!ledger.has(hash)) return false;
+    if (bundle) found.bundlesLoaded++; else found.alreadyLoaded++;
+    return !removing;
+  };
   for (const root of roots) {
-    const skip = (hash: string) => {
-      files++;
-      if (!ledger.has(hash)) return false;
-      alreadyLoaded++;
-      return !removing;
-    };
-    for (const f of walkSpool(root, skip, (dir, err) => warn(`cannot read directory ${dir}: ${err.message}`))) {
+    for (const f of walkSpool(root, seen, (dir, err) => warn(`cannot read directory ${dir}: ${err.message}`))) {
       const status = ledger instanceof Map ? ledger.get(f.hash) : undefined;
       // loaded by an earlier run: remove now if asked, except quarantined originals
-      if (status !== undefined) { if (status !== 'quarantined') disposeFile(f.abs, f.rel, status, null, opts, warn); }
+      if (status !== undefined) { if (status !== 'quarantined') disposeFile(f.abs, f.rel, status, null, opts, archive, warn); }
+      else if (f.bundle) bundles.push({ ...f, root });
       else pending.push({ ...f, root });
     }
   }
-  return { pending, files, alreadyLoaded };
+  return { pending, bundles, found, ledger };
 }
 
 /**
@@ -208,18 +200,64 @@ export async function ingestSpools(store: Store, roots: readonly string[], opts:
   const t0 = performance.now();
   const warn = opts.onWarning ?? (() => undefined);
   const absRoots = roots.map((r) => resolve(r));
-  const { pending, files, alreadyLoaded } = await collect(store, absRoots, opts, warn);
-  const summary: IngestSummary = { ...emptyCounts(), files, alreadyLoaded, read: pending.length, seconds: 0, recordsPerSecond: 0 };
+  const copies = new QuarantineCopies(opts.quarantineDir === undefined ? undefined : resolve(opts.quarantineDir), warn);
+  copies.check(absRoots); // an unsafe quarantine directory stops ingest before anything is loaded
+  const archive = opts.archiveDir === undefined ? undefined : ArchiveDir.open(resolve(opts.archiveDir));
+  const { pending, bundles, found, ledger } = await collect(store, absRoots, opts, archive, warn);
+  const summary: IngestSummary = {
+    ...emptyCounts(), files: found.files, alreadyLoaded: found.alreadyLoaded, read: pending.length,
+    bundles: found.bundles, bundlesRead: 0, bundleEntries: 0, seconds: 0, recordsPerSecond: 0,
+  };
   const batchSize = opts.batchSize ?? defaultBatchSize(store.dialect.name);
   const now = Date.now() / 1000;
   const setup = { rules: { preIngest: opts.preIngest ?? [], applications: opts.applications ?? [] }, reverseMap: opts.reverseMap, maxFileSize: opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, now };
-  const parser = chooseParser(setup, pending.length, batchSize, opts);
   const loader = new StoreLoader(store);
+  const total = pending.length + bundles.length;
+  let done = 0;
+  const progress = (n: number) => {
+    done += n;
+    opts.onProgress?.({ done, total, records: summary.runs + summary.links + summary.pkgs });
+  };
+  if (pending.length > 0) await loadFiles(pending, { loader, setup, batchSize, now, opts, copies, archive, warn, summary, progress });
+  if (bundles.length > 0) {
+    const b = await ingestBundles(bundles, {
+      loader, ctx: readContext(setup), euid: effectiveUid(), batchSize, now,
+      loaded: (hash) => ledger.has(hash),
+      keep: (root, rel, text) => copies.keep(root, rel, text),
+      dispose: (bundle) => disposeFile(bundle.abs, bundle.rel, 'loaded', null, opts, archive, warn),
+      addCounts: (c) => addCounts(summary, c),
+      progress: () => progress(0),
+    });
+    summary.bundlesRead = b.read;
+    summary.bundleEntries = b.entries;
+    progress(bundles.length);
+  }
+  summary.seconds = (performance.now() - t0) / 1000;
+  const records = summary.runs + summary.links + summary.pkgs + summary.duplicates;
+  summary.recordsPerSecond = summary.seconds > 0 ? records / summary.seconds : 0;
+  return summary;
+}
+
+interface FileLoad {
+  readonly loader: StoreLoader;
+  readonly setup: Parameters<typeof inlineParser>[0];
+  readonly batchSize: number;
+  readonly now: number;
+  readonly opts: IngestOptions;
+  readonly copies: QuarantineCopies;
+  readonly archive: ArchiveDir | undefined;
+  readonly warn: (m: string) => void;
+  readonly summary: IngestSummary;
+  readonly progress: (files: number) => void;
+}
+
+/** Read, interpret and load record files batch by batch; dispose of each batch's files after its commit. */
+async function loadFiles(pending: readonly Pending[], l: FileLoad): Promise<void> {
+  const parser = chooseParser(l.setup, pending.length, l.batchSize, l.opts);
   try {
-    const queue = new BatchQueue(pending, batchSize);
+    const queue = new BatchQueue(pending, l.batchSize);
     let current = queue.take();
     let next = current ? parser.parse(current) : undefined;
-    let done = 0;
     while (current && next) {
       const batch: Pending[] = current;
       const chunks = next;
@@ -231,23 +269,18 @@ export async function ingestSpools(store: Store, roots: readonly string[], opts:
       const loadChunks: LoadChunk[] = chunks.map((chunk) => async () => {
         const results = await chunk(); // fresh objects each time: completed in place, not copied
         for (const r of results as (FileResult & { storedAs?: string | null })[]) {
-          r.storedAs = quarantineCopy(r, rootOf.get(r.file)!, opts.quarantineDir, warn);
+          r.storedAs = quarantineCopy(r, rootOf.get(r.file)!, l.copies);
           if (r.storedAs !== null) storedAs.set(r.file, r.storedAs);
         }
         return results as LoadItem[];
       });
-      const { counts, statuses } = await loader.loadChunks(loadChunks, now);
-      addCounts(summary, counts);
+      const { counts, statuses } = await l.loader.loadChunks(loadChunks, l.now);
+      addCounts(l.summary, counts);
       queue.report(counts.skipped > batch.length / 2);
-      batch.forEach((f, i) => disposeFile(f.abs, f.rel, statuses[i]!, storedAs.get(f) ?? null, opts, warn));
-      done += batch.length;
-      opts.onProgress?.({ done, total: pending.length, records: summary.runs + summary.links + summary.pkgs });
+      batch.forEach((f, i) => disposeFile(f.abs, f.rel, statuses[i]!, storedAs.get(f) ?? null, l.opts, l.archive, l.warn));
+      l.progress(batch.length);
     }
   } finally {
     await parser.close();
   }
-  summary.seconds = (performance.now() - t0) / 1000;
-  const records = summary.runs + summary.links + summary.pkgs + summary.duplicates;
-  summary.recordsPerSecond = summary.seconds > 0 ? records / summary.seconds : 0;
-  return summary;
 }

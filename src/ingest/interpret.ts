@@ -10,20 +10,28 @@ import { validateExact } from './validate-exact.js';
 /** Stable quarantine reason codes (stored in xalt_quarantine.reason). */
 export type QuarantineReason =
   | 'empty' | 'truncated' | 'not_json' | 'missing_field' | 'bad_value' | 'too_large'
-  | 'unknown_name' | 'unreadable' | 'not_a_file' | 'owner_mismatch';
+  | 'unknown_name' | 'unreadable' | 'not_a_file' | 'owner_mismatch'
+  // bundles (docs/ingest.md): a bundle not written by root (or by the ingesting account), a
+  // bundle whose first line is not a bundle header, an entry line that cannot be read, an
+  // entry a non-root bundle cannot vouch for
+  | 'untrusted_bundle' | 'bad_bundle' | 'bad_entry' | 'untrusted_entry'
+  // a record for a run, link or package that belongs to another user (store-loader.ts)
+  | 'foreign_uuid';
 
 export type Outcome =
   | { readonly status: 'record'; readonly record: NormalRecord; readonly ownerMismatch?: string }
   | { readonly status: 'filtered' }
   | { readonly status: 'quarantine'; readonly reason: QuarantineReason; readonly detail: string };
 
-/** Who owns the file and who the file name says wrote it. */
+/** Who owns the file (or, in a bundle, the staging file xalt-ship read) and who the file name says wrote it. */
 export interface FileOwner {
   readonly uid: number;
   /** user name of uid (the uid as a string when it has no name) */
   readonly name: string;
   /** user field of the file name */
   readonly nameUser: string;
+  /** flags xalt-ship set on a bundle entry (`owner_mismatch`); none for record files */
+  readonly flags?: readonly string[];
 }
 
 export interface InterpretContext {
@@ -56,6 +64,24 @@ export function ownerMatches(owner: FileOwner, recordUser: string): boolean {
   return owner.uid === 0 || recordUser === '' || recordUser === 'unknown' || owner.name === recordUser || String(owner.uid) === recordUser;
 }
 
+/** Why the record is flagged owner_mismatch (by our check or by xalt-ship's), or undefined. */
+function ownerMismatch(owner: FileOwner, user: string): string | undefined {
+  const what = owner.flags ? 'staging file' : 'file';
+  if (!ownerMatches(owner, user)) return `${what} owned by ${owner.name} (uid ${owner.uid}) but the record is ${user}'s`;
+  if (owner.flags?.includes('owner_mismatch')) return `flagged owner_mismatch by xalt-ship (staging file owned by ${owner.name}, uid ${owner.uid}; the record is ${user}'s)`;
+  return undefined;
+}
+
+/**
+ * Whose record it is: the owner of its file, except that root vouches for the user a record
+ * names (XALT's root-run loaders and syslog carry no other proof). '' when root wrote a
+ * record naming no one: it belongs to whoever owns what it refers to.
+ */
+function ownerOf(owner: FileOwner, user: string): string {
+  if (owner.uid !== 0) return owner.name;
+  return user === 'unknown' ? '' : user;
+}
+
 function recordUser(kind: RecordKind, rec: RunRecord | LinkRecord | PkgRecord, owner: FileOwner): string {
   if (kind === 'run') return (rec as RunRecord).userT.user;
   if (kind === 'link') return (rec as LinkRecord).resultT.build_user;
@@ -74,8 +100,8 @@ export function interpretRecord(kind: RecordKind, text: string, owner: FileOwner
     return { status: 'quarantine', reason: allMissing ? 'missing_field' : 'bad_value', detail: v.issues.slice(0, 5).join('; ') };
   }
   const user = recordUser(kind, v.record, owner);
-  const mismatch = ownerMatches(owner, user) ? undefined : `file owned by ${owner.name} (uid ${owner.uid}) but the record is ${user}'s`;
-  const base = { ownerMismatch: mismatch !== undefined, now: ctx.now, moduleOf: ctx.moduleOf, appName: (p: string) => ctx.rules.appName(p) };
+  const mismatch = ownerMismatch(owner, user);
+  const base = { ownerMismatch: mismatch !== undefined, owner: ownerOf(owner, user), now: ctx.now, moduleOf: ctx.moduleOf, appName: (p: string) => ctx.rules.appName(p) };
   let record: NormalRecord;
   if (kind === 'run') {
     const run = v.record as RunRecord;

@@ -4,7 +4,7 @@ import { validateLink, validatePkg, validateRun } from '../schema/index.js';
 import { libType, normaliseLink, normalisePkg, normaliseRun, objectKey } from './normalise.js';
 import { linkRecord, pkgRecord, runRecord, xaltPkgRecord, xaltRunRecord } from '../../test/fixtures/records.js';
 
-const ctx = { moduleOf: (p: string) => (p.startsWith('/opt/apps/gcc/') ? 'gcc/12.2.0' : null), appName: (p: string) => p.split('/').pop()!, preIngestProbability: 1, ownerMismatch: false, now: 5 };
+const ctx = { moduleOf: (p: string) => (p.startsWith('/opt/apps/gcc/') ? 'gcc/12.2.0' : null), appName: (p: string) => p.split('/').pop()!, preIngestProbability: 1, ownerMismatch: false, owner: 'alice', now: 5 };
 
 test('lib_type follows XALT: last dot component without digits, if a, o or so', () => {
   assert.equal(libType('/usr/lib64/libmpi.so.12.1.8'), 'so');

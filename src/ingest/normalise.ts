@@ -49,6 +49,12 @@ export interface NormaliseContext {
   /** pre-ingest probability already decided for this run (1 = keep all) */
   readonly preIngestProbability: number;
   readonly ownerMismatch: boolean;
+  /**
+   * Who the record belongs to: the user owning its file, or the one xalt-ship vouched for
+   * (a root-written file or syslog line: the record's own user). Only records of the same owner
+   * may complete, replace or attach to it (store-loader.ts, foreign_uuid).
+   */
+  readonly owner: string;
   readonly now: number;
 }
 
@@ -163,6 +169,7 @@ export function normaliseRun(r: RunRecord, ctx: NormaliseContext): NormalRun {
     container: known(u['container']),
     owner_mismatch: ctx.ownerMismatch ? 1 : 0,
     ingested_at: ctx.now,
+    owner_user: ctx.owner,
   };
   const env: (readonly [string, string])[] = r.envT ? Object.entries(r.envT) : [];
   return { kind: 'run', isStart, row, objects: objects(r.libA, u.syshost, ctx), env };
@@ -196,6 +203,7 @@ export function normaliseLink(l: LinkRecord, ctx: NormaliseContext): NormalLink 
     shared: t['shared'] === 'yes' ? 1 : 0,
     owner_mismatch: ctx.ownerMismatch ? 1 : 0,
     ingested_at: ctx.now,
+    owner_user: ctx.owner,
   };
   const functions = [...new Set((l.function ?? []).filter((f) => typeof f === 'string' && f !== ''))];
   return { kind: 'link', row, objects: objects(l.linkA, t.build_syshost, ctx), functions };
@@ -205,7 +213,7 @@ export function normaliseLink(l: LinkRecord, ctx: NormaliseContext): NormalLink 
  * Normalise a pkg record. XALT's records (no `program_version`) hold the interpreter's version
  * in `package_version`: it goes to program_version and the package version stays unknown.
  */
-export function normalisePkg(p: PkgRecord, ctx: Pick<NormaliseContext, 'ownerMismatch'>): NormalPkg {
+export function normalisePkg(p: PkgRecord, ctx: Pick<NormaliseContext, 'ownerMismatch' | 'owner'>): NormalPkg {
   const isXalt = p.program_version === undefined;
   const row: Row = {
     run_uuid: p.xalt_run_uuid,
@@ -215,6 +223,7 @@ export function normalisePkg(p: PkgRecord, ctx: Pick<NormaliseContext, 'ownerMis
     pkg_path: known(p.package_path),
     program_version: isXalt ? known(p.package_version) : known(p.program_version),
     owner_mismatch: ctx.ownerMismatch ? 1 : 0,
+    owner_user: ctx.owner,
   };
   return { kind: 'pkg', row };
 }

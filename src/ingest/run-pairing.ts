@@ -14,9 +14,18 @@ import type { NormalRecord, NormalRun, ObjectRef, Row } from './normalise.js';
 export const END_COLUMNS = ['end_time', 'run_time', 'num_gpus', 'num_threads', 'exit_status', 'exit_signal', 'end_reason'] as const;
 
 /**
+ * Owners are equal, or one is not known ('' : root vouched for a record naming no one; NULL: a
+ * row stored before owners were kept).
+ */
+export function sameOwner(a: unknown, b: unknown): boolean {
+  return a === b || a === '' || b === '' || a === null || b === null || a === undefined || b === undefined;
+}
+
+/**
  * Pairs to combine: index of the first start or end of a run → index of the first record of
- * the other kind for the same run. Later copies are left alone (they are duplicates, and stay
- * in their place so the order among records of one kind is kept).
+ * the other kind for the same run, when both have the same owner. Later copies are left alone
+ * (they are duplicates or another owner's, and stay in their place so the order among records
+ * of one kind is kept).
  */
 export function pairRuns(records: readonly NormalRecord[]): Map<number, number> {
   const firstStart = new Map<string, number>();
@@ -31,7 +40,7 @@ export function pairRuns(records: readonly NormalRecord[]): Map<number, number> 
   const pairs = new Map<number, number>();
   for (const [uuid, s] of firstStart) {
     const e = firstEnd.get(uuid);
-    if (e !== undefined) pairs.set(Math.min(s, e), Math.max(s, e));
+    if (e !== undefined && sameOwner(records[s]!.row['owner_user'], records[e]!.row['owner_user'])) pairs.set(Math.min(s, e), Math.max(s, e));
   }
   return pairs;
 }

@@ -3,8 +3,9 @@
  * `<YYYYMM>/<NNN>/`, XALT's `<NNN>/` and `<kind>/<NNN>/`, flat directories, `~/.xalt.d`, and
  * NCSA Delta's `<YYYYMM>/<NNN>/` tree all reduce to "recurse and look at names".
  *
- * Hidden entries are skipped: `.<name>.new` files are records still being written, and
- * `.quarantine` is ours. Only names ending in `.json` are candidates; the rest is not ours.
+ * Hidden entries are skipped: `.<name>.new` files are records (and bundles) still being
+ * written, and `.quarantine` is ours. Only names ending in `.json` (record files) and `.bundle`
+ * (xalt-ship's bundles) are candidates; the rest is not ours.
  */
 import { readdirSync, type Dirent } from 'node:fs';
 import { parseRecordFileName, type RecordKind } from '../schema/index.js';
@@ -22,6 +23,8 @@ export interface SpoolFile {
   readonly kind: RecordKind | undefined;
   /** user field of the name ('' when unknown) */
   readonly nameUser: string;
+  /** a bundle of records (`*.bundle`), not a record file */
+  readonly bundle?: true;
 }
 
 /** sha1 hex of a spool-relative path. */
@@ -40,10 +43,10 @@ function readDir(dir: string, onError: (dir: string, err: Error) => void): Diren
 
 /**
  * Visit every candidate record file under `root` (depth first, names sorted so that a run's
- * `aaa` comes before its `zzz` within a directory, as XALT's loader does). `skip(hash)`
+ * `aaa` comes before its `zzz` within a directory, as XALT's loader does). `skip(hash, bundle)`
  * returning true drops a file before anything else is done with it.
  */
-export function* walkSpool(root: string, skip: (hash: string) => boolean, onError: (dir: string, err: Error) => void): Generator<SpoolFile> {
+export function* walkSpool(root: string, skip: (hash: string, bundle: boolean) => boolean, onError: (dir: string, err: Error) => void): Generator<SpoolFile> {
   // paths are built by concatenation (path.join normalises every one, a visible cost per file)
   const base = root.endsWith('/') ? root : `${root}/`;
   const stack: string[] = [''];
@@ -55,9 +58,11 @@ export function* walkSpool(root: string, skip: (hash: string) => boolean, onErro
       if (e.name.startsWith('.')) continue;
       const rel = relDir ? `${relDir}/${e.name}` : e.name;
       if (e.isDirectory()) { subdirs.push(rel); continue; }
-      if (!e.name.endsWith('.json')) continue;
+      const bundle = e.name.endsWith('.bundle');
+      if (!bundle && !e.name.endsWith('.json')) continue;
       const hash = pathHash(rel);
-      if (skip(hash)) continue;
+      if (skip(hash, bundle)) continue;
+      if (bundle) { yield { abs: base + rel, rel, hash, kind: undefined, nameUser: '', bundle: true }; continue; }
       const parsed = parseRecordFileName(e.name);
       yield { abs: base + rel, rel, hash, kind: parsed?.kind, nameUser: parsed?.user ?? '' };
     }

@@ -11,6 +11,11 @@
  * are inserted sorted and cached only after commit, so a rolled-back batch leaves no stale ids
  * behind. MySQL deadlocks between concurrent ingesters are retried.
  *
+ * Records belong to an owner (`owner_user`: the file's owner, or the uid xalt-ship vouched for).
+ * A record may complete, replace or attach to a run, link or package only when it has the same
+ * owner; otherwise it is quarantined as `foreign_uuid` and what was stored stays as it was —
+ * file names, hence uuids, are visible to every user.
+ *
  * What reports derive from runs is kept in the same transaction (run-rollups.ts): each run
  * inserted gets its library set and adds to the daily usage totals; a run an end record
  * completes gets the set grown by the end's libraries and moves its totals from what its row
@@ -23,11 +28,12 @@ import type { Queryable, RunResult, SqlValue, Statement, Store } from '../db/sto
 import { USAGE_RUN_COLUMNS, type UsageRun } from '../db/usage-day.js';
 import type { NormalRecord, NormalRun, ObjectRef, Row } from './normalise.js';
 import type { FileResult } from './read-record-file.js';
-import { combineRuns, END_COLUMNS, pairRuns } from './run-pairing.js';
+import { combineRuns, END_COLUMNS, pairRuns, sameOwner } from './run-pairing.js';
 import { LibsetCache, RunRollups } from './run-rollups.js';
 
 /** What happened to a file. `skipped`: already claimed by another ingester or run. */
 export type FileStatus = 'loaded' | 'duplicate' | 'quarantined' | 'filtered' | 'skipped';
+
 
 export interface BatchCounts {
   runs: number;
@@ -42,6 +48,14 @@ export interface BatchCounts {
 }
 
 export const emptyCounts = (): BatchCounts => ({ runs: 0, links: 0, pkgs: 0, duplicates: 0, quarantined: 0, flagged: 0, filtered: 0, skipped: 0, reasons: {} });
+
+/** A file to enter in the ledger without records of its own (a bundle). */
+export interface LedgerRow {
+  readonly hash: string;
+  readonly rel: string;
+  readonly size: number;
+  readonly mtime: number;
+}
 
 /** A file result plus where its quarantine copy went (null: none). */
 export interface LoadItem extends FileResult {
@@ -119,12 +133,15 @@ function quarantineStatement(rel: string, reason: string, detail: string, stored
 const MISMATCH = 'owner_mismatch = CASE WHEN ? = 1 THEN 1 ELSE owner_mismatch END';
 const START_MERGE = `UPDATE xalt_run SET has_start = 1, ${MISMATCH} WHERE run_uuid = ? AND has_start = 0`;
 const END_MERGE = `UPDATE xalt_run SET ${END_COLUMNS.map((c) => `${c} = ?`).join(', ')}, has_end = 1, ${MISMATCH} WHERE run_uuid = ? AND has_end = 0`;
+/** Merges only into a row of the same owner (see `sameOwner`): parameters owner, owner. */
+const SAME_OWNER = ` AND (? = '' OR owner_user IS NULL OR owner_user IN (?, ''))`;
 
-/** The conditional UPDATE that merges a run record into an existing row (0 changes: duplicate). */
+/** The conditional UPDATE that merges a run record into an existing row of its owner (0 changes: a duplicate, or another owner's run). */
 function mergeStatement(r: NormalRun): Statement {
   const d = r.row;
-  if (r.isStart) return [START_MERGE, [d['owner_mismatch']!, d['run_uuid']!]];
-  return [END_MERGE, [...fittedValues('xalt_run', END_COLUMNS, d), d['owner_mismatch']!, d['run_uuid']!]];
+  const owner = d['owner_user'] ?? '';
+  if (r.isStart) return [START_MERGE + SAME_OWNER, [d['owner_mismatch']!, d['run_uuid']!, owner, owner]];
+  return [END_MERGE + SAME_OWNER, [...fittedValues('xalt_run', END_COLUMNS, d), d['owner_mismatch']!, d['run_uuid']!, owner, owner]];
 }
 
 /** What a run row adds to the daily usage totals: its values as stored (strings cut to their widths). */
@@ -180,17 +197,23 @@ export class StoreLoader {
   }
 
   /** Load one batch in one transaction; returns counts and each file's status, in order. */
-  async loadBatch(items: readonly LoadItem[], now: number): Promise<{ counts: BatchCounts; statuses: FileStatus[] }> {
-    return this.loadChunks([async () => items], now);
+  async loadBatch(items: readonly LoadItem[], now: number, done: readonly LedgerRow[] = []): Promise<{ counts: BatchCounts; statuses: FileStatus[] }> {
+    return this.loadChunks([async () => items], now, done);
   }
 
-  /** Load the chunks of one batch in one transaction; counts and each file's status, in order. */
-  async loadChunks(chunks: readonly LoadChunk[], now: number): Promise<{ counts: BatchCounts; statuses: FileStatus[] }> {
+  /**
+   * Load the chunks of one batch in one transaction; counts and each file's status, in order.
+   * `done` are files entered in the ledger as loaded in the same transaction: bundles whose
+   * last entries this batch holds, so a bundle is marked loaded exactly when all of it is.
+   */
+  async loadChunks(chunks: readonly LoadChunk[], now: number, done: readonly LedgerRow[] = []): Promise<{ counts: BatchCounts; statuses: FileStatus[] }> {
     for (let attempt = 0; ; attempt++) {
       try {
         const st = await this.store.transaction(async (tx) => {
           const state = newTxState(this.libsets);
           for (const chunk of chunks) await this.loadInTx(tx, await chunk(), now, state);
+          const ledgerSql = `${tx.dialect.insertIgnore} INTO xalt_ingested_file (path_hash, path, size, mtime, status, ingested_at) VALUES (?, ?, ?, ?, 'loaded', ?)`;
+          await runBatch(tx, done.map((f) => [ledgerSql, [f.hash, f.rel.slice(0, 1024), f.size, f.mtime, now]]));
           // once per transaction: runs of one day and executable share a row of totals
           await state.rollups.flush(tx);
           return state;
@@ -217,9 +240,10 @@ export class StoreLoader {
     const records = claimed.flatMap((i) => (i.outcome.status === 'record' ? [i.outcome.record] : []));
     await this.ensureDictionaries(tx, records, st);
     const status = new Map<LoadItem, FileStatus>(items.map((i, k) => [i, claims[k]!.changes > 0 ? 'loaded' : 'skipped']));
-    await this.loadRecords(tx, claimed, status, st);
+    const foreign = new Map<LoadItem, string>();
+    await this.loadRecords(tx, claimed, status, foreign, st);
     const after: Statement[] = [];
-    for (const item of claimed) this.account(item, status.get(item)!, now, st, after);
+    for (const item of claimed) status.set(item, this.account(item, status.get(item)!, foreign.get(item), now, st, after));
     await runBatch(tx, after);
     await this.flushJoins(tx, st);
     for (const i of items) st.statuses.push(status.get(i)!);
@@ -227,19 +251,22 @@ export class StoreLoader {
   }
 
   /**
-   * Insert each record; runs that already existed are merged; sets `status` per item. A run's
-   * start and end claimed in this batch go in as one combined row (see run-pairing.ts); when
-   * that row exists already, both are merged into it like any other record.
+   * Insert each record; runs that already existed are merged; sets `status` per item, and
+   * `foreign` for records that would have touched another owner's run, link or package. A
+   * run's start and end claimed in this batch go in as one combined row (see run-pairing.ts);
+   * when that row exists already, both are merged into it like any other record.
    */
-  private async loadRecords(tx: Queryable, claimed: readonly LoadItem[], status: Map<LoadItem, FileStatus>, st: TxState): Promise<void> {
+  private async loadRecords(tx: Queryable, claimed: readonly LoadItem[], status: Map<LoadItem, FileStatus>, foreign: Map<LoadItem, string>, st: TxState): Promise<void> {
     const withRecord = claimed.filter((i) => i.outcome.status === 'record');
     const recs = withRecord.map((i) => (i.outcome as { record: NormalRecord }).record);
+    const foreignPkgs = await this.foreignPkgs(tx, recs);
+    for (const [k, detail] of foreignPkgs) foreign.set(withRecord[k]!, detail);
     const pairs = pairRuns(recs);
     const partners = new Set(pairs.values());
     const order: number[] = [];
     const rows: NormalRecord[] = [];
     for (let k = 0; k < recs.length; k++) {
-      if (partners.has(k)) continue;
+      if (partners.has(k) || foreignPkgs.has(k)) continue;
       const p = pairs.get(k);
       order.push(k);
       rows.push(p === undefined ? recs[k]! : combineRuns(recs[k] as NormalRun, recs[p] as NormalRun));
@@ -247,6 +274,7 @@ export class StoreLoader {
     const sets = await this.runLibsets(tx, rows, st);
     const inserted = await runBatch(tx, rows.map((r, j) => this.insertStatement(tx, r, sets[j]!.libset)));
     const toMerge: number[] = [];
+    const notNew: number[] = []; // links and packages that were there: duplicates, or another owner's
     order.forEach((k, j) => {
       const res = inserted[j]!;
       const p = pairs.get(k);
@@ -255,7 +283,7 @@ export class StoreLoader {
         this.addJoins(r, res.lastInsertId, st, sets[j]!.objIds);
         if (r.kind === 'run') st.rollups.usage.add(usageOf(r.row, sets[j]!.libset), 1);
       } else if (recs[k]!.kind === 'run') toMerge.push(...(p === undefined ? [k] : [k, p]));
-      else status.set(withRecord[k]!, 'duplicate');
+      else notNew.push(k);
     });
     const before = await this.storedRuns(tx, toMerge.map((k) => recs[k] as NormalRun).filter((r) => !r.isStart));
     // merges of starts and of ends touch different columns, so only the order within each kind matters
@@ -263,10 +291,61 @@ export class StoreLoader {
     const ended: { r: NormalRun; old: StoredRun }[] = [];
     toMerge.forEach((k, j) => {
       const r = recs[k] as NormalRun;
-      if (merged[j]!.changes === 0) status.set(withRecord[k]!, 'duplicate');
+      if (merged[j]!.changes === 0) notNew.push(k);
       else if (!r.isStart) ended.push({ r, old: before.get(r.row['run_uuid'] as string)! }); // a late start only says "there was a start"
     });
+    for (const [k, detail] of await this.foreignOwners(tx, notNew.map((k) => recs[k]!))) foreign.set(withRecord[notNew[k]!]!, detail);
+    for (const k of notNew) if (!foreign.has(withRecord[k]!)) status.set(withRecord[k]!, 'duplicate');
     if (ended.length) await this.completeRuns(tx, ended, st);
+  }
+
+  /**
+   * Package records whose run is stored (or comes earlier in this chunk) with another owner:
+   * index into `recs` → why. A package may attach only to its owner's run.
+   */
+  private async foreignPkgs(tx: Queryable, recs: readonly NormalRecord[]): Promise<Map<number, string>> {
+    const out = new Map<number, string>();
+    const uuids = [...new Set(recs.flatMap((r) => (r.kind === 'pkg' ? [r.row['run_uuid'] as string] : [])))];
+    if (uuids.length === 0) return out;
+    const stored = new Map<string, unknown>();
+    for (const part of chunks(uuids)) {
+      const rows = await tx.all<{ run_uuid: string; owner: string | null }>(`SELECT run_uuid, owner_user AS owner FROM xalt_run WHERE run_uuid IN (${part.map(() => '?').join(', ')})`, part);
+      for (const row of rows) stored.set(row.run_uuid, row.owner);
+    }
+    // the owner of a run is the stored row's, else that of the first record of it earlier in
+    // this chunk (the one whose row is inserted): what loading one file at a time would see
+    const earlier = new Map<string, unknown>();
+    recs.forEach((r, k) => {
+      const uuid = r.row['run_uuid'] as string;
+      if (r.kind === 'run') { if (!earlier.has(uuid)) earlier.set(uuid, r.row['owner_user']); return; }
+      if (r.kind !== 'pkg') return;
+      const runOwner = stored.has(uuid) ? stored.get(uuid) : earlier.get(uuid);
+      if (!sameOwner(runOwner, r.row['owner_user'])) out.set(k, `package record of ${String(r.row['owner_user'])} for run ${uuid}, which belongs to ${String(runOwner)}; not attached`);
+    });
+    return out;
+  }
+
+  /**
+   * Of records that found their run, link or package already stored and changed nothing: those
+   * whose stored row has another owner (index into `recs` → why). The rest are duplicates.
+   */
+  private async foreignOwners(tx: Queryable, recs: readonly NormalRecord[]): Promise<Map<number, string>> {
+    const out = new Map<number, string>();
+    const lookups: Record<NormalRecord['kind'], [sql: string, keyOf: (r: Row) => SqlValue[]]> = {
+      run: ['SELECT owner_user AS owner FROM xalt_run WHERE run_uuid = ?', (r) => [r['run_uuid']!]],
+      link: ['SELECT owner_user AS owner FROM xalt_link WHERE uuid = ?', (r) => [r['uuid']!]],
+      pkg: ['SELECT owner_user AS owner FROM xalt_pkg WHERE run_uuid = ? AND program = ? AND pkg_name = ?', (r) => [r['run_uuid']!, r['program']!, String(r['pkg_name']).slice(0, 255)]],
+    };
+    for (let k = 0; k < recs.length; k++) {
+      const r = recs[k]!;
+      const [sql, keyOf] = lookups[r.kind];
+      const [stored] = await tx.all<{ owner: string | null }>(sql, keyOf(r.row));
+      if (stored && !sameOwner(stored.owner, r.row['owner_user'])) {
+        const what = r.kind === 'run' ? `run ${String(r.row['run_uuid'])}` : r.kind === 'link' ? `link ${String(r.row['uuid'])}` : `package ${String(r.row['pkg_name'])} of run ${String(r.row['run_uuid'])}`;
+        out.set(k, `record of ${String(r.row['owner_user'])} for ${what}, which belongs to ${stored.owner}; the stored one is kept`);
+      }
+    }
+    return out;
   }
 
   /** Per record, a run's object ids and its library set (the set of those objects; null for none or not a run). */
@@ -309,11 +388,16 @@ export class StoreLoader {
     });
   }
 
-  /** Count a claimed file and queue its quarantine row and final ledger status. */
-  private account(item: LoadItem, status: FileStatus, now: number, st: TxState, out: Statement[]): void {
+  /** Count a claimed file and queue its quarantine row and final ledger status; returns that status. */
+  private account(item: LoadItem, status: FileStatus, foreign: string | undefined, now: number, st: TxState, out: Statement[]): FileStatus {
     const { file, outcome } = item;
     let final = status;
-    if (outcome.status === 'quarantine') {
+    if (foreign !== undefined) {
+      out.push(quarantineStatement(file.rel, 'foreign_uuid', foreign, item.storedAs, now));
+      st.counts.quarantined++;
+      st.counts.reasons['foreign_uuid'] = (st.counts.reasons['foreign_uuid'] ?? 0) + 1;
+      final = 'quarantined';
+    } else if (outcome.status === 'quarantine') {
       out.push(quarantineStatement(file.rel, outcome.reason, outcome.detail, item.storedAs, now));
       st.counts.quarantined++;
       st.counts.reasons[outcome.reason] = (st.counts.reasons[outcome.reason] ?? 0) + 1;
@@ -332,6 +416,7 @@ export class StoreLoader {
       }
     }
     if (final !== 'loaded') out.push([`UPDATE xalt_ingested_file SET status = ? WHERE path_hash = ?`, [final, file.hash]]);
+    return final;
   }
 
   private readonly shapes = new Map<string, InsertShape>();

@@ -39,7 +39,7 @@ testEachStore('a store of schema 1 migrated to the latest has exactly the schema
     assert.equal(await schemaVersion(old.store), 1);
     const before = await schemaOf(old.store);
     assert.equal(before['xalt_usage_day'], undefined, 'schema 1 has no daily totals');
-    assert.deepEqual(await migrate(old.store), [2]);
+    assert.deepEqual(await migrate(old.store), [2, 3]);
     const migrated = await schemaOf(old.store);
     assert.ok(migrated['xalt_usage_day'] && migrated['xalt_libset'], 'schema 2 tables exist');
     assert.deepEqual(migrated, await schemaOf(s.store));

@@ -33,18 +33,22 @@ function distinctPair(i: number): { start: Obj; end: Obj } {
   return { start: { ...start, libA: libA(3), envT: { A: `start-${i}`, C: 'c' }, userT: { ...(start['userT'] as Obj), cwd: `/start/${i}` } }, end };
 }
 
-/** Records in dirs `a/`..`d/`: walked in that order, so an end in `a/` comes before its start in `b/`. */
+/**
+ * Records in dirs `a/`..`d/`: walked in that order, so an end in `a/` comes before its start in
+ * `b/`. As root, every other run's files belong to another user than the record names (loaded
+ * flagged), and one run gets a copy of its end from that other user (quarantined as foreign).
+ */
 function spool(root: string, earlier: string, owned: boolean): void {
-  const owner = owned ? NOBODY : undefined;
   for (let i = 0; i < 12; i++) {
     const { start, end } = distinctPair(i);
+    const owner = owned && i % 2 === 0 ? NOBODY : undefined;
     switch (i % 6) {
-      case 0: put(root, 'b', start, owner); put(root, 'b', end); break; // start, then end (same dir)
-      case 1: put(root, 'a', end); put(root, 'b', start, owner); break; // end first
-      case 2: put(root, 'b', start); put(root, 'c', start); put(root, 'c', end, owner); put(root, 'd', end); break; // copies of both
-      case 3: put(earlier, 'x', start); put(root, 'c', end); put(root, 'd', start); break; // start loaded by an earlier run
-      case 4: put(earlier, 'x', end); put(root, 'a', start, owner); put(root, 'b', end); break; // end loaded earlier, then both
-      case 5: put(root, 'a', end); put(root, 'a', start); break; // same dir: start sorts first
+      case 0: put(root, 'b', start, owner); put(root, 'b', end, owner); break; // start, then end (same dir)
+      case 1: put(root, 'a', end, owner); put(root, 'b', start, owner); break; // end first
+      case 2: put(root, 'b', start, owner); put(root, 'c', start, owner); put(root, 'c', end, owner); put(root, 'd', end, owner); break; // copies of both
+      case 3: put(earlier, 'x', start, owner); put(root, 'c', end, owner); put(root, 'd', start, owner); break; // start loaded by an earlier run
+      case 4: put(earlier, 'x', end, owner); put(root, 'a', start, owner); put(root, 'b', end, owner); break; // end loaded earlier, then both
+      case 5: put(root, 'a', end, owner); put(root, 'a', start, owner); if (owned) put(root, 'c', end, NOBODY); break; // same dir: start sorts first; another user's copy
     }
     if (i % 3 === 0) writeRecord(root, 'month/hash', pkgRecord(uuidOf(end)));
   }

@@ -8,6 +8,7 @@ import { flag, listOption, stringOption, type CommandArgs } from '../command-arg
 import { ExitCode, RuntimeError, UserError } from '../errors.js';
 import { openStore, storeError } from '../../db/open-store.js';
 import type { Store } from '../../db/store.js';
+import { UnsafeDirectory } from '../../secure-fs/trusted-dir.js';
 import { ingestSpools, type IngestProgress, type IngestSummary } from '../../ingest/ingest.js';
 import { configuredSpools, loadIngestSettings, storeUrl } from '../../ingest/ingest-settings.js';
 import { readReverseMap, type ReverseMapData } from '../../ingest/reverse-map.js';
@@ -54,6 +55,7 @@ function progressBar(stderr: NodeJS.WritableStream): { update(p: IngestProgress)
 export function formatSummary(s: IngestSummary): string {
   const parts = [
     `${s.files} files (${s.read} read, ${s.alreadyLoaded} already loaded)`,
+    ...(s.bundles ? [`${s.bundles} bundles (${s.bundlesRead} read holding ${s.bundleEntries} records, ${s.bundles - s.bundlesRead} already loaded)`] : []),
     `${s.runs} run records`, `${s.links} links`, `${s.pkgs} packages`, `${s.duplicates} duplicates`,
     `${s.quarantined} quarantined${Object.keys(s.reasons).length ? ` (${Object.entries(s.reasons).map(([r, n]) => `${r}: ${n}`).join(', ')})` : ''}`,
   ];
@@ -66,7 +68,8 @@ export function formatSummary(s: IngestSummary): string {
 
 function summaryJson(s: IngestSummary): string {
   return `${JSON.stringify({
-    schema_version: 1, files: s.files, read: s.read, already_loaded: s.alreadyLoaded, runs: s.runs, links: s.links, packages: s.pkgs,
+    schema_version: 1, files: s.files, read: s.read, already_loaded: s.alreadyLoaded,
+    bundles: s.bundles, bundles_read: s.bundlesRead, bundle_entries: s.bundleEntries, runs: s.runs, links: s.links, packages: s.pkgs,
     duplicates: s.duplicates, quarantined: s.quarantined, quarantine_reasons: s.reasons, owner_mismatch: s.flagged,
     filtered: s.filtered, taken_by_other_ingester: s.skipped, seconds: s.seconds, records_per_second: s.recordsPerSecond,
   }, null, 2)}\n`;
@@ -125,6 +128,9 @@ export async function run(args: CommandArgs): Promise<number> {
     if (summary.quarantined > 0 && !quiet && !json) await nameQuarantined(store, startedAt, args.stderr);
   } catch (err) {
     bar.clear();
+    if (err instanceof UnsafeDirectory) {
+      throw new RuntimeError('XALT_INGEST_UNSAFE_DIR', `xalt ingest: ${err.message}; nothing was loaded`, 'quarantine and archive directories must be owned by the account running ingest (quarantine: mode 0700), in directories no other user can write; "xalt install" creates SPOOL/.quarantine, or pass --quarantine DIR');
+    }
     if (err instanceof UserError || !isDatabaseError(err)) throw err;
     throw storeError(store.location, err);
   } finally {

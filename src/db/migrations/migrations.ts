@@ -29,6 +29,17 @@ export const migrations: readonly Migration[] = [
     statements: (db) => renderSchemaChanges(tables, db, 2),
     backfill: (q) => rebuildRollups(q),
   },
+  {
+    version: 3,
+    description: 'owner_user on runs, links and packages: whose records may complete, replace or attach to them (foreign_uuid)',
+    statements: (db) => renderSchemaChanges(tables, db, 3),
+    // rows loaded before: their named user, unless ingest flagged that user as not the file's owner (then unknown: NULL)
+    backfill: async (q) => {
+      await q.run(`UPDATE xalt_run SET owner_user = ${q.dialect.name === 'mysql' ? '`user`' : '"user"'} WHERE owner_user IS NULL AND owner_mismatch = 0`);
+      await q.run(`UPDATE xalt_link SET owner_user = build_user WHERE owner_user IS NULL AND owner_mismatch = 0`);
+      await q.run(`UPDATE xalt_pkg SET owner_user = (SELECT r.owner_user FROM xalt_run r WHERE r.run_uuid = xalt_pkg.run_uuid) WHERE owner_user IS NULL AND owner_mismatch = 0`);
+    },
+  },
 ];
 
 /** The newest schema version this xalt knows. */
