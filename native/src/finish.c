@@ -1,7 +1,7 @@
 /*
- * finish.c — the end of a tracked run: sampling, the end record, cleaning up the staged
- * start record and publishing the run's Python packages. Called once per process, from
- * the on_exit handler (normal ends) or the opt-in signal handler.
+ * finish.c — the end of a tracked run: sampling, the end record (over the staged start
+ * record, or into the spool with transport direct) and the run's Python packages. Called
+ * once per process, from the on_exit handler (normal ends) or the signal handler.
  * signal-safe: yes once xalt_fill_dates() has run. allocates: yes (mmap for big records).
  */
 #define _GNU_SOURCE
@@ -29,19 +29,16 @@ void xalt_finish(int status, int sig) {
   e.probability = xalt_sampling_probability(e.run_time);
   if (e.probability < 1.0 && !(xalt_random_unit() < e.probability)) {
     xalt_trace("run sampled out (probability below 1)", NULL);
-    if (r->staged_start[0]) xalt_unlink(r->staged_start);
-    xalt_publish_pkgs(0);
-    xalt_quiet_end();
-    errno = saved;
-    return;
+    xalt_drop_run();
+  } else if (r->transport != XALT_TRANSPORT_NONE) {
+    struct xalt_jbuf rec;
+    size_t mark = xalt_build_record(&rec, &e);
+    xalt_emit_end(&rec);
+    xalt_pool_release(mark, &rec);
+    xalt_finish_pkgs();
+  } else {
+    xalt_finish_pkgs();
   }
-  struct xalt_jbuf rec;
-  size_t mark = xalt_build_record(&rec, &e);
-  int rc = xalt_emit_run(&rec, 0);
-  xalt_pool_release(mark, &rec);
-  /* Keep the staged start if the end record was lost: the epilog still learns of the run. */
-  if (rc == 0 && r->staged_start[0]) xalt_unlink(r->staged_start);
-  xalt_publish_pkgs(1);
   xalt_quiet_end();
   errno = saved;
 }

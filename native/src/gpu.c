@@ -1,6 +1,8 @@
 /*
- * gpu.c — how many GPUs the process could use: the launcher's *_VISIBLE_DEVICES list, else
- * the device nodes present. Only consulted when a CUDA/ROCm library was loaded.
+ * gpu.c — how many GPUs a run used: none unless GPU tracking is on ([tracking] gpu,
+ * XALT_GPU_TRACKING) and the run loaded a GPU runtime or driver library (procfs.c sees it in
+ * libA); then the devices visible to it: the launcher's *_VISIBLE_DEVICES list, else the
+ * device nodes present.
  * signal-safe: yes. allocates: no.
  */
 #define _GNU_SOURCE
@@ -33,4 +35,8 @@ long xalt_gpu_count(void) {
   }
   if (n == 0 && xalt_access("/dev/kfd", F_OK) == 0) n = 1; /* ROCm: at least one device behind kfd */
   return n;
+}
+
+long xalt_gpus_used(int gpu_lib) {
+  return xalt_run.track_gpu && gpu_lib ? xalt_gpu_count() : 0;
 }

@@ -71,10 +71,18 @@ static void set_policy(struct xalt_run_state *r) {
               : xalt_site_config.sampling;
   const char *tr = xalt_getenv("XALT_TESTING_RUNTIME");
   r->testing_runtime = tr && *tr ? strtod(tr, NULL) : -1;
+  r->track_gpu = xalt_env_yesno("XALT_GPU_TRACKING", xalt_site_config.track_gpu);
+}
+
+/* The site's transport; XALT_TRANSMISSION_STYLE=none turns recording off for this process.
+ * No other value changes the transport: a user cannot move records into the spool when the
+ * site ships them, and XALT modulefiles that set "file" or "syslog" keep working. */
+static void set_transport(struct xalt_run_state *r) {
   const char *ts = xalt_getenv("XALT_TRANSMISSION_STYLE");
-  r->transmission_none = ts && !strcmp(ts, "none");
-  if (ts && *ts && strcmp(ts, "none") && strcmp(ts, "file"))
-    xalt_trace("XALT_TRANSMISSION_STYLE=", ts, " is not supported by xalt (file, none); writing files", NULL);
+  r->transport = xalt_site_config.transport;
+  if (ts && !strcmp(ts, "none")) r->transport = XALT_TRANSPORT_NONE;
+  else if (ts && *ts && xalt_tracing())
+    xalt_trace("XALT_TRANSMISSION_STYLE=", ts, " is not used by xalt: the site's transport (", xalt_transport_name(r->transport), ") applies", NULL);
 }
 
 /* cmdlineA, envT and xaltLinkT as JSON, kept in the pool now: the program may rewrite argv
@@ -121,16 +129,16 @@ static void export_pkgs(struct xalt_run_state *r) {
   if (r->pkg_staging[0]) setenv("XALT_PKG_STAGING", r->pkg_staging, 1);
 }
 
+/* The start record, when the policy gives the run one: in staging (every transport that
+ * writes), and for policies always/mpi also in the spool when the transport is direct. */
 static void start_record(struct xalt_run_state *r) {
-  int spool = r->start_policy == XALT_START_ALWAYS || (r->start_policy == XALT_START_MPI && r->num_tasks >= r->always_record);
-  if (!spool && r->start_policy != XALT_START_STAGED) return;
+  int xalt_rule = r->start_policy == XALT_START_ALWAYS || (r->start_policy == XALT_START_MPI && r->num_tasks >= r->always_record);
+  if ((!xalt_rule && r->start_policy != XALT_START_STAGED) || r->transport == XALT_TRANSPORT_NONE) return;
   struct xalt_end e = {1, 0, 0, 1.0, -1, 0, ""};
   struct xalt_jbuf rec;
   xalt_quiet_begin();
-  char *staged = xalt_staged_start_path(); /* (kept: the end record removes the file) */
   size_t mark = xalt_build_record(&rec, &e);
-  if (spool) xalt_emit_run(&rec, 1);
-  if (xalt_emit_staged_start(&rec, staged) == 0) r->staged_start = staged;
+  xalt_emit_start(&rec, xalt_rule);
   xalt_pool_release(mark, &rec);
   xalt_quiet_end();
 }
@@ -189,6 +197,7 @@ static void track(struct xalt_run_state *r, enum xalt_action kind, int argc, cha
   set_syshost(r);
   set_paths(r);
   set_policy(r);
+  set_transport(r);
   xalt_sched_read(&r->sched);
   const char *omp = xalt_getenv("OMP_NUM_THREADS");
   long nt = 0;
@@ -196,6 +205,7 @@ static void track(struct xalt_run_state *r, enum xalt_action kind, int argc, cha
   const char *parent = xalt_getenv("XALT_RUN_UUID");
   xalt_copy(r->parent_uuid, sizeof r->parent_uuid, parent && strlen(parent) == XALT_UUID_LEN ? parent : NULL, "");
   xalt_uuid7(r->run_uuid, r->start_time);
+  xalt_run_staging_path(); /* (kept: the end record replaces or removes the file) */
   capture_json(r, argc, argv);
   xalt_read_build_id(r->build_id, sizeof r->build_id);
   r->tracked = 1;
@@ -203,8 +213,10 @@ static void track(struct xalt_run_state *r, enum xalt_action kind, int argc, cha
   xalt_trace("tracking ", r->exec_path, " run ", r->run_uuid, NULL);
   r->is_pkgs = kind == XALT_ACT_PKGS;
   if (r->is_pkgs) export_pkgs(r);
+  int signals = xalt_signal_mode();
+  if (signals) xalt_fill_dates(); /* (the handler cannot format dates) */
   start_record(r);
-  if (xalt_env_yesno("XALT_SIGNAL_HANDLER", xalt_site_config.signal_handler)) xalt_signal_install();
+  if (signals) xalt_signal_install(signals);
   if (on_exit(on_exit_handler, NULL) != 0) r->tracked = 0;
 }
 
@@ -265,7 +277,7 @@ __attribute__((noinline)) static void decide_slow(int argc, char **argv, const c
     struct xalt_run_state *r = &xalt_run;
     r->t0_mono = t0;
     r->pool_used = 1; /* pool[0] is the empty string every unset path points to */
-    r->exec_path = r->cwd = r->home = r->prefix = r->tmpdir = r->pkg_staging = r->staged_start = r->cache_dir = r->pool;
+    r->exec_path = r->cwd = r->home = r->prefix = r->tmpdir = r->pkg_staging = r->run_staging = r->cache_dir = r->pool;
     xalt_copy(r->host, sizeof r->host, f.host, NULL);
     r->exec_path = xalt_pool_copy(f.exe, "");
     r->exe_from_proc = f.exe_from_proc;
@@ -306,6 +318,10 @@ static void decide(int argc, char **argv, char **envp) {
 __attribute__((constructor)) static void xalt_init(int argc, char **argv, char **envp) {
   if (init_attempted || !tracking_on()) return;
   init_attempted = 1;
+  /* setuid, setgid or file capabilities: the environment belongs to the user who started
+   * the program, the process to someone else. Nothing of ours runs in it: no file, no
+   * directory, no trace line where that environment points. */
+  if (xalt_secure_exec(argc, argv, envp)) return;
   decide(argc, argv, envp);
 }
 
@@ -319,7 +335,7 @@ int xalt_identity(void) {
     xalt_state = m;
     xalt_state->pool_used = 1;
     xalt_state->exec_path = xalt_state->cwd = xalt_state->home = xalt_state->prefix = xalt_state->tmpdir =
-        xalt_state->pkg_staging = xalt_state->staged_start = xalt_state->cache_dir = xalt_state->pool;
+        xalt_state->pkg_staging = xalt_state->run_staging = xalt_state->cache_dir = xalt_state->pool;
   }
   struct xalt_run_state *r = &xalt_run;
   if (r->tracked) return 0;
@@ -329,5 +345,7 @@ int xalt_identity(void) {
   set_user(r);
   set_syshost(r);
   set_paths(r);
+  set_transport(r);
+  xalt_sched_read(&r->sched); /* (the job id names a link's staging file) */
   return 0;
 }

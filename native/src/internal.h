@@ -126,6 +126,9 @@ static inline long xalt_syscall6(long n, long a, long b, long c, long d, long e,
 struct stat;
 struct utsname;
 static inline int xalt_open(const char *p, int flags, int mode) { return (int)xalt_syscall6(SYS_openat, AT_FDCWD, (long)p, flags, mode, 0, 0); }
+static inline int xalt_openat(int dfd, const char *p, int flags, int mode) { return (int)xalt_syscall6(SYS_openat, dfd, (long)p, flags, mode, 0, 0); }
+static inline int xalt_mkdirat(int dfd, const char *p, int mode) { return (int)XALT_SC(SYS_mkdirat, dfd, p, mode); }
+static inline int xalt_unlinkat(int dfd, const char *p) { return (int)XALT_SC(SYS_unlinkat, dfd, p, 0); }
 static inline long xalt_read(int fd, void *b, size_t n) { return XALT_SC(SYS_read, fd, b, n); }
 static inline long xalt_write(int fd, const void *b, size_t n) { return XALT_SC(SYS_write, fd, b, n); }
 static inline int xalt_close(int fd) { return (int)XALT_SC(SYS_close, fd, 0, 0); }
@@ -138,8 +141,10 @@ static inline int xalt_chmod(const char *p, int mode) { return (int)XALT_SC(SYS_
 static inline int xalt_access(const char *p, int mode) { return (int)XALT_SC(SYS_faccessat, AT_FDCWD, p, mode); }
 #ifdef SYS_renameat
 static inline int xalt_rename(const char *a, const char *b) { return (int)xalt_syscall6(SYS_renameat, AT_FDCWD, (long)a, AT_FDCWD, (long)b, 0, 0); }
+static inline int xalt_renameat(int dfd, const char *a, const char *b) { return (int)xalt_syscall6(SYS_renameat, dfd, (long)a, dfd, (long)b, 0, 0); }
 #else /* architectures with renameat2 only (riscv64, loongarch64) */
 static inline int xalt_rename(const char *a, const char *b) { return (int)xalt_syscall6(SYS_renameat2, AT_FDCWD, (long)a, AT_FDCWD, (long)b, 0, 0); }
+static inline int xalt_renameat(int dfd, const char *a, const char *b) { return (int)xalt_syscall6(SYS_renameat2, dfd, (long)a, dfd, (long)b, 0, 0); }
 #endif
 static inline long xalt_getcwd(char *b, size_t n) { return XALT_SC(SYS_getcwd, b, n, 0); }
 static inline int xalt_uname(struct utsname *u) { return (int)XALT_SC(SYS_uname, u, 0, 0); }
@@ -252,7 +257,10 @@ struct xalt_sched {
   char queue[XALT_FIELD_MAX];
   char submit_host[XALT_FIELD_MAX];
   char job_step[XALT_FIELD_MAX];
+  char array_job_id[64];            /* "" outside an array job (ids are numbers) */
+  char array_task_id[32];
   long num_nodes;
+  long cpus_per_task;                /* >= 1 */
 };
 
 /* A piece of the run's JSON kept for every record (in the pool, or mmap'd when large). */
@@ -278,7 +286,8 @@ struct xalt_run_state {
   char *prefix;                     /* spool prefix ("" = home layout) */
   char *tmpdir;
   char *pkg_staging;                /* "" unless a PKGS run */
-  char *staged_start;               /* "" unless a staged start record was written */
+  char *run_staging;                /* <tmpdir>/xalt_run.<uid>.<job>.<uuid>.json, "" until named */
+  int start_staged;                 /* the start record is in run_staging (the end replaces or removes it) */
   long num_tasks;
   long num_threads;
   int is_pkgs;
@@ -286,7 +295,8 @@ struct xalt_run_state {
   enum xalt_start_policy start_policy;
   int sampling;
   int track_mpi, track_scalar;      /* the switches as they were at start (for XALT_qaT) */
-  int transmission_none;
+  enum xalt_transport transport;    /* the site's, or none (XALT_TRANSMISSION_STYLE=none) */
+  int track_gpu;                    /* [tracking] gpu / XALT_GPU_TRACKING */
   double testing_runtime;           /* < 0 when XALT_TESTING_RUNTIME is unset */
   int tracked;                      /* passed every filter at init */
   int exe_from_proc;                /* exec_path came from /proc/self/exe (else execve's own name) */
@@ -294,11 +304,12 @@ struct xalt_run_state {
   int cache_dir_state;              /* sha1.c: 0 unknown, 1 usable, -1 not */
   int tz_state;                     /* tz.c: 0 not loaded, 1 TZif, 2 UTC, -1 libc */
   size_t tz_len;
-  int hash_done;                    /* sha1 and exe_mtime were looked up (once per run) */
+  int hash_done;                    /* exe identity (and sha1, direct transport) looked up, once per run */
   int have_exe_mtime;
   double exe_mtime;                 /* the executable's modification time (execModify) */
   double measure_sha1, measure_pta; /* seconds spent on hash_id and ptA (XALT_measureT) */
-  char sha1[41];                    /* hash_id, computed once */
+  char sha1[41];                    /* hash_id (direct transport only; xalt-ship fills it otherwise) */
+  char exe_identity[96];            /* "<st_dev>:<st_ino>:<st_size>:<st_mtime>", "" if unknown */
   char run_uuid[XALT_UUID_LEN + 1];
   char parent_uuid[XALT_UUID_LEN + 1];
   char stamp[XALT_STAMP_MAX];       /* file-name stamp of the start time */
@@ -401,6 +412,11 @@ void xalt_read_build_id(char *out, size_t n);
 /* Append xaltLinkT (parsed watermark) as a JSON object; sets *build_epoch (or -1). */
 void xalt_json_watermark(struct xalt_jbuf *b, const char *wm, size_t len, double *build_epoch);
 
+/* The auxiliary vector says AT_SECURE (setuid, setgid, file capabilities): such a process
+ * is never tracked. From the kernel's initial stack after `envp` (no system call), else
+ * getauxval. */
+int xalt_secure_exec(int argc, char **argv, char **envp);
+
 /* ---- sha1.c ---- */
 struct stat;
 /* SHA-1 of the file `path` (whose stat is `exe`) as 40 hex digits, using the per-user cache
@@ -452,21 +468,29 @@ struct xalt_end {
 size_t xalt_build_record(struct xalt_jbuf *b, const struct xalt_end *e);
 
 /* ---- emit_file.c ---- */
-/* Write a run record to the spool (write-then-rename); returns 0 on success. */
-int xalt_emit_run(const struct xalt_jbuf *rec, int is_start);
-/* Where the run's staged start record goes in tmpdir (kept in the pool; "" if too long). */
-char *xalt_staged_start_path(void);
-/* Write the staged start record to `path` (from xalt_staged_start_path); 0 on success. */
-int xalt_emit_staged_start(const struct xalt_jbuf *rec, char *path);
-/* Publish the pkg staging file's lines into the spool (if `keep`), then unlink it. */
-void xalt_publish_pkgs(int keep);
+/* The start record, where the transport puts it: node-local staging (the run file, created
+ * O_EXCL) and, transport direct with policy always/mpi, the spool ("aaa"). */
+void xalt_emit_start(const struct xalt_jbuf *rec, int to_spool);
+/* The end record: renamed over the run file in staging (ship, syslog), or written to the
+ * spool ("zzz", direct) and the staged start removed; returns 0 on success. */
+int xalt_emit_end(const struct xalt_jbuf *rec);
+/* A run that sampling drops: its run file and pkg staging file are removed. */
+void xalt_drop_run(void);
+/* The run's pkg staging file at its end: published into the spool and removed (direct),
+ * left for xalt-ship (ship, syslog), removed (none). */
+void xalt_finish_pkgs(void);
+/* Name of the pkg record for `package` of run `run_uuid`: the first 12 hex digits of
+ * SHA-1("<run_uuid>\n<package>") (contracts.md), into out[13]. */
+void xalt_pkg_unique(const char *run_uuid, const char *package, size_t len, char out[13]);
+/* Name the run file in staging (xalt_run.run_staging, in the pool; "" when it does not fit). */
+void xalt_run_staging_path(void);
 /* Path of this run's pkg staging file (contracts.md) into out; "" when it does not fit. */
 void xalt_pkg_staging_path(char *out, size_t n);
 /* Around any file writing: SIGXFSZ ignored (a file-size limit must fail our write, not kill). */
 void xalt_quiet_begin(void);
 void xalt_quiet_end(void);
-/* mkdir -p with `mode` for the components below `base`; returns 0 if `dir` exists after. */
-int xalt_mkdirs(const char *dir, size_t base_len, mode_t mode);
+/* Name of the transport for trace lines. */
+const char *xalt_transport_name(enum xalt_transport t);
 
 /* ---- sample.c ---- */
 /* Sampling probability for a run of `run_time` seconds (1 when sampling does not apply). */
@@ -475,6 +499,9 @@ double xalt_sampling_probability(double run_time);
 /* ---- gpu.c ---- */
 /* Number of GPUs visible to the process (from *_VISIBLE_DEVICES or /dev). */
 long xalt_gpu_count(void);
+/* GPUs a run used, for its end record: 0 unless GPU tracking is on and a GPU runtime or
+ * driver library was loaded (`gpu_lib`); then the devices visible to it. */
+long xalt_gpus_used(int gpu_lib);
 
 /* ---- finish.c ---- */
 /* Fill the start-time strings (stamp, start_date) once; not signal-safe, so init does it when handlers are on. */
@@ -483,8 +510,11 @@ void xalt_fill_dates(void);
 void xalt_finish(int status, int sig);
 
 /* ---- signal.c ---- */
-/* Install the opt-in handlers (XALT_SIGNAL_HANDLER=yes). */
-void xalt_signal_install(void);
+/* Which handlers XALT_SIGNAL_HANDLER (else the config) asks for: 0 none, 1 the synchronous
+ * fatal signals (the default), 2 those and XALT's asynchronous list ("all"). */
+int xalt_signal_mode(void);
+/* Install the handlers for `mode` (> 0). */
+void xalt_signal_install(int mode);
 
 /* ---- link tracking (link_args.c, link_record.c, link_elf.c, linker.c; helpers in native/link/) ---- */
 #define XALT_LINK_WRAPPER_ENV "XALT_LINK_WRAPPER_PID" /* set by the ld wrapper for its real linker */
@@ -556,7 +586,8 @@ int xalt_proc_stat(long pid, char *comm, size_t cn, long *ppid, unsigned long lo
 /* init.c: user, host, syshost, spool prefix and cwd of this process into xalt_run (if not
  * tracked), creating the state when there is none; returns 0 when xalt_run is usable. */
 int xalt_identity(void);
-/* emit_file.c: write a link record `name` into the spool directory of (epoch, uuid). */
+/* emit_file.c: write a link record (spool file `name`, in the directory of (epoch, uuid)) where
+ * the transport says: staging xalt_link.<uid>.<job>.<uuid>.json, or the spool (direct). */
 int xalt_emit_link(const struct xalt_jbuf *rec, const char *name, double epoch, const char *uuid);
 
 #endif

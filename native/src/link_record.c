@@ -3,7 +3,8 @@
  * ld wrapper's helper (native/link/xalt_link.c) and the collector inside a linker
  * (linker.c): the compiler found by walking the process tree as XALT does, linkA (from the
  * linker trace, or from the arguments and the output's dynamic section), SHA-1 and build-id
- * of the output, written to the spool like run records.
+ * of the output, written where run records go (node-local staging, or the spool with
+ * transport direct).
  * signal-safe: no (realpath, mmap). allocates: yes (mmap-backed buffers).
  */
 #define _GNU_SOURCE
@@ -366,8 +367,7 @@ static void result_t(struct xalt_jbuf *b, const struct xalt_link *l, const char 
 }
 
 int xalt_link_emit(struct xalt_link *l) {
-  const char *ts = xalt_getenv("XALT_TRANSMISSION_STYLE");
-  if (ts && !strcmp(ts, "none")) return 0;
+  if (xalt_run.transport == XALT_TRANSPORT_NONE) return 0;
   struct stat st;
   char sha[41] = "", build_id[XALT_HEX_ID_MAX] = "";
   if (stat(l->output, &st) != 0 || !S_ISREG(st.st_mode)) return -1;

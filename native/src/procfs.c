@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <link.h>
 #include <stdio.h> /* rename() only */
+#include <sys/auxv.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
@@ -49,6 +50,18 @@ static const char *execfn(int argc, char **argv, char **envp) {
     if (a[0] == XALT_AT_EXECFN) fn = (const char *)a[1];
   }
   return fn;
+}
+
+#define XALT_AT_SECURE 23 /* auxv: secure-execution mode (setuid, setgid, capabilities) */
+
+int xalt_secure_exec(int argc, char **argv, char **envp) {
+  if (envp && argv && argc >= 0 && envp == argv + argc + 1) { /* the kernel's layout (see execfn) */
+    while (*envp) envp++;
+    for (const unsigned long *a = (const unsigned long *)(envp + 1); a[0]; a += 2)
+      if (a[0] == XALT_AT_SECURE) return a[1] != 0;
+    return 0;
+  }
+  return getauxval(XALT_AT_SECURE) != 0; /* started by dlopen: ask libc */
 }
 
 const char *xalt_exe_path_candidate(int argc, char **argv, char **envp) {

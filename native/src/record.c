@@ -13,7 +13,7 @@
 #include "internal.h"
 
 #define XALT_VERSION_STRING "xalt-0.1.0" /* XALT_qaT.XALT_GIT_VERSION */
-#define XALT_SCHEMA_VERSION 1            /* src/schema/run-record.ts SCHEMA_VERSION */
+#define XALT_SCHEMA_VERSION 2            /* src/schema/run-record.ts SCHEMA_VERSION */
 
 static const char *policy_name(enum xalt_start_policy p) {
   return p == XALT_START_ALWAYS ? "always" : p == XALT_START_STAGED ? "staged" : "mpi";
@@ -51,12 +51,16 @@ static void user_t(struct xalt_jbuf *b, const struct xalt_end *e, double now) {
   xalt_json_kv_str(b, 0, "exec_build_id", r->build_id);
   xalt_json_kv_str(b, 0, "parent_run_uuid", r->parent_uuid);
   xalt_json_kv_str(b, 0, "start_policy", policy_name(r->start_policy));
+  xalt_json_kv_str(b, 0, "exec_identity", r->exe_identity);
+  xalt_json_kv_str(b, 0, "array_job_id", r->sched.array_job_id);
+  xalt_json_kv_str(b, 0, "array_task_id", r->sched.array_task_id);
+  xalt_json_kv_str(b, 0, "job_state", ""); /* xalt-ship's, for runs it closes */
   xalt_jbuf_puts(b, "}");
 }
 
 static void user_dt(struct xalt_jbuf *b, const struct xalt_end *e, double build_epoch, int gpu_lib) {
   const struct xalt_run_state *r = &xalt_run;
-  long gpus = (!e->is_start && gpu_lib) ? xalt_gpu_count() : 0;
+  long gpus = e->is_start ? 0 : xalt_gpus_used(gpu_lib);
   xalt_jbuf_puts(b, ",\"userDT\":{");
   int first = 1;
   if (build_epoch >= 0) { xalt_json_kv_num(b, 1, "Build_Epoch", build_epoch); first = 0; }
@@ -68,11 +72,12 @@ static void user_dt(struct xalt_jbuf *b, const struct xalt_end *e, double build_
   xalt_json_kv_num(b, 0, "num_gpus", (double)gpus);
   xalt_json_kv_num(b, 0, "exec_epoch", (double)(long long)r->start_time);
   xalt_json_kv_num(b, 0, "num_threads", (double)r->num_threads);
-  xalt_json_kv_num(b, 0, "num_cores", (double)r->num_tasks);
+  xalt_json_kv_num(b, 0, "num_cores", (double)r->num_tasks * (double)r->sched.cpus_per_task);
   xalt_json_kv_num(b, 0, "num_nodes", (double)r->sched.num_nodes);
   xalt_json_kv_num(b, 0, "exit_status", e->is_start ? -1 : e->exit_status);
   xalt_json_kv_num(b, 0, "signal", e->signal);
   xalt_json_kv_num(b, 0, "gpu_used", gpus > 0 ? 1 : 0);
+  xalt_json_kv_num(b, 0, "cpus_per_task", (double)r->sched.cpus_per_task);
   xalt_json_kv_num(b, 0, "schema_version", XALT_SCHEMA_VERSION);
   xalt_jbuf_puts(b, "}");
 }
@@ -92,17 +97,34 @@ static void qa_t(struct xalt_jbuf *b) {
   xalt_jbuf_puts(b, "}");
 }
 
-/* The executable's stat (one serves the hash cache key and execModify) and hash_id, computed
- * once per run, out of line: its buffers must not deepen the stack under the record. */
-__attribute__((noinline)) static void exe_hash(void) {
+/* "<st_dev>:<st_ino>:<st_size>:<st_mtime>" (decimal): the key xalt-ship hashes the file by. */
+static void identity(char *out, const struct stat *st) {
+  size_t n = xalt_fmt_long(out, (long long)st->st_dev);
+  out[n++] = ':';
+  n += xalt_fmt_long(out + n, (long long)st->st_ino);
+  out[n++] = ':';
+  n += xalt_fmt_long(out + n, (long long)st->st_size);
+  out[n++] = ':';
+  n += xalt_fmt_long(out + n, (long long)st->st_mtim.tv_sec);
+  out[n] = '\0';
+}
+
+/* The executable's stat (execModify and exec_identity) and, transport direct only, hash_id
+ * (SHA-1 through the per-user cache, as XALT); otherwise xalt-ship hashes the file, off the
+ * program's path. Once per run, out of line: its buffers must not deepen the stack under
+ * the record. */
+__attribute__((noinline)) static void exe_facts(void) {
   struct xalt_run_state *r = &xalt_run;
   struct stat st;
   /* The executable by the name init.c checked (no /proc lookup), else through /proc, which
    * also reaches a file deleted since it was started. */
   const char *file = r->exe_from_proc ? "/proc/self/exe" : r->exec_path;
   r->have_exe_mtime = xalt_fstatat(AT_FDCWD, file, &st, 0) == 0;
-  if (r->have_exe_mtime) r->exe_mtime = (double)st.st_mtim.tv_sec;
-  if (!r->have_exe_mtime || xalt_sha1_file_cached(file, &st, r->tmpdir, r->uid, r->sha1) != 0) r->sha1[0] = '\0';
+  r->sha1[0] = r->exe_identity[0] = '\0';
+  if (!r->have_exe_mtime) return;
+  r->exe_mtime = (double)st.st_mtim.tv_sec;
+  identity(r->exe_identity, &st);
+  if (r->transport == XALT_TRANSPORT_DIRECT && xalt_sha1_file_cached(file, &st, r->tmpdir, r->uid, r->sha1) != 0) r->sha1[0] = '\0';
 }
 
 /* What every record of the run shares and the record itself must not build while it is
@@ -112,7 +134,7 @@ static void prepare(void) {
   double t0 = xalt_mono();
   xalt_fill_dates();
   if (!r->hash_done) {
-    exe_hash();
+    exe_facts();
     r->hash_done = 1;
   }
   r->measure_sha1 = xalt_mono() - t0;

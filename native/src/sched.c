@@ -107,13 +107,48 @@ static long lsf_nodes(void) {
   return words >= 2 ? words / 2 : 1;
 }
 
+/* Slurm's name of a step (as sacct and squeue print it): numbers as they are, the special
+ * ids by name; inside a job with no step id (the batch script) "batch". */
+static void slurm_step(char *dst) {
+  const char *v = xalt_getenv("SLURM_STEP_ID");
+  if (!v) v = xalt_getenv("SLURM_STEPID"); /* older Slurm */
+  if (!v || !*v) { xalt_copy(dst, XALT_FIELD_MAX, "batch", NULL); return; }
+  const char *name = xalt_streq(v, "4294967294") ? "batch"        /* SLURM_BATCH_SCRIPT */
+                   : xalt_streq(v, "4294967290") ? "interactive"  /* SLURM_INTERACTIVE_STEP */
+                   : xalt_streq(v, "4294967295") ? "extern"       /* SLURM_EXTERN_CONT */
+                   : v;
+  xalt_copy(dst, XALT_FIELD_MAX, name, NULL);
+}
+
+/* A positive count from the first of `names` that is set, else 1. */
+static long count(const char *const *names) {
+  long n = first_number(names, 1);
+  return n < 1 ? 1 : n;
+}
+
+/* The numeric job id at the start of a PBS id ("1234[].server", "1234[5].server" -> "1234"). */
+static void pbs_number(char *dst, size_t n, const char *v) {
+  size_t k = 0;
+  while (v && v[k] >= '0' && v[k] <= '9' && k + 1 < n) { dst[k] = v[k]; k++; }
+  dst[k] = '\0';
+}
+
 void xalt_sched_read(struct xalt_sched *s) {
-  xalt_copy(s->job_step, XALT_FIELD_MAX, xalt_getenv("SLURM_STEP_ID"), "");
+  s->job_step[0] = s->array_job_id[0] = s->array_task_id[0] = '\0';
+  s->cpus_per_task = 1;
   if (xalt_getenv("SLURM_JOB_ID")) {
     xalt_copy(s->scheduler, sizeof s->scheduler, "SLURM", NULL);
     set(s->account, "SLURM_JOB_ACCOUNT"); set(s->job_id, "SLURM_JOB_ID");
     set(s->queue, "SLURM_JOB_PARTITION"); set(s->submit_host, "SLURM_SUBMIT_HOST");
     s->num_nodes = nodes("SLURM_NNODES");
+    slurm_step(s->job_step);
+    const char *aj = xalt_getenv("SLURM_ARRAY_JOB_ID");
+    if (aj && *aj) {
+      xalt_copy(s->array_job_id, sizeof s->array_job_id, aj, NULL);
+      xalt_copy(s->array_task_id, sizeof s->array_task_id, xalt_getenv("SLURM_ARRAY_TASK_ID"), NULL);
+    }
+    static const char *const cpt[] = {"SLURM_CPUS_PER_TASK", NULL};
+    s->cpus_per_task = count(cpt);
   } else if (xalt_getenv("PBS_JOBID")) {
     xalt_copy(s->scheduler, sizeof s->scheduler, "PBS", NULL);
     set(s->account, "PBS_ACCOUNT"); set(s->job_id, "PBS_JOBID");
@@ -121,10 +156,25 @@ void xalt_sched_read(struct xalt_sched *s) {
     if (k) s->job_id[k] = '\0';
     set(s->queue, "PBS_QUEUE"); set(s->submit_host, "PBS_O_HOST");
     s->num_nodes = nodes("PBS_NUM_NODES");
+    const char *idx = xalt_getenv("PBS_ARRAY_INDEX"); /* PBS Pro; Torque: PBS_ARRAYID */
+    if (!idx) idx = xalt_getenv("PBS_ARRAYID");
+    if (idx && *idx) {
+      const char *aj = xalt_getenv("PBS_ARRAY_ID");
+      pbs_number(s->array_job_id, sizeof s->array_job_id, aj ? aj : xalt_getenv("PBS_JOBID"));
+      xalt_copy(s->array_task_id, sizeof s->array_task_id, idx, NULL);
+    }
+    static const char *const cpt[] = {"NCPUS", "ncpus", NULL};
+    s->cpus_per_task = count(cpt);
   } else if (xalt_getenv("SGE_ACCOUNT")) {
     xalt_copy(s->scheduler, sizeof s->scheduler, "SGE", NULL);
     set(s->account, "SGE_ACCOUNT"); set(s->job_id, "JOB_ID"); set(s->queue, "QUEUE"); set(s->submit_host, NULL);
     s->num_nodes = nodes("HHOSTS");
+    const char *idx = xalt_getenv("SGE_TASK_ID"); /* "undefined" outside an array job */
+    long n;
+    if (idx && xalt_parse_long(idx, &n)) {
+      xalt_copy(s->array_job_id, sizeof s->array_job_id, s->job_id, NULL);
+      xalt_copy(s->array_task_id, sizeof s->array_task_id, idx, NULL);
+    }
   } else if (xalt_getenv("LSF_VERSION") || xalt_getenv("LSB_JOBID")) {
     xalt_copy(s->scheduler, sizeof s->scheduler, "LSF", NULL);
     set(s->account, NULL);
@@ -132,6 +182,12 @@ void xalt_sched_read(struct xalt_sched *s) {
     set(s->queue, xalt_getenv("LSB_QUEUE") ? "LSB_QUEUE" : "LSF_QUEUE");
     set(s->submit_host, "LSF_EXEC_CLUSTER");
     s->num_nodes = lsf_nodes();
+    const char *idx = xalt_getenv("LSB_JOBINDEX"); /* 0 outside an array job */
+    long n;
+    if (idx && xalt_parse_long(idx, &n) && n > 0 && xalt_getenv("LSB_JOBID")) {
+      xalt_copy(s->array_job_id, sizeof s->array_job_id, s->job_id, NULL);
+      xalt_copy(s->array_task_id, sizeof s->array_task_id, idx, NULL);
+    }
   } else if (xalt_getenv("FLUX_JOB_ID")) {
     xalt_copy(s->scheduler, sizeof s->scheduler, "FLUX", NULL);
     set(s->account, "FLUX_JOB_ACCOUNT"); set(s->job_id, "FLUX_JOB_ID");

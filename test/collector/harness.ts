@@ -1,16 +1,19 @@
 /**
- * Shared helpers for the collector tests: build the library (and rule-table variants),
- * compile snippets with the real `cc`, run programs with and without LD_PRELOAD, and read
- * back the records they wrote (validated against the schema, crc checked).
+ * Shared helpers for the collector tests: build the library (and rule-table or transport
+ * variants), compile snippets with the real `cc`, run programs with and without LD_PRELOAD,
+ * and read back the records they wrote — from node-local staging (transports ship and
+ * syslog, the default) or from a spool (transport direct) — validated against the schema,
+ * crc checked.
  */
 import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { verifyRecordCrc } from '../../src/schema/crc16.js';
 import { validateRun } from '../../src/schema/validate.js';
 import type { RunRecord } from '../../src/schema/run-record.js';
+import { HASH_PRIME, monthDir } from '../../src/schema/spool-layout.js';
 
 export const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const SNIPPETS = join(ROOT, 'test/collector/snippets');
@@ -48,6 +51,39 @@ export function buildLib(genC?: string, cflags = ''): string {
   const lib = join(out, 'libxalt.so');
   built.set(key, lib);
   return lib;
+}
+
+/**
+ * The collector built by `xalt build` from a site config of `toml` (default: transport
+ * "direct", no path rules), for tests of the other transports.
+ */
+export function buildLibFromToml(toml = '[spool]\ntransport = "direct"\n'): string {
+  const key = `toml|${toml}`;
+  const have = built.get(key);
+  if (have) return have;
+  const out = scratch('tomllib');
+  writeFileSync(join(out, 'xalt.toml'), toml);
+  execFileSync(process.execPath, [join(ROOT, 'bin/xalt'), 'build', '-c', join(out, 'xalt.toml'), '--out', out], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const lib = join(out, 'libxalt.so');
+  built.set(key, lib);
+  return lib;
+}
+
+/**
+ * What `xalt spool prepare` does for transport direct: the <YYYYMM>/<NNN>/ directories of
+ * this month (and of the months a day either side, for runs in other time zones), owned by
+ * the caller (root in these tests), 01777.
+ */
+export function prepareSpool(spool: string): void {
+  const now = Date.now() / 1000;
+  for (const month of new Set([monthDir(now - 86400), monthDir(now), monthDir(now + 86400)])) {
+    for (let i = 0; i < HASH_PRIME; i++) {
+      const d = join(spool, month, String(i).padStart(3, '0'));
+      mkdirSync(d, { recursive: true });
+      chmodSync(d, 0o1777);
+    }
+    chmodSync(join(spool, month), 0o755);
+  }
 }
 
 const compiled = new Map<string, string>();
@@ -132,10 +168,13 @@ export function listFiles(dir: string): string[] {
   return out.sort();
 }
 
-/** Run records in a spool: each must parse, validate and carry a correct crc (else throws). */
-export function runRecords(spool: string): FoundRecord[] {
-  return listFiles(spool)
-    .filter((p) => /\/run\.[^/]+\.json$/.test(p))
+/** A run record's file name in a spool (`run.*.json`) or in staging (`xalt_run.<uid>.<job>.<uuid>.json`). */
+const RUN_FILE = /\/(run\.[^/]+|xalt_run\.\d+\.[A-Za-z0-9_-]+\.[0-9a-f-]{36})\.json$/;
+
+/** Run records in a spool or a staging directory: each must parse, validate and carry a correct crc (else throws). */
+export function runRecords(dir: string): FoundRecord[] {
+  return listFiles(dir)
+    .filter((p) => RUN_FILE.test(p))
     .map((path) => {
       const text = readFileSync(path, 'utf8');
       if (verifyRecordCrc(text) !== true) throw new Error(`${path}: crc does not verify`);
@@ -146,9 +185,14 @@ export function runRecords(spool: string): FoundRecord[] {
     });
 }
 
-/** End (zzz) records only. */
-export function endRecords(spool: string): FoundRecord[] {
-  return runRecords(spool).filter((r) => r.name.includes('.zzz.'));
+/** End records only: `zzz` in a spool; in staging, a run file whose record has ended. */
+export function endRecords(dir: string): FoundRecord[] {
+  return runRecords(dir).filter((r) => (r.name.startsWith('xalt_run.') ? r.record.userT.end_reason !== '' : r.name.includes('.zzz.')));
+}
+
+/** Start records only: `aaa` in a spool; in staging, a run file still holding its start record. */
+export function startRecords(dir: string): FoundRecord[] {
+  return runRecords(dir).filter((r) => (r.name.startsWith('xalt_run.') ? r.record.userT.end_reason === '' : r.name.includes('.aaa.')));
 }
 
 /** Lines of stderr without the collector's own trace lines. */

@@ -7,9 +7,10 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, buildLib, compile, endRecords, listFiles, run, runBoth, runRecords, scratch, trackingEnv, withoutTrace, type RunResult } from './harness.js';
+import { ROOT, buildLib, buildLibFromToml, compile, endRecords, listFiles, prepareSpool, run, runBoth, runRecords, scratch, startRecords, trackingEnv, withoutTrace, type RunResult } from './harness.js';
 
 const lib = buildLib();
+const direct = buildLibFromToml(); // transport "direct" 
 
 function assertSame(plain: RunResult, tracked: RunResult, what: string): void {
   assert.equal(tracked.stdout, plain.stdout, `${what}: stdout differs`);
@@ -23,7 +24,7 @@ test('return from main: output unchanged, one end record with the exit status', 
   const t = trackingEnv();
   const { plain, tracked } = runBoth(exe, ['3', 'x'], lib, t.env);
   assertSame(plain, tracked, 'hello');
-  const recs = endRecords(t.spool);
+  const recs = endRecords(t.tmp);
   assert.equal(recs.length, 1);
   assert.equal(recs[0]!.record.userDT.exit_status, 3);
   assert.equal(recs[0]!.record.userT.end_reason, 'exit');
@@ -36,7 +37,7 @@ test('exit() from a non-main thread: status recorded', () => {
   const { plain, tracked } = runBoth(exe, [], lib, t.env);
   assertSame(plain, tracked, 'thread_exit');
   assert.equal(plain.status, 7);
-  const recs = endRecords(t.spool);
+  const recs = endRecords(t.tmp);
   assert.equal(recs.length, 1);
   assert.equal(recs[0]!.record.userDT.exit_status, 7);
 });
@@ -46,7 +47,7 @@ test('fork: a child that exits records nothing, the parent one record', () => {
   const t = trackingEnv();
   const { plain, tracked } = runBoth(exe, [], lib, t.env);
   assertSame(plain, tracked, 'fork_child');
-  const recs = endRecords(t.spool);
+  const recs = endRecords(t.tmp);
   assert.equal(recs.length, 1);
   assert.equal(recs[0]!.record.userDT.exit_status, 0);
 });
@@ -58,7 +59,7 @@ for (const how of ['vfork', 'spawn']) {
     const t = trackingEnv();
     const { plain, tracked } = runBoth(exe, [how, child], lib, t.env);
     assertSame(plain, tracked, how);
-    const recs = endRecords(t.spool);
+    const recs = endRecords(t.tmp);
     assert.equal(recs.length, 2);
     const byPath = new Map(recs.map((r) => [r.record.userT.exec_path, r.record]));
     assert.equal(byPath.get(child)?.userDT.exit_status, 5);
@@ -67,19 +68,17 @@ for (const how of ['vfork', 'spawn']) {
   });
 }
 
-test('exec chain: the exec-ed program is its own run (start records for both with policy always)', () => {
+test('exec chain: the exec-ed program is its own run; the replaced one keeps its start record', () => {
   const exe = compile('exec_chain');
   const next = compile('hello');
   const t = trackingEnv();
-  const env = { ...t.env, XALT_ALWAYS_CREATE_START: 'yes' };
-  const { plain, tracked } = runBoth(exe, [next], lib, env);
+  const { plain, tracked } = runBoth(exe, [next], lib, t.env);
   assertSame(plain, tracked, 'exec_chain');
-  const recs = runRecords(t.spool);
-  const starts = recs.filter((r) => r.name.includes('.aaa.'));
-  const ends = recs.filter((r) => r.name.includes('.zzz.'));
-  assert.deepEqual(starts.map((r) => r.record.userT.exec_path).sort(), [exe, next].sort());
+  const starts = startRecords(t.tmp);
+  const ends = endRecords(t.tmp);
+  assert.deepEqual(starts.map((r) => r.record.userT.exec_path), [exe]);
   assert.deepEqual(ends.map((r) => r.record.userT.exec_path), [next]);
-  assert.notEqual(starts[0]!.record.userT.run_uuid, starts[1]!.record.userT.run_uuid);
+  assert.notEqual(starts[0]!.record.userT.run_uuid, ends[0]!.record.userT.run_uuid);
 });
 
 for (const which of ['std', 'all']) {
@@ -90,7 +89,7 @@ for (const which of ['std', 'all']) {
     assert.equal(tracked.stdout, plain.stdout);
     assert.equal(tracked.status, plain.status);
     assert.equal(withoutTrace(tracked.stderr), plain.stderr);
-    const recs = endRecords(t.spool);
+    const recs = endRecords(t.tmp);
     assert.equal(recs.length, 1);
     assert.equal(recs[0]!.record.userDT.exit_status, 6);
   });
@@ -98,13 +97,13 @@ for (const which of ['std', 'all']) {
 
 test('own signal handlers keep working, with and without XALT_SIGNAL_HANDLER', () => {
   const exe = compile('own_signal');
-  for (const sh of ['no', 'yes']) {
+  for (const sh of ['no', 'yes', 'all']) {
     for (const sig of ['usr1', 'term']) {
       const t = trackingEnv();
       const { plain, tracked } = runBoth(exe, [sig], lib, { ...t.env, XALT_SIGNAL_HANDLER: sh });
       assertSame(plain, tracked, `own_signal ${sig} handler=${sh}`);
       assert.equal(plain.stdout, 'caught 1\n');
-      const recs = endRecords(t.spool);
+      const recs = endRecords(t.tmp);
       assert.equal(recs.length, 1);
       assert.equal(recs[0]!.record.userT.end_reason, 'exit');
     }
@@ -117,37 +116,35 @@ test('changing HOME, USER, cwd and clearing the environment: record still writte
   const cwd = scratch('cwd');
   const { plain, tracked } = runBoth(exe, [], lib, t.env, cwd);
   assertSame(plain, tracked, 'env_change');
-  const recs = endRecords(t.spool);
+  const recs = endRecords(t.tmp);
   assert.equal(recs.length, 1);
   assert.equal(recs[0]!.record.userT.user, 'tester');
   assert.equal(recs[0]!.record.userT.cwd, cwd);
 });
 
-for (const how of ['_exit', 'abort', 'segv', 'kill']) {
-  test(`program ending by ${how}: ends the same way; no end record, staged start record left for the epilog`, () => {
+for (const [how, handler] of [['_exit', 'yes'], ['kill', 'yes'], ['term', 'yes'], ['abort', 'no'], ['segv', 'no']] as const) {
+  test(`program ending by ${how} (signal handler ${handler}): ends the same way; no end record, the start record left in staging`, () => {
     const exe = compile('die');
     const t = trackingEnv();
-    const env = { ...t.env, XALT_START_POLICY: 'staged' };
-    const { plain, tracked } = runBoth(exe, [how], lib, env);
+    const { plain, tracked } = runBoth(exe, [how], lib, { ...t.env, XALT_SIGNAL_HANDLER: handler });
     assertSame(plain, tracked, how);
-    assert.equal(endRecords(t.spool).length, 0);
-    const staged = listFiles(t.tmp).filter((p) => /\/xalt_start\.\d+\.none\.[0-9a-f-]{36}\.json$/.test(p));
-    assert.equal(staged.length, 1, `staged start record in ${t.tmp}`);
+    assert.equal(endRecords(t.tmp).length, 0);
+    const staged = startRecords(t.tmp);
+    assert.equal(staged.length, 1, `start record in ${t.tmp}`);
+    assert.match(staged[0]!.name, /^xalt_run\.\d+\.none\.[0-9a-f-]{36}\.json$/);
   });
 }
 
-test('opt-in signal handler: a SIGTERM death is recorded with the signal and the process still dies by it', () => {
+test('XALT_SIGNAL_HANDLER=all: a SIGTERM death is recorded with the signal and the process still dies by it', () => {
   const exe = compile('die');
   const t = trackingEnv();
-  const env = { ...t.env, XALT_SIGNAL_HANDLER: 'yes', XALT_START_POLICY: 'staged' };
-  const { plain, tracked } = runBoth(exe, ['term'], lib, env);
+  const { plain, tracked } = runBoth(exe, ['term'], lib, { ...t.env, XALT_SIGNAL_HANDLER: 'all' });
   assertSame(plain, tracked, 'term');
   assert.equal(tracked.signal, 'SIGTERM');
-  const recs = endRecords(t.spool);
-  assert.equal(recs.length, 1);
+  const recs = runRecords(t.tmp);
+  assert.equal(recs.length, 1, 'the end record replaced the start record');
   assert.equal(recs[0]!.record.userT.end_reason, 'signal');
   assert.equal(recs[0]!.record.userDT.signal, 15);
-  assert.equal(listFiles(t.tmp).filter((p) => p.includes('xalt_start.')).length, 0, 'staged start removed after the end record');
 });
 
 test('errno seen by main and after a failing call is unchanged', () => {
@@ -155,7 +152,7 @@ test('errno seen by main and after a failing call is unchanged', () => {
   const t = trackingEnv();
   const { plain, tracked } = runBoth(exe, [], lib, t.env);
   assertSame(plain, tracked, 'errno');
-  assert.equal(endRecords(t.spool).length, 1);
+  assert.equal(endRecords(t.tmp).length, 1);
 });
 
 test('100,000 arguments: unchanged output, record holds every argument', () => {
@@ -164,7 +161,7 @@ test('100,000 arguments: unchanged output, record holds every argument', () => {
   const args = Array.from({ length: 100_000 }, (_, i) => `a${i}`);
   const { plain, tracked } = runBoth(exe, args, lib, t.env);
   assertSame(plain, tracked, '100k args');
-  const recs = endRecords(t.spool);
+  const recs = endRecords(t.tmp);
   assert.equal(recs.length, 1);
   assert.equal(recs[0]!.record.cmdlineA.length, 100_001);
   assert.equal(recs[0]!.record.cmdlineA[100_000], 'a99999');
@@ -177,31 +174,36 @@ test('non-UTF-8 and control characters in arguments: record stays valid JSON, by
   const sh = `exec "$0" 0 "$(printf 'f\\377\\376"\\\\\\n\\001\\303\\251')"`;
   const { plain, tracked } = runBoth('/bin/sh', ['-c', sh, exe], lib, t.env);
   assertSame(plain, tracked, 'non-utf8');
-  const recs = endRecords(t.spool);
+  const recs = endRecords(t.tmp);
   assert.equal(recs.length, 1);
   const arg = recs[0]!.record.cmdlineA[2]!;
   assert.equal(arg, 'f\u00ff\u00fe"\\\n\u0001é');
   assert.ok(recs[0]!.text.includes('"f\\u00ff\\u00fe\\"\\\\\\n\\u0001é"'), 'escaped as the contract says');
 });
 
-test('unwritable spool (prefix is a file): program undisturbed, nothing written', () => {
+test('unwritable staging or spool (a file where the directory should be): program undisturbed, nothing written', () => {
   const exe = compile('hello');
   const t = trackingEnv();
   const notDir = join(t.spool, 'file');
   writeFileSync(notDir, 'x');
-  const { plain, tracked } = runBoth(exe, ['2'], lib, { ...t.env, XALT_FILE_PREFIX: notDir });
-  assertSame(plain, tracked, 'unwritable spool');
-  assert.deepEqual(listFiles(t.spool), [notDir]);
+  for (const [l, env] of [[lib, { XALT_TMPDIR: notDir }], [direct, { XALT_FILE_PREFIX: notDir }]] as const) {
+    const { plain, tracked } = runBoth(exe, ['2'], l, { ...t.env, ...env });
+    assertSame(plain, tracked, `unwritable ${JSON.stringify(env)}`);
+    assert.deepEqual(listFiles(t.spool), [notDir]);
+  }
 });
 
-test('full spool (file size limit 0): program undisturbed, no partial record left', () => {
+test('full staging or spool (file size limit 0): program undisturbed, no partial record left', () => {
   const exe = compile('hello');
   const t = trackingEnv();
+  prepareSpool(t.spool);
   const sh = `ulimit -f 0; exec "$0" 4`;
-  const { plain, tracked } = runBoth('/bin/sh', ['-c', sh, exe], lib, t.env);
-  assertSame(plain, tracked, 'full spool');
-  assert.equal(tracked.status, 4);
-  assert.deepEqual(listFiles(t.spool).filter((p) => p.endsWith('.json') || p.endsWith('.new')), []);
+  for (const l of [lib, direct]) {
+    const { plain, tracked } = runBoth('/bin/sh', ['-c', sh, exe], l, t.env);
+    assertSame(plain, tracked, 'full spool');
+    assert.equal(tracked.status, 4);
+    assert.deepEqual([...listFiles(t.spool), ...listFiles(t.tmp)].filter((p) => p.endsWith('.json') || p.endsWith('.new')), []);
+  }
 });
 
 test('lsof with XALT_TRACING=yes: no crash, same output, recorded', { skip: !existsSync('/usr/bin/lsof') && 'lsof is not installed' }, () => {
@@ -218,7 +220,7 @@ test('lsof with XALT_TRACING=yes: no crash, same output, recorded', { skip: !exi
   assert.equal(tracked.stdout, plain.stdout);
   assert.equal(withoutTrace(tracked.stderr), plain.stderr);
   assert.ok(tracked.stderr.split('\n').some((l) => l.startsWith(`xalt: tracking ${lsof}`)), tracked.stderr);
-  assert.equal(endRecords(t.spool).length, 1);
+  assert.equal(endRecords(t.tmp).length, 1);
 });
 
 test('collector loaded twice (preloaded and linked in): one record', { skip: lib.includes(' ') && 'a sanitizer runtime is preloaded: a linked-in sanitized copy cannot load without it' }, () => {
@@ -229,11 +231,11 @@ test('collector loaded twice (preloaded and linked in): one record', { skip: lib
   const alone = trackingEnv();
   const both = trackingEnv();
   const plain = run(exe, ['1'], { env: alone.env });
-  const tracked = run(exe, ['1'], { env: { ...both.env, XALT_FILE_PREFIX: both.spool }, preload: lib });
+  const tracked = run(exe, ['1'], { env: both.env, preload: lib });
   assert.equal(plain.status, 1);
   assertSame(plain, tracked, 'twice');
-  assert.equal(endRecords(alone.spool).length, 1, 'the linked copy alone tracks');
-  assert.equal(endRecords(both.spool).length, 1, 'preloaded + linked: still one record');
+  assert.equal(endRecords(alone.tmp).length, 1, 'the linked copy alone tracks');
+  assert.equal(runRecords(both.tmp).length, 1, 'preloaded + linked: still one record');
 });
 
 test('shells and xalt helper programs are not tracked by default, their children are', () => {
@@ -245,7 +247,7 @@ test('shells and xalt helper programs are not tracked by default, their children
   const t = trackingEnv();
   const r = run('/bin/bash', ['-c', `"${exe}" 0; "${helper}" 0; true`], { env: t.env, preload: lib });
   assert.equal(r.status, 0);
-  const recs = endRecords(t.spool);
+  const recs = endRecords(t.tmp);
   assert.deepEqual(recs.map((x) => x.record.userT.exec_path), [exe]);
 });
 
@@ -254,7 +256,7 @@ test('static binary: the preload does not apply; output unchanged, nothing recor
   const t = trackingEnv();
   const { plain, tracked } = runBoth(exe, ['2'], lib, t.env);
   assertSame(plain, tracked, 'static');
-  assert.equal(runRecords(t.spool).length, 0);
+  assert.equal(runRecords(t.tmp).length, 0);
 });
 
 test('XALT_EXECUTABLE_TRACKING=no (or unset): nothing written, nothing printed, environment untouched', () => {
@@ -265,7 +267,7 @@ test('XALT_EXECUTABLE_TRACKING=no (or unset): nothing written, nothing printed, 
     assert.equal(r.stdout.replace(/^LD_PRELOAD=.*\n/m, ''), p.stdout);
     assert.equal(r.stderr, '');
   }
-  assert.deepEqual(listFiles(t.spool), []);
+  assert.deepEqual([...listFiles(t.spool), ...listFiles(t.tmp)], []);
 });
 
 test('hostile or broken settings never disturb the program and never produce an invalid record', () => {
@@ -284,12 +286,13 @@ test('hostile or broken settings never disturb the program and never produce an 
     const env = { ...t.env, ...extra };
     const { plain, tracked } = runBoth(exe, ['3'], lib, env);
     assertSame(plain, tracked, JSON.stringify(extra));
-    for (const r of runRecords(t.spool)) {
+    for (const r of runRecords(t.tmp)) {
       assert.ok(!r.record.userT.user.includes('/'), 'user is safe in a file name');
       assert.ok((r.record.userDT.num_tasks ?? 0) >= 1 && (r.record.userDT.num_threads ?? 0) >= 1);
       assert.equal(r.record.userT.parent_run_uuid, '');
     }
-    assert.ok(listFiles(t.spool).every((p) => p.startsWith(t.spool) && !p.endsWith('.new')));
+    assert.deepEqual(listFiles(t.spool), []);
+    assert.ok(listFiles(t.tmp).every((p) => !p.endsWith('.new')));
   }
 });
 
@@ -310,23 +313,9 @@ test('another library constructor that forks: recorded once; one that ends the p
     const { plain, tracked } = runBoth(exe, ['2'], lib, { ...t.env, ...env });
     assertSame(plain, tracked, JSON.stringify(env));
     assert.equal(plain.status, status);
-    const recs = endRecords(t.spool);
+    const recs = endRecords(t.tmp);
     assert.equal(recs.length, records);
     if (records) assert.equal(recs[0]!.record.userDT.exit_status, status);
   }
 });
 
-test('opt-in signal handler: abort and segfault are recorded with their signal, the process still dies by it', () => {
-  const exe = compile('die');
-  for (const [how, sig, name] of [['abort', 6, 'SIGABRT'], ['segv', 11, 'SIGSEGV']] as const) {
-    const t = trackingEnv();
-    const { plain, tracked } = runBoth(exe, [how], lib, { ...t.env, XALT_SIGNAL_HANDLER: 'yes' });
-    assertSame(plain, tracked, how);
-    assert.equal(tracked.signal, name);
-    const recs = endRecords(t.spool);
-    assert.equal(recs.length, 1, how);
-    assert.equal(recs[0]!.record.userDT.signal, sig);
-    assert.equal(recs[0]!.record.userDT.exit_status, -1);
-    assert.equal(recs[0]!.record.userT.end_reason, 'signal');
-  }
-});

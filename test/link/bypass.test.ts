@@ -22,8 +22,8 @@ function realLdDir(dir: string): string {
   return `${d}/`;
 }
 
-function checkCollectorLink(spool: string, prog: string, compiler: string) {
-  const links = linkRecords(spool);
+function checkCollectorLink(staging: string, prog: string, compiler: string) {
+  const links = linkRecords(staging);
   assert.equal(links.length, 1, `one link record: ${links.map((l) => l.name).join(' ')}`);
   const r = links[0]!.record;
   const t = r.resultT;
@@ -56,7 +56,7 @@ describe('links that bypass the wrapper', () => {
       const env = wrapped(s, bin, { LD_PRELOAD: lib });
       must(l.compiler, ['-B', realLdDir(s.dir), '-o', 'prog', 'hello.o'], env, s.dir);
       const prog = join(s.dir, 'prog');
-      const r = checkCollectorLink(s.spool, prog, l.compiler);
+      const r = checkCollectorLink(s.staging, prog, l.compiler);
       const paths = r.linkA.map(([p]) => p);
       assert.ok(paths.some((p) => l.needed.test(p)), `DT_NEEDED resolved into linkA: ${paths.join(' ')}`);
       assert.ok(paths.some((p) => /\/libc\.so$/.test(p)), '-lc from the arguments');
@@ -64,7 +64,7 @@ describe('links that bypass the wrapper', () => {
       // The program's run carries the build-id that joins it to this link.
       const ran = sh(prog, [], { ...s.env, LD_PRELOAD: lib });
       assert.equal(ran.stdout, l.out);
-      const run = runRecords(s.spool).find((f) => f.record.userT.exec_path === prog && f.name.includes('.zzz.'));
+      const run = runRecords(s.staging).find((f) => f.record.userT.exec_path === prog && f.record.userT.end_reason === 'exit');
       assert.ok(run, 'run record');
       assert.equal(run.record.userT.exec_build_id, r.resultT.build_id);
       assert.deepEqual(run.record.xaltLinkT ?? {}, {});
@@ -77,7 +77,7 @@ describe('links that bypass the wrapper', () => {
       source(s.dir, 'hello.c', HELLO_C);
       must('gcc', ['-c', 'hello.c'], s.env, s.dir);
       must('gcc', [`-fuse-ld=${ld}`, '-o', 'prog', 'hello.o'], { ...s.env, LD_PRELOAD: lib }, s.dir);
-      checkCollectorLink(s.spool, join(s.dir, 'prog'), 'gcc');
+      checkCollectorLink(s.staging, join(s.dir, 'prog'), 'gcc');
       assert.equal(sh(join(s.dir, 'prog'), [], s.env).stdout, 'hello from C\n');
     });
   }
@@ -87,7 +87,7 @@ describe('links that bypass the wrapper', () => {
     source(s.dir, 'hello.c', HELLO_C);
     must('gcc', ['-c', 'hello.c'], s.env, s.dir);
     must('gcc', ['-static', '-B', realLdDir(s.dir), '-o', 'prog', 'hello.o'], { ...s.env, LD_PRELOAD: lib }, s.dir);
-    const r = checkCollectorLink(s.spool, join(s.dir, 'prog'), 'gcc');
+    const r = checkCollectorLink(s.staging, join(s.dir, 'prog'), 'gcc');
     assert.ok(r.linkA.some(([p]) => p.endsWith('/libc.a')));
   });
 
@@ -96,7 +96,7 @@ describe('links that bypass the wrapper', () => {
     source(s.dir, 'answer.c', LIB_C);
     must('gcc', ['-fPIC', '-c', 'answer.c'], s.env, s.dir);
     must('ld', ['-shared', '--build-id', '-o', 'libanswer.so', 'answer.o'], { ...s.env, LD_PRELOAD: lib }, s.dir);
-    const links = linkRecords(s.spool);
+    const links = linkRecords(s.staging);
     assert.equal(links.length, 1);
     assert.equal(links[0]!.record.resultT.shared, 'yes');
     assert.equal(links[0]!.record.resultT.link_source, 'collector');
@@ -108,7 +108,7 @@ describe('links that bypass the wrapper', () => {
     source(s.dir, 'hello.c', HELLO_C);
     must('gcc', ['-c', 'hello.c'], s.env, s.dir);
     must('gcc', ['-o', 'prog', 'hello.o'], { ...s.env, LD_PRELOAD: lib, XALT_LINK_WRAPPER_PID: '1' }, s.dir);
-    assert.equal(linkRecords(s.spool).length, 1);
+    assert.equal(linkRecords(s.staging).length, 1);
   });
 
   it('no record for failed links, partial links and configure probes; their output is unchanged', () => {
@@ -124,7 +124,7 @@ describe('links that bypass the wrapper', () => {
     for (const ld of ['gold', 'lld']) assert.notEqual(sh('gcc', [`-fuse-ld=${ld}`, '-o', 'prog', 'bad.o'], env, s.dir).status, 0);
     must('gcc', ['-r', '-o', 'part.o', 'hello.o'], env, s.dir);
     must('gcc', ['-o', 'conftest', 'hello.o'], env, s.dir);
-    assert.deepEqual(linkRecords(s.spool), []);
+    assert.deepEqual(linkRecords(s.staging), []);
   });
 
   it('with tracking off the collector records nothing', () => {
@@ -132,6 +132,6 @@ describe('links that bypass the wrapper', () => {
     source(s.dir, 'hello.c', HELLO_C);
     must('gcc', ['-c', 'hello.c'], s.env, s.dir);
     must('gcc', ['-o', 'prog', 'hello.o'], { ...s.env, LD_PRELOAD: lib, XALT_EXECUTABLE_TRACKING: 'no' }, s.dir);
-    assert.deepEqual(linkRecords(s.spool), []);
+    assert.deepEqual(linkRecords(s.staging), []);
   });
 });

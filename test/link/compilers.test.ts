@@ -25,7 +25,7 @@ describe('compiler detection', () => {
     source(s.dir, 'hello.c', HELLO_C);
     const env = wrapped(s, bin);
     must(join(mpibin, 'mpicc'), ['-o', 'prog', 'hello.c'], { ...env, PATH: `${mpibin}:${env.PATH}` }, s.dir);
-    const [link] = linkRecords(s.spool);
+    const [link] = linkRecords(s.staging);
     assert.equal(link?.record.resultT.link_program, 'mpicc(gcc)');
     assert.match(link?.record.resultT.link_path ?? '', /^gcc:\/.*gcc[^/]*$/);
     assert.equal(link?.record.link_line?.[0], 'gcc');
@@ -36,7 +36,7 @@ describe('compiler detection', () => {
     source(s.dir, 'hello.rs', 'fn main() { println!("hello from Rust"); }\n');
     const env = { ...wrapped(s, bin, { LD_PRELOAD: lib }), HOME: '/root', PATH: `${bin}:${RUSTC!.replace(/\/rustc$/, '')}:/usr/bin:/bin` };
     must(RUSTC!, ['-o', 'prog', 'hello.rs'], env, s.dir);
-    const links = linkRecords(s.spool);
+    const links = linkRecords(s.staging);
     assert.equal(links.length, 1);
     assert.equal(links[0]!.record.resultT.link_program, 'rustc');
     assert.equal(sh(join(s.dir, 'prog'), [], s.env).stdout, 'hello from Rust\n');
@@ -46,7 +46,7 @@ describe('compiler detection', () => {
     const s = sandbox('cc-nvcc');
     source(s.dir, 'k.cu', '#include <cstdio>\n__global__ void k() {}\nint main() { printf("hello from CUDA\\n"); return 0; }\n');
     must(NVCC!, ['-o', 'prog', 'k.cu'], wrapped(s, bin), s.dir);
-    const links = linkRecords(s.spool);
+    const links = linkRecords(s.staging);
     assert.equal(links.length, 1);
     assert.equal(links[0]!.record.resultT.link_program, 'nvcc');
     assert.ok(links[0]!.record.linkA.some(([p]) => /libcudart/.test(p)), 'the CUDA runtime in linkA');

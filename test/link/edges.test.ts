@@ -18,7 +18,7 @@ describe('unusual links through the wrapper', () => {
     const r = must('ld', ['-m', 'elf_i386', '-shared', '--build-id', '-o', 'lib32.so', 'f.o'], wrapped(s, bin), s.dir);
     assert.equal(r.stderr, '');
     assert.match(must('file', ['lib32.so'], s.env, s.dir).stdout, /ELF 32-bit/);
-    const links = linkRecords(s.spool);
+    const links = linkRecords(s.staging);
     assert.equal(links.length, 1, 'recorded (the watermark object matched the output class)');
     assert.equal(links[0]!.record.resultT.shared, 'yes');
     assert.equal(extract(join(s.dir, 'lib32.so')).json.watermark?.Build_UUID, links[0]!.record.resultT.uuid);
@@ -31,7 +31,7 @@ describe('unusual links through the wrapper', () => {
     source(dir, 'hello.c', HELLO_C);
     must('gcc', ['-c', 'hello.c'], s.env, dir);
     must('gcc', ['-o', 'hello world', 'hello.o'], wrapped(s, bin), dir);
-    const [link] = linkRecords(s.spool);
+    const [link] = linkRecords(s.staging);
     assert.equal(link?.record.resultT.exec_path, join(dir, 'hello world'));
     assert.equal(link?.record.resultT.wd, dir);
     const wm = extract(join(dir, 'hello world')).json.watermark;
@@ -45,7 +45,7 @@ describe('unusual links through the wrapper', () => {
     must('gcc', ['-c', 'hello.c'], s.env, s.dir);
     writeFileSync(join(s.dir, 'link.rsp'), '-o "from rsp" hello.o\n');
     must('gcc', ['@link.rsp'], wrapped(s, bin), s.dir);
-    const [link] = linkRecords(s.spool);
+    const [link] = linkRecords(s.staging);
     assert.equal(link?.record.resultT.exec_path, join(s.dir, 'from rsp'));
     assert.equal(sh(join(s.dir, 'from rsp'), [], s.env).stdout, 'hello from C\n');
   });
@@ -55,7 +55,7 @@ describe('unusual links through the wrapper', () => {
     source(s.dir, 'hello.c', HELLO_C);
     must('gcc', ['-c', 'hello.c'], s.env, s.dir);
     must('gcc', ['-o', 'prog', 'hello.o'], wrapped(s, bin, { TMPDIR: join(s.dir, 'no-such-dir') }), s.dir);
-    assert.equal(linkRecords(s.spool).length, 1);
+    assert.equal(linkRecords(s.staging).length, 1);
     assert.equal(sh(join(s.dir, 'prog'), [], s.env).stdout, 'hello from C\n');
   });
 });
@@ -68,7 +68,7 @@ describe('link-time optimisation through the wrapper', () => {
     const w = must('gcc', ['-flto', '-o', 'prog', 'hello.o'], wrapped(s, bin), s.dir);
     assert.equal(w.stdout, '');
     assert.equal(w.stderr, '');
-    const [link] = linkRecords(s.spool);
+    const [link] = linkRecords(s.staging);
     assert.ok(link && !link.record.linkA.some(([p]) => p.includes('ltrans')));
     assert.equal(extract(join(s.dir, 'prog')).json.watermark?.Build_UUID, link.record.resultT.uuid);
     assert.equal(sh(join(s.dir, 'prog'), [], s.env).stdout, 'hello from C\n');

@@ -10,37 +10,39 @@ import { join } from 'node:path';
 import { verifyRecordCrc } from '../../src/schema/crc16.js';
 import { validateLink } from '../../src/schema/validate.js';
 import type { LinkRecord } from '../../src/schema/link-record.js';
-import { listFiles, ROOT, runRecords, scratch, type FoundRecord } from '../collector/harness.js';
+import { endRecords, listFiles, ROOT, runRecords, scratch, type FoundRecord } from '../collector/harness.js';
 
-export { ROOT, scratch, runRecords, type FoundRecord };
+export { ROOT, scratch, runRecords, endRecords, type FoundRecord };
 
 export const WRAPPER_NAMES = ['ld', 'ld.bfd', 'ld.gold', 'ld.lld'] as const;
 
-let built: { lib: string; helper: string } | undefined;
+const built = new Map<string, { lib: string; helper: string }>();
 
 /**
  * libxalt.so and xalt_link, built once per test process by `xalt build` from a site config
- * with no path rules: the sandboxes live under /var/tmp, which a real site config (and the
- * example) skips as a system directory.
+ * with no path rules (the sandboxes live under /var/tmp, which a real site config, and the
+ * example, skips as a system directory) and the given transport.
  */
-export function buildNative(): { lib: string; helper: string } {
-  if (built) return built;
+export function buildNative(transport: 'ship' | 'direct' = 'ship'): { lib: string; helper: string } {
+  const have = built.get(transport);
+  if (have) return have;
   const out = scratch('linkbuild');
   const config = join(out, 'xalt.toml');
-  writeFileSync(config, '# link tests: track every path (built-in rules still skip shells and xalt itself)\n');
+  writeFileSync(config, `# link tests: track every path (built-in rules still skip shells and xalt itself)\n[spool]\ntransport = "${transport}"\n`);
   execFileSync(process.execPath, [join(ROOT, 'bin/xalt'), 'build', '-c', config, '--out', out], { stdio: ['ignore', 'ignore', 'inherit'] });
-  built = { lib: join(out, 'libxalt.so'), helper: join(out, 'xalt_link') };
-  return built;
+  const b = { lib: join(out, 'libxalt.so'), helper: join(out, 'xalt_link') };
+  built.set(transport, b);
+  return b;
 }
 
 /** A bin directory as `xalt install` makes it: the wrapper under each linker name, plus the helper. */
-export function wrapperBin(): string {
+export function wrapperBin(transport: 'ship' | 'direct' = 'ship'): string {
   const bin = scratch('wrapbin');
   for (const name of WRAPPER_NAMES) {
     copyFileSync(join(ROOT, 'native/wrapper/ld'), join(bin, name));
     chmodSync(join(bin, name), 0o755);
   }
-  copyFileSync(buildNative().helper, join(bin, 'xalt_link'));
+  copyFileSync(buildNative(transport).helper, join(bin, 'xalt_link'));
   chmodSync(join(bin, 'xalt_link'), 0o755);
   return bin;
 }
@@ -48,9 +50,11 @@ export function wrapperBin(): string {
 export interface Sandbox {
   dir: string;
   spool: string;
+  /** the node-local staging directory (XALT_TMPDIR): where records go with transport ship */
+  staging: string;
   tmp: string;
   home: string;
-  /** environment for tracked links and runs into this sandbox's spool */
+  /** environment for tracked links and runs into this sandbox's staging directory */
   env: Record<string, string>;
 }
 
@@ -63,14 +67,15 @@ export function sandbox(tag: string): Sandbox {
   const dir = mkdtempSync(join('/var/tmp', `xalt-${tag}-`));
   process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   const spool = join(dir, 'spool');
+  const staging = join(dir, 'staging');
   const tmp = join(dir, 'tmp');
   const home = join(dir, 'home');
-  for (const d of [spool, tmp, home]) mkdirSync(d);
+  for (const d of [spool, staging, tmp, home]) mkdirSync(d);
   const env = {
     PATH: '/usr/local/bin:/usr/bin:/bin', HOME: home, LANG: 'C', USER: 'tester', TMPDIR: tmp,
-    XALT_EXECUTABLE_TRACKING: 'yes', XALT_FILE_PREFIX: spool, XALT_TMPDIR: tmp, XALT_SAMPLING: 'no',
+    XALT_EXECUTABLE_TRACKING: 'yes', XALT_FILE_PREFIX: spool, XALT_TMPDIR: staging, XALT_SAMPLING: 'no',
   };
-  return { dir, spool, tmp, home, env };
+  return { dir, spool, staging, tmp, home, env };
 }
 
 /** The environment that routes a compiler's links through the wrapper in `bin`. */
@@ -119,10 +124,13 @@ export interface FoundLink {
   mode: number;
 }
 
-/** Link records in a spool: each must parse, validate and carry a correct crc (else throws). */
-export function linkRecords(spool: string): FoundLink[] {
-  return listFiles(spool)
-    .filter((p) => /\/link\.[^/]+\.json$/.test(p))
+/** A link record's file name in a spool (`link.*.json`) or in staging (`xalt_link.<uid>.<job>.<uuid>.json`). */
+const LINK_FILE = /\/(link\.[^/]+|xalt_link\.\d+\.[A-Za-z0-9_-]+\.[0-9a-f-]{36})\.json$/;
+
+/** Link records in a spool or staging directory: each must parse, validate and carry a correct crc (else throws). */
+export function linkRecords(dir: string): FoundLink[] {
+  return listFiles(dir)
+    .filter((p) => LINK_FILE.test(p))
     .map((path) => {
       const text = readFileSync(path, 'utf8');
       if (verifyRecordCrc(text) !== true) throw new Error(`${path}: crc does not verify`);

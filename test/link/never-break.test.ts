@@ -32,7 +32,7 @@ describe('the wrapper steps aside', () => {
         assert.equal(w.status, p.status);
         assert.equal(w.stdout, p.stdout);
         assert.equal(w.stderr, p.stderr);
-        assert.deepEqual(linkRecords(s.spool), []);
+        assert.deepEqual(linkRecords(s.staging), []);
       });
     }
   }
@@ -45,7 +45,7 @@ describe('the wrapper steps aside', () => {
     must('gcc', ['-r', '-o', 'plain.o', 'hello.o', 'two.o'], s.env, s.dir);
     assert.ok(readFileSync(join(s.dir, 'part.o')).equals(readFileSync(join(s.dir, 'plain.o'))));
     assert.ok(!sectionNames(join(s.dir, 'part.o')).includes('.xalt'));
-    assert.deepEqual(linkRecords(s.spool), []);
+    assert.deepEqual(linkRecords(s.staging), []);
   });
 
   for (const out of ['conftest', 'cmTC_1a2b3', 'cmTryCompileExec42']) {
@@ -54,7 +54,7 @@ describe('the wrapper steps aside', () => {
       must('gcc', ['-o', out, 'hello.o'], wrapped(s, bin), s.dir);
       assert.equal(sh(join(s.dir, out), [], s.env).stdout, 'hello from C\n');
       assert.equal(extract(join(s.dir, out)).json.watermark, null);
-      assert.deepEqual(linkRecords(s.spool), []);
+      assert.deepEqual(linkRecords(s.staging), []);
     });
   }
 
@@ -62,7 +62,7 @@ describe('the wrapper steps aside', () => {
     const s = withObject('off');
     must('gcc', ['-o', 'prog', 'hello.o'], wrapped(s, bin, { XALT_EXECUTABLE_TRACKING: 'no' }), s.dir);
     assert.equal(extract(join(s.dir, 'prog')).json.watermark, null);
-    assert.deepEqual(linkRecords(s.spool), []);
+    assert.deepEqual(linkRecords(s.staging), []);
   });
 
   it('without its helper the wrapper runs the real linker', () => {
@@ -74,7 +74,7 @@ describe('the wrapper steps aside', () => {
     const r = must('gcc', ['-o', 'prog', 'hello.o'], wrapped(s, lone), s.dir);
     assert.equal(r.stderr, '');
     assert.equal(sh(join(s.dir, 'prog'), [], s.env).stdout, 'hello from C\n');
-    assert.deepEqual(linkRecords(s.spool), []);
+    assert.deepEqual(linkRecords(s.staging), []);
   });
 
   it('never runs itself or another wrapper, even with two wrapper directories on PATH', () => {
@@ -82,13 +82,13 @@ describe('the wrapper steps aside', () => {
     const other = wrapperBin();
     const env = { ...wrapped(s, bin), PATH: `${other}:${bin}:${s.env.PATH}`, COMPILER_PATH: `${other}:${bin}` };
     must('gcc', ['-o', 'prog', 'hello.o'], env, s.dir);
-    assert.equal(linkRecords(s.spool).length, 1);
+    assert.equal(linkRecords(s.staging).length, 1);
     assert.equal(sh(join(s.dir, 'prog'), [], s.env).stdout, 'hello from C\n');
   });
 
-  it('an unusable spool costs the record, never the link', () => {
-    const s = withObject('nospool');
-    const r = sh('gcc', ['-o', 'prog', 'hello.o'], wrapped(s, bin, { XALT_FILE_PREFIX: join(s.dir, 'missing') }), s.dir);
+  it('an unusable staging directory costs the record, never the link', () => {
+    const s = withObject('nostaging');
+    const r = sh('gcc', ['-o', 'prog', 'hello.o'], wrapped(s, bin, { XALT_TMPDIR: join(s.dir, 'missing') }), s.dir);
     assert.equal(r.status, 0);
     assert.equal(r.stderr, '');
     assert.equal(sh(join(s.dir, 'prog'), [], s.env).stdout, 'hello from C\n');
@@ -107,7 +107,7 @@ describe('a failing link', () => {
     assert.equal(w.stdout, p.stdout);
     assert.equal(w.stderr, p.stderr);
     assert.match(w.stderr, /undefined reference to `missing_function'/);
-    assert.deepEqual(linkRecords(s.spool), []);
+    assert.deepEqual(linkRecords(s.staging), []);
     assert.deepEqual(readdirSync(s.tmp).filter((n) => n.startsWith('xalt_ld.')), [], 'temporary directory removed');
   });
 });
@@ -123,7 +123,7 @@ describe('linker output reaches the user unchanged', () => {
     assert.match(p.stderr, /old_api is deprecated/);
     assert.equal(w.stderr, p.stderr);
     assert.equal(w.stdout, p.stdout);
-    assert.equal(linkRecords(s.spool).length, 1);
+    assert.equal(linkRecords(s.staging).length, 1);
   });
 
   it('options that print to stdout (--verbose) keep their output, and the link is still recorded', () => {
@@ -136,7 +136,7 @@ describe('linker output reaches the user unchanged', () => {
     assert.ok(ours.length >= 1 && ours.every((l) => l.includes('/xalt.o')), ours.join('\n'));
     assert.equal(w.stdout.split('\n').filter((l) => !l.includes('/xalt_ld.')).join('\n'), p.stdout);
     assert.equal(w.stderr, p.stderr);
-    const links = linkRecords(s.spool);
+    const links = linkRecords(s.staging);
     assert.equal(links.length, 1);
     assert.ok(links[0]!.record.linkA.some(([f]) => /\/libc\.so/.test(f)), 'linkA from the arguments');
     assert.equal(extract(join(s.dir, 'prog')).json.watermark?.Build_UUID, links[0]!.record.resultT.uuid);
@@ -147,10 +147,10 @@ describe('helpers run outside the collector', () => {
   it('with LD_PRELOAD set: one link record (the wrapper\'s), no run record of the helper or of as', () => {
     const s = withObject('preload');
     must('gcc', ['-o', 'prog', 'hello.o'], wrapped(s, bin, { LD_PRELOAD: lib }), s.dir);
-    const links = linkRecords(s.spool);
+    const links = linkRecords(s.staging);
     assert.equal(links.length, 1);
     assert.equal(links[0]!.record.resultT.link_source, 'wrapper');
-    const exes = runRecords(s.spool).map((r) => r.record.userT.exec_path);
+    const exes = runRecords(s.staging).map((r) => r.record.userT.exec_path);
     assert.ok(exes.some((e) => /\/(x86_64-linux-gnu-)?ld(\.bfd)?$/.test(e)), `the real linker ran under the collector: ${exes.join(' ')}`);
     assert.ok(!exes.some((e) => /(^|\/)(x86_64-linux-gnu-)?as$|xalt_link$/.test(e)), `helpers untracked: ${exes.join(' ')}`);
     assert.ok(existsSync(join(s.dir, 'prog')));

@@ -6,13 +6,15 @@
  * by build-id.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
   buildNative, extract, HELLO_C, HELLO_CXX, HELLO_F90, LIB_C, linkRecords, must, runRecords, sandbox, sectionNames, sha1sum, sh, source,
   WATERMARK_KEYS, wrapped, wrapperBin,
 } from './harness.js';
+import { endRecords, listFiles, prepareSpool } from '../collector/harness.js';
+import { linkFileName, recordDir } from '../../src/schema/spool-layout.js';
 
 const bin = wrapperBin();
 const { lib } = buildNative();
@@ -46,7 +48,7 @@ function build(c: Case, flags: string[], tag: string) {
 }
 
 function checkRecord(c: Case, s: ReturnType<typeof sandbox>, prog: string) {
-  const links = linkRecords(s.spool);
+  const links = linkRecords(s.staging);
   assert.equal(links.length, 1, 'one link record');
   const { record: r, name, mode } = links[0]!;
   const t = r.resultT;
@@ -59,7 +61,7 @@ function checkRecord(c: Case, s: ReturnType<typeof sandbox>, prog: string) {
   assert.equal(t.link_source, 'wrapper');
   assert.equal(t.shared, 'no');
   assert.match(t.build_epoch, /^\d+\.\d{4}$/);
-  assert.ok(name.startsWith(`link.${t.build_syshost}.`) && name.endsWith(`.tester.${t.uuid}.json`), name);
+  assert.equal(name, `xalt_link.${process.getuid!()}.none.${t.uuid}.json`);
   assert.equal(mode, 0o600);
   assert.equal(r.link_line?.[0], c.compiler);
   assert.ok(r.link_line?.includes('hello.o'), 'link_line is the compiler argv');
@@ -97,13 +99,13 @@ describe('links through the wrapper', () => {
       // Run under the collector: the run record carries the watermark and the build-id.
       const ran = sh(prog, [], { ...s.env, LD_PRELOAD: lib });
       assert.equal(ran.stdout, c.expect);
-      const runs = runRecords(s.spool).filter((f) => f.record.userT.exec_path === prog);
+      const runs = runRecords(s.staging).filter((f) => f.record.userT.exec_path === prog);
       assert.equal(runs.length, 1);
       const run = runs[0]!.record;
       assert.deepEqual(Object.keys(run.xaltLinkT ?? {}).sort(), [...WATERMARK_KEYS].sort());
       assert.equal(run.xaltLinkT?.Build_UUID, r.resultT.uuid);
       assert.equal(run.userT.exec_build_id, r.resultT.build_id);
-      assert.equal(run.hash_id, r.resultT.hash_id);
+      assert.equal(run.hash_id, '', 'transport ship: xalt-ship fills hash_id');
     });
 
     it(`${c.lang} static: record, watermark, same behaviour`, () => {
@@ -123,7 +125,7 @@ describe('links through the wrapper', () => {
     source(s.dir, 'answer.c', LIB_C);
     must('gcc', ['-fPIC', '-c', 'answer.c'], s.env, s.dir);
     must('gcc', ['-shared', '-o', 'libanswer.so', 'answer.o'], wrapped(s, bin), s.dir);
-    const links = linkRecords(s.spool);
+    const links = linkRecords(s.staging);
     assert.equal(links.length, 1);
     const r = links[0]!.record;
     assert.equal(r.resultT.shared, 'yes');
@@ -133,7 +135,7 @@ describe('links through the wrapper', () => {
     source(s.dir, 'main.c', '#include <stdio.h>\nint xalt_test_answer(void);\nint main(void) { printf("%d\\n", xalt_test_answer()); return 0; }\n');
     must('gcc', ['-c', 'main.c'], s.env, s.dir);
     must('gcc', ['-o', 'main', 'main.o', '-L.', '-lanswer', `-Wl,-rpath,${s.dir}`], wrapped(s, bin), s.dir);
-    const main = linkRecords(s.spool).find((l) => l.record.resultT.exec_path === join(s.dir, 'main'));
+    const main = linkRecords(s.staging).find((l) => l.record.resultT.exec_path === join(s.dir, 'main'));
     assert.ok(main?.record.linkA.some(([p]) => p === join(s.dir, 'libanswer.so')));
     assert.equal(sh(join(s.dir, 'main'), [], s.env).stdout, '42\n');
   });
@@ -151,13 +153,13 @@ describe('links through the wrapper', () => {
     must('gcc', ['-c', 'main.c'], s.env, s.dir);
     const args = ['-o', 'prog', 'main.o', `-L${modlib}`, '-lmod', `-Wl,-rpath,${modlib}`];
     must('gcc', args, wrapped(s, bin, { XALT_FUNCTION_TRACKING: 'yes', XALT_ETC_DIR: etc }), s.dir);
-    const [on] = linkRecords(s.spool);
+    const [on] = linkRecords(s.staging);
     assert.deepEqual([...(on?.record.function ?? [])].sort(), ['mod_alpha', 'mod_beta']);
     assert.equal(sh(join(s.dir, 'prog'), [], s.env).stdout, '3\n');
     // Off by default, even with a reverse map.
     const off = sandbox('w-func-off');
     must('gcc', args.map((a) => (a === 'main.o' ? join(s.dir, 'main.o') : a)), wrapped(off, bin, { XALT_ETC_DIR: etc }), off.dir);
-    assert.deepEqual(linkRecords(off.spool)[0]?.record.function, []);
+    assert.deepEqual(linkRecords(off.staging)[0]?.record.function, []);
   });
 
   for (const ld of ['gold', 'lld', 'bfd']) {
@@ -166,10 +168,31 @@ describe('links through the wrapper', () => {
       source(s.dir, 'hello.c', HELLO_C);
       must('gcc', ['-c', 'hello.c'], s.env, s.dir);
       must('gcc', [`-fuse-ld=${ld}`, '-o', 'prog', 'hello.o'], wrapped(s, bin), s.dir);
-      const links = linkRecords(s.spool);
+      const links = linkRecords(s.staging);
       assert.equal(links.length, 1);
       assert.equal(extract(join(s.dir, 'prog')).json.watermark?.Build_UUID, links[0]!.record.resultT.uuid);
       assert.equal(sh(join(s.dir, 'prog'), [], s.env).stdout, 'hello from C\n');
     });
   }
+});
+
+describe('transport direct', () => {
+  it('the link record goes into the prepared spool directory of its build epoch and uuid; the run joins it by hash_id', () => {
+    const s = sandbox('w-direct');
+    prepareSpool(s.spool);
+    const directBin = wrapperBin('direct');
+    source(s.dir, 'hello.c', HELLO_C);
+    must('gcc', ['-o', 'prog', 'hello.c'], wrapped(s, directBin), s.dir);
+    const [link] = linkRecords(s.spool);
+    assert.ok(link, 'a link record in the spool');
+    const t = link.record.resultT;
+    const epoch = Number(t.build_epoch);
+    assert.equal(link.path, join(s.spool, recordDir('month/hash', epoch, t.uuid), linkFileName(t.build_syshost, epoch, 'tester', t.uuid)));
+    assert.equal(statSync(link.path).mode & 0o777, 0o600);
+    assert.deepEqual(listFiles(s.staging).filter((p) => /\/xalt_(link|run)\./.test(p)), [], 'nothing staged');
+    must(join(s.dir, 'prog'), [], { ...s.env, LD_PRELOAD: buildNative('direct').lib });
+    const [run] = endRecords(s.spool);
+    assert.equal(run?.record.hash_id, t.hash_id);
+    assert.equal(run?.record.xaltLinkT?.Build_UUID, t.uuid);
+  });
 });
