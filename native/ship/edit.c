@@ -51,8 +51,9 @@ int record_crc_ok(const char *s, size_t n) {
   /* crc over the body with the placeholder: the first 14 bytes differ, so feed them apart */
   char head[14];
   memcpy(head, "{\"crc\":\"0xFFFF", 14);
+  static char mem[SHIP_RECORD_BUF]; /* reused: most records fit, larger ones are mapped */
   struct xalt_jbuf b;
-  xalt_jbuf_init(&b);
+  xalt_jbuf_init_mem(&b, mem, sizeof mem);
   xalt_jbuf_put(&b, head, 14);
   xalt_jbuf_put(&b, s + 14, body - 14);
   unsigned crc = b.failed ? 0x10000 : xalt_crc16(b.p, b.len);

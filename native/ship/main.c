@@ -36,6 +36,8 @@ static int by_job_kind_name(const void *a, const void *b) {
   return c ? c : strcmp(x->name, y->name);
 }
 
+static int by_name(const void *a, const void *b) { return strcmp(((const struct staged *)a)->name, ((const struct staged *)b)->name); }
+
 static void drop_data(struct staged *f) {
   free(f->data);
   f->data = NULL;
@@ -57,14 +59,21 @@ static void choose_timer(const struct ship_opts *o, int dfd, struct staged *file
       drop_data(f);
     }
   }
-  /* a pkg file goes with its run */
+  /* a pkg file goes with its run: look its run file up by name */
+  qsort(files, n, sizeof *files, by_name);
   for (size_t i = 0; i < n; i++) {
-    struct staged *p = &files[i];
+    struct staged *p = &files[i], key;
     if (p->n.kind != STAGED_PKG || p->ship) continue;
-    for (size_t k = 0; k < n && !p->ship; k++)
-      if (files[k].ship && files[k].n.kind == STAGED_RUN && files[k].n.uid == p->n.uid && !strcmp(files[k].n.uuid, p->n.uuid)) p->ship = 1;
+    char name[SHIP_NAME_MAX];
+    snprintf(name, sizeof name, "xalt_run.%lu.%s.%s.json", (unsigned long)p->n.uid, p->n.job, p->n.uuid);
+    key.name = name;
+    const struct staged *run = bsearch(&key, files, n, sizeof *files, by_name);
+    p->ship = run && run->ship;
   }
 }
+
+/* A problem of the whole call (the state directory), told in each job's line. */
+static char warning[640];
 
 struct tally {
   unsigned long files, records, refused[REFUSE_COUNT], refused_total;
@@ -119,7 +128,7 @@ static int ship_job(struct ship_ctx *c, int dfd, struct staged *files, size_t fr
     t.refused[REFUSE_NAME] += bad_names->refused[REFUSE_NAME];
     t.refused_total += bad_names->refused[REFUSE_NAME];
   }
-  if (o->quiet && !failed && !t.refused_total) return 0;
+  if (o->quiet && !failed && !t.refused_total && !warning[0]) return 0;
   struct logline l = {0};
   log_add(&l, "job %s%s: ", job, uid_text(o, ub, sizeof ub));
   if (failed) {
@@ -134,6 +143,7 @@ static int ship_job(struct ship_ctx *c, int dfd, struct staged *files, size_t fr
     log_add(&l, failed ? "nothing shipped; files left in %s" : "nothing to ship", o->tmpdir);
   }
   log_refusals(&l, &t);
+  if (warning[0]) log_add(&l, "; warning: %s", warning);
   log_emit(&l);
   return failed;
 }
@@ -176,10 +186,8 @@ static int ship(const struct ship_opts *o) {
       return 0;
     }
     cache_fd = hash_cache_open(state_fd);
-  } else if (!o->quiet) { /* shipping works without the state directory, only slower and unlocked */
-    struct logline l = {0};
-    log_add(&l, "warning: %s; shipping without the hash cache and the lock", err);
-    log_emit(&l);
+  } else { /* shipping works without the state directory, only slower and unlocked */
+    snprintf(warning, sizeof warning, "%s, so no hash cache and no lock", err);
   }
 
   struct utsname u;

@@ -63,8 +63,9 @@ static int emit(struct ship_sink *sink, const char *name, const struct owner *ow
 /* Emit the one-line record `r`, with `ed` applied when it has edits. */
 static int emit_record(struct ship_sink *sink, const struct one_line *r, const struct record_edit *ed, const char *name,
                        const struct owner *ow, const char *flags, const char *kind, const char *key) {
+  static char mem[SHIP_RECORD_BUF];
   struct xalt_jbuf b;
-  xalt_jbuf_init(&b);
+  xalt_jbuf_init_mem(&b, mem, sizeof mem);
   if (ed->count) edit_apply(ed, r->s, r->len, &b);
   else {
     xalt_jbuf_put(&b, r->s, r->len);
@@ -132,9 +133,10 @@ static int ship_run(struct ship_ctx *c, struct staged *f, int close, struct ship
  * the same name (contracts.md "Spool"). */
 static void unique12(const char *uuid, const char *what, size_t wl, char out[13]) {
   static const char HEX[] = "0123456789abcdef";
+  static char mem[4096];
   struct xalt_jbuf b;
   unsigned char d[20];
-  xalt_jbuf_init(&b);
+  xalt_jbuf_init_mem(&b, mem, sizeof mem);
   xalt_jbuf_puts(&b, uuid);
   xalt_jbuf_put(&b, "\n", 1);
   xalt_jbuf_put(&b, what, wl);
@@ -147,8 +149,9 @@ static void unique12(const char *uuid, const char *what, size_t wl, char out[13]
 static int ship_pkg(struct ship_ctx *c, struct staged *f, struct ship_sink *sink) {
   const struct owner *ow = owner_of(f->st.st_uid);
   const char *flags = owner_matches(ow, f->n.user) ? "-" : "owner_mismatch";
+  static char mem[SHIP_RECORD_BUF];
   struct xalt_jbuf line;
-  xalt_jbuf_init(&line);
+  xalt_jbuf_init_mem(&line, mem, sizeof mem);
   int rc = 0;
   for (size_t at = 0; at < f->len && rc == 0;) {
     const char *s = f->data + at, *nl = memchr(s, '\n', f->len - at);

@@ -37,6 +37,7 @@
 #define SHIP_JOB_MAX 128                  /* a job id in file names: Slurm's are < 20 characters */
 #define SHIP_STATE_MAX 64                 /* --job-state: Slurm's longest is OUT_OF_MEMORY */
 #define SHIP_SYSLOG_CHUNK 512             /* XALT's SYSLOG_MSG_SZ: what `xalt ingest --syslog` pads to */
+#define SHIP_RECORD_BUF (256 * 1024)      /* reused record buffers: records are ~3-20 kB, larger ones are mapped */
 
 /* ---- options.c: the command line (docs/ship.md) ---- */
 enum ship_transport { SHIP_TRANSPORT_BUNDLE, SHIP_TRANSPORT_SYSLOG };
@@ -88,7 +89,7 @@ struct jmember {
   size_t key, key_end;          /* the key's string token, quotes included */
   size_t val, val_end;          /* the value's token */
 };
-#define JSCAN_MAX_MEMBERS 64    /* members remembered per object (more are checked, not kept) */
+#define JSCAN_MAX_MEMBERS 128   /* members per object read (userT has ~27); an object with more is refused */
 struct jobject {
   size_t open, close;           /* offsets of '{' and '}' */
   int count;                    /* members kept */

@@ -130,8 +130,9 @@ static int send_all(struct syslog_out *l, const char *msg, size_t len) {
 }
 
 int syslog_send(struct syslog_out *l, const struct ship_entry *e, char *err, size_t n) {
+  static char mem[SHIP_RECORD_BUF];
   struct xalt_jbuf rec;
-  xalt_jbuf_init(&rec);
+  xalt_jbuf_init_mem(&rec, mem, sizeof mem);
   size_t len = e->len;
   while (len && e->bytes[len - 1] == '\n') len--;
   ascii_only(e->bytes, len, &rec);

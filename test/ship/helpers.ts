@@ -199,7 +199,7 @@ export function bundleFiles(spool: string): string[] {
     for (const e of readdirSync(d, { withFileTypes: true })) {
       const p = join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else out.push(p);
+      else if (e.isFile()) out.push(p);
     }
   };
   walk(spool);
