@@ -59,14 +59,21 @@ export const commands: readonly CommandSpec[] = [
     options: { output: { type: 'string', short: 'o', valueName: 'FILE', description: 'write the TOML here instead of stdout' } },
   },
   {
-    name: ['build'], summary: 'compile the site configuration into the collector and build it', module: 'build',
+    name: ['build'], summary: 'compile the site configuration into the collector and xalt-ship and build them', module: 'build',
     options: { out: { type: 'string', valueName: 'DIR', description: 'build directory (default: native/build)' } },
   },
   {
-    name: ['install'], summary: 'install collector, link wrapper, Python hook, modulefile and spool directories under PREFIX', module: 'install', positionals: 'PREFIX',
+    name: ['install'], summary: 'install the collector, xalt-ship and its epilog script, link wrapper, Python hook, modulefile, the xalt command itself, and the spool under PREFIX', module: 'install', positionals: 'PREFIX',
     options: {
       spool: { type: 'string', valueName: 'DIR', description: 'create the spool here (default: from config)' },
-      build: { type: 'string', valueName: 'DIR', description: 'install the collector built in DIR (default: native/build, as xalt build --out)' },
+      build: { type: 'string', valueName: 'DIR', description: 'install the collector and xalt-ship built in DIR from this config (default: native/build, as xalt build --out)' },
+    },
+  },
+  {
+    name: ['spool', 'prepare'], summary: "transport direct: make the spool's month and hash directories users write into (root-owned, 01777)", module: 'spool-prepare',
+    options: {
+      month: { type: 'string', multiple: true, valueName: 'YYYYMM', description: 'month to prepare (repeatable; default: this month and next)' },
+      spool: { type: 'string', valueName: 'DIR', description: 'spool prefix (default: from config)' },
     },
   },
   {
@@ -131,17 +138,6 @@ export const commands: readonly CommandSpec[] = [
       port: { type: 'string', short: 'p', description: 'port (default 8780)' },
       bind: { type: 'string', description: 'address to bind (default 127.0.0.1; anything else requires --token or $XALT_DASHBOARD_TOKEN)' },
       token: { type: 'string', description: 'access token required from clients' },
-    },
-  },
-  {
-    name: ['epilog'], summary: "Slurm epilog: publish a job's leftover staged records and close its runs that never ended", module: 'epilog',
-    options: {
-      job: { type: 'string', valueName: 'ID', description: 'job id (default $SLURM_JOB_ID)' },
-      user: { type: 'string', valueName: 'NAME', description: "job's user name, for messages (default $SLURM_JOB_USER)" },
-      uid: { type: 'string', valueName: 'UID', description: "job's uid; only files it owns are read (default $SLURM_JOB_UID, else your own)" },
-      tmpdir: { type: 'string', valueName: 'DIR', description: 'node-local staging directory (default $XALT_TMPDIR, else from config, else /dev/shm)' },
-      spool: { type: 'string', valueName: 'DIR', description: 'spool prefix to publish into (default $XALT_FILE_PREFIX, else from config; USE_HOME = ~/.xalt.d)' },
-      layout: { type: 'string', valueName: 'LAYOUT', description: 'spool layout: month/hash (default), hash, flat or home' },
     },
   },
   {

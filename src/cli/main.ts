@@ -9,6 +9,14 @@ import type { CommandModule } from './command-args.js';
 import { ExitCode, UserError } from './errors.js';
 import { formatHelp, formatOverview } from './help.js';
 
+/** Commands that were replaced: what to say and what to run instead. */
+const REMOVED: Readonly<Record<string, readonly [string, string]>> = {
+  epilog: [
+    '"xalt epilog" was replaced by xalt-ship, a native program: compute nodes need no Node.js',
+    'in slurm.conf set Epilog=PREFIX/libexec/xalt/epilog (written by "xalt install"), or run PREFIX/sbin/xalt-ship --job ID (docs/ship.md)',
+  ],
+};
+
 /** Run `xalt` with `argv` (without node and script) and exit. */
 export async function main(argv: readonly string[]): Promise<void> {
   const code = await runCli(argv, process.stdout, process.stderr);
@@ -29,6 +37,8 @@ export async function runCli(argv: readonly string[], stdout: NodeJS.WritableStr
         stdout.write(`xalt ${await packageVersion()}\n`);
         return ExitCode.ok;
       }
+      const gone = REMOVED[argv[0] ?? ''];
+      if (gone) throw new UserError('XALT_USAGE', gone[0], gone[1]);
       throw new UserError('XALT_USAGE', `unknown command "${argv.filter((a) => !a.startsWith('-')).join(' ')}"`, 'run "xalt --help" for the list of commands');
     }
     const rest = argv.slice(spec.name.length);

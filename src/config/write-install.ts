@@ -1,18 +1,33 @@
 /**
- * `xalt install PREFIX` (IO edge): lay out bin/ (the `xalt` launcher and any `ld*` link
- * wrappers), lib/libxalt.so, libexec/ (helper programs from the build dir), python/ (the
- * import hook plus the generated package rules), etc/xalt.toml, an Lmod modulefile and the
- * spool root (01777). Every file is written to a temporary name and renamed into place, so
- * re-installing under running programs never truncates a library they have mapped, and
- * installing twice is harmless.
+ * `xalt install PREFIX` (IO edge). Lays out:
+ *
+ *     bin/xalt                     launcher of the installed command (uses etc/xalt.toml unless told otherwise)
+ *     bin/ld*                      link wrappers
+ *     lib/libxalt.so               the collector
+ *     lib/xalt/                    the xalt command itself: compiled JS and the node_modules it runs with
+ *     sbin/xalt-ship               the root-owned shipper (0755, never setuid)
+ *     libexec/xalt_link …          link helpers; libexec/xalt/epilog, the Slurm epilog script
+ *     python/                      the import hook and the generated package rules
+ *     etc/xalt.toml                the site config
+ *     modulefiles/xalt/<v>.lua     the Lmod modulefile
+ *     share/xalt/                  xalt-ship.service, xalt-ship.timer, xalt-ship.cron
+ *
+ * and the shared spool for the config's transport (install/spool-dirs.ts). Files are written
+ * the safe way (install/install-files.ts); installing twice changes nothing. The collector and
+ * xalt-ship must have been built from this very config (`xalt build`): install refuses others.
  */
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { emitPythonRules } from './emit-python.js';
 import { modulefileText } from './modulefile.js';
 import { PACKAGE_ROOT } from './load-site-config.js';
 import type { SiteConfig } from './site-config.js';
+import { epilogScript, shellWord, shipCronLine, shipServiceUnit, shipTimerUnit } from '../install/compute-node-files.js';
+import { newInstallLog, putDir, putFile, type InstallLog } from '../install/install-files.js';
+import { installNodeBundle } from '../install/node-bundle.js';
+import { prepareSharedSpool } from '../install/spool-dirs.js';
+import { writeNewFile } from '../secure-fs/exclusive-file.js';
 
 export interface InstallOptions {
   readonly prefix: string;
@@ -22,38 +37,43 @@ export interface InstallOptions {
   /** spool root to create (default: the config's spool.prefix; none for USE_HOME) */
   readonly spool?: string;
   readonly version: string;
+  /** the checkout (or install) whose command is laid out (default: this one) */
+  readonly packageRoot?: string;
 }
 
 /** What install did, for the command to print. */
-export interface InstallReport {
-  readonly written: string[];
-  readonly unchanged: string[];
-  readonly warnings: string[];
+export type InstallReport = InstallLog;
+
+/** The collector in the build directory is missing or was built from another config. */
+export class NotBuilt extends Error {
+  constructor(readonly buildDir: string, detail: string) {
+    super(detail);
+  }
 }
 
-/** Write `data` to `path` atomically; returns false when the file already held exactly that. */
-function put(path: string, data: Buffer | string, mode: number): boolean {
-  const bytes = typeof data === 'string' ? Buffer.from(data) : data;
-  if (existsSync(path) && readFileSync(path).equals(bytes) && (statSync(path).mode & 0o7777) === mode) return false;
-  const tmp = `${path}.new.${process.pid}`;
-  writeFileSync(tmp, bytes, { mode });
-  chmodSync(tmp, mode);
-  renameSync(tmp, path);
-  return true;
+/** The programs `xalt build` makes, which must carry the config's fingerprint. */
+const BUILT = ['libxalt.so', 'xalt-ship'] as const;
+
+/** Throw NotBuilt unless every program in BUILT is in `buildDir` and was built from the config with `fingerprint`. */
+function checkBuilt(buildDir: string, fingerprint: string): void {
+  for (const name of BUILT) {
+    const path = join(buildDir, name);
+    if (!existsSync(path)) throw new NotBuilt(buildDir, `${path} does not exist`);
+    // the generated site_config.c puts the fingerprint into both as a string
+    if (!readFileSync(path).includes(Buffer.from(fingerprint))) throw new NotBuilt(buildDir, `${path} was built from another configuration (not fingerprint ${fingerprint})`);
+  }
 }
 
-function dir(path: string, mode = 0o755): string {
-  mkdirSync(path, { recursive: true, mode });
-  return path;
-}
-
-/** The launcher: runs this checkout's compiled CLI with the node that ran the install. */
+/** The launcher: Node (the one running this install) running the installed command, with the installed config. */
 function launcherText(prefix: string): string {
   return `#!/bin/sh
-# GENERATED by xalt install: runs the xalt command from ${PACKAGE_ROOT}
-XALT_DIR="\${XALT_DIR:-${prefix}}"
+# GENERATED by xalt install: the xalt command installed in ${prefix}.
+# It reads ${prefix}/etc/xalt.toml unless -c FILE or $XALT_CONFIG names another.
+XALT_DIR=${shellWord(prefix)}
 export XALT_DIR
-exec ${JSON.stringify(process.execPath)} ${JSON.stringify(join(PACKAGE_ROOT, 'bin', 'xalt'))} "$@"
+: "\${XALT_CONFIG:=${prefix.replace(/["$`\\]/g, '\\$&')}/etc/xalt.toml}"
+export XALT_CONFIG
+exec ${shellWord(process.execPath)} ${shellWord(join(prefix, 'lib', 'xalt', 'bin', 'xalt'))} "$@"
 `;
 }
 
@@ -62,63 +82,60 @@ function isExecutableFile(path: string): boolean {
   return st.isFile() && (st.mode & 0o111) !== 0;
 }
 
-/** Install xalt under `opts.prefix`. */
+/** Install xalt under `opts.prefix`. Throws NotBuilt before writing anything when the collector does not match the config. */
 export function installXalt(cfg: SiteConfig, opts: InstallOptions): InstallReport {
-  const report: InstallReport = { written: [], unchanged: [], warnings: [] };
-  const record = (path: string, changed: boolean) => (changed ? report.written : report.unchanged).push(path);
+  checkBuilt(opts.buildDir, cfg.fingerprint);
+  const log = newInstallLog();
   const p = opts.prefix;
-  const bin = dir(join(p, 'bin'));
-  record(join(bin, 'xalt'), put(join(bin, 'xalt'), launcherText(p), 0o755));
-  installWrappers(bin, record);
-  installCollector(opts, cfg.fingerprint, record, report);
-  installPython(cfg, dir(join(p, 'python')), record);
-  installConfig(dir(join(p, 'etc')), opts.configText, record, report);
+  const root = opts.packageRoot ?? PACKAGE_ROOT;
+  putDir(log, p);
+  const command = newInstallLog(); // a thousand files: listed as one line
+  installNodeBundle(command, root, putDir(log, join(p, 'lib', 'xalt')));
+  const what = `${join(p, 'lib', 'xalt')}/ (the xalt command: ${command.written.length + command.unchanged.length} files, ${command.written.length} written)`;
+  (command.written.length ? log.written : log.unchanged).push(what);
+  const bin = putDir(log, join(p, 'bin'));
+  putFile(log, join(bin, 'xalt'), launcherText(p), 0o755);
+  installWrappers(log, root, bin);
+  installNative(log, opts.buildDir, p);
+  installPython(log, cfg, root, putDir(log, join(p, 'python')));
+  installConfig(log, putDir(log, join(p, 'etc')), opts.configText);
   const spool = opts.spool ?? cfg.spool.prefix;
-  const modDir = dir(join(p, 'modulefiles', 'xalt'));
-  record(join(modDir, `${opts.version}.lua`), put(join(modDir, `${opts.version}.lua`), modulefileText(cfg, { prefix: p, version: opts.version, spool }), 0o644));
-  if (spool.startsWith('/')) {
-    const fresh = !existsSync(spool) || (statSync(spool).mode & 0o7777) !== 0o1777;
-    mkdirSync(spool, { recursive: true });
-    chmodSync(spool, 0o1777); // sticky + world-writable: users write records, cannot remove others'
-    record(`${spool}/ (mode 01777)`, fresh);
-  }
+  const modDir = putDir(log, join(p, 'modulefiles', 'xalt'));
+  putFile(log, join(modDir, `${opts.version}.lua`), modulefileText(cfg, { prefix: p, version: opts.version, spool }), 0o644);
+  const share = putDir(log, join(p, 'share', 'xalt'));
+  const ship = join(p, 'sbin', 'xalt-ship');
+  putFile(log, join(share, 'xalt-ship.service'), shipServiceUnit(ship), 0o644);
+  putFile(log, join(share, 'xalt-ship.timer'), shipTimerUnit(), 0o644);
+  putFile(log, join(share, 'xalt-ship.cron'), shipCronLine(ship), 0o644);
+  if (spool.startsWith('/') && cfg.spool.layout !== 'home') prepareSharedSpool(log, spool, cfg.spool.transport, cfg.spool.layout);
   if (cfg.install.prefix !== '' && cfg.install.prefix.replace(/\/+$/, '') !== p.replace(/\/+$/, '')) {
-    report.warnings.push(`the config's install.prefix is ${cfg.install.prefix} but xalt is installed in ${p}: xalt's own programs there are not excluded by the built-in rules; set [install] prefix = "${p}" and run "xalt build" again`);
+    log.warnings.push(`the config's install.prefix is ${cfg.install.prefix} but xalt is installed in ${p}: xalt's own programs there are not excluded by the built-in rules; set [install] prefix = "${p}" and run "xalt build" again`);
   }
-  return report;
+  if (process.geteuid?.() !== 0) log.warnings.push(`installed as uid ${process.geteuid?.()}, not root: ${ship} must be root's to ship other users' records (install as root for a cluster)`);
+  return log;
 }
 
-function installWrappers(bin: string, record: (p: string, c: boolean) => void): void {
-  const wrappers = join(PACKAGE_ROOT, 'native', 'wrapper');
+function installWrappers(log: InstallLog, root: string, bin: string): void {
+  const wrappers = join(root, 'native', 'wrapper');
   if (!existsSync(wrappers)) return;
-  for (const name of readdirSync(wrappers).filter((n) => n.startsWith('ld'))) {
-    record(join(bin, name), put(join(bin, name), readFileSync(join(wrappers, name)), 0o755));
-  }
+  for (const name of readdirSync(wrappers).filter((n) => n.startsWith('ld'))) putFile(log, join(bin, name), readFileSync(join(wrappers, name)), 0o755);
 }
 
-function installCollector(opts: InstallOptions, fingerprint: string, record: (p: string, c: boolean) => void, report: InstallReport): void {
-  const lib = join(opts.buildDir, 'libxalt.so');
-  if (!existsSync(lib)) {
-    report.warnings.push(`${lib} does not exist: the collector is not installed; run "xalt build" first`);
-    return;
-  }
-  const generated = join(opts.buildDir, 'site_config.c');
-  const built = existsSync(generated) ? /fingerprint ([0-9a-f]+)/.exec(readFileSync(generated, 'utf8'))?.[1] : undefined;
-  if (built !== undefined && built !== fingerprint) {
-    report.warnings.push(`${lib} was built from another configuration (fingerprint ${built}, this one is ${fingerprint}); run "xalt build" with this config and install again`);
-  }
-  record(join(opts.prefix, 'lib', 'libxalt.so'), put(join(dir(join(opts.prefix, 'lib')), 'libxalt.so'), readFileSync(lib), 0o755));
-  const helpers = readdirSync(opts.buildDir).filter((n) => !/\.(so|o|c|d|h|py|a)$/.test(n) && isExecutableFile(join(opts.buildDir, n)));
-  if (helpers.length > 0) {
-    const libexec = dir(join(opts.prefix, 'libexec'));
-    for (const h of helpers) record(join(libexec, h), put(join(libexec, h), readFileSync(join(opts.buildDir, h)), 0o755));
-  }
+/** The collector, xalt-ship (root's, 0755: never setuid), the link helpers and the epilog script. */
+function installNative(log: InstallLog, buildDir: string, p: string): void {
+  putFile(log, join(putDir(log, join(p, 'lib')), 'libxalt.so'), readFileSync(join(buildDir, 'libxalt.so')), 0o755);
+  const sbin = putDir(log, join(p, 'sbin'));
+  putFile(log, join(sbin, 'xalt-ship'), readFileSync(join(buildDir, 'xalt-ship')), 0o755);
+  const libexec = putDir(log, join(p, 'libexec'));
+  const helpers = readdirSync(buildDir).filter((n) => n !== 'xalt-ship' && !/\.(so|o|c|d|h|py|a)$/.test(n) && isExecutableFile(join(buildDir, n)));
+  for (const h of helpers) putFile(log, join(libexec, h), readFileSync(join(buildDir, h)), 0o755);
+  putFile(log, join(putDir(log, join(libexec, 'xalt')), 'epilog'), epilogScript(join(sbin, 'xalt-ship')), 0o755);
 }
 
-function installPython(cfg: SiteConfig, python: string, record: (p: string, c: boolean) => void): void {
-  const hook = join(PACKAGE_ROOT, 'python', 'xalt_hook');
-  if (existsSync(hook)) copyTree(hook, python, record);
-  record(join(python, 'xalt_site_rules.py'), put(join(python, 'xalt_site_rules.py'), emitPythonRules(cfg), 0o644));
+function installPython(log: InstallLog, cfg: SiteConfig, root: string, python: string): void {
+  const hook = join(root, 'python', 'xalt_hook');
+  if (existsSync(hook)) copyHook(log, hook, python);
+  putFile(log, join(python, 'xalt_site_rules.py'), emitPythonRules(cfg), 0o644);
   precompile(python);
 }
 
@@ -132,21 +149,22 @@ function precompile(python: string): void {
 }
 
 /** Copy the hook's files (not its tests or caches); the rules file is generated instead. */
-function copyTree(from: string, to: string, record: (p: string, c: boolean) => void): void {
+function copyHook(log: InstallLog, from: string, to: string): void {
   for (const name of readdirSync(from)) {
     if (name === 'tests' || name === '__pycache__' || name === 'xalt_site_rules.py' || name.startsWith('.')) continue;
     const src = join(from, name);
-    if (statSync(src).isDirectory()) copyTree(src, dir(join(to, name)), record);
-    else record(join(to, name), put(join(to, name), readFileSync(src), 0o644));
+    const st = lstatSync(src);
+    if (st.isDirectory()) copyHook(log, src, putDir(log, join(to, name)));
+    else if (st.isFile()) putFile(log, join(to, name), readFileSync(src), 0o644);
   }
 }
 
-function installConfig(etc: string, text: string, record: (p: string, c: boolean) => void, report: InstallReport): void {
+function installConfig(log: InstallLog, etc: string, text: string): void {
   const target = join(etc, 'xalt.toml');
   if (existsSync(target) && readFileSync(target, 'utf8') !== text) {
     const backup = `${target}.${new Date().toISOString().replace(/[:.]/g, '-')}.bak`;
-    copyFileSync(target, backup);
-    report.warnings.push(`${target} differed from the config being installed; the old one is kept as ${basename(backup)}`);
+    writeNewFile(backup, readFileSync(target), 0o644);
+    log.warnings.push(`${target} differed from the config being installed; the old one is kept as ${basename(backup)}`);
   }
-  record(target, put(target, text, 0o644));
+  putFile(log, target, text, 0o644);
 }

@@ -49,14 +49,16 @@ test('xalt install lays out the tree, and installing twice changes nothing', () 
     const cfg = join(dir, 'site.toml');
     writeFileSync(cfg, `[spool]\nprefix = "${dir}/spool"\n[container]\nenabled = true\n[install]\nprefix = "${dir}/xalt"\n`);
     const build = join(dir, 'build');
-    assert.equal(xalt(['build', '--config', cfg, '--out', build]).code, 0);
-    writeFileSync(join(build, 'libxalt.so'), 'not really a library'); // stands in until the collector's Makefile lands
+    const built = xalt(['build', '--config', cfg, '--out', build]);
+    assert.equal(built.code, 0, built.stderr);
+    assert.match(built.stdout, /built .*\/build\/libxalt\.so\nbuilt .*\/build\/xalt-ship\n/);
     const prefix = join(dir, 'xalt');
     const first = xalt(['install', '--config', cfg, '--build', build, prefix]);
     assert.equal(first.code, 0, first.stderr);
     assert.equal(first.stderr, '');
-    for (const f of ['bin/xalt', 'lib/libxalt.so', 'python/xalt_site_rules.py', 'etc/xalt.toml', 'modulefiles/xalt/0.1.0.lua']) assert.ok(existsSync(join(prefix, f)), f);
-    assert.equal(statSync(join(dir, 'spool')).mode & 0o7777, 0o1777);
+    for (const f of ['bin/xalt', 'lib/libxalt.so', 'sbin/xalt-ship', 'libexec/xalt_link', 'libexec/xalt/epilog', 'lib/xalt/bin/xalt', 'python/xalt_site_rules.py', 'etc/xalt.toml', 'modulefiles/xalt/0.1.0.lua', 'share/xalt/xalt-ship.timer']) assert.ok(existsSync(join(prefix, f)), f);
+    assert.equal(statSync(join(dir, 'spool')).mode & 0o7777, 0o755, 'transport ship: only root writes the spool');
+    assert.equal(statSync(join(dir, 'spool', '.quarantine')).mode & 0o7777, 0o700);
     assert.equal(readFileSync(join(prefix, 'etc/xalt.toml'), 'utf8'), readFileSync(cfg, 'utf8'));
     const lua = readFileSync(join(prefix, 'modulefiles/xalt/0.1.0.lua'), 'utf8');
     for (const want of ['add_property("lmod", "sticky")', `setenv("XALT_FILE_PREFIX", "${dir}/spool")`, 'setenv("XALT_EXECUTABLE_TRACKING", "yes")', 'prepend_path("LD_PRELOAD", pathJoin(base, "lib", "libxalt.so"))', 'prepend_path("COMPILER_PATH"', 'prepend_path("PYTHONPATH"', 'setenv("APPTAINERENV_LD_PRELOAD"', 'setenv("SINGULARITYENV_LD_PRELOAD"']) {
@@ -65,24 +67,42 @@ test('xalt install lays out the tree, and installing twice changes nothing', () 
     const second = xalt(['install', '--config', cfg, '--build', build, prefix]);
     assert.equal(second.code, 0);
     assert.match(second.stdout, /^0 written, \d+ unchanged/m);
-    // the installed launcher runs xalt and finds the installed config through XALT_DIR
+    // the installed launcher runs xalt with the installed config, whatever ./xalt.toml says
+    writeFileSync(join(dir, 'xalt.toml'), '[spool]\nlayout = "weekly"\n');
     const check = spawnSync(join(prefix, 'bin', 'xalt'), ['config', 'check'], { encoding: 'utf8', cwd: dir, env: { ...process.env, XALT_CONFIG: '', XALT_DIR: '' } });
     assert.equal(check.status, 0, check.stderr);
     assert.ok(check.stdout.startsWith(`${join(prefix, 'etc', 'xalt.toml')}: ok`), check.stdout);
   });
 });
 
-test('xalt install warns about a missing collector and a config that differs from the installed one', () => {
+test('xalt install refuses a collector not built from its config, naming the command to run, and writes nothing', () => {
+  scratch((dir) => {
+    const prefix = join(dir, 'xalt');
+    const missing = xalt(['install', '--build', join(dir, 'nobuild'), prefix]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /^xalt: error: xalt install: the collector and xalt-ship must be built from the built-in defaults \(fingerprint [0-9a-f]+\): .*nobuild\/libxalt\.so does not exist; nothing was installed\n  hint: run "xalt build --out .*nobuild" first/);
+    const cfg = join(dir, 'site.toml');
+    writeFileSync(cfg, `[spool]\nprefix = "${dir}/spool"\n`);
+    const other = xalt(['install', '-c', cfg, prefix]); // native/build holds the collector of the example config
+    assert.equal(other.code, 2);
+    assert.match(other.stderr, /libxalt\.so was built from another configuration .*\n  hint: run "xalt build -c .*site\.toml" first, then install again/);
+    assert.equal(existsSync(prefix), false, 'nothing was installed');
+    assert.equal(existsSync(join(dir, 'spool')), false);
+  });
+});
+
+test('a config that differs from the installed one is kept as a backup', () => {
   scratch((dir) => {
     const prefix = join(dir, 'xalt');
     mkdirSync(join(prefix, 'etc'), { recursive: true });
     writeFileSync(join(prefix, 'etc', 'xalt.toml'), '# an older config\n');
-    const r = xalt(['install', '--build', join(dir, 'nobuild'), prefix]);
+    const cfg = join(dir, 'site.toml');
+    writeFileSync(cfg, `[spool]\nprefix = "${dir}/spool"\n`);
+    assert.equal(xalt(['build', '-c', cfg, '--out', join(dir, 'build')]).code, 0);
+    const r = xalt(['install', '-c', cfg, '--build', join(dir, 'build'), prefix]);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /libxalt\.so does not exist: the collector is not installed; run "xalt build" first/);
     assert.match(r.stderr, /differed from the config being installed; the old one is kept as xalt\.toml\..*\.bak/);
-    assert.equal(statSync(join(prefix, 'modulefiles/xalt/0.1.0.lua')).isFile(), true);
-    assert.doesNotMatch(readFileSync(join(prefix, 'modulefiles/xalt/0.1.0.lua'), 'utf8'), /APPTAINER/);
+    assert.equal(readFileSync(join(prefix, 'etc', 'xalt.toml'), 'utf8'), readFileSync(cfg, 'utf8'));
   });
 });
 
@@ -103,8 +123,8 @@ test('xalt install into something that is not a directory fails with one line, e
   scratch((dir) => {
     const notDir = join(dir, 'file');
     writeFileSync(notDir, 'x');
-    const r = xalt(['install', '--build', join(dir, 'nobuild'), notDir]);
-    assert.equal(r.code, 1);
-    assert.match(r.stderr, /^xalt: error: install into .*file failed: .*(ENOTDIR|EEXIST)\n  hint: check permissions/m);
+    const r = xalt(['install', notDir]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /^xalt: error: install into .*file failed: refusing to use .*file: it is not a directory\n  hint: check permissions/m);
   });
 });

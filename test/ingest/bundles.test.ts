@@ -199,3 +199,40 @@ testEachStore('--delete removes a loaded bundle; one with an entry kept nowhere 
   assert.ok(!existsSync(loaded), 'a fully loaded bundle is deleted after commit');
   assert.ok(existsSync(keeps), 'an entry too large to copy is only in its bundle: the bundle stays');
 });
+
+testEachStore('bundles the real xalt-ship wrote load exactly like their records as files', async ({ store, kind }, t) => {
+  if (!isRoot) { t.skip('xalt-ship runs as root here'); return; }
+  const { alice, bob, node, ship, stageRun, stagePkgs, stageLink, bundleFiles, readBundle } = await import('../ship/helpers.js');
+  const n = node();
+  const a = alice(), b = bob();
+  const open = stageRun(n, a, '700', { ago: 40 }); // killed: the shipper closes it (job_end)
+  stageRun(n, a, '700', { end: true });
+  stagePkgs(n, a, '700', open.uuid, ['numpy', 'scipy']);
+  stageLink(n, a, '700');
+  stageRun(n, a, '700', { end: true, over: { userT: { user: b.name } } }); // alice's process calling itself bob: flagged
+  stageRun(n, b, '701', { end: true });
+  for (const [job, u] of [['700', a], ['701', b]] as const) {
+    const r = ship(n, ['--job', job, '--uid', String(u.uid), '--job-state', 'CANCELLED']);
+    assert.equal(r.status, 0, r.stderr);
+  }
+  const bundles = bundleFiles(n.spool).filter((f) => f.endsWith('.bundle'));
+  assert.equal(bundles.length, 2);
+  const s = await ingestSpools(store, [n.spool], { jobs: 0 });
+  assert.deepEqual([s.bundlesRead, s.bundleEntries, s.runs, s.pkgs, s.links, s.flagged, s.quarantined], [2, 8, 5, 2, 1, 1, 0]);
+  // the same records, each as a file named as in its entry and owned by its entry's owner
+  const files = spoolDir();
+  for (const e of bundles.flatMap((p) => readBundle(p).entries)) {
+    const path = join(files, e.name);
+    writeFileSync(path, e.text);
+    chownSync(path, e.owner, e.owner);
+  }
+  const other = await createTestStore(kind);
+  try {
+    await ingestSpools(other.store, [files], { jobs: 0 });
+    assert.deepEqual(await records(store), await records(other.store));
+  } finally {
+    await other.drop();
+  }
+  const [closed] = await store.all<Obj>(`SELECT end_reason, owner_user FROM xalt_run WHERE run_uuid = ?`, [open.uuid]);
+  assert.deepEqual([closed!['end_reason'], closed!['owner_user']], ['job_end', a.name]);
+});

@@ -1,7 +1,8 @@
 /**
  * `xalt build`: validate the site config, generate site_config.c and xalt_site_rules.py into
- * the build directory, check that the C compiles cleanly, then build the collector with
- * `make -C native GEN_C=<site_config.c> BUILD=<dir>`.
+ * the build directory, check that the C compiles cleanly, then build the collector, xalt-ship
+ * and the link helper with `make -C native GEN_C=<site_config.c> BUILD=<dir>` — all from the
+ * same config, which `xalt install` checks.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -38,10 +39,12 @@ export async function run(args: CommandArgs): Promise<number> {
   runTool(cc, ['-c', '-std=c11', '-Wall', '-Wextra', '-Werror', '-fPIC', '-o', '/dev/null', files.siteConfigC], `compiling ${files.siteConfigC}`);
   runTool('make', ['-s', '-C', join(PACKAGE_ROOT, 'native'), `GEN_C=${files.siteConfigC}`, `BUILD=${outDir}`], 'make -C native');
   if (!flag(args, 'quiet')) {
-    const lib = join(outDir, 'libxalt.so');
     args.stdout.write(`config ${result.config.file} (fingerprint ${result.config.fingerprint})\n`);
     args.stdout.write(`generated ${files.siteConfigC}\ngenerated ${files.pythonRules}\n`);
-    args.stdout.write(existsSync(lib) ? `built ${lib}\n` : `collector not built by native/Makefile yet (no ${lib})\n`);
+    for (const name of ['libxalt.so', 'xalt-ship']) {
+      const path = join(outDir, name);
+      args.stdout.write(existsSync(path) ? `built ${path}\n` : `not built by native/Makefile: ${path}\n`);
+    }
   }
   return ExitCode.ok;
 }
