@@ -376,17 +376,26 @@ test('XALT_EXECUTABLE_TRACKING=no in a job: nothing recorded', { skip }, () => {
   assert.deepEqual(findJob(byName('untracked').id), []);
 });
 
-test('report success prints the failure rate counted from Slurm\'s view of the jobs', { skip }, () => {
+test('report success prints the failure rates of runs and of jobs counted from Slurm\'s view', { skip }, () => {
   const total = S.jobs.reduce((n, s) => n + s.job.runs, 0);
+  // the jobs xalt can know of: those that ran a tracked program (array tasks are jobs of their own)
+  const jobs = S.jobs.filter((s) => s.job.runs > 0).flatMap((s) => s.records);
   // each job Slurm did not end COMPLETED has exactly one failed run (its last program)
-  const failedJobs = S.jobs.flatMap((s) => s.records).filter((r) => r.state !== 'COMPLETED').length;
+  const bad = jobs.filter((r) => r.state !== 'COMPLETED');
   const r = installedXalt(['report', 'success', '--db', S.db, '--json']);
   assert.equal(r.status, 0, r.stderr);
-  const rows = (JSON.parse(r.stdout) as { tables: { outcomes: { outcome: string; runs: number; runs_pct: number }[] } }).tables.outcomes;
-  const runs = rows.reduce((n, x) => n + x.runs, 0);
-  const ok = rows.find((x) => x.outcome.startsWith('ok'))!;
-  assert.equal(runs, total, JSON.stringify(rows));
-  assert.equal(runs - ok.runs, failedJobs, JSON.stringify(rows));
-  const printed = 100 - ok.runs_pct; // the JSON rounds percentages to 4 decimals
-  assert.ok(Math.abs(printed - (100 * failedJobs) / total) < 1e-4, `failure rate ${printed} % printed, ${failedJobs}/${total} from Slurm: ${JSON.stringify(rows)}`);
+  type Row = Record<string, string | number>;
+  const tables = (JSON.parse(r.stdout) as { tables: Record<string, Row[]> }).tables;
+  const summary = Object.fromEntries((tables['summary'] ?? []).map((x) => [x['measure'], x['value']]));
+  const shown = JSON.stringify(summary);
+  assert.equal(summary['Runs'], total, shown);
+  assert.equal(summary['Failed runs'], bad.length, shown);
+  assert.ok(Math.abs(Number(summary['Failure rate of runs (%)']) - (100 * bad.length) / total) < 1e-4, `runs: ${bad.length}/${total} from Slurm; xalt ${shown}`);
+  assert.equal(summary['Jobs'], jobs.length, shown);
+  assert.equal(summary['Jobs with a failed run'], bad.length, shown);
+  assert.ok(Math.abs(Number(summary['Jobs with a failed run (%)']) - (100 * bad.length) / jobs.length) < 1e-4, `jobs: ${bad.length}/${jobs.length} from Slurm; xalt ${shown}`);
+  // runs closed at job end, by how Slurm ended their job
+  const jobEnd = Object.fromEntries((tables['outcomes'] ?? []).filter((x) => x['outcome'] === 'job_end').map((x) => [x['detail'], x['runs']]));
+  const slurmEnded = (state: string) => bad.filter((j) => j.state === state).length;
+  assert.deepEqual(jobEnd, { CANCELLED: slurmEnded('CANCELLED'), TIMEOUT: slurmEnded('TIMEOUT') }, JSON.stringify(tables['outcomes']));
 });
