@@ -33,7 +33,14 @@ job=\${SLURM_JOB_ID:-}
 # How the job ended (COMPLETED, FAILED, TIMEOUT, CANCELLED, OUT_OF_MEMORY, ...), for runs closed now.
 state=
 if command -v scontrol >/dev/null 2>&1; then
-  state=$(scontrol show job "$job" 2>/dev/null | tr ' ' '\\n' | sed -n 's/^JobState=\\([A-Z_]*\\).*/\\1/p' | head -n 1)
+  set -- $(scontrol -o show job "$job" 2>/dev/null | tr ' ' '\\n' | sed -n 's/^\\(Reason\\|ExitCode\\)=//p')
+  case "\${1:-}:\${2:-}:\${SLURM_JOB_EXIT_CODE2:-}" in
+    TimeLimit:*) state=TIMEOUT ;;
+    None:0:0:*) state=COMPLETED ;;
+    None:0:*:0:0) state=CANCELLED ;;
+    ::*) state= ;;
+    *) state=FAILED ;;
+  esac
 fi
 
 if [ -n "$state" ]; then
