@@ -1,6 +1,8 @@
 /*
  * Spawn driver for bench/collector.ts. Reads one configuration per stdin line,
  *   PRELOAD<TAB>PROG[<TAB>NAME=VALUE]...      (PRELOAD "-" = none)
+ * A PROG written "+/path" is "changed" before each of its runs (its modification time set to
+ * now, outside the timed span), so every run is the first run of a changed executable.
  * then runs CYCLES cycles; each cycle spawns every configuration once, in a freshly shuffled
  * order (a fixed-seed generator), so machine noise (other jobs on a shared 2-core box) and
  * the after-effects of one configuration on the next (page cache, journal writeback) fall
@@ -17,7 +19,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -29,6 +33,7 @@ extern char **environ;
 struct config {
   char *prog;
   char **env;
+  int touch; /* set the modification time before each run */
 };
 
 static long long now_ns(void) {
@@ -64,7 +69,8 @@ static int read_configs(struct config *cs) {
     int nf = 0;
     for (char *tok = strtok(line, "\t"); tok && nf < MAX_VARS + 2; tok = strtok(NULL, "\t")) fields[nf++] = strdup(tok);
     if (nf < 2) continue;
-    cs[n].prog = fields[1];
+    cs[n].touch = fields[1][0] == '+';
+    cs[n].prog = fields[1] + cs[n].touch;
     cs[n].env = make_env(fields[0], fields + 2, nf - 2);
     n++;
   }
@@ -91,6 +97,7 @@ int main(int argc, char **argv) {
       int i = order[j];
       char *args[] = {cs[i].prog, NULL};
       pid_t p;
+      if (cs[i].touch && utimensat(AT_FDCWD, cs[i].prog, NULL, 0) != 0) return 3;
       long long t0 = now_ns();
       if (posix_spawn(&p, cs[i].prog, NULL, NULL, args, cs[i].env) != 0) return 3;
       int st;

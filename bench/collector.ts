@@ -7,15 +7,18 @@
  * cycle (in a shuffled order), for thousands of cycles, so load from other jobs falls
  * on all configurations alike; each figure is the median of the per-cycle paired
  * differences with its 95% confidence interval, for wall time (spawn to reap) and for the
- * child's CPU time (user + system from wait4), plus minor page faults.
+ * child's CPU time (user + system from wait4), plus minor page faults. The default is the
+ * site config as shipped: transport ship (records to node-local staging only), a start and
+ * an end record per run, the signal handler on.
  * `XALT_BENCH_CYCLES=N` changes the number of cycles (default 2000, ~40 s).
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { added, median, type Added } from './collector-stats.js';
+import { HASH_PRIME, monthDir } from '../src/schema/spool-layout.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CYCLES = Number(process.env['XALT_BENCH_CYCLES'] ?? 2000);
@@ -52,6 +55,22 @@ function build(dir: string) {
   mkdirSync(join(dir, 'skip'));
   copyFileSync(join(dir, 'true'), join(dir, 'skip/make'));
   execFileSync('make', ['-s', '-C', join(ROOT, 'native'), `BUILD=${join(dir, 'lib')}`], { stdio: 'inherit' });
+  // The same site config with transport "direct" (XALT-compatible files into the spool).
+  const toml = join(dir, 'direct.toml');
+  writeFileSync(toml, readFileSync(join(ROOT, 'etc/xalt.example.toml'), 'utf8').replace(/^transport = "ship"$/m, 'transport = "direct"'));
+  execFileSync(process.execPath, [join(ROOT, 'bin/xalt'), 'build', '-c', toml, '--out', join(dir, 'direct')], { stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+/** The spool directories `xalt spool prepare` creates for transport direct (this month and the next). */
+function prepareSpool(spool: string): void {
+  const now = Date.now() / 1000;
+  for (const month of new Set([monthDir(now), monthDir(now + 86400)])) {
+    for (let i = 0; i < HASH_PRIME; i++) {
+      const d = join(spool, month, String(i).padStart(3, '0'));
+      mkdirSync(d, { recursive: true });
+      chmodSync(d, 0o1777);
+    }
+  }
 }
 
 /** Run every configuration `cycles` times, interleaved; returns the series by name. */
@@ -103,14 +122,16 @@ export async function run(): Promise<void> {
   try {
     build(dir);
     const lib = join(dir, 'lib/libxalt.so');
-    // Staging (and the spool, to measure the collector rather than a disk) on tmpfs, as
-    // nodes have it (/dev/shm); one extra line shows a spool on the disk-backed temp dir.
+    const directLib = join(dir, 'direct/libxalt.so');
+    // Staging (and the spool) on tmpfs, as nodes have it (/dev/shm); further lines put the
+    // spool prefix, or staging, on the disk-backed temp dir.
     const shm = existsSync('/dev/shm') ? mkdtempSync('/dev/shm/xalt-bench-') : join(dir, 'shm');
     cleanup.push(shm);
     const track = { XALT_EXECUTABLE_TRACKING: 'yes', XALT_FILE_PREFIX: join(shm, 'spool'), XALT_TMPDIR: join(shm, 'tmp'), XALT_SAMPLING: 'no' };
     mkdirSync(track.XALT_FILE_PREFIX, { recursive: true });
     mkdirSync(track.XALT_TMPDIR, { recursive: true });
-    mkdirSync(join(dir, 'spool'));
+    prepareSpool(track.XALT_FILE_PREFIX);
+    for (const d of ['spool', 'staging']) mkdirSync(join(dir, d));
     const t = join(dir, 'true');
     // A login-node-sized environment (Lmod sessions carry ~150 variables, long PATH-like
     // lists): the collector scans it for its variables and runs the env rules over each.
@@ -120,27 +141,38 @@ export async function run(): Promise<void> {
     // costs the program ~0.8 ms with or without the collector and only adds noise.)
     for (const k of ['PATH', 'MODULEPATH', 'MANPATH', '_LMFILES_', 'LOADEDMODULES', 'INFOPATH']) bigEnv[k] = dirs;
     for (let i = 0; i < 140; i++) bigEnv[`__LMOD_REF_COUNT_VAR${i}`] = `/opt/apps/pkg${i}/share:1`;
-    const none = 'no preload', empty = 'empty preloaded library', bigNone = '32 MiB executable, no preload';
+    const none = 'no preload', empty = 'empty preloaded library', tracked = 'tracked (default: start + end record)';
+    const noHandler = 'tracked, XALT_SIGNAL_HANDLER=no';
+    const bigNone = '32 MiB exe changed every run, no preload', bigEmpty = '32 MiB exe changed every run, empty lib';
+    const big = `+${join(dir, 'big')}`; // (spawnloop: set its mtime before every run)
     const configs: Config[] = [
       { name: none, preload: '-', prog: t, env: {} },
       { name: empty, preload: join(dir, 'libempty.so'), prog: t, env: {}, vs: none },
       { name: 'XALT_EXECUTABLE_TRACKING=no', preload: lib, prog: t, env: { ...track, XALT_EXECUTABLE_TRACKING: 'no' }, vs: empty, budgetUs: 5, also: none },
       { name: 'path filtered out (SKIP rule)', preload: lib, prog: join(dir, 'skip/make'), env: track, vs: empty, budgetUs: 15, also: none },
-      { name: 'tracked, end record only', preload: lib, prog: t, env: track, vs: none, budgetUs: 150, also: empty },
-      { name: 'tracked, start + end records', preload: lib, prog: t, env: { ...track, XALT_START_POLICY: 'always' }, vs: none, budgetUs: 250, also: empty },
+      { name: tracked, preload: lib, prog: t, env: track, vs: none, budgetUs: 250, also: empty },
+      { name: 'tracked, end record only (start = mpi)', preload: lib, prog: t, env: { ...track, XALT_START_POLICY: 'mpi' }, vs: none, budgetUs: 150, also: empty },
+      { name: noHandler, preload: lib, prog: t, env: { ...track, XALT_SIGNAL_HANDLER: 'no' }, vs: none, also: empty },
+      { name: 'tracked, spool prefix on disk', preload: lib, prog: t, env: { ...track, XALT_FILE_PREFIX: join(dir, 'spool') }, vs: none, also: tracked },
+      { name: 'tracked, staging on disk', preload: lib, prog: t, env: { ...track, XALT_TMPDIR: join(dir, 'staging') }, vs: none, also: tracked },
+      { name: 'transport direct (XALT files, spool tmpfs)', preload: directLib, prog: t, env: track, vs: none, also: tracked },
       { name: 'no preload, 150-variable environment', preload: '-', prog: t, env: bigEnv },
       { name: 'tracked, 150-variable environment', preload: lib, prog: t, env: { ...track, ...bigEnv }, vs: 'no preload, 150-variable environment' },
-      { name: 'tracked, end record, spool on disk', preload: lib, prog: t, env: { ...track, XALT_FILE_PREFIX: join(dir, 'spool') }, vs: none },
-      { name: bigNone, preload: '-', prog: join(dir, 'big'), env: {} },
-      { name: '32 MiB executable, tracked (2nd+ run)', preload: lib, prog: join(dir, 'big'), env: track, vs: bigNone, budgetUs: 1000 },
+      { name: bigNone, preload: '-', prog: big, env: {} },
+      { name: bigEmpty, preload: join(dir, 'libempty.so'), prog: big, env: {}, vs: bigNone },
+      { name: '32 MiB exe changed every run, tracked', preload: lib, prog: big, env: track, vs: bigNone, budgetUs: 2000, also: bigEmpty },
     ];
     const baseEnv = { PATH: '/usr/bin:/bin', HOME: dir, USER: 'bench' };
     const series = measure(join(dir, 'spawnloop'), configs, CYCLES, baseEnv);
     console.log(
       `collector: added time per exec = median of per-cycle paired differences [95% CI]; ${CYCLES} cycles x ${configs.length} configurations, ` +
-        `order shuffled each cycle; cpu = child user+sys (wait4); spool and staging on ${shm}`,
+        `order shuffled each cycle; cpu = child user+sys (wait4); spool and staging on ${shm} unless said`,
     );
     for (const line of report(configs, series)) console.log(line);
+    // The default handler's cost: the default against the same run without it.
+    const h = series.get(tracked)!, n = series.get(noHandler)!;
+    console.log(`  ${'signal handler installation'.padEnd(38)} wall ${fmtAdded(added(h.wall, n.wall))}, cpu ${fmtAdded(added(h.cpu, n.cpu))}, ` +
+      `${median(h.minflt) - median(n.minflt)} page faults (default vs XALT_SIGNAL_HANDLER=no)`);
   } finally {
     for (const d of cleanup) rmSync(d, { recursive: true, force: true });
   }

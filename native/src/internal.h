@@ -32,7 +32,7 @@
 #define XALT_HOT_LIBS 64       /* of which kept beside the run's other fields (a small program's) */
 #define XALT_TZ_FILE_MAX 65536 /* zone files are 0.1-4 kB; a bigger one is not a zone file */
 #define XALT_POOL_SIZE (256 * 1024) /* a run's strings and JSON: ~5 kB in practice (see the pool) */
-#define XALT_NSIG 65           /* signal numbers we may see: 1..64 on Linux */
+#define XALT_HANDLED_SIGNALS 14 /* signal.c: the synchronous fatal signals and XALT's asynchronous list */
 
 /* ---- jbuf: a growable byte buffer (json.c). signal-safe, no malloc. It starts in storage
  * the caller lends (the run's pool, a stack array) or none, and moves to mmap'd memory
@@ -269,6 +269,16 @@ struct xalt_slice {
   size_t len;
 };
 
+/* signal.c: the action a handled signal had before ours (compact: a struct sigaction is 152
+ * bytes, and every page of the state a run touches costs a page fault). */
+struct xalt_prev_action {
+  void (*handler)(int);                     /* sa_handler: SIG_DFL, SIG_IGN or a function */
+  void (*action)(int, siginfo_t *, void *); /* sa_sigaction, when flags has SA_SIGINFO */
+  int flags;           /* sa_flags */
+  int sig;             /* 0: slot unused */
+  uint64_t mask;       /* sa_mask, signals 1..64 */
+};
+
 struct xalt_run_state {
   /* Laid out so that a tracked run touches two or three pages of it (each first touch of a
    * page is a page fault, ~1.3 µs here, plus its release at exit): the fixed-size fields,
@@ -319,6 +329,7 @@ struct xalt_run_state {
   char host[XALT_FIELD_MAX];        /* uname nodename */
   char syshost[XALT_FIELD_MAX];
   struct xalt_sched sched;
+  struct xalt_prev_action previous[XALT_HANDLED_SIGNALS]; /* signal.c */
   /* Working storage of single files, kept here (mmap'd, zero pages until touched) rather than
    * in .bss: an untracked process then maps no .bss at all. */
   char *cache_dir;                  /* sha1.c: the checked per-user cache directory, "" until checked */
@@ -334,7 +345,6 @@ struct xalt_run_state {
   char pool[XALT_POOL_SIZE];        /* pool.c: the run's strings and JSON, packed */
   uint64_t more_lib_seen[XALT_MAX_LIBS - XALT_HOT_LIBS]; /* procfs.c: hashes of the others */
   char long_name[XALT_PATH_MAX];    /* procfs.c: a mapping's name too long for the stack buffer */
-  struct sigaction previous[XALT_NSIG]; /* signal.c: actions we replaced */
 };
 
 /*

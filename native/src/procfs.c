@@ -36,16 +36,27 @@ int xalt_exe_path(char *out, size_t n) {
 #define XALT_RESOLVE_NO_SYMLINKS 0x04
 #define XALT_O_PATH 010000000
 
-/* The file name execve was given, from the auxiliary vector after `envp`; NULL if absent
- * or if binfmt_misc handed the program over as a descriptor. The vector follows the
- * environment only in the kernel's initial stack layout (argv, NULL, envp, NULL, auxv): a
- * constructor run by dlopen gets the current environ, which setenv may have moved to the
- * heap, so the walk is made only when envp is where the kernel put it, right after argv. */
-static const char *execfn(int argc, char **argv, char **envp) {
+/* The auxiliary vector, after `envp`. It follows the environment only in the kernel's
+ * initial stack layout (argv, NULL, envp, NULL, auxv): a constructor run by dlopen gets the
+ * current environ, which setenv may have moved to the heap, so the walk is made only when
+ * envp is where the kernel put it, right after argv; NULL otherwise. */
+static const unsigned long *auxv(int argc, char **argv, char **envp) {
   if (!envp || !argv || argc < 0 || envp != argv + argc + 1) return NULL;
   while (*envp) envp++;
+  /* In secure-execution mode the loader has removed variables by moving the later ones
+   * down, which leaves a NULL behind for each: the vector starts after them (its first
+   * entry is never AT_NULL). */
+  while (!*envp) envp++;
+  return (const unsigned long *)envp;
+}
+
+/* The file name execve was given, from the auxiliary vector; NULL if absent or if
+ * binfmt_misc handed the program over as a descriptor. */
+static const char *execfn(int argc, char **argv, char **envp) {
+  const unsigned long *a = auxv(argc, argv, envp);
+  if (!a) return NULL;
   const char *fn = NULL;
-  for (const unsigned long *a = (const unsigned long *)(envp + 1); a[0]; a += 2) {
+  for (; a[0]; a += 2) {
     if (a[0] == XALT_AT_EXECFD) return NULL;
     if (a[0] == XALT_AT_EXECFN) fn = (const char *)a[1];
   }
@@ -55,13 +66,10 @@ static const char *execfn(int argc, char **argv, char **envp) {
 #define XALT_AT_SECURE 23 /* auxv: secure-execution mode (setuid, setgid, capabilities) */
 
 int xalt_secure_exec(int argc, char **argv, char **envp) {
-  if (envp && argv && argc >= 0 && envp == argv + argc + 1) { /* the kernel's layout (see execfn) */
-    while (*envp) envp++;
-    for (const unsigned long *a = (const unsigned long *)(envp + 1); a[0]; a += 2)
-      if (a[0] == XALT_AT_SECURE) return a[1] != 0;
-    return 0;
-  }
-  return getauxval(XALT_AT_SECURE) != 0; /* started by dlopen: ask libc */
+  const unsigned long *a = auxv(argc, argv, envp);
+  for (; a && a[0]; a += 2)
+    if (a[0] == XALT_AT_SECURE) return a[1] != 0;
+  return getauxval(XALT_AT_SECURE) != 0; /* started by dlopen, or an unexpected layout: ask libc */
 }
 
 const char *xalt_exe_path_candidate(int argc, char **argv, char **envp) {

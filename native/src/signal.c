@@ -26,27 +26,34 @@
 static const int SYNCHRONOUS[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS};
 static const int ASYNCHRONOUS[] = {SIGHUP, SIGQUIT, SIGTERM, SIGXCPU, SIGUSR1, SIGUSR2, SIGALRM}; /* INT: interactive use */
 
+static struct xalt_prev_action *previous(int sig) {
+  if (!xalt_state) return NULL;
+  for (int i = 0; i < XALT_HANDLED_SIGNALS; i++)
+    if (xalt_run.previous[i].sig == sig) return &xalt_run.previous[i];
+  return NULL;
+}
+
 /* Call the handler that was installed before ours as the kernel would have: its mask added
  * to the one the signal interrupted, the signal itself blocked unless SA_NODEFER, the
  * action reset first if it asked for SA_RESETHAND. */
-static void chain(struct sigaction *old, int sig, siginfo_t *info, void *ctx) {
-  struct sigaction a = *old;
-  if (a.sa_flags & SA_RESETHAND) {
-    memset(old, 0, sizeof *old);
-    old->sa_handler = SIG_DFL; /* the next one is recorded and kills, as with SIG_DFL */
-  }
+static void chain(struct xalt_prev_action *old, int sig, siginfo_t *info, void *ctx) {
+  struct xalt_prev_action a = *old;
+  if (a.flags & SA_RESETHAND) old->handler = SIG_DFL; /* the next one is recorded and kills */
   sigset_t mask = ((ucontext_t *)ctx)->uc_sigmask;
-  sigorset(&mask, &mask, &a.sa_mask);
-  if (!(a.sa_flags & SA_NODEFER)) sigaddset(&mask, sig);
+  for (int s = 1; s <= 64; s++)
+    if (a.mask >> (s - 1) & 1) sigaddset(&mask, s);
+  if (!(a.flags & SA_NODEFER)) sigaddset(&mask, sig);
   sigprocmask(SIG_SETMASK, &mask, NULL);
-  if (a.sa_flags & SA_SIGINFO) a.sa_sigaction(sig, info, ctx);
-  else a.sa_handler(sig);
+  if (a.flags & SA_SIGINFO) a.action(sig, info, ctx);
+  else a.handler(sig);
 }
 
 static void handler(int sig, siginfo_t *info, void *ctx) {
   int saved = errno;
-  struct sigaction *old = xalt_state && sig > 0 && sig < XALT_NSIG ? &xalt_run.previous[sig] : NULL;
-  if (old && old->sa_handler != SIG_DFL && old->sa_handler != SIG_IGN) {
+  struct xalt_prev_action *old = previous(sig);
+  if (old && old->handler == SIG_IGN) {
+    /* (only while install() puts an ignored signal back: it stays ignored) */
+  } else if (old && old->handler != SIG_DFL) {
     chain(old, sig, info, ctx);
   } else {
     xalt_finish(-1, sig);
@@ -67,18 +74,30 @@ int xalt_signal_mode(void) {
   return xalt_env_yesno("XALT_SIGNAL_HANDLER", xalt_site_config.signal_handler) ? 1 : 0;
 }
 
-static void install(int sig) {
-  struct sigaction sa, *prev = &xalt_run.previous[sig];
-  if (sigaction(sig, NULL, prev) != 0 || prev->sa_handler == SIG_IGN) return; /* ignored stays ignored */
+/* One system call per signal: ours is installed and the old action read back at once; an
+ * ignored signal (inherited SIG_IGN) is put back as it was. */
+static void install(int slot, int sig) {
+  struct sigaction sa, old;
   memset(&sa, 0, sizeof sa);
   sa.sa_sigaction = handler;
   sa.sa_flags = SA_SIGINFO | SA_RESTART;
   sigfillset(&sa.sa_mask);
-  sigaction(sig, &sa, NULL);
+  struct xalt_prev_action *p = &xalt_run.previous[slot];
+  p->sig = sig;
+  p->handler = SIG_IGN; /* until we know: a signal arriving meanwhile is ignored */
+  if (sigaction(sig, &sa, &old) != 0) { p->sig = 0; return; }
+  if (old.sa_handler == SIG_IGN) { sigaction(sig, &old, NULL); p->sig = 0; return; }
+  p->flags = old.sa_flags;
+  p->mask = 0;
+  for (int s = 1; s <= 64; s++)
+    if (sigismember(&old.sa_mask, s) == 1) p->mask |= 1ULL << (s - 1);
+  p->handler = old.sa_handler;
+  p->action = old.sa_sigaction;
 }
 
 void xalt_signal_install(int mode) {
-  for (size_t i = 0; i < sizeof SYNCHRONOUS / sizeof SYNCHRONOUS[0]; i++) install(SYNCHRONOUS[i]);
+  int slot = 0;
+  for (size_t i = 0; i < sizeof SYNCHRONOUS / sizeof SYNCHRONOUS[0]; i++) install(slot++, SYNCHRONOUS[i]);
   if (mode > 1)
-    for (size_t i = 0; i < sizeof ASYNCHRONOUS / sizeof ASYNCHRONOUS[0]; i++) install(ASYNCHRONOUS[i]);
+    for (size_t i = 0; i < sizeof ASYNCHRONOUS / sizeof ASYNCHRONOUS[0]; i++) install(slot++, ASYNCHRONOUS[i]);
 }

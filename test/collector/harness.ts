@@ -86,6 +86,13 @@ export function prepareSpool(spool: string): void {
   }
 }
 
+/** An unprivileged account for tests that play another user (created once, no home, no login shell). */
+export function testUser(name = 'xcoll_user'): { uid: number; gid: number } {
+  if (spawnSync('id', ['-u', name]).status !== 0) spawnSync('useradd', ['--no-create-home', '--shell', '/usr/sbin/nologin', '--user-group', name]);
+  const id = (flag: string) => Number(execFileSync('id', [flag, name], { encoding: 'utf8' }).trim());
+  return { uid: id('-u'), gid: id('-g') };
+}
+
 const compiled = new Map<string, string>();
 const emptyHome = scratch('home');
 const binDir = scratch('bin');
