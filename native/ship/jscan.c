@@ -10,7 +10,7 @@
 
 #include "ship.h"
 
-#define JSCAN_DEPTH 64 /* records nest 3 deep (ptA entries); deeper is not a record of ours */
+#define JSCAN_DEPTH 256 /* records nest 3 deep (ptA entries); a deeper one is refused (bounds the recursion) */
 
 static size_t ws(const char *s, size_t n, size_t i) {
   while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r')) i++;
@@ -139,7 +139,8 @@ const struct jmember *jscan_find(const char *s, const struct jobject *o, const c
   char k[64];
   for (int i = o->count - 1; i >= 0; i--) { /* the last wins, as in JSON.parse */
     const struct jmember *m = &o->m[i];
-    if (jscan_string(s, m->key, m->key_end, k, sizeof k) >= 0 && !strcmp(k, key)) return m;
+    long kl = jscan_string(s, m->key, m->key_end, k, sizeof k);
+    if (kl == (long)strlen(key) && !memcmp(k, key, (size_t)kl)) return m; /* "user\u0000" is not "user" */
   }
   return NULL;
 }

@@ -38,37 +38,49 @@ static int by_job_kind_name(const void *a, const void *b) {
 
 static int by_name(const void *a, const void *b) { return strcmp(((const struct staged *)a)->name, ((const struct staged *)b)->name); }
 
+static void free_files(struct staged *files, size_t n) {
+  for (size_t i = 0; i < n; i++) free(files[i].name);
+  free(files);
+}
+
 static void drop_data(struct staged *f) {
   free(f->data);
   f->data = NULL;
   f->len = 0;
 }
 
-/* Timer mode: which files to ship now. Run files of job `none` are read to tell a finished run
- * from one still going; everything else is judged by its name and age. */
+/* Timer mode: which files to ship now (contracts.md "xalt-ship"):
+ *   links of job `none`, and any link older than max_age;
+ *   run files holding an end record, of job `none` or older than max_age;
+ *   run files still holding a start record once older than max_age — in a job other than
+ *     `none` only when their owner has no process left on the node (the job is over; else the
+ *     epilog will close the run, which it could not once the file were gone);
+ *   pkg files with their run, or older than max_age when their run file is gone. */
 static void choose_timer(const struct ship_opts *o, int dfd, struct staged *files, size_t n, double now) {
+  struct stat st;
   for (size_t i = 0; i < n; i++) {
     struct staged *f = &files[i];
-    struct stat st;
-    if (staging_peek(dfd, f, &st) != 0) continue;
+    if (f->n.kind == STAGED_PKG || staging_peek(dfd, f, &st) != 0) continue;
     int old = now - (double)st.st_mtim.tv_sec > o->max_age, none = !strcmp(f->n.job, "none");
-    if (old) f->ship = 1;
-    else if (none && f->n.kind == STAGED_LINK) f->ship = 1;
-    else if (none && f->n.kind == STAGED_RUN && staging_read(dfd, f) == 0) {
-      f->ship = records_run_ended(f);
-      drop_data(f);
+    if (f->n.kind == STAGED_LINK) {
+      f->ship = none || old;
+      continue;
     }
+    if ((!none && !old) || staging_read(dfd, f) != 0) continue;
+    int ended = records_run_ended(f);
+    drop_data(f);
+    f->ship = ended || (old && (none || !owner_has_processes(f->n.uid)));
   }
   /* a pkg file goes with its run: look its run file up by name */
   qsort(files, n, sizeof *files, by_name);
   for (size_t i = 0; i < n; i++) {
     struct staged *p = &files[i], key;
-    if (p->n.kind != STAGED_PKG || p->ship) continue;
+    if (p->n.kind != STAGED_PKG || staging_peek(dfd, p, &st) != 0) continue;
     char name[SHIP_NAME_MAX];
     snprintf(name, sizeof name, "xalt_run.%lu.%s.%s.json", (unsigned long)p->n.uid, p->n.job, p->n.uuid);
     key.name = name;
     const struct staged *run = bsearch(&key, files, n, sizeof *files, by_name);
-    p->ship = run && run->ship;
+    p->ship = run ? run->ship : now - (double)st.st_mtim.tv_sec > o->max_age;
   }
 }
 
@@ -131,16 +143,15 @@ static int ship_job(struct ship_ctx *c, int dfd, struct staged *files, size_t fr
   if (o->quiet && !failed && !t.refused_total && !warning[0]) return 0;
   struct logline l = {0};
   log_add(&l, "job %s%s: ", job, uid_text(o, ub, sizeof ub));
-  if (failed) {
-    log_add(&l, "error: %s; ", err);
-  }
+  if (failed) log_add(&l, "error: %s; ", err);
   if (t.files) {
     log_add(&l, "%lu file%s shipped", t.files, t.files == 1 ? "" : "s");
     if (c->runs_closed > closed0) log_add(&l, ", %lu run%s closed", c->runs_closed - closed0, c->runs_closed - closed0 == 1 ? "" : "s");
     if (hash_misses > misses0 || hash_hits > hits0) log_add(&l, ", %lu executable%s hashed, %lu from cache", hash_misses - misses0, hash_misses - misses0 == 1 ? "" : "s", hash_hits - hits0);
     if (!failed || keep_sent) log_add(&l, " to %s", where[0] && !failed ? where : "syslog");
   } else {
-    log_add(&l, failed ? "nothing shipped; files left in %s" : "nothing to ship", o->tmpdir);
+    if (failed) log_add(&l, "nothing shipped; files left in %s", o->tmpdir);
+    else log_add(&l, "nothing to ship");
   }
   log_refusals(&l, &t);
   if (warning[0]) log_add(&l, "; warning: %s", warning);
@@ -183,6 +194,7 @@ static int ship(const struct ship_opts *o) {
         log_add(&l, "another xalt-ship holds %s/lock; nothing done", o->state_dir);
         log_emit(&l);
       }
+      free_files(files, n);
       return 0;
     }
     cache_fd = hash_cache_open(state_fd);
@@ -227,6 +239,7 @@ static int ship(const struct ship_opts *o) {
     log_add(&l, "nothing to ship in %s", o->tmpdir);
     log_emit(&l);
   }
+  free_files(files, n);
   return rc;
 }
 

@@ -5,6 +5,7 @@
  * groups), so root never reads a file for a user that the user could not read.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdlib.h>
@@ -89,4 +90,32 @@ void owner_restore(void) {
   setfsgid(getegid());
   if (nsaved >= 0) setgroups((size_t)nsaved, saved_groups);
   switched = 0;
+}
+
+int owner_has_processes(uid_t uid) {
+  static uid_t *uids;
+  static size_t n;
+  static int loaded, usable;
+  if (!loaded) { /* once per call: the owners of /proc/<pid> */
+    loaded = 1;
+    DIR *d = opendir("/proc");
+    size_t cap = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+      struct stat st;
+      if (e->d_name[0] < '1' || e->d_name[0] > '9' || fstatat(dirfd(d), e->d_name, &st, 0) != 0) continue;
+      if (n == cap) {
+        uid_t *p = realloc(uids, sizeof *p * (cap = cap ? cap * 2 : 256));
+        if (!p) break;
+        uids = p;
+      }
+      uids[n++] = st.st_uid;
+    }
+    usable = d != NULL;
+    if (d) closedir(d);
+  }
+  if (!usable) return 1; /* cannot tell: assume the job may still run */
+  for (size_t i = 0; i < n; i++)
+    if (uids[i] == uid) return 1;
+  return 0;
 }

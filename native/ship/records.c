@@ -30,10 +30,14 @@ static int scan_one_line(const struct staged *f, struct one_line *r) {
   return 0;
 }
 
-/* The string member `key` of `o` into out ("" when missing or not a string). */
+/* The string member `key` of `o` into out ("" when missing or not a string). A NUL inside
+ * the value (\u0000) becomes \x01: as a C string it must not compare equal to its prefix. */
 static void get_str(const char *s, const struct jobject *o, const char *key, char *out, size_t n) {
   const struct jmember *m = o ? jscan_find(s, o, key) : NULL;
-  if (!m || jscan_string(s, m->val, m->val_end, out, n) < 0) out[0] = '\0';
+  long len = m ? jscan_string(s, m->val, m->val_end, out, n) : -1;
+  if (len < 0) out[0] = '\0';
+  for (long i = 0; i < len; i++)
+    if (!out[i]) out[i] = '\x01';
 }
 
 static double get_num(const char *s, const struct jobject *o, const char *key) {

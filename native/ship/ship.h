@@ -99,8 +99,8 @@ struct jobject {
 int jscan_check(const char *s, size_t n);
 /* Read the object starting at s[at] (which must be '{') into `o`; 0 on success. */
 int jscan_object(const char *s, size_t n, size_t at, struct jobject *o);
-/* The member called `key` (compared after unescaping; the last one, as JSON.parse keeps),
- * or NULL. */
+/* The member called `key` (compared after unescaping, length included; the last one, as
+ * JSON.parse keeps), or NULL. */
 const struct jmember *jscan_find(const char *s, const struct jobject *o, const char *key);
 /* Decode the string token s[v0..v1) into `out` (UTF-8, NUL-terminated; invalid bytes and lone
  * surrogates become U+FFFD, as Node decodes them). Returns the length, or -1 if it is not a
@@ -147,6 +147,8 @@ int owner_matches(const struct owner *o, const char *user);
 int owner_become(const struct owner *o);
 /* Back to our own identity. */
 void owner_restore(void);
+/* 1 when a process of `uid` runs on this node (or /proc cannot tell), 0 when none does. */
+int owner_has_processes(uid_t uid);
 
 /* ---- hash.c: hash_id, as the owner, with a root-only cache ---- */
 /* Open the node's cache below `state_dir` (created 0700 if missing); -1 when unusable. */

@@ -98,3 +98,24 @@ test('a second timer run while one holds the lock does nothing and says so', asy
   }
   assert.match(ship(n, []).stderr, /job none: 1 file shipped/);
 });
+
+test('an old start record of a job whose user still has a process on the node waits for the epilog', async () => {
+  const n = node();
+  const a = alice();
+  const s = stageRun(n, a, '58', { ago: 30 * 3600 });
+  const p = stagePkgs(n, a, '58', s.uuid, ['numpy']);
+  ageBy(s.file, 30);
+  ageBy(p, 30);
+  const hers = spawn('sleep', ['60'], { uid: a.uid, gid: a.gid, stdio: 'ignore' }); // her job, still going
+  try {
+    await new Promise((res) => setTimeout(res, 100));
+    assert.equal(ship(n, ['-q']).stderr, '');
+    assert.deepEqual(staged(n), [s.file, p].map((f) => f.split('/').pop()!).sort(), 'the run and its packages wait');
+  } finally {
+    hers.kill('SIGKILL');
+    await new Promise((res) => hers.once('exit', res));
+  }
+  const r = ship(n, []);
+  assert.match(r.stderr, /^xalt-ship: job 58: 2 files shipped to /, 'once she has no process left, the timer ships them');
+  assert.deepEqual(readBundle(bundleFiles(n.spool)[0]!).entries.map((e) => e.name.split('.')[0] + (e.name.startsWith('run') ? `.${e.name.split('.')[4]}` : '')), ['run.aaa', 'pkg']);
+});
