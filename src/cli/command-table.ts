@@ -27,7 +27,7 @@ export interface CommandSpec {
 /** Options every command accepts. */
 export const globalOptions: Readonly<Record<string, OptionSpec>> = {
   help: { type: 'boolean', short: 'h', description: 'show help for this command' },
-  config: { type: 'string', short: 'c', valueName: 'FILE', description: 'site configuration (default: $XALT_CONFIG, else ./xalt.toml, else <install>/etc/xalt.toml)' },
+  config: { type: 'string', short: 'c', valueName: 'FILE', description: 'site configuration (default: $XALT_CONFIG — an installed xalt sets it to PREFIX/etc/xalt.toml —, else ./xalt.toml, else $XALT_DIR/etc/xalt.toml)' },
   debug: { type: 'boolean', description: 'print stack traces for errors' },
   quiet: { type: 'boolean', short: 'q', description: 'print errors only' },
 };

@@ -1,7 +1,7 @@
 /**
  * What `xalt demo` runs under the collector: small real C programs (one succeeds, one
- * fails, one is killed as at a time limit) linked through xalt's ld wrapper, and a Python
- * script importing a package, so every kind of record appears.
+ * fails, one crashes, one is killed as at a time limit) linked through xalt's ld wrapper, and
+ * a Python script importing a package, so every kind of record and every way a run ends appears.
  */
 
 export interface DemoProgram {
@@ -34,6 +34,17 @@ int main(int argc, char **argv) {
 int main(void) {
   fprintf(stderr, "solver: input.dat: no such file\\n");
   return 3;
+}
+`,
+  },
+  {
+    name: 'postproc',
+    purpose: 'a program that crashes (SIGSEGV)',
+    args: ['--frames', '12'],
+    source: `#include <signal.h>
+int main(void) {
+  raise(SIGSEGV); /* as a null-pointer dereference would, without upsetting the compiler */
+  return 0;
 }
 `,
   },

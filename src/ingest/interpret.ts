@@ -56,12 +56,15 @@ function parseJson(text: string): { value?: unknown; reason?: QuarantineReason; 
 }
 
 /**
- * Root may write anyone's records (the epilog does); otherwise the file owner must be the
- * record's user, by name or by the numeric uid XALT writes when $USER is unset. A record that
- * names no user (XALT's "unknown") claims no one else's identity and is not flagged.
+ * A root-owned record file may be anyone's (XALT's loaders and xalt's wave-1 epilog wrote them
+ * as root); otherwise the file owner — in a bundle, the staging file's owner xalt-ship vouches
+ * for, root included — must be the record's user, by name or by the numeric uid XALT writes
+ * when $USER is unset. A record that names no user (XALT's "unknown") claims no one else's
+ * identity and is not flagged.
  */
 export function ownerMatches(owner: FileOwner, recordUser: string): boolean {
-  return owner.uid === 0 || recordUser === '' || recordUser === 'unknown' || owner.name === recordUser || String(owner.uid) === recordUser;
+  const vouching = owner.uid === 0 && owner.flags === undefined; // in a bundle, uid 0 is the uid that ran the program
+  return vouching || recordUser === '' || recordUser === 'unknown' || owner.name === recordUser || String(owner.uid) === recordUser;
 }
 
 /** Why the record is flagged owner_mismatch (by our check or by xalt-ship's), or undefined. */
@@ -73,12 +76,13 @@ function ownerMismatch(owner: FileOwner, user: string): string | undefined {
 }
 
 /**
- * Whose record it is: the owner of its file, except that root vouches for the user a record
- * names (XALT's root-run loaders and syslog carry no other proof). '' when root wrote a
- * record naming no one: it belongs to whoever owns what it refers to.
+ * Whose record it is: the owner of its file (of its staging file, in a bundle), except that a
+ * root-owned record file vouches for the user the record names (XALT's root-run loaders and
+ * syslog carry no other proof). '' when such a record names no one: it belongs to whoever owns
+ * what it refers to.
  */
 function ownerOf(owner: FileOwner, user: string): string {
-  if (owner.uid !== 0) return owner.name;
+  if (owner.uid !== 0 || owner.flags !== undefined) return owner.name;
   return user === 'unknown' ? '' : user;
 }
 

@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { ingestSpools } from '../../src/ingest/ingest.js';
@@ -169,4 +169,26 @@ testEachStore('in a bundle the entry owner decides, even when both users\' recor
   const [run] = await store.all<Obj>(`SELECT has_start, has_end, owner_user FROM xalt_run`);
   assert.deepEqual([Number(run!['has_start']), Number(run!['has_end']), run!['owner_user']], [1, 1, bob.name]);
   assert.ok(existsSync(join(root, '.quarantine')) === false, 'a foreign entry keeps no copy: its bundle stays');
+});
+
+test('a SQLite store where another user could plant a symlink (beside it, or as it) is refused before anything is written', async (t) => {
+  if (!canSwitchUsers) { t.skip('needs root'); return; }
+  const alice = testUser('xalt-alice');
+  const root = spoolDir();
+  put(root, alice, runRecord({ userT: { user: alice.name } }));
+  const shared = legacySpool(); // world-writable and sticky, like /tmp
+  const victim = join(spoolDir({}, 'xalt-victim-'), 'important.db');
+  writeFileSync(victim, 'not a database, and not to be touched\n');
+  // she cannot know the store's name in advance for sure, but -wal and -shm sit beside it by name
+  assert.equal(as(alice, 'ln', ['-s', victim, join(shared, 'xalt.db-wal')]).status, 0);
+  const r = await xalt('ingest', '--db', join(shared, 'xalt.db'), root);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, new RegExp(`^xalt: error: xalt ingest: refusing to write the store ${shared}/xalt\\.db: ${shared} \\(mode 1777\\) is writable by everyone; nothing was loaded`));
+  const mine = spoolDir();
+  symlinkSync(victim, join(mine, 'linked.db'));
+  const r2 = await xalt('ingest', '--db', join(mine, 'linked.db'), root);
+  assert.equal(r2.code, 1);
+  assert.match(r2.stderr, /linked\.db is a symbolic link; nothing was loaded/);
+  assert.equal(readFileSync(victim, 'utf8'), 'not a database, and not to be touched\n');
+  assert.equal(existsSync(join(shared, 'xalt.db')), false);
 });

@@ -104,7 +104,7 @@ testEachStore('overview and libraries equal the reference: a store of schema 1 m
   try {
     const rows = storeRows(old.store, { derive: false });
     for (const run of generatedRuns(33, 300)) await rows.run(run);
-    await assert.rejects(buildReport(old.store, { kind: 'overview', ...PERIODS[0]! }, 0), /schema 1; reports need schema 2/, 'reports ask for a migration');
+    await assert.rejects(buildReport(old.store, { kind: 'overview', ...PERIODS[0]! }, 0), /schema 1; reports need schema 3/, 'reports ask for a migration');
     await migrate(old.store);
     await assertReportsMatch(old.store, 'migrated');
   } finally {

@@ -1,14 +1,16 @@
 /**
- * `xalt demo`: the newcomer's first minute. Builds the collector, links a few real C
- * programs through xalt's ld wrapper, runs them under the collector (one succeeds, one
- * fails, one is killed) together with a Python script importing a package, lets the job
- * epilog close the killed run, ingests the scratch spool into a SQLite file and prints what
- * xalt now knows. It drives the other commands through the CLI itself, so it shows what an
- * admin would type.
+ * `xalt demo`: the newcomer's first minute, on the path a cluster uses. Builds the collector
+ * and xalt-ship, links a few real C programs through xalt's ld wrapper, runs them under the
+ * collector in a pretend job (one succeeds, one fails, one crashes, one is killed) together
+ * with a Python script importing a package — every record goes to a node-local scratch staging
+ * directory — then ends the job as the epilog does: xalt-ship (here without root, into a scratch
+ * spool of the demo's own) ships the job's records in one bundle and closes the killed run;
+ * ingest loads the bundle into a SQLite file, and the report and find print what xalt now
+ * knows. It drives xalt's commands through the CLI itself, so it shows what an admin would type.
  */
 import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { demoPackage, demoPrograms, demoPythonScript } from '../../demo/demo-programs.js';
@@ -23,9 +25,11 @@ interface Scratch {
   dir: string;
   spool: string;
   tmp: string;
+  state: string;
   bin: string;
   db: string;
   lib: string;
+  ship: string;
 }
 
 function step(args: CommandArgs, text: string): void {
@@ -37,11 +41,11 @@ function mustRun(cmd: string, argv: string[], what: string, env?: NodeJS.Process
   if (r.status !== 0) throw new RuntimeError('XALT_DEMO_FAILED', `${what} failed: ${(r.stderr || r.error?.message || '').trim().split('\n')[0]}`, 'run ./install.sh first (it installs cc and builds xalt)');
 }
 
-/** The collector and the link helper, built by the Makefile from the committed config. */
+/** The collector, xalt-ship and the link helper, built by the Makefile from the committed config. */
 function buildNative(args: CommandArgs, s: Scratch): void {
-  step(args, 'building the collector (make -C native)');
+  step(args, 'building the collector and xalt-ship (make -C native)');
   mustRun('make', ['-s', '-C', join(repoRoot, 'native')], 'building the collector');
-  for (const f of [s.lib, join(repoRoot, 'native/build/xalt_link')]) {
+  for (const f of [s.lib, s.ship, join(repoRoot, 'native/build/xalt_link')]) {
     if (!existsSync(f)) throw new RuntimeError('XALT_DEMO_FAILED', `${f} was not built`, 'run "make -C native" and read its errors');
   }
   // the wrapper as `xalt install` lays it out: ld in bin/, its helper beside it
@@ -51,20 +55,17 @@ function buildNative(args: CommandArgs, s: Scratch): void {
   chmodSync(join(s.bin, 'xalt_link'), 0o755);
 }
 
-/** What the xalt module gives every process on a tracked node, pointed at the scratch spool. */
+/** What the xalt module gives every process on a tracked node, staging into the scratch directory. */
 function nodeEnv(s: Scratch): NodeJS.ProcessEnv {
   return {
     ...process.env,
-    USER: process.env['USER'] ?? 'demo',
+    USER: userInfo().username, // who runs the demo: the owner of its staging files
     PATH: `${s.bin}:${process.env['PATH'] ?? '/usr/bin:/bin'}`,
     COMPILER_PATH: s.bin,
     PYTHONPATH: [join(repoRoot, 'python/xalt_hook'), join(s.dir, 'site')].join(':'),
     XALT_EXECUTABLE_TRACKING: 'yes',
-    XALT_FILE_PREFIX: s.spool,
-    XALT_TMPDIR: s.tmp,
-    XALT_SAMPLING: 'no',
-    // every run gets a start record, so a killed program is still visible
-    XALT_ALWAYS_CREATE_START: 'yes',
+    XALT_TMPDIR: s.tmp, // node-local staging (/dev/shm on a cluster)
+    XALT_SAMPLING: 'no', // the demo's programs are short: keep every one
     SLURM_JOB_ID: JOB_ID,
     SLURM_JOB_ACCOUNT: 'demo-project',
     SLURM_JOB_PARTITION: 'normal',
@@ -94,7 +95,7 @@ function writePythonPackage(s: Scratch): string {
 }
 
 function runPrograms(args: CommandArgs, s: Scratch): void {
-  step(args, `running them under the collector in job ${JOB_ID} (records go to ${s.spool})`);
+  step(args, `running them under the collector in job ${JOB_ID} (records are staged node-locally in ${s.tmp})`);
   const env = { ...nodeEnv(s), LD_PRELOAD: s.lib };
   const runs: [string, string[], string][] = demoPrograms.map((p) => [join(s.dir, p.name), [...p.args], p.purpose]);
   runs.push(['python3', [writePythonPackage(s)], 'a Python script importing a package']);
@@ -111,24 +112,39 @@ async function xalt(args: CommandArgs, argv: string[]): Promise<number> {
 }
 
 function scratch(dir: string): Scratch {
-  const s = { dir, spool: join(dir, 'spool'), tmp: join(dir, 'tmp'), bin: join(dir, 'bin'), db: join(dir, 'xalt.db'), lib: join(repoRoot, 'native/build/libxalt.so') };
+  const build = join(repoRoot, 'native/build');
+  const s = {
+    dir, spool: join(dir, 'spool'), tmp: join(dir, 'staging'), state: join(dir, 'ship-state'), bin: join(dir, 'bin'), db: join(dir, 'xalt.db'),
+    lib: join(build, 'libxalt.so'), ship: join(build, 'xalt-ship'),
+  };
   for (const d of [s.spool, s.tmp, s.bin]) mkdirSync(d, { recursive: true });
-  chmodSync(s.spool, 0o1777); // as `xalt install` creates a spool: sticky, world-writable
+  mkdirSync(s.state, { recursive: true, mode: 0o700 });
+  // as `xalt install` makes a spool: only its owner (root on a cluster; here, you) writes it
+  for (const d of [s.spool, s.tmp]) chmodSync(d, 0o755);
   return s;
+}
+
+/** The job ends: xalt-ship ships its staged records and closes the run that was killed. */
+function endJob(args: CommandArgs, s: Scratch): void {
+  const uid = String(process.getuid?.() ?? 0);
+  const argv = ['--job', JOB_ID, '--uid', uid, '--job-state', 'COMPLETED', '--tmpdir', s.tmp, '--spool', s.spool, '--state-dir', s.state];
+  step(args, "the job ends: its epilog runs xalt-ship, which ships the job's records in one bundle and closes the run that was killed");
+  args.stderr.write(`\n$ xalt-ship ${argv.join(' ')}\n`);
+  const r = spawnSync(s.ship, argv, { encoding: 'utf8', env: { PATH: '/usr/bin:/bin' } });
+  args.stderr.write(r.stderr || r.error?.message || '');
+  if (r.status !== 0) throw new RuntimeError('XALT_DEMO_FAILED', `xalt-ship exited ${r.status ?? r.signal}`, 'run it by hand with the options above');
 }
 
 export async function run(args: CommandArgs): Promise<number> {
   const given = stringOption(args, 'dir');
   const dir = given ?? mkdtempSync(join(tmpdir(), 'xalt-demo-'));
   const s = scratch(dir);
-  const uid = String(process.getuid?.() ?? 0);
   try {
     buildNative(args, s);
     linkPrograms(args, s);
     runPrograms(args, s);
-    step(args, 'the job ends: its epilog closes the run that was killed');
-    await xalt(args, ['epilog', '--job', JOB_ID, '--uid', uid, '--tmpdir', s.tmp, '--spool', s.spool]);
-    step(args, 'loading the records into a SQLite store');
+    endJob(args, s);
+    step(args, 'loading the bundle into a SQLite store');
     const ingest = await xalt(args, ['ingest', s.spool, '--db', s.db]);
     if (ingest !== 0) return ingest;
     step(args, 'what xalt knows now');

@@ -1,10 +1,11 @@
 /**
- * `xalt doctor`: check an installation end to end on this node — the site config, the
- * collector (a real probe run), the spool and node-local tmpdir, the Python hook, the link
- * wrapper, and the store. Exit 0 when nothing failed (warnings allowed), 1 otherwise.
+ * `xalt doctor`: check an installation end to end on this node — the site config, that
+ * tracking is on in this environment, the collector (a real probe run), xalt-ship, the spool,
+ * the node-local staging directory, the ingest quarantine, the Python hook (a real import), the
+ * link wrapper, and the store. Exit 0 when nothing failed (warnings allowed), 1 otherwise.
  */
 import { readSiteConfig } from '../../config/load-site-config.js';
-import { checkCollector, checkLinkWrapper, checkPythonHook, checkSpool, checkStore, checkTmpdir, findLayout, type CheckResult } from '../../doctor/doctor-checks.js';
+import { checkCollector, checkLinkWrapper, checkPythonHook, checkQuarantine, checkShip, checkSpool, checkStore, checkTmpdir, checkTrackingOn, findLayout, type CheckResult } from '../../doctor/doctor-checks.js';
 import { flag, stringOption, type CommandArgs } from '../command-args.js';
 import { ExitCode } from '../errors.js';
 
@@ -18,7 +19,10 @@ export async function run(args: CommandArgs): Promise<number> {
     const cfg = parsed.config;
     const layout = findLayout(process.env);
     results.push({ check: 'config', status: 'ok', detail: `${configName} (fingerprint ${cfg.fingerprint})` });
-    results.push(checkCollector(layout), checkSpool(cfg, process.env), checkTmpdir(cfg, process.env), checkPythonHook(layout), checkLinkWrapper(layout, process.env));
+    results.push(
+      checkTrackingOn(layout, process.env), checkCollector(layout), checkShip(layout, cfg), checkSpool(cfg, process.env), checkTmpdir(cfg, process.env),
+      checkQuarantine(cfg), checkPythonHook(layout, cfg), checkLinkWrapper(layout, process.env),
+    );
     const db = stringOption(args, 'db') ?? process.env['XALT_DB'] ?? cfg.store.url;
     if (db) results.push(await checkStore(db));
   }

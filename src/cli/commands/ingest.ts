@@ -3,12 +3,13 @@
  * progress bar on a terminal and a one-line summary. Exit 1 when any file was quarantined or
  * flagged, or the store failed; re-running completes what a failed run left.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { flag, listOption, stringOption, type CommandArgs } from '../command-args.js';
 import { ExitCode, RuntimeError, UserError } from '../errors.js';
-import { openStore, storeError } from '../../db/open-store.js';
+import { isMysqlUrl, openStore, storeError } from '../../db/open-store.js';
 import type { Store } from '../../db/store.js';
-import { UnsafeDirectory } from '../../secure-fs/trusted-dir.js';
+import { effectiveUid, UnsafeDirectory, untrustedDirReason } from '../../secure-fs/trusted-dir.js';
 import { ingestSpools, type IngestProgress, type IngestSummary } from '../../ingest/ingest.js';
 import { configuredSpools, loadIngestSettings, storeUrl } from '../../ingest/ingest-settings.js';
 import { readReverseMap, type ReverseMapData } from '../../ingest/reverse-map.js';
@@ -92,6 +93,26 @@ async function nameQuarantined(store: Store, since: number, stderr: NodeJS.Writa
   if (rows.length > NAMED_QUARANTINE) stderr.write(`xalt: … more quarantined files: SELECT path, reason, detail FROM xalt_quarantine\n`);
 }
 
+/**
+ * A SQLite store is a file ingest writes — and SQLite creates `-wal` and `-shm` files beside
+ * it by name — so its directory must be one no other user can change (not even a sticky one
+ * such as /tmp), and the file itself not a symlink nor someone else's.
+ */
+function checkStoreLocation(url: string): void {
+  if (isMysqlUrl(url)) return;
+  const path = resolve(url);
+  const euid = effectiveUid();
+  const why = untrustedDirReason(dirname(path), euid) ?? (() => {
+    try {
+      const st = lstatSync(path);
+      if (st.isSymbolicLink()) return `${path} is a symbolic link`;
+      if (st.uid !== euid && st.uid !== 0) return `${path} is owned by uid ${st.uid}`;
+    } catch { /* created by SQLite in a directory only we can write */ }
+    return null;
+  })();
+  if (why) throw new RuntimeError('XALT_STORE_UNSAFE', `xalt ingest: refusing to write the store ${path}: ${why}; nothing was loaded`, 'keep the store in a directory only the ingesting account (and root) can write, e.g. /var/lib/xalt');
+}
+
 export async function run(args: CommandArgs): Promise<number> {
   const settings = await loadIngestSettings(stringOption(args, 'config'));
   const syslogs = listOption(args, 'syslog');
@@ -107,6 +128,7 @@ export async function run(args: CommandArgs): Promise<number> {
   const tty = (args.stderr as NodeJS.WriteStream).isTTY === true && !quiet && !json;
   const bar = progressBar(args.stderr);
   const url = storeUrl(stringOption(args, 'db'), settings);
+  checkStoreLocation(url);
   const store = await openStore(url, { batchStatements: true });
   let summary: IngestSummary;
   const startedAt = Date.now() / 1000;
