@@ -118,6 +118,7 @@ async function takeLock(waitMs: number): Promise<void> {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
     const holder = Number(readFileSync(LOCK, 'utf8').trim());
+    if (holder === process.pid) throw new Error('this test process already runs a Slurm cluster: stop it first');
     if (!Number.isInteger(holder) || holder <= 0 || !alive(holder)) { rmSync(LOCK, { force: true }); continue; }
     if (Date.now() > deadline) throw new Error(`another test process (pid ${holder}) has held ${LOCK} for ${waitMs / 1000} s: only one Slurm cluster can run at a time`);
     await sleep(1000);
@@ -130,8 +131,18 @@ function releaseLock(): void {
   } catch { /* not ours, or gone */ }
 }
 
+/** Run `fn` holding the machine-wide cluster lock (as `SlurmCluster.start` and `stop` do). */
+export async function withClusterLock<T>(fn: () => Promise<T>, waitMs = 15 * 60_000): Promise<T> {
+  await takeLock(waitMs);
+  try {
+    return await fn();
+  } finally {
+    releaseLock();
+  }
+}
+
 /** Refuse, naming what is in the way, when Slurm daemons or their ports are already in use. */
-async function refuseIfBusy(): Promise<void> {
+export async function refuseIfBusy(): Promise<void> {
   const running = processesNamed(DAEMONS);
   if (running.length > 0) {
     const list = running.map(([pid, , cmd]) => `pid ${pid}: ${cmd}`).join('; ');
