@@ -143,6 +143,8 @@ export async function run(): Promise<void> {
     for (let i = 0; i < 140; i++) bigEnv[`__LMOD_REF_COUNT_VAR${i}`] = `/opt/apps/pkg${i}/share:1`;
     const none = 'no preload', empty = 'empty preloaded library', tracked = 'tracked (default: start + end record)';
     const noHandler = 'tracked, XALT_SIGNAL_HANDLER=no';
+    const endOnly = 'tracked, end record only (start = mpi)';
+    const captureOnly = 'tracked, nothing written (style none)';
     const bigNone = '32 MiB exe changed every run, no preload', bigEmpty = '32 MiB exe changed every run, empty lib';
     const big = `+${join(dir, 'big')}`; // (spawnloop: set its mtime before every run)
     const configs: Config[] = [
@@ -151,7 +153,8 @@ export async function run(): Promise<void> {
       { name: 'XALT_EXECUTABLE_TRACKING=no', preload: lib, prog: t, env: { ...track, XALT_EXECUTABLE_TRACKING: 'no' }, vs: empty, budgetUs: 5, also: none },
       { name: 'path filtered out (SKIP rule)', preload: lib, prog: join(dir, 'skip/make'), env: track, vs: empty, budgetUs: 15, also: none },
       { name: tracked, preload: lib, prog: t, env: track, vs: none, budgetUs: 250, also: empty },
-      { name: 'tracked, end record only (start = mpi)', preload: lib, prog: t, env: { ...track, XALT_START_POLICY: 'mpi' }, vs: none, budgetUs: 150, also: empty },
+      { name: endOnly, preload: lib, prog: t, env: { ...track, XALT_START_POLICY: 'mpi' }, vs: none, budgetUs: 150, also: empty },
+      { name: captureOnly, preload: lib, prog: t, env: { ...track, XALT_TRANSMISSION_STYLE: 'none' }, vs: none, also: empty },
       { name: noHandler, preload: lib, prog: t, env: { ...track, XALT_SIGNAL_HANDLER: 'no' }, vs: none, also: empty },
       { name: 'tracked, spool prefix on disk', preload: lib, prog: t, env: { ...track, XALT_FILE_PREFIX: join(dir, 'spool') }, vs: none, also: tracked },
       { name: 'tracked, staging on disk', preload: lib, prog: t, env: { ...track, XALT_TMPDIR: join(dir, 'staging') }, vs: none, also: tracked },
@@ -169,10 +172,18 @@ export async function run(): Promise<void> {
         `order shuffled each cycle; cpu = child user+sys (wait4); spool and staging on ${shm} unless said`,
     );
     for (const line of report(configs, series)) console.log(line);
-    // The default handler's cost: the default against the same run without it.
-    const h = series.get(tracked)!, n = series.get(noHandler)!;
-    console.log(`  ${'signal handler installation'.padEnd(38)} wall ${fmtAdded(added(h.wall, n.wall))}, cpu ${fmtAdded(added(h.cpu, n.cpu))}, ` +
-      `${median(h.minflt) - median(n.minflt)} page faults (default vs XALT_SIGNAL_HANDLER=no)`);
+    // Where the default's time goes: each part as the difference of two configurations.
+    const part = (what: string, a: string, b: string) => {
+      const x = series.get(a)!, y = series.get(b)!;
+      console.log(`  ${what.padEnd(38)} wall ${fmtAdded(added(x.wall, y.wall))}, cpu ${fmtAdded(added(x.cpu, y.cpu))}, ` +
+        `${median(x.minflt) - median(y.minflt)} page faults (${a} vs ${b})`);
+    };
+    console.log('collector: the default tracked exec, part by part');
+    part('loading a preloaded library at all', empty, none);
+    part('decide, capture (argv, env, ids), handler', captureOnly, empty);
+    part('the end record (build, write)', endOnly, captureOnly);
+    part('the start record (build, write)', tracked, endOnly);
+    part('signal handler installation', tracked, noHandler);
   } finally {
     for (const d of cleanup) rmSync(d, { recursive: true, force: true });
   }

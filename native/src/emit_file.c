@@ -165,11 +165,12 @@ static int trusted(int fd, const char *path) {
   if (xalt_fstatat(fd, "", &st, AT_EMPTY_PATH) != 0 || !S_ISDIR(st.st_mode)) return 0;
   if ((st.st_uid == 0 || st.st_uid == xalt_run.uid) && (!(st.st_mode & 022) || (st.st_mode & S_ISVTX))) return 1;
   if (xalt_tracing()) {
-    char uid[24], mode[24];
+    char uid[24], mode[5];
     xalt_fmt_long(uid, (long long)st.st_uid);
-    xalt_fmt_long(mode, (long long)(st.st_mode & 07777));
+    for (int i = 0; i < 4; i++) mode[i] = (char)('0' + ((st.st_mode >> (3 * (3 - i))) & 7));
+    mode[4] = '\0';
     xalt_trace("spool directory ", path, " is not trusted (owner uid ", uid, ", mode ", mode,
-               " decimal; it must be root's or yours, and sticky if others may write it): record not written", NULL);
+               "; it must be root's or yours, and sticky if others may write it): record not written", NULL);
   }
   return 0;
 }
