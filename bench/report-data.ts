@@ -1,8 +1,9 @@
 /**
  * Generated data for the report/find benchmarks: a SQLite store of 1,000,000 runs over six
  * months with a realistic spread (Zipf-distributed users and executables, mostly serial runs
- * with a long tail of wide MPI jobs, log-spread run times, libraries from modules, Python
- * packages, sampled short runs, a few percent failures), and a month of spool with 100,000
+ * with a long tail of wide MPI jobs, some with several CPUs per task, log-spread run times,
+ * libraries from modules, Python packages, sampled short runs, a few percent failures, runs
+ * closed at job end, array jobs and steps, one run in a thousand flagged), and a month of spool with 100,000
  * record files. Deterministic (seeded), built with bulk multi-row INSERTs, and cached in the
  * temp directory under a version key so re-runs start at once.
  */
@@ -18,7 +19,7 @@ import { recordDir, runFileName, pkgFileName, serializeRecord } from '../src/sch
 import { seededRandom } from '../test/fixtures/seeded-random.js';
 
 /** Bump when the generated data changes shape, so stale caches are not reused. */
-const DATA_VERSION = 3; // 2: covering indexes by app_name and module_name (migration 1); 3: schema 2 (library sets, daily usage totals)
+const DATA_VERSION = 5; // 2: covering indexes by app_name and module_name (migration 1); 3: schema 2 (library sets, daily usage totals); 4, 5: schema 3 (arrays, steps, CPUs per task, job states, flags)
 export const CACHE_DIR = join(tmpdir(), `xalt-bench-report-v${DATA_VERSION}`);
 
 export const RUNS = 1_000_000;
@@ -98,32 +99,43 @@ async function bulkInsert(q: Queryable, table: string, cols: readonly string[], 
 }
 
 const RUN_COLS = ['run_id', 'run_uuid', 'syshost', 'host', 'user', 'account', 'job_id', 'queue', 'exec_path', 'exec_name', 'app_name', 'module_name', 'exec_type', 'cmdline', 'build_uuid',
-  'start_time', 'end_time', 'run_time', 'probability', 'num_tasks', 'num_cores', 'num_nodes', 'num_threads', 'num_gpus', 'exit_status', 'exit_signal', 'end_reason', 'has_start', 'has_end', 'ingested_at'] as const;
+  'start_time', 'end_time', 'run_time', 'probability', 'num_tasks', 'num_cores', 'num_nodes', 'num_threads', 'num_gpus', 'exit_status', 'exit_signal', 'end_reason', 'has_start', 'has_end', 'ingested_at',
+  'job_step', 'array_job_id', 'array_task_id', 'cpus_per_task', 'job_state', 'flags', 'flagged', 'owner_mismatch'] as const;
 
 /** One generated run: its row plus its objects and packages. */
-function makeRun(id: number, u: ReturnType<typeof universe>, rnd: () => number, pickUser: () => number, pickExec: () => number, jobState: { job: number; left: number; user: number }) {
+function makeRun(id: number, u: ReturnType<typeof universe>, rnd: () => number, pickUser: () => number, pickExec: () => number, jobState: { job: number; left: number; user: number; array: number | null }) {
   if (jobState.left <= 0) {
     jobState.job++;
     jobState.left = 1 + Math.floor(rnd() * 9);
     jobState.user = pickUser();
+    // one job in ten is a task of an array of five (the array's id is its first task's job id)
+    jobState.array = rnd() < 0.1 ? jobState.job - (jobState.job % 5) : null;
   }
   jobState.left--;
   const user = u.users[jobState.user]!;
   const e = u.execs[pickExec()]!;
   const start = PERIOD_START + (id / RUNS) * PERIOD_DAYS * 86400 + rnd() * 600;
-  const cores = rnd() < 0.6 ? 1 : 2 ** (1 + Math.floor(rnd() * 10));
+  const tasks = rnd() < 0.6 ? 1 : 2 ** (1 + Math.floor(rnd() * 10));
+  const cpus = rnd() < 0.8 ? 1 : 2 ** (1 + Math.floor(rnd() * 3));
+  const cores = tasks * cpus;
   const runTime = Math.min(172800, Math.exp(rnd() * 11.5));
   const p = cores === 1 && runTime < 300 ? 0.1 : 1;
   const f = rnd();
   const hasEnd = f < 0.98 ? 1 : 0;
   const signal = f >= 0.95 && f < 0.98 ? (rnd() < 0.5 ? 9 : 11) : null;
-  const status = hasEnd ? (signal ? null : f < 0.9 ? 0 : 1) : null;
-  const reason = !hasEnd ? null : signal ? 'signal' : 'exit';
+  const jobEnd = f >= 0.93 && f < 0.95;
+  const status = hasEnd && !signal && !jobEnd ? (f < 0.9 ? 0 : 1) : null;
+  const reason = !hasEnd ? null : signal ? 'signal' : jobEnd ? 'job_end' : 'exit';
+  const state = jobEnd ? ['TIMEOUT', 'CANCELLED', 'COMPLETED'][Math.floor(rnd() * 3)]! : null;
+  const flagged = rnd() < 0.001 ? 1 : 0;
+  const step = rnd() < 0.5 ? 'batch' : String(Math.floor(rnd() * 3));
   const gpus = rnd() < 0.1 ? 1 + Math.floor(rnd() * 8) : 0;
   const uuid = uuidFrom(rnd, start * 1000);
   const row: SqlValue[] = [id, uuid, 'bench', `c${String(Math.floor(rnd() * 1000)).padStart(4, '0')}`, user, u.accountOf[jobState.user]!, String(1_000_000 + jobState.job), cores > 64 ? 'wide' : 'normal',
     e.path, e.name, e.app, e.module, 'binary', JSON.stringify([e.path, '-i', 'input']), e.linkUuid,
-    start, hasEnd ? start + runTime : 0, hasEnd ? runTime : 0, p, cores, cores, Math.max(1, Math.ceil(cores / 128)), 1, gpus, status, signal, reason, 1, hasEnd, start + runTime + 60];
+    start, hasEnd ? start + runTime : 0, hasEnd ? runTime : 0, p, tasks, cores, Math.max(1, Math.ceil(cores / 128)), 1, gpus, status, signal, reason, 1, hasEnd, start + runTime + 60,
+    step, jobState.array === null ? null : String(1_000_000 + jobState.array), jobState.array === null ? null : String(jobState.job % 5), cpus, state,
+    flagged ? 'owner_mismatch' : '', flagged, flagged];
   const pkgs = e.name === 'python3' ? Array.from({ length: 3 }, () => PKGS[Math.floor(rnd() * PKGS.length)]!) : [];
   return { row, uuid, libs: e.libs, pkgs: [...new Set(pkgs)] };
 }
@@ -140,7 +152,7 @@ async function generateStore(path: string): Promise<void> {
     await bulkInsert(tx, 'xalt_link', ['uuid', 'build_epoch', 'link_program', 'link_path', 'build_user', 'build_syshost', 'exec_path', 'ingested_at'],
       u.links.map((l) => [l.uuid, l.epoch, l.program, '/usr/bin/cc', l.user, 'bench', '/home/x', l.epoch + 1]));
   });
-  const jobState = { job: 0, left: 0, user: 0 };
+  const jobState: { job: number; left: number; user: number; array: number | null } = { job: 0, left: 0, user: 0, array: null };
   const BATCH = 20_000;
   for (let first = 1; first <= RUNS; first += BATCH) {
     const runs: SqlValue[][] = [];

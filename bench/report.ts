@@ -44,15 +44,20 @@ const verdict = (x: number, budget: number) => (x <= budget ? 'within budget' : 
 
 async function sample(store: Store) {
   const [u] = await store.all<{ user: string }>(`SELECT user FROM xalt_run WHERE run_id = ?`, [Math.floor(RUNS / 2)]);
-  const [j] = await store.all<{ job_id: string }>(`SELECT job_id FROM xalt_run WHERE run_id = ?`, [Math.floor(RUNS / 3)]);
+  const [j] = await store.all<{ job_id: string; job_step: string }>(`SELECT job_id, job_step FROM xalt_run WHERE run_id = ?`, [Math.floor(RUNS / 3)]);
   const [id] = await store.all<{ run_uuid: string }>(`SELECT run_uuid FROM xalt_run WHERE run_id = ?`, [Math.floor(RUNS / 4)]);
-  return { user: u!.user, job: j!.job_id, uuid: id!.run_uuid.slice(0, 13) };
+  const [a] = await store.all<{ array_job_id: string; array_task_id: string }>(`SELECT array_job_id, array_task_id FROM xalt_run WHERE run_id >= ? AND array_job_id IS NOT NULL LIMIT 1`, [Math.floor(RUNS / 5)]);
+  return { user: u!.user, job: j!.job_id, step: `${j!.job_id}.${j!.job_step}`, uuid: id!.run_uuid.slice(0, 13), array: a!.array_job_id, task: `${a!.array_job_id}_${a!.array_task_id}` };
 }
 
 async function benchFind(store: Store): Promise<void> {
   const s = await sample(store);
   log(`\nxalt find over ${RUNS.toLocaleString('en')} runs (limit 50, with libraries, packages and links of each run):`);
-  for (const [what, filter, col, value] of [['user', { user: s.user }, 'user', s.user], ['job', { job: s.job }, 'job_id', s.job], ['uuid prefix', { uuid: s.uuid }, 'run_uuid', s.uuid]] as const) {
+  const forms = [
+    ['user', { user: s.user }, 'user', s.user], ['job', { job: s.job }, 'job_id', s.job], ['job.step', { job: s.step }, 'job_id', s.job],
+    ['array job', { job: s.array }, 'array_job_id', s.array], ['array task', { job: s.task }, 'array_job_id', s.array], ['uuid prefix', { uuid: s.uuid }, 'run_uuid', s.uuid],
+  ] as const;
+  for (const [what, filter, col, value] of forms) {
     const t = await timeMs(() => findInStore(store, filter, 50), 7);
     const op = col === 'run_uuid' ? `substr(run_uuid, 1, ${value.length}) = ?` : `${col} = ?`;
     const scan = await timeMs(() => store.all(`SELECT run_id FROM xalt_run NOT INDEXED WHERE ${op} ORDER BY start_time DESC LIMIT 51`, [value]), 3);
@@ -95,6 +100,13 @@ async function benchReport(store: Store): Promise<void> {
       if (kind === 'executables') executables.set(p.name, t);
       const xalt = (1400 * p.runs) / 4550;
       log(`  ${kind.padEnd(12)} ${p.name.padEnd(12)} ${s(t.wall).padStart(8)} ${s(t.cpu).padStart(8)}  ${s(xalt).padStart(9)}  ${(xalt / t.wall).toFixed(0).padStart(4)}×  ${verdict(t.cpu / 1000, 3)}`);
+    }
+  }
+  log('\nwith --include-flagged (the daily totals hold no flagged run: theirs are added from the runs):');
+  for (const kind of ['overview', 'libraries'] as const) {
+    for (const p of periods) {
+      const t = await timeCpu(() => buildReport(store, { kind, since: p.since, until: p.until, top: 20, weighted: true, includeFlagged: true }, Date.now() / 1000), 1);
+      log(`  ${kind.padEnd(12)} ${p.name.padEnd(12)} ${s(t.wall).padStart(8)} ${s(t.cpu).padStart(8)}  ${verdict(t.cpu / 1000, 3)}`);
     }
   }
   log('\nxalt report executables side by side with the previous query strategy (one sorted GROUP BY per table, bench/report-baseline.ts; median of 3, whole store: 1 run):');

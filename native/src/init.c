@@ -91,9 +91,10 @@ static void capture_json(struct xalt_run_state *r, int argc, char **argv) {
   struct xalt_jbuf b;
   xalt_pool_jbuf(&b);
   xalt_jbuf_put(&b, "[", 1);
+  int secret_next = 0; /* secrets never reach a record (redact.c) */
   for (int i = 0; i < argc && argv && argv[i]; i++) {
     if (i) xalt_jbuf_put(&b, ",", 1);
-    xalt_json_str(&b, argv[i], strlen(argv[i]));
+    xalt_json_arg_redacted(&b, argv[i], strlen(argv[i]), &secret_next);
   }
   xalt_jbuf_put(&b, "]", 1);
   r->cmdline = xalt_pool_keep(&b);
@@ -107,7 +108,7 @@ static void capture_json(struct xalt_run_state *r, int argc, char **argv) {
     if (!first) xalt_jbuf_put(&b, ",", 1);
     xalt_json_str(&b, *e, (size_t)(eq - *e));
     xalt_jbuf_put(&b, ":", 1);
-    xalt_json_str(&b, eq + 1, strlen(eq + 1));
+    xalt_json_env_value_redacted(&b, eq + 1, strlen(eq + 1));
     first = 0;
   }
   xalt_jbuf_put(&b, "}", 1);

@@ -59,6 +59,15 @@ void xalt_jbuf_reserve(struct xalt_jbuf *b, size_t n);
 void xalt_jbuf_puts(struct xalt_jbuf *b, const char *s);
 /* Append `n` bytes of `s` as a JSON string literal (quotes, escaping per contracts.md). */
 void xalt_json_str(struct xalt_jbuf *b, const char *s, size_t n);
+/* The same without the quotes: escaped bytes only (pieces of one string, cut at ASCII). */
+void xalt_json_str_body(struct xalt_jbuf *b, const char *s, size_t n);
+
+/* ---- redact.c: secrets replaced before anything is written (rules: src/schema/redact.ts) ---- */
+/* Append argument `s` as a JSON string with its secrets replaced; *redact_next carries "the
+ * previous argument was --password" from one argument to the next (start it at 0). */
+void xalt_json_arg_redacted(struct xalt_jbuf *b, const char *s, size_t n, int *redact_next);
+/* Append an environment value as a JSON string with URL credentials replaced. */
+void xalt_json_env_value_redacted(struct xalt_jbuf *b, const char *s, size_t n);
 /* Append `"key":"value"` (with a leading comma unless `first`). */
 void xalt_json_kv_str(struct xalt_jbuf *b, int first, const char *key, const char *value);
 /* Append `"key":<v as %.4f>` (or %.5e below 1e-4), the userDT/XALT_measureT number format. */

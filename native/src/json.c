@@ -100,8 +100,13 @@ static int plain8(uint64_t w) {
 }
 
 void xalt_json_str(struct xalt_jbuf *b, const char *str, size_t n) {
-  const unsigned char *s = (const unsigned char *)str;
   xalt_jbuf_put(b, "\"", 1);
+  xalt_json_str_body(b, str, n);
+  xalt_jbuf_put(b, "\"", 1);
+}
+
+void xalt_json_str_body(struct xalt_jbuf *b, const char *str, size_t n) {
+  const unsigned char *s = (const unsigned char *)str;
   size_t run = 0; /* start of the pending span of bytes copied verbatim */
   for (size_t i = 0; i < n;) {
     if (i + 8 <= n) { /* long values (PATH-like variables): 8 bytes per step */
@@ -129,7 +134,6 @@ void xalt_json_str(struct xalt_jbuf *b, const char *str, size_t n) {
     run = i;
   }
   xalt_jbuf_put(b, str + run, n - run);
-  xalt_jbuf_put(b, "\"", 1);
 }
 
 void xalt_json_kv_str(struct xalt_jbuf *b, int first, const char *key, const char *value) {

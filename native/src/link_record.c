@@ -125,10 +125,11 @@ static void proc_cmdline_json(long pid, struct xalt_jbuf *b) {
   while (len && raw.p[len - 1] == '\0') len--;
   b->len = 0;
   xalt_jbuf_put(b, "[", 1);
+  int secret_next = 0;
   for (size_t i = 0; i < len;) {
     size_t al = strnlen(raw.p + i, len - i);
     if (i) xalt_jbuf_put(b, ",", 1);
-    xalt_json_str(b, raw.p + i, al);
+    xalt_json_arg_redacted(b, raw.p + i, al, &secret_next);
     i += al + 1;
   }
   xalt_jbuf_put(b, "]", 1);

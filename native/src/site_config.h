@@ -86,6 +86,7 @@ struct xalt_site_config {
   enum xalt_transport transport;
   const char *ship_state_dir; /* xalt-ship: root-only node state (executable-hash cache, lock) */
   int ship_max_age_hours;     /* xalt-ship without --job: ships anything staged longer than this */
+  const char *const *redact_words; /* [privacy]: lower-case words that make an option name secret; NULL-terminated */
 
   int track_scalar;   /* XALT_SCALAR_TRACKING default */
   int track_mpi;      /* XALT_MPI_TRACKING default */

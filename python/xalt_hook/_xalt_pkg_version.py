@@ -20,9 +20,37 @@ Order of resolution for a top-level package ``name`` found in directory ``D``:
 Stdlib only, Python 3.6+.
 """
 import os
+import stat
 import sys
 
 _META_SUFFIXES = ('.dist-info', '.egg-info', '.egg')
+# Metadata files are read only when they are regular files, opened without blocking (a FIFO
+# planted as PKG-INFO must not hang the program's exit) and only up to this many bytes (a
+# symlink to /dev/zero or a huge file must not either).  Real RECORD files are < 1 MiB.
+_READ_LIMIT = 4 << 20
+
+
+def _read_text(path):
+    """The start of a regular file as text, or None (missing, not a regular file, unreadable)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, 'O_CLOEXEC', 0))
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        chunks, left = [], _READ_LIMIT
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 16))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b''.join(chunks).decode('utf-8', 'replace')
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
 
 
 def _norm(name):
@@ -46,24 +74,20 @@ def _header_version(meta_path):
     if os.path.isdir(meta_path):
         candidates = [os.path.join(meta_path, f) for f in ('METADATA', 'PKG-INFO', os.path.join('EGG-INFO', 'PKG-INFO'))]
     for path in candidates:
-        try:
-            with open(path, 'r', encoding='utf-8', errors='replace') as f:
-                for line in f:
-                    if not line.strip():
-                        break
-                    if line.startswith('Version:'):
-                        return line[len('Version:'):].strip()
-        except OSError:
+        text = _read_text(path)
+        if text is None:
             continue
+        for line in text.splitlines():
+            if not line.strip():
+                break
+            if line.startswith('Version:'):
+                return line[len('Version:'):].strip()
     return ''
 
 
 def _read_lines(path):
-    try:
-        with open(path, 'r', encoding='utf-8', errors='replace') as f:
-            return f.read().splitlines()
-    except OSError:
-        return None
+    text = _read_text(path)
+    return None if text is None else text.splitlines()
 
 
 def _record_module(path):

@@ -13,6 +13,12 @@ Nothing here may raise into the interpreter's start-up.  Stdlib only, Python 3.6
 
 
 def _xalt_start():
+    # Most Python processes are not tracked runs: decide from the environment first, so they
+    # pay for nothing more than this lookup (os is loaded already by site.py).
+    import os
+    env = os.environ
+    if not env.get('XALT_PKG_STAGING') or env.get('XALT_EXECUTABLE_TRACKING', '').lower() == 'no':
+        return
     try:
         import _xalt_pkg_hook
         _xalt_pkg_hook.install()
@@ -46,10 +52,12 @@ def _xalt_chain():
     except Exception:
         return
     # Run it as "sitecustomize", as site.py would have.  Its own errors are reported the
-    # way site.py reports them, and never stop the interpreter.
+    # way site.py reports them, and never stop the interpreter.  module_from_spec comes from
+    # the import system's own frozen module, already loaded: importing importlib.util would
+    # pull in contextlib, enum and re on every start of an interpreter (Debian's python3
+    # ships a sitecustomize of its own, so this runs for every one of its processes).
     try:
-        import importlib.util
-        module = importlib.util.module_from_spec(spec)
+        module = sys.modules['_frozen_importlib'].module_from_spec(spec)
         sys.modules['sitecustomize'] = module
         spec.loader.exec_module(module)
     except Exception as err:

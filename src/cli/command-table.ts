@@ -6,6 +6,7 @@
  * A command module exports `run(args: CommandArgs): Promise<number>` returning the exit code.
  */
 import type { ParseArgsConfig } from 'node:util';
+import { REPORT_KINDS } from '../report/report-spec.js';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>[string] & {
   /** one line for `--help` and docs/cli.md */
@@ -22,6 +23,11 @@ export interface CommandSpec {
   readonly options: Readonly<Record<string, OptionSpec>>;
   /** module under dist/src/cli/commands/, without extension */
   readonly module: string;
+  /**
+   * Options end at the first positional argument: what follows is a program's own command
+   * line (`xalt config explain -c x.toml /usr/bin/python3 -c 'import json'`), passed on as is.
+   */
+  readonly optionsEndAtPositional?: boolean;
 }
 
 /** Options every command accepts. */
@@ -47,6 +53,7 @@ export const commands: readonly CommandSpec[] = [
   },
   {
     name: ['config', 'explain'], summary: 'say which rule decides for an executable path (with arguments), a host name or an environment variable', module: 'config-explain', positionals: 'WHAT...',
+    optionsEndAtPositional: true,
     options: {
       host: { type: 'boolean', description: 'WHAT is a host name' },
       env: { type: 'boolean', description: 'WHAT is NAME=value' },
@@ -82,7 +89,7 @@ export const commands: readonly CommandSpec[] = [
       db,
       rmap: { type: 'string', valueName: 'DIR|FILE', description: 'reverse map (xalt_rmapT.json or jsonReverseMapT.json, or a directory holding one)' },
       syslog: { type: 'string', multiple: true, valueName: 'FILE', description: 'read XALT syslog lines from FILE' },
-      jobs: { type: 'string', short: 'j', valueName: 'N', description: 'parser worker threads; 0 parses on the main thread (default: 0 on up to 2 cores, else cores - 2, at most 4)' },
+      jobs: { type: 'string', valueName: 'N', description: 'parser worker threads; 0 parses on the main thread (default: 0 on up to 2 cores, else cores - 2, at most 4)' },
       delete: { type: 'boolean', description: 'delete record files once committed' },
       archive: { type: 'string', valueName: 'DIR', description: 'move record files here once committed' },
       quarantine: { type: 'string', valueName: 'DIR', description: 'keep copies of quarantined files here (default: SPOOL/.quarantine)' },
@@ -102,7 +109,7 @@ export const commands: readonly CommandSpec[] = [
       db,
       spool: { type: 'string', valueName: 'DIR', description: 'search a record tree directly instead of the store' },
       user: { type: 'string', short: 'u', description: 'user name' },
-      job: { type: 'string', short: 'j', description: 'scheduler job id' },
+      job: { type: 'string', short: 'j', description: 'job as Slurm names it: 110 (and every task of array 110), 110_2 (array task), 1002.0 or 1002.batch (step)' },
       uuid: { type: 'string', description: 'run uuid (a prefix is enough)' },
       exec: { type: 'string', short: 'e', description: 'executable name or path pattern (* wildcards)' },
       module: { type: 'string', short: 'm', description: 'module name (prefix)' },
@@ -111,7 +118,8 @@ export const commands: readonly CommandSpec[] = [
       syshost: { type: 'string', description: 'cluster name' },
       since: { type: 'string', short: 'S', description: 'start: YYYY-MM-DD, a datetime, or relative (7d, 12h)' },
       until: { type: 'string', short: 'E', description: 'end (exclusive), same forms as --since' },
-      failed: { type: 'boolean', description: 'only runs that failed: non-zero exit, killed by a signal, or never ended' },
+      failed: { type: 'boolean', description: 'only runs that failed: non-zero exit, killed by a signal, still running when a job that did not complete ended, or never ended' },
+      'include-flagged': { type: 'boolean', description: 'also show runs with integrity flags (owner_mismatch, …), marked [FLAGGED]' },
       limit: { type: 'string', short: 'n', description: 'at most N runs (default 50)' },
       verbose: { type: 'boolean', short: 'v', description: 'show every library and environment value' },
       format: { ...format, description: 'output format: table (a block per run), csv, tsv, json, ndjson, md' }, json,
@@ -119,7 +127,7 @@ export const commands: readonly CommandSpec[] = [
     },
   },
   {
-    name: ['report'], summary: 'usage reports: overview, executables, modules, libraries, compilers, packages, users, accounts, runtime, success, gpu', module: 'report', positionals: 'KIND',
+    name: ['report'], summary: `usage reports: ${REPORT_KINDS.join(', ')}`, module: 'report', positionals: 'KIND',
     options: {
       db,
       since: { type: 'string', short: 'S', description: 'start of the period (default: 30 days ago)' },
@@ -127,17 +135,34 @@ export const commands: readonly CommandSpec[] = [
       syshost: { type: 'string', description: 'only this cluster' },
       top: { type: 'string', short: 'n', description: 'rows per table (default 20)' },
       unweighted: { type: 'boolean', description: 'count runs as recorded, not weighted by 1/sampling probability' },
+      'include-flagged': { type: 'boolean', description: 'count runs with integrity flags (owner_mismatch, …) too; left out by default' },
       output: { type: 'string', short: 'o', valueName: 'FILE', description: 'write to FILE instead of stdout' },
       format, json,
     },
+  },
+  {
+    name: ['quarantine', 'list'], summary: 'list what ingest set aside (and records loaded but flagged): file, reason, detail, when', module: 'quarantine-list',
+    options: {
+      db,
+      reason: { type: 'string', description: 'only this reason (not_json, truncated, bad_value, owner_mismatch, …)' },
+      since: { type: 'string', short: 'S', description: 'set aside at or after: YYYY-MM-DD, a datetime, or relative (7d, 12h)' },
+      until: { type: 'string', short: 'E', description: 'set aside before (exclusive), same forms as --since' },
+      limit: { type: 'string', short: 'n', description: 'at most N entries, newest first (default 50)' },
+      format: { ...format, description: 'output format: table, csv, tsv, json, ndjson, md' }, json,
+      csv: { type: 'boolean', description: 'shorthand for --format csv' },
+    },
+  },
+  {
+    name: ['quarantine', 'show'], summary: 'show one quarantine entry and the bytes ingest kept of it', module: 'quarantine-show', positionals: 'ID', options: { db, json },
   },
   {
     name: ['serve'], summary: 'serve the read-only dashboard', module: 'serve',
     options: {
       db,
       port: { type: 'string', short: 'p', description: 'port (default 8780)' },
-      bind: { type: 'string', description: 'address to bind (default 127.0.0.1; anything else requires --token or $XALT_DASHBOARD_TOKEN)' },
-      token: { type: 'string', description: 'access token required from clients' },
+      bind: { type: 'string', description: 'address to bind (default 127.0.0.1; anything else requires --token-file or $XALT_DASHBOARD_TOKEN)' },
+      token: { type: 'string', description: 'access token required from clients (default $XALT_DASHBOARD_TOKEN; on loopback, a fresh one is made and printed)' },
+      'token-file': { type: 'string', valueName: 'FILE', description: 'read the token from the first line of FILE (yours or root\'s, mode 0600)' },
     },
   },
   {

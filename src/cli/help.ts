@@ -9,6 +9,20 @@ export function formatOverview(): string {
   return `usage: xalt COMMAND [OPTIONS]\n\nSoftware-usage tracking for HPC clusters.\n\ncommands:\n${lines.join('\n')}\n\nRun "xalt COMMAND --help" for a command's options.\n`;
 }
 
+/** The commands whose name starts with `words` (`xalt config` lists config check, explain, import). */
+export function commandsUnder(words: readonly string[]): CommandSpec[] {
+  return commands.filter((c) => c.name.length > words.length && words.every((w, i) => c.name[i] === w));
+}
+
+/** `xalt config` alone: the subcommands of a group, with their summaries. */
+export function formatGroup(words: readonly string[]): string {
+  const under = commandsUnder(words);
+  const names = under.map((c) => c.name.join(' '));
+  const width = Math.max(...names.map((n) => n.length));
+  const lines = under.map((c, i) => `  ${names[i]!.padEnd(width)}  ${c.summary}`);
+  return `usage: xalt ${words.join(' ')} SUBCOMMAND [OPTIONS]\n\nsubcommands:\n${lines.join('\n')}\n\nRun "xalt ${words.join(' ')} SUBCOMMAND --help" for its options.\n`;
+}
+
 /** `xalt COMMAND --help`. */
 export function formatHelp(spec: CommandSpec): string {
   const opts = { ...spec.options, ...globalOptions };

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { commands, globalOptions, type CommandSpec } from './command-table.js';
 import type { CommandModule } from './command-args.js';
 import { ExitCode, UserError } from './errors.js';
-import { formatHelp, formatOverview } from './help.js';
+import { commandsUnder, formatGroup, formatHelp, formatOverview } from './help.js';
 
 /** Commands that were replaced: what to say and what to run instead. */
 const REMOVED: Readonly<Record<string, readonly [string, string]>> = {
@@ -29,9 +29,13 @@ export async function runCli(argv: readonly string[], stdout: NodeJS.WritableStr
   try {
     const spec = findCommand(argv);
     if (!spec) {
-      if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+      if (argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
         stdout.write(formatOverview());
         return ExitCode.ok;
+      }
+      if (argv.length === 0) { // nothing was asked: the overview, as a usage error
+        stderr.write(formatOverview());
+        return ExitCode.usage;
       }
       if (argv[0] === '--version') {
         stdout.write(`xalt ${await packageVersion()}\n`);
@@ -39,7 +43,13 @@ export async function runCli(argv: readonly string[], stdout: NodeJS.WritableStr
       }
       const gone = REMOVED[argv[0] ?? ''];
       if (gone) throw new UserError('XALT_USAGE', gone[0], gone[1]);
-      throw new UserError('XALT_USAGE', `unknown command "${argv.filter((a) => !a.startsWith('-')).join(' ')}"`, 'run "xalt --help" for the list of commands');
+      const group = argv.filter((a) => !a.startsWith('-'));
+      if (group.length === 1 && commandsUnder(group).length > 0) { // `xalt config`, `xalt db`
+        const wantsHelp = argv.includes('--help') || argv.includes('-h');
+        (wantsHelp ? stdout : stderr).write(formatGroup(group));
+        return wantsHelp ? ExitCode.ok : ExitCode.usage;
+      }
+      throw new UserError('XALT_USAGE', `unknown command "${group.join(' ')}"`, 'run "xalt --help" for the list of commands');
     }
     const rest = argv.slice(spec.name.length);
     const parsed = parseCommandLine(spec, rest);
@@ -64,11 +74,45 @@ function parseCommandLine(spec: CommandSpec, rest: readonly string[]) {
   const parseOptions = Object.fromEntries(
     Object.entries(options).map(([k, o]) => [k, { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) }]),
   );
+  const [ours, theirs] = spec.optionsEndAtPositional ? splitAtPositional(rest, options) : [rest, []];
   try {
-    return parseArgs({ args: [...rest], options: parseOptions, allowPositionals: true, strict: true });
+    const parsed = parseArgs({ args: [...ours], options: parseOptions, allowPositionals: true, strict: true });
+    return { values: parsed.values, positionals: [...parsed.positionals, ...theirs] };
   } catch (err) {
-    const msg = err instanceof Error ? err.message.split('\n')[0] ?? String(err) : String(err);
-    throw new UserError('XALT_USAGE', `xalt ${spec.name.join(' ')}: ${msg}`, `run "xalt ${spec.name.join(' ')} --help"`);
+    throw new UserError('XALT_USAGE', `xalt ${spec.name.join(' ')}: ${parseArgsMessage(err)}`, `run "xalt ${spec.name.join(' ')} --help"`);
+  }
+}
+
+/** Split argv before its first positional argument (an option's value is not one). */
+function splitAtPositional(args: readonly string[], options: Readonly<Record<string, { type: string; short?: string }>>): [string[], string[]] {
+  const takesValue = new Set<string>();
+  for (const [name, o] of Object.entries(options)) {
+    if (o.type !== 'string') continue;
+    takesValue.add(`--${name}`);
+    if (o.short) takesValue.add(`-${o.short}`);
+  }
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') return [args.slice(0, i), args.slice(i + 1)];
+    if (!a.startsWith('-') || a === '-') return [args.slice(0, i), args.slice(i)];
+    if (takesValue.has(a)) i++; // its value follows
+  }
+  return [[...args], []];
+}
+
+/** parseArgs' error as one plain sentence (its own text runs on with quoting advice). */
+function parseArgsMessage(err: unknown): string {
+  const e = err as { code?: string; message?: string };
+  const msg = e.message ?? String(err);
+  const option = /'(-{1,2}[^']*)'/.exec(msg)?.[1];
+  switch (e.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': return `unknown option ${option ?? msg}`;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': {
+      const name = /--[\w-]+/.exec(option ?? '')?.[0] ?? option;
+      return name ? `option ${name} ${/argument missing/.test(msg) ? 'needs a value' : 'takes no value'}` : msg.split('\n')[0]!;
+    }
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL': return `unexpected argument ${/'([^']*)'/.exec(msg)?.[1] ?? ''}`.trim();
+    default: return msg.split('\n')[0]!;
   }
 }
 

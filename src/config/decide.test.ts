@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { applicationName, keepEnv, preIngestProbability, samplingProbability } from './decide.js';
+import { applicationName, keepEnv, keepPackage, preIngestProbability, samplingProbability } from './decide.js';
+import { firstMatch } from './rule-matcher.js';
 import { parseSiteConfig } from './parse-site-config.js';
 import { EXAMPLE_CONFIG } from './load-site-config.js';
 import { explainPath } from './explain.js';
@@ -42,4 +43,27 @@ test('sampling probability is that of the last row reached; pre-ingest defaults 
   assert.equal(preIngestProbability(cfg, '/x/chatty'), 0.25);
   assert.equal(preIngestProbability(cfg, '/x/never'), 0);
   assert.equal(preIngestProbability(cfg, '/x/other'), 1);
+});
+
+test('rules that would backtrack catastrophically in a regex engine decide at once (automata), and as the reference regex does', { timeout: 30_000 }, () => {
+  const cfg = parseSiteConfig([
+    `[rules]\napplications = [['VASP', '(.*/)*vasp_std'], ['Deep', '(a|a)*b']]`,
+    `python_packages = [['SKIP', 'path', '(.*/)*x'], ['SKIP', 'name', '(_|_)*y']]`,
+    `[sampling]\npre_ingest = [[0.5, '(.*/)*chatty']]\n`,
+  ].join('\n'), 'nasty.toml').config!;
+  const deep = `/${Array.from({ length: 60 }, (_, i) => `d${i}`).join('/')}/vasp_gam`;
+  assert.equal(applicationName(cfg, deep), undefined);
+  assert.equal(applicationName(cfg, `${deep}/vasp_std`), 'VASP');
+  assert.equal(applicationName(cfg, `${'a'.repeat(60)}c`), undefined);
+  assert.equal(preIngestProbability(cfg, deep), 1);
+  assert.equal(preIngestProbability(cfg, `${deep}/chatty`), 0.5);
+  assert.equal(keepPackage(cfg, 'mod', `${deep}/mod.py`), true);
+  assert.equal(keepPackage(cfg, 'mod', `${deep}/x`), false);
+  assert.equal(keepPackage(cfg, `${'_'.repeat(60)}z`, '/p'), true);
+  assert.equal(keepPackage(cfg, '__y', '/p'), false);
+  // On inputs where backtracking is harmless, the automaton agrees with the regex reference.
+  for (const p of ['/a/vasp_std', '/vasp_std', 'vasp_std', '/a/b', 'aab', 'ab', 'b']) {
+    const want = firstMatch(cfg.rules.applications, p);
+    assert.equal(applicationName(cfg, p), want < 0 ? undefined : cfg.rules.applications[want]!.name, p);
+  }
 });

@@ -4,7 +4,7 @@
  * probability, whether an environment variable or a Python package is kept.
  */
 import { effectiveEnvRules } from './builtin-rules.js';
-import { firstMatch } from './rule-matcher.js';
+import { firstMatchByKind, firstMatchCompiled as firstMatch } from './compiled-rules.js';
 import type { SamplingRow, SiteConfig } from './site-config.js';
 
 /**
@@ -35,12 +35,12 @@ export function keepEnv(cfg: SiteConfig, name: string, value: string): boolean {
   return rules[firstMatch(rules, `${name}=${value}`)]!.action === 'KEEP';
 }
 
+const PKG_RULE_KINDS = ['name', 'path'] as const;
+
 /** Whether a Python package is recorded: first full match by name or path, default KEEP. */
 export function keepPackage(cfg: SiteConfig, name: string, path: string): boolean {
-  for (const rule of cfg.rules.pythonPackages) {
-    if (firstMatch([rule], rule.kind === 'name' ? name : path) === 0) return rule.action === 'KEEP';
-  }
-  return true;
+  const i = firstMatchByKind(cfg.rules.pythonPackages, PKG_RULE_KINDS, { name, path });
+  return i < 0 || cfg.rules.pythonPackages[i]!.action === 'KEEP';
 }
 
 /**

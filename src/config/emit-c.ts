@@ -171,6 +171,7 @@ function emitSiteStruct(cfg: SiteConfig): string {
   return `${emitRows('scalar_rows', cfg.sampling.scalar)}
 ${emitRows('mpi_rows', cfg.sampling.mpi)}
 static const char *const syshost_names[] = { ${[...names, '0'].join(', ')} };
+static const char *const redact_words[] = { ${[...cfg.privacy.redactWords.map((w) => cString(w)), '0'].join(', ')} };
 
 const struct xalt_site_config xalt_site_config = {
   .syshost_kind = ${SYSHOST_ENUM[sh.kind]},
@@ -183,6 +184,7 @@ const struct xalt_site_config xalt_site_config = {
   .transport = ${TRANSPORT_ENUM[cfg.spool.transport]},
   .ship_state_dir = ${cString(cfg.ship.stateDir)},
   .ship_max_age_hours = ${cfg.ship.maxAgeHours},
+  .redact_words = redact_words,
   .track_scalar = ${b(t.scalar)},
   .track_mpi = ${b(t.mpi)},
   .track_gpu = ${b(t.gpu)},

@@ -42,6 +42,8 @@ const POSIX_CLASSES: Readonly<Record<string, string>> = {
 /** Note for rules ending in "$": they are carried over commented out, as XALT never applied them. */
 const NEVER_APPLIED = 'ends in "$": flex only matches "$" before a newline, so XALT never applied this rule; left commented out (uncomment to apply it)';
 
+const TRAILING_CONTEXT = 'unescaped "/" is flex trailing context: XALT matched only the text before it and could decide differently; here it is a literal "/"';
+
 /** Translate one flex pattern to xalt's syntax; notes say what changed meaning. */
 export function translateFlexPattern(flex: string): Translation {
   const notes: string[] = [];
@@ -64,7 +66,7 @@ export function translateFlexPattern(flex: string): Translation {
       out += cls;
       i = next;
     } else if (c === '/') {
-      notes.push('unescaped "/" is flex trailing context: XALT matched only the text before it and could decide differently; here it is a literal "/"');
+      if (!notes.includes(TRAILING_CONTEXT)) notes.push(TRAILING_CONTEXT); // once per pattern, however many slashes
       out += '/';
       i++;
     } else if (c === '$' && i === p.length - 1) {
@@ -133,7 +135,7 @@ class Converter {
   /** Check the translated pattern compiles; returns an error text when it does not. */
   unsupported(pattern: string): string | undefined {
     const before = this.probe.errors.length;
-    checkPattern(this.probe, 'p', pattern, true);
+    checkPattern(this.probe, 'p', pattern);
     return this.probe.errors.length > before ? this.probe.errors[this.probe.errors.length - 1]!.replace(/^import:1: p: /, '') : undefined;
   }
 

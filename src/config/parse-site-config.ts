@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { SPOOL_LAYOUTS, type SpoolLayout } from '../schema/spool-layout.js';
+import { DEFAULT_REDACT_WORDS } from '../schema/redact.js';
 import { ConfigIssues, describe, type TomlObject } from './config-issues.js';
 import { SECRET_ENV_PATTERN } from './builtin-rules.js';
 import { readActionRules, readAppRules, readPkgRules, readPreIngest, readSamplingTable, checkPattern } from './read-rules.js';
@@ -24,7 +25,7 @@ export interface ParseResult {
   readonly warnings: readonly string[];
 }
 
-const TOP_KEYS = ['syshost', 'spool', 'ship', 'tracking', 'sampling', 'rules', 'container', 'store', 'install'] as const;
+const TOP_KEYS = ['syshost', 'spool', 'ship', 'tracking', 'sampling', 'rules', 'privacy', 'container', 'store', 'install'] as const;
 
 /**
  * Parse and validate a site configuration.
@@ -46,6 +47,7 @@ export function parseSiteConfig(text: string, fileName: string): ParseResult {
     syshost: readSyshost(issues, issues.table(doc, 'syshost', '')),
     spool: readSpool(issues, issues.table(doc, 'spool', '')),
     ship: readShip(issues, issues.table(doc, 'ship', '')),
+    privacy: readPrivacy(issues, issues.table(doc, 'privacy', '')),
     tracking: readTracking(issues, issues.table(doc, 'tracking', '')),
     sampling: readSampling(issues, issues.table(doc, 'sampling', '')),
     rules: readRules(issues, issues.table(doc, 'rules', '')),
@@ -93,7 +95,7 @@ function readSyshostMapping(issues: ConfigIssues, t: TomlObject) {
       issues.error(path, `expected [HOST_REGEX, SYSHOST_NAME], got ${describe(item)}`);
       return;
     }
-    if (checkPattern(issues, `${path}[0]`, item[0], true)) out.push({ pattern: item[0], name: item[1], line: issues.line(path) });
+    if (checkPattern(issues, `${path}[0]`, item[0])) out.push({ pattern: item[0], name: item[1], line: issues.line(path) });
   });
   return out;
 }
@@ -107,6 +109,19 @@ function readSpool(issues: ConfigIssues, t: TomlObject) {
   if (!tmpdir.startsWith('/')) issues.error('spool.tmpdir', `${JSON.stringify(tmpdir)} is not an absolute path`, 'a node-local directory such as /dev/shm');
   const transport: Transport = issues.oneOf(t, 'transport', 'spool', 'ship', TRANSPORTS);
   return { prefix, layout, tmpdir, transport };
+}
+
+function readPrivacy(issues: ConfigIssues, t: TomlObject) {
+  issues.unknownKeys(t, 'privacy', ['redact_words']);
+  const list = issues.array(t, 'redact_words', 'privacy');
+  if (!list) return { redactWords: DEFAULT_REDACT_WORDS };
+  const words: string[] = [];
+  list.forEach((w, i) => {
+    if (typeof w !== 'string' || !/^[a-z0-9_.-]{2,64}$/.test(w)) {
+      issues.error(`privacy.redact_words[${i}]`, `expected a word of 2-64 lower-case letters, digits, "_", "." or "-", got ${describe(w)}`);
+    } else words.push(w);
+  });
+  return { redactWords: words };
 }
 
 function readShip(issues: ConfigIssues, t: TomlObject) {

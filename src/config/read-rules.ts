@@ -8,17 +8,17 @@ import { parseRegex, RegexSyntaxError, toByteString } from './regex-syntax.js';
 import type { AppRule, PkgRule, PreIngestRule, Rule, SamplingRow } from './site-config.js';
 
 /**
- * Check a pattern; `compiled` patterns must also fit the automaton subset.
+ * Check a pattern: a valid regex, inside the subset the automata support (every rule list is
+ * decided by an automaton, in the collector, the Python hook and ingest alike).
  * @returns true when usable
  */
-export function checkPattern(issues: ConfigIssues, path: string, pattern: string, compiled: boolean): boolean {
+export function checkPattern(issues: ConfigIssues, path: string, pattern: string): boolean {
   try {
     new RegExp(`^(?:${toByteString(pattern)})$`);
   } catch (err) {
     issues.error(path, `bad regex ${JSON.stringify(pattern)}: ${(err as Error).message.replace(/^Invalid regular expression: /, '')}`);
     return false;
   }
-  if (!compiled) return true;
   try {
     parseRegex(toByteString(pattern));
   } catch (err) {
@@ -45,7 +45,7 @@ export function readActionRules<A extends string>(issues: ConfigIssues, t: TomlO
       issues.error(`${path}[0]`, `unknown action ${JSON.stringify(action)}`, actions.join(', '));
       ok = false;
     }
-    ok = checkPattern(issues, `${path}[1]`, pattern, true) && ok;
+    ok = checkPattern(issues, `${path}[1]`, pattern) && ok;
     if (ok) rules.push({ action: action as A, pattern, line: issues.line(path), source: 'site' });
   });
   return rules;
@@ -65,7 +65,7 @@ export function readPkgRules(issues: ConfigIssues, t: TomlObject, key: string, p
     let ok = true;
     if (action !== 'KEEP' && action !== 'SKIP') { issues.error(`${path}[0]`, `unknown action ${JSON.stringify(action)}`, 'KEEP, SKIP'); ok = false; }
     if (kind !== 'name' && kind !== 'path') { issues.error(`${path}[1]`, `unknown kind ${JSON.stringify(kind)}`, 'name, path'); ok = false; }
-    ok = checkPattern(issues, `${path}[2]`, pattern, true) && ok;
+    ok = checkPattern(issues, `${path}[2]`, pattern) && ok;
     if (ok) rules.push({ action: action as 'KEEP' | 'SKIP', kind: kind as 'name' | 'path', pattern, line: issues.line(path), source: 'site' });
   });
   return rules;
@@ -83,7 +83,7 @@ export function readAppRules(issues: ConfigIssues, t: TomlObject, key: string, p
       return;
     }
     const [name, pattern] = item as [string, string];
-    if (checkPattern(issues, `${path}[1]`, pattern, false)) rules.push({ name, pattern, line: issues.line(path) });
+    if (checkPattern(issues, `${path}[1]`, pattern)) rules.push({ name, pattern, line: issues.line(path) });
   });
   return rules;
 }
@@ -101,7 +101,7 @@ export function readPreIngest(issues: ConfigIssues, t: TomlObject, key: string, 
     const p = Number(item[0]);
     let ok = true;
     if (!(p >= 0 && p <= 1)) { issues.error(`${path}[0]`, `probability ${p} is outside 0..1`); ok = false; }
-    ok = checkPattern(issues, `${path}[1]`, item[1] as string, false) && ok;
+    ok = checkPattern(issues, `${path}[1]`, item[1] as string) && ok;
     if (ok) rules.push({ probability: p, pattern: item[1] as string, line: issues.line(path) });
   });
   return rules;

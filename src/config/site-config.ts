@@ -118,6 +118,8 @@ export interface SiteConfig {
   readonly file: string;
   readonly syshost: SyshostRule;
   readonly spool: { readonly prefix: string; readonly layout: SpoolLayout; readonly tmpdir: string; readonly transport: Transport };
+  /** secrets in command lines: option and variable names holding one of these words have their values replaced */
+  readonly privacy: { readonly redactWords: readonly string[] };
   /** xalt-ship on each node: its root-only state (executable-hash cache, lock) and how long staged files may wait */
   readonly ship: { readonly stateDir: string; readonly maxAgeHours: number };
   readonly tracking: TrackingConfig;

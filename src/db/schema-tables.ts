@@ -70,7 +70,17 @@ export function indexSpec(index: Index): { readonly columns: readonly string[]; 
  * over 1,000,000 runs went from ~6 s to under 2 s (bench/report.ts). Every column a grouped
  * report reads is here; job_id comes second so each label's jobs arrive grouped.
  */
-const REPORT_COLUMNS = ['job_id', 'user', 'account', 'start_time', 'syshost', 'num_cores', 'run_time', 'probability', 'has_end', 'end_reason', 'exit_status', 'exit_signal'] as const;
+const REPORT_COLUMNS_1 = ['job_id', 'user', 'account', 'start_time', 'syshost', 'num_cores', 'run_time', 'probability', 'has_end', 'end_reason', 'exit_status', 'exit_signal'] as const;
+const RUN_APP_COVER_1 = ['app_name', ...REPORT_COLUMNS_1, 'num_gpus', 'module_name'] as const;
+const RUN_MODULE_COVER_1 = ['module_name', ...REPORT_COLUMNS_1, 'app_name'] as const;
+/**
+ * Schema 3 adds to every covering index what reports now filter and split on: `flagged` (flagged
+ * runs are left out of reports by default), `num_tasks` (MPI means more than one task, now that
+ * num_cores counts CPUs per task too) and `job_state` (a run closed at job end counts as failed
+ * unless its job completed). The indexes keep their names (they are over 64 characters, see
+ * render-ddl.ts), so schema 3 drops and recreates them.
+ */
+const REPORT_COLUMNS = [...REPORT_COLUMNS_1, 'num_tasks', 'job_state', 'flagged'] as const;
 export const RUN_APP_COVER = ['app_name', ...REPORT_COLUMNS, 'num_gpus', 'module_name'] as const;
 export const RUN_MODULE_COVER = ['module_name', ...REPORT_COLUMNS, 'app_name'] as const;
 /**
@@ -78,7 +88,9 @@ export const RUN_MODULE_COVER = ['module_name', ...REPORT_COLUMNS, 'app_name'] a
  * job order (jobs per overview side, per library module) or need columns the other covering
  * indexes lack (host, libset_id). `xalt find --job` uses its first column as before.
  */
-const RUN_JOB_COVER = ['job_id', 'start_time', 'syshost', 'user', 'account', 'module_name', 'num_cores', 'libset_id', 'host'] as const;
+const RUN_JOB_COVER_2 = ['job_id', 'start_time', 'syshost', 'user', 'account', 'module_name', 'num_cores', 'libset_id', 'host'] as const;
+/** Schema 3: and what a run's outcome depends on, so `report success` counts jobs with a failed run in job order. */
+const RUN_JOB_COVER = [...RUN_JOB_COVER_2, 'num_tasks', 'flagged', 'has_end', 'end_reason', 'exit_status', 'exit_signal', 'job_state'] as const;
 
 /** The columns that key a row of xalt_usage_day (src/db/usage-day.ts). */
 export const USAGE_DAY_KEY = ['day', 'syshost', 'app_name', 'has_module', 'module_name', 'mpi', 'libset_id'] as const;
@@ -123,15 +135,25 @@ export const tables: readonly Table[] = [
       c('has_end', 'int', { notNull: true, default: 0 }),
       c('parent_run_uuid', 'char(36)'),
       c('container', 'varchar(32)'),
-      c('owner_mismatch', 'int', { notNull: true, default: 0 }), // file owner ≠ record user
+      c('owner_mismatch', 'int', { notNull: true, default: 0 }), // file owner ≠ record user (also in flags)
       c('ingested_at', 'double', { notNull: true }),
       c('libset_id', 'bigint', { since: 2 }), // → xalt_libset: the set of this run's join_run_object rows; NULL = none
       c('owner_user', 'varchar(64)', { since: 3 }), // who the run belongs to: the file owner (or the uid xalt-ship vouched for); NULL = not known
+      c('array_job_id', 'varchar(64)', { since: 3 }), // SLURM_ARRAY_JOB_ID (PBS/LSF array id); NULL outside arrays
+      c('array_task_id', 'varchar(16)', { since: 3 }), // SLURM_ARRAY_TASK_ID (PBS/LSF index); NULL outside arrays
+      c('cpus_per_task', 'int', { notNull: true, default: 1, since: 3 }), // num_cores = num_tasks × cpus_per_task
+      c('job_state', 'varchar(32)', { since: 3 }), // how the scheduler ended the job (TIMEOUT, CANCELLED, …), for runs closed at job end
+      c('flags', 'varchar(255)', { notNull: true, default: '', since: 3 }), // integrity flags, sorted, comma-separated ('' = none)
+      c('flagged', 'int', { notNull: true, default: 0, since: 3 }), // 1 when flags is not empty: left out of reports and daily totals
     ],
     unique: [['run_uuid']],
     indexes: [
-      ['start_time'], ['user', 'start_time'], { columns: ['job_id'], until: 2 }, ['syshost', 'start_time'], ['exec_name'], [...RUN_APP_COVER], [...RUN_MODULE_COVER],
-      ['build_uuid'], ['build_id'], ['account'], { columns: [...RUN_JOB_COVER], since: 2 },
+      ['start_time'], ['user', 'start_time'], { columns: ['job_id'], until: 2 }, ['syshost', 'start_time'], ['exec_name'],
+      { columns: [...RUN_APP_COVER_1], until: 3 }, { columns: [...RUN_MODULE_COVER_1], until: 3 },
+      ['build_uuid'], ['build_id'], ['account'], { columns: [...RUN_JOB_COVER_2], since: 2, until: 3 },
+      { columns: [...RUN_APP_COVER], since: 3 }, { columns: [...RUN_MODULE_COVER], since: 3 }, { columns: [...RUN_JOB_COVER], since: 3 },
+      // find --job 110 / 110_2: every task of an array; flagged runs of a period, for reports that include them
+      { columns: ['array_job_id', 'array_task_id'], since: 3 }, { columns: ['flagged', 'start_time'], since: 3 },
     ],
   },
   {
@@ -161,7 +183,8 @@ export const tables: readonly Table[] = [
     unique: [['libset_key']],
   },
   {
-    // per day and what ran, the sums reports add up (src/db/usage-day.ts), kept by ingest
+    // per day and what ran, the sums reports add up (src/db/usage-day.ts), kept by ingest;
+    // flagged runs are not in it (schema 3)
     name: 'xalt_usage_day',
     since: 2,
     columns: [
@@ -170,7 +193,7 @@ export const tables: readonly Table[] = [
       c('app_name', 'varchar(255)', { notNull: true }),
       c('has_module', 'int', { notNull: true }), // 1: module_name is the runs' module; 0: not from a module
       c('module_name', 'varchar(255)', { notNull: true }), // '' when has_module = 0
-      c('mpi', 'int', { notNull: true }), // num_cores > 1
+      c('mpi', 'int', { notNull: true }), // num_tasks > 1 (schema 2: num_cores > 1)
       c('libset_id', 'bigint', { notNull: true }), // 0 when the runs loaded no recorded objects
       c('runs', 'bigint', { notNull: true }),
       c('runs_w', 'double', { notNull: true }), // Σ 1/probability
@@ -178,7 +201,7 @@ export const tables: readonly Table[] = [
       c('core_s_w', 'double', { notNull: true }), // … × 1/probability
       c('gpu_s', 'double', { notNull: true }), // Σ run_time × num_gpus
       c('gpu_s_w', 'double', { notNull: true }),
-      c('failed', 'bigint', { notNull: true }), // runs that did not end well (never ended, signal, job end, exit > 0)
+      c('failed', 'bigint', { notNull: true }), // runs that failed (src/db/run-outcome.ts)
       c('failed_w', 'double', { notNull: true }),
     ],
     primaryKey: [...USAGE_DAY_KEY],

@@ -12,6 +12,8 @@ export interface StoreInfo {
   readonly counts: Readonly<Record<string, number>>;
   /** runs with a start record and no end record yet */
   readonly runs_without_end: number;
+  /** runs with integrity flags (left out of reports by default); 0 before schema 3 */
+  readonly flagged_runs: number;
   readonly first_run: number | null;
   readonly last_run: number | null;
 }
@@ -41,6 +43,7 @@ export async function storeInfo(store: Store): Promise<StoreInfo> {
     latest_schema_version: LATEST_SCHEMA_VERSION,
     counts,
     runs_without_end: (await count(store, `SELECT COUNT(*) AS n FROM xalt_run WHERE has_end = 0`)) ?? 0,
+    flagged_runs: (await count(store, `SELECT COUNT(*) AS n FROM xalt_run WHERE flagged = 1`)) ?? 0,
     first_run: span[0]?.a == null ? null : Number(span[0].a),
     last_run: span[0]?.b == null ? null : Number(span[0].b),
   };

@@ -8,13 +8,16 @@
  * instead (tens of thousands for a 1,000,000-run store) for every full day of their period,
  * and sum the runs of the partial days at its ends directly (src/report/usage-rows.ts).
  * Distinct counts (users, accounts, jobs, hosts) cannot be added up across days, so they are
- * not here.
+ * not here. Flagged runs (xalt_run.flagged, schema 3) are not here either: reports leave them
+ * out unless asked, and then add them from the runs (src/report/usage-rows.ts).
  *
  * Kept exact by ingest: a new run adds its sums to its row; an end record completing a run
- * moves the run's old sums out and its new ones in (`UsageDeltas`). `rebuildUsageDays`
+ * moves the run's old sums out and its new ones in (`UsageDeltas`); a run that becomes flagged
+ * moves out. `rebuildUsageDays`
  * recomputes rows from xalt_run with the same definitions in SQL (migration, tests, bench).
  */
 import { quote } from './render-ddl.js';
+import { failedSql, isFailed } from './run-outcome.js';
 import { USAGE_DAY_KEY } from './schema-tables.js';
 import type { Dialect, DialectName, Queryable, SqlValue } from './store.js';
 
@@ -37,43 +40,43 @@ function dayOf(t: number): number {
   return Math.floor(t / DAY);
 }
 
-/** A run that did not end well (anything but ok in `xalt report success`), as SQL over alias `r`. */
-const FAILED_SQL = `r.has_end = 0 OR r.end_reason IN ('signal', 'job_end') OR COALESCE(r.exit_signal, 0) > 0 OR (r.exit_status IS NOT NULL AND r.exit_status > 0)`;
+/** A failed run (anything but ok in `xalt report success`), as SQL over alias `r`. */
+const FAILED_SQL = failedSql('r');
+
+/** MPI: more than one task (num_cores also counts each task's CPUs since schema 3). */
+const MPI_SQL = 'r.num_tasks > 1';
 
 /** A run's weight, 1/probability, as SQL over alias `r`. 1e0, not 1.0: MySQL makes 1.0 a DECIMAL. */
 const WEIGHT_SQL = '(CASE WHEN r.probability > 0 THEN 1e0 / r.probability ELSE 1e0 END)';
 
 /**
  * The rows of xalt_usage_day for the runs of xalt_run `r` matching `where` (a condition on
- * `r`), in USAGE_DAY_KEY then USAGE_DAY_SUMS order.
+ * `r`), in USAGE_DAY_KEY then USAGE_DAY_SUMS order. Flagged runs are left out unless
+ * `flagged` is 'only' (the rows the flagged runs would make, for reports that include them).
  */
-export function usageDaySelect(db: DialectName, where: string): string {
+export function usageDaySelect(db: DialectName, where: string, flagged: 'none' | 'only' = 'none'): string {
   const w = WEIGHT_SQL;
   const keys = [
     `${daySql(db, 'r.start_time')} AS day`, 'r.syshost AS syshost', 'r.app_name AS app_name', 'CASE WHEN r.module_name IS NULL THEN 0 ELSE 1 END AS has_module',
-    `COALESCE(r.module_name, '') AS module_name`, 'CASE WHEN r.num_cores > 1 THEN 1 ELSE 0 END AS mpi', 'COALESCE(r.libset_id, 0) AS libset_id',
+    `COALESCE(r.module_name, '') AS module_name`, `CASE WHEN ${MPI_SQL} THEN 1 ELSE 0 END AS mpi`, 'COALESCE(r.libset_id, 0) AS libset_id',
   ];
   const sums = [
     'COUNT(*) AS runs', `SUM(${w}) AS runs_w`, 'SUM(r.run_time * r.num_cores) AS core_s', `SUM(r.run_time * r.num_cores * ${w}) AS core_s_w`,
     'SUM(r.run_time * r.num_gpus) AS gpu_s', `SUM(r.run_time * r.num_gpus * ${w}) AS gpu_s_w`,
     `SUM(CASE WHEN ${FAILED_SQL} THEN 1 ELSE 0 END) AS failed`, `SUM(CASE WHEN ${FAILED_SQL} THEN ${w} ELSE 0 END) AS failed_w`,
   ];
-  return `SELECT ${[...keys, ...sums].join(', ')} FROM xalt_run r WHERE ${where} GROUP BY ${keys.map((_, i) => i + 1).join(', ')}`;
+  return `SELECT ${[...keys, ...sums].join(', ')} FROM xalt_run r WHERE (${where}) AND r.flagged = ${flagged === 'only' ? 1 : 0} GROUP BY ${keys.map((_, i) => i + 1).join(', ')}`;
 }
 
 /** The columns of xalt_run a run's usage row and sums depend on. */
 export const USAGE_RUN_COLUMNS = [
-  'start_time', 'syshost', 'app_name', 'module_name', 'num_cores', 'libset_id', 'run_time', 'num_gpus', 'probability', 'has_end', 'end_reason', 'exit_signal', 'exit_status',
+  'start_time', 'syshost', 'app_name', 'module_name', 'num_cores', 'num_tasks', 'libset_id', 'run_time', 'num_gpus', 'probability', 'has_end', 'end_reason', 'exit_signal',
+  'exit_status', 'job_state', 'flagged',
 ] as const;
 
 export type UsageRun = Readonly<Record<(typeof USAGE_RUN_COLUMNS)[number], SqlValue | undefined>>;
 
 const num = (v: SqlValue | undefined): number => (v === null || v === undefined ? 0 : Number(v));
-
-function failed(r: UsageRun): boolean {
-  const status = r.exit_status === null || r.exit_status === undefined ? null : Number(r.exit_status);
-  return num(r.has_end) === 0 || r.end_reason === 'signal' || r.end_reason === 'job_end' || num(r.exit_signal) > 0 || (status !== null && status > 0);
-}
 
 /** The key values and sums one run adds to its xalt_usage_day row: the SQL above, for one run. */
 function runUsage(r: UsageRun): { key: SqlValue[]; sums: number[] } {
@@ -82,10 +85,10 @@ function runUsage(r: UsageRun): { key: SqlValue[]; sums: number[] } {
   // the products in the SQL's order ((run_time × num_cores) × w), so each run's terms are the same doubles
   const core = num(r.run_time) * num(r.num_cores);
   const gpu = num(r.run_time) * num(r.num_gpus);
-  const bad = failed(r);
+  const bad = isFailed(r);
   const module = r.module_name === null || r.module_name === undefined ? null : String(r.module_name);
   return {
-    key: [dayOf(num(r.start_time)), String(r.syshost), String(r.app_name), module === null ? 0 : 1, module ?? '', num(r.num_cores) > 1 ? 1 : 0, num(r.libset_id)],
+    key: [dayOf(num(r.start_time)), String(r.syshost), String(r.app_name), module === null ? 0 : 1, module ?? '', num(r.num_tasks) > 1 ? 1 : 0, num(r.libset_id)],
     sums: [1, w, core, core * w, gpu, gpu * w, bad ? 1 : 0, bad ? w : 0],
   };
 }
@@ -115,7 +118,9 @@ function upsertSql(dialect: Dialect, n: number): string {
 export class UsageDeltas {
   private readonly rows = new Map<string, { key: SqlValue[]; sums: number[] }>();
 
+  /** Add (+1) or remove (-1) a run's sums; a flagged run has none in the daily totals. */
   add(run: UsageRun, sign: 1 | -1): void {
+    if (num(run.flagged) !== 0) return;
     const u = runUsage(run);
     const id = u.key.join('\u0000');
     const row = this.rows.get(id);

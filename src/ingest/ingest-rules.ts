@@ -1,10 +1,14 @@
 /**
  * Site rules ingest applies, as plain data so they can be sent to parser workers:
- * pre-ingest sampling (`[probability, regex]`, XALT's pre_ingest_patterns) and application
- * naming. Structurally compatible with the config's `PreIngestRule` and `AppRule`.
- * Rules are tried in order; the first whose regex matches the *whole* path decides.
+ * pre-ingest sampling (`[probability, regex]`, XALT's pre_ingest_patterns), application
+ * naming and the words that make an option secret. Structurally compatible with the config's
+ * `PreIngestRule` and `AppRule`. Rules are tried in order; the first whose regex matches the
+ * *whole* path decides — by the rule list's automaton, in time linear in the path: a regex
+ * engine could take exponential time on a pattern like `(.*\/)*vasp_std` and a path a user chose.
  */
 import { createHash } from 'node:crypto';
+import { firstMatchCompiled } from '../config/compiled-rules.js';
+import { DEFAULT_REDACT_WORDS } from '../schema/redact.js';
 
 export interface PreIngestRuleData {
   readonly probability: number;
@@ -20,33 +24,31 @@ export interface AppRuleData {
 export interface IngestRules {
   readonly preIngest?: readonly PreIngestRuleData[];
   readonly applications?: readonly AppRuleData[];
+  /** [privacy] redact_words (default: the built-in list) */
+  readonly redactWords?: readonly string[];
 }
 
-interface Compiled<T> { readonly re: RegExp; readonly rule: T }
-
-function compile<T extends { pattern: string }>(rules: readonly T[] | undefined): Compiled<T>[] {
-  return (rules ?? []).map((rule) => ({ re: new RegExp(`^(?:${rule.pattern})$`), rule }));
-}
-
-/** Rules compiled once; answers per executable path. */
+/** Rules compiled once (each list to one automaton, on first use); answers per executable path. */
 export class CompiledRules {
-  private readonly pre: Compiled<PreIngestRuleData>[];
-  private readonly apps: Compiled<AppRuleData>[];
+  private readonly pre: readonly PreIngestRuleData[];
+  private readonly apps: readonly AppRuleData[];
+  readonly redactWords: readonly string[];
   constructor(rules: IngestRules = {}) {
-    this.pre = compile(rules.preIngest);
-    this.apps = compile(rules.applications);
+    this.pre = rules.preIngest ?? [];
+    this.apps = rules.applications ?? [];
+    this.redactWords = rules.redactWords ?? DEFAULT_REDACT_WORDS;
   }
 
   /** Pre-ingest probability for an executable path (1 when no rule matches). */
   preIngestProbability(execPath: string): number {
-    for (const { re, rule } of this.pre) if (re.test(execPath)) return rule.probability;
-    return 1;
+    const i = firstMatchCompiled(this.pre, execPath);
+    return i < 0 ? 1 : this.pre[i]!.probability;
   }
 
   /** Application name: the first matching naming rule, else the executable's base name. */
   appName(execPath: string): string {
-    for (const { re, rule } of this.apps) if (re.test(execPath)) return rule.name;
-    return baseName(execPath);
+    const i = firstMatchCompiled(this.apps, execPath);
+    return i < 0 ? baseName(execPath) : this.apps[i]!.name;
   }
 }
 

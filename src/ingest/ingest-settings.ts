@@ -24,6 +24,7 @@ interface ConfigModule {
     readonly spool?: { readonly prefix?: string };
     readonly sampling?: { readonly preIngest?: readonly { readonly probability: number; readonly pattern: string }[] };
     readonly rules?: { readonly applications?: readonly { readonly name: string; readonly pattern: string }[] };
+    readonly privacy?: { readonly redactWords?: readonly string[] };
   }>;
 }
 
@@ -49,12 +50,17 @@ export async function loadIngestSettings(configPath?: string): Promise<IngestSet
     ...(cfg.spool?.prefix ? { spoolPrefix: cfg.spool.prefix } : {}),
     preIngest: cfg.sampling?.preIngest ?? [],
     applications: cfg.rules?.applications ?? [],
+    ...(cfg.privacy?.redactWords ? { redactWords: cfg.privacy.redactWords } : {}),
   };
 }
 
-/** The store to open: --db, else the config's, else ./xalt.db. */
-export function storeUrl(dbOption: string | undefined, settings: IngestSettings): string {
-  return dbOption ?? settings.storeUrl ?? DEFAULT_STORE;
+/**
+ * The store to open: --db, else $XALT_DB, else the config's, else ./xalt.db — the same order
+ * as find, report and serve (src/query/store-location.ts), so an admin's ingest and reports
+ * can never silently use different stores.
+ */
+export function storeUrl(dbOption: string | undefined, settings: IngestSettings, env: Readonly<Record<string, string | undefined>> = process.env): string {
+  return dbOption || env['XALT_DB'] || settings.storeUrl || DEFAULT_STORE;
 }
 
 /**

@@ -2,7 +2,7 @@
  * One record file's text → what ingest does with it (pure): a normalised record, a
  * pre-ingest sampling drop, or a quarantine reason. This is the work parser workers do.
  */
-import { validateRecord, type LinkRecord, type PkgRecord, type RecordKind, type RunRecord } from '../schema/index.js';
+import { implausible, redactArgv, redactEnvValue, validateRecord, verifyRecordCrc, type LinkRecord, type PkgRecord, type RecordKind, type RunRecord } from '../schema/index.js';
 import { CompiledRules, uuidDraw } from './ingest-rules.js';
 import { normaliseLink, normalisePkg, normaliseRun, type NormalRecord } from './normalise.js';
 import { validateExact } from './validate-exact.js';
@@ -10,7 +10,7 @@ import { validateExact } from './validate-exact.js';
 /** Stable quarantine reason codes (stored in xalt_quarantine.reason). */
 export type QuarantineReason =
   | 'empty' | 'truncated' | 'not_json' | 'missing_field' | 'bad_value' | 'too_large'
-  | 'unknown_name' | 'unreadable' | 'not_a_file' | 'owner_mismatch'
+  | 'unknown_name' | 'unreadable' | 'not_a_file' | 'owner_mismatch' | 'out_of_range'
   // bundles (docs/ingest.md): a bundle not written by root (or by the ingesting account), a
   // bundle whose first line is not a bundle header, an entry line that cannot be read, an
   // entry a non-root bundle cannot vouch for
@@ -92,6 +92,40 @@ function recordUser(kind: RecordKind, rec: RunRecord | LinkRecord | PkgRecord, o
   return owner.nameUser; // pkg records name no user inside; their file name does
 }
 
+/**
+ * Secrets in command lines and environment values replaced, in place (xalt's collector has
+ * done it already; XALT's and older writers did not).
+ */
+function redactSecrets(kind: RecordKind, rec: RunRecord | LinkRecord | PkgRecord, words: readonly string[]): void {
+  if (kind === 'run') {
+    const run = rec as RunRecord;
+    run.cmdlineA = redactArgv(run.cmdlineA, words);
+    for (const p of run.ptA ?? []) if (Array.isArray(p.cmdlineA)) p.cmdlineA = redactArgv(p.cmdlineA, words);
+    if (run.envT) for (const k of Object.keys(run.envT)) run.envT[k] = redactEnvValue(run.envT[k]!);
+  } else if (kind === 'link') {
+    const link = rec as LinkRecord;
+    if (link.link_line) link.link_line = redactArgv(link.link_line, words);
+  }
+}
+
+/** Written by xalt's own writers (they carry xalt's extensions), whose crcs are always right. */
+function fromXaltWriter(kind: RecordKind, rec: RunRecord | LinkRecord | PkgRecord): boolean {
+  if (kind === 'run') return (rec as RunRecord).userDT.schema_version !== undefined;
+  if (kind === 'link') return (rec as LinkRecord).resultT.link_source !== undefined;
+  return (rec as PkgRecord).import_time !== undefined;
+}
+
+/**
+ * Integrity flags besides owner_mismatch: those xalt-ship set on the bundle entry, and
+ * `crc_mismatch` for a record of xalt's writers whose crc does not match its bytes (changed
+ * after it was written). XALT's own writers' crcs differ, so theirs are not judged.
+ */
+function integrityFlags(kind: RecordKind, rec: RunRecord | LinkRecord | PkgRecord, text: string, owner: FileOwner): string[] {
+  const flags = (owner.flags ?? []).filter((f) => f !== 'owner_mismatch');
+  if (fromXaltWriter(kind, rec) && verifyRecordCrc(text) === false) flags.push('crc_mismatch');
+  return flags;
+}
+
 /** Interpret the text of a record file of `kind`. */
 export function interpretRecord(kind: RecordKind, text: string, owner: FileOwner, ctx: InterpretContext): Outcome {
   const parsed = parseJson(text);
@@ -103,9 +137,16 @@ export function interpretRecord(kind: RecordKind, text: string, owner: FileOwner
     const allMissing = v.issues.every((i) => i.endsWith(': missing'));
     return { status: 'quarantine', reason: allMissing ? 'missing_field' : 'bad_value', detail: v.issues.slice(0, 5).join('; ') };
   }
+  const bounds = implausible(kind, v.record, ctx.now);
+  if (bounds.length) return { status: 'quarantine', reason: 'out_of_range', detail: bounds.join('; ') };
+  redactSecrets(kind, v.record, ctx.rules.redactWords);
   const user = recordUser(kind, v.record, owner);
   const mismatch = ownerMismatch(owner, user);
-  const base = { ownerMismatch: mismatch !== undefined, owner: ownerOf(owner, user), now: ctx.now, moduleOf: ctx.moduleOf, appName: (p: string) => ctx.rules.appName(p) };
+  const flags = integrityFlags(kind, v.record, text, owner);
+  const base = {
+    ownerMismatch: mismatch !== undefined, owner: ownerOf(owner, user), ...(flags.length ? { flags } : {}),
+    now: ctx.now, moduleOf: ctx.moduleOf, appName: (p: string) => ctx.rules.appName(p),
+  };
   let record: NormalRecord;
   if (kind === 'run') {
     const run = v.record as RunRecord;

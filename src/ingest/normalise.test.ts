@@ -68,3 +68,41 @@ test('owner check: root and the named user match; a numeric uid matches; "unknow
   assert.equal(ownerMatches(alice, 'unknown'), true);
   assert.equal(ownerMatches({ uid: 0, name: 'root', nameUser: '' }, 'bob'), true);
 });
+
+test('scheduler facts: array job and task, CPUs per task (cores = tasks × CPUs), the job state of a run closed at job end', () => {
+  const rec = runRecord({
+    userT: { array_job_id: '110', array_task_id: '2', job_id: '112', job_step: '4294967294', end_reason: 'job_end', job_state: 'CANCELLED by 1000' },
+    userDT: { num_tasks: 2, cpus_per_task: 8, num_cores: 16, exit_status: -1 },
+  });
+  const n = normaliseRun(validateRun(rec).record!, ctx);
+  assert.deepEqual([n.row['array_job_id'], n.row['array_task_id'], n.row['job_id'], n.row['job_step']], ['110', '2', '112', 'batch'], "Slurm's batch step id is stored by name");
+  assert.deepEqual([n.row['num_tasks'], n.row['cpus_per_task'], n.row['num_cores']], [2, 8, 16]);
+  assert.deepEqual([n.row['end_reason'], n.row['job_state'], n.row['exit_status']], ['job_end', 'CANCELLED', null], 'the state as Slurm names it, first word');
+  const start = normaliseRun(validateRun(runRecord({ userT: { job_state: 'TIMEOUT', end_reason: '' } }, { end: false })).record!, ctx);
+  assert.equal(start.row['job_state'], null, 'a start record has no job state');
+});
+
+test('records before schema 2: CPUs per task 1, num_cores as recorded; a missing num_cores is tasks × CPUs', () => {
+  const old = normaliseRun(validateRun(xaltRunRecord({ userDT: { num_tasks: 4, num_cores: 4 } })).record!, ctx);
+  assert.deepEqual([old.row['cpus_per_task'], old.row['num_cores'], old.row['array_job_id'], old.row['flags'], old.row['flagged']], [1, 4, null, '', 0]);
+  const noCores = runRecord({ userDT: { num_tasks: 3, cpus_per_task: 4 } });
+  delete (noCores['userDT'] as Record<string, unknown>)['num_cores'];
+  assert.equal(normaliseRun(validateRun(noCores).record!, ctx).row['num_cores'], 12);
+  const zero = normaliseRun(validateRun(runRecord({ userDT: { cpus_per_task: 0 } })).record!, ctx);
+  assert.equal(zero.row['cpus_per_task'], 1, 'CPUs per task is at least 1');
+});
+
+test('GPUs count only for a run that used them (gpu_used), not when merely visible', () => {
+  const visible = normaliseRun(validateRun(runRecord({ userDT: { num_gpus: 4, gpu_used: 0 } })).record!, ctx);
+  const used = normaliseRun(validateRun(runRecord({ userDT: { num_gpus: 4, gpu_used: 1 } })).record!, ctx);
+  const xalt = normaliseRun(validateRun(xaltRunRecord({ userDT: { num_gpus: 2 } })).record!, ctx);
+  assert.deepEqual([visible.row['num_gpus'], used.row['num_gpus'], xalt.row['num_gpus']], [0, 4, 2]);
+});
+
+test('integrity flags: owner mismatch and flags from outside, sorted, malformed names dropped', () => {
+  const rec = validateRun(runRecord()).record!;
+  const n = normaliseRun(rec, { ...ctx, ownerMismatch: true, flags: ['zz_other', 'owner_mismatch', 'Bad Flag', ''] });
+  assert.deepEqual([n.row['flags'], n.row['flagged'], n.row['owner_mismatch']], ['owner_mismatch,zz_other', 1, 1]);
+  const clean = normaliseRun(rec, ctx);
+  assert.deepEqual([clean.row['flags'], clean.row['flagged'], clean.row['owner_mismatch']], ['', 0, 0]);
+});

@@ -7,6 +7,7 @@
  */
 import type { LinkRecord, PkgRecord, RunRecord } from '../schema/index.js';
 import { baseName } from './ingest-rules.js';
+import { flagsText } from '../db/run-flags.js';
 import { sha1Hex } from './sha1-hex.js';
 
 /** A row as column → value. */
@@ -55,6 +56,8 @@ export interface NormaliseContext {
    * may complete, replace or attach to it (store-loader.ts, foreign_uuid).
    */
   readonly owner: string;
+  /** further integrity flags of a run record (e.g. from its bundle); owner_mismatch is added by `ownerMismatch` */
+  readonly flags?: readonly string[];
   readonly now: number;
 }
 
@@ -123,6 +126,21 @@ function firstItem(v: string | undefined): string | undefined {
 
 const int = (v: number | undefined, dflt: number): number => (typeof v === 'number' && Number.isFinite(v) ? Math.round(v) : dflt);
 
+/** Slurm's step ids for its named steps (slurm.h), as `SLURM_STEP_ID` may give them: stored by name, as Slurm prints them. */
+const SLURM_STEP_NAMES: Readonly<Record<string, string>> = { 4294967294: 'batch', 4294967292: 'extern', 4294967290: 'interactive' };
+
+/** The step of `userT.job_step`, named as Slurm prints it (`batch` for 4294967294); null when none. */
+export function jobStep(v: string | undefined): string | null {
+  const step = known(v);
+  return step === null ? null : (SLURM_STEP_NAMES[step] ?? step);
+}
+
+/** The job state as Slurm names it: the first word, upper case ("CANCELLED by 1000" → CANCELLED). */
+export function jobState(v: string | undefined): string | null {
+  const word = known(v?.trim())?.split(/\s+/)[0];
+  return word ? word.toUpperCase() : null;
+}
+
 /** Normalise a run record (start or end). */
 export function normaliseRun(r: RunRecord, ctx: NormaliseContext): NormalRun {
   const u = r.userT;
@@ -130,6 +148,10 @@ export function normaliseRun(r: RunRecord, ctx: NormaliseContext): NormalRun {
   const isStart = !(d.end_time > 0);
   const execPath = u.exec_path;
   const exitStatus = isStart || d['exit_status'] === undefined || d['exit_status'] < 0 ? null : int(d['exit_status'], 0);
+  const tasks = int(d['num_tasks'], 1);
+  // records before schema 2 carry no CPUs per task: 1, and num_cores as recorded (= tasks)
+  const cpusPerTask = Math.max(1, int(d['cpus_per_task'], 1));
+  const flags = flagsText([...(ctx.ownerMismatch ? ['owner_mismatch'] : []), ...(ctx.flags ?? [])]);
   const row: Row = {
     run_uuid: u.run_uuid,
     syshost: u.syshost,
@@ -137,7 +159,7 @@ export function normaliseRun(r: RunRecord, ctx: NormaliseContext): NormalRun {
     user: u.user,
     account: known(u['account']),
     job_id: known(u['job_id']),
-    job_step: known(u['job_step']),
+    job_step: jobStep(u['job_step']),
     queue: known(firstItem(u['queue'])),
     scheduler: known(u['scheduler']),
     exec_path: execPath,
@@ -154,11 +176,12 @@ export function normaliseRun(r: RunRecord, ctx: NormaliseContext): NormalRun {
     end_time: isStart ? 0 : d.end_time,
     run_time: isStart ? 0 : d.run_time,
     probability: (typeof d.probability === 'number' && d.probability > 0 ? d.probability : 1) * ctx.preIngestProbability,
-    num_tasks: int(d['num_tasks'], 1),
-    num_cores: int(d['num_cores'], int(d['num_tasks'], 1)),
+    num_tasks: tasks,
+    num_cores: int(d['num_cores'], tasks * cpusPerTask),
     num_nodes: int(d['num_nodes'], 1),
     num_threads: int(d['num_threads'], 1),
-    num_gpus: int(d['num_gpus'], 0),
+    // GPUs count only for a run that used them (gpu_used, where the record says): not merely visible
+    num_gpus: d['gpu_used'] === 0 ? 0 : int(d['num_gpus'], 0),
     exit_status: exitStatus,
     exit_signal: isStart ? null : int(d['signal'], 0),
     // XALT's end records carry no end reason: its end record is written by myfini, at exit
@@ -170,6 +193,12 @@ export function normaliseRun(r: RunRecord, ctx: NormaliseContext): NormalRun {
     owner_mismatch: ctx.ownerMismatch ? 1 : 0,
     ingested_at: ctx.now,
     owner_user: ctx.owner,
+    array_job_id: known(u['array_job_id']),
+    array_task_id: known(u['array_task_id']),
+    cpus_per_task: cpusPerTask,
+    job_state: isStart ? null : jobState(u['job_state']),
+    flags,
+    flagged: flags === '' ? 0 : 1,
   };
   const env: (readonly [string, string])[] = r.envT ? Object.entries(r.envT) : [];
   return { kind: 'run', isStart, row, objects: objects(r.libA, u.syshost, ctx), env };

@@ -9,9 +9,10 @@
  * environment and the libraries both bring.
  */
 import type { NormalRecord, NormalRun, ObjectRef, Row } from './normalise.js';
+import { mergeFlags } from '../db/run-flags.js';
 
-/** Columns an end record sets when it completes an existing run (besides has_end and owner_mismatch). */
-export const END_COLUMNS = ['end_time', 'run_time', 'num_gpus', 'num_threads', 'exit_status', 'exit_signal', 'end_reason'] as const;
+/** Columns an end record sets when it completes an existing run (besides has_end and the flags). */
+export const END_COLUMNS = ['end_time', 'run_time', 'num_gpus', 'num_threads', 'exit_status', 'exit_signal', 'end_reason', 'job_state'] as const;
 
 /**
  * Owners are equal, or one is not known ('' : root vouched for a record naming no one; NULL: a
@@ -53,14 +54,14 @@ function union(a: readonly ObjectRef[], b: readonly ObjectRef[]): ObjectRef[] {
 /** The run `lead` then `partner` (the other kind, same run) leave when loaded in that order. */
 export function combineRuns(lead: NormalRun, partner: NormalRun): NormalRun {
   const row: Row = { ...lead.row };
-  const mismatch = lead.row['owner_mismatch'] === 1 || partner.row['owner_mismatch'] === 1 ? 1 : 0;
+  row['owner_mismatch'] = lead.row['owner_mismatch'] === 1 || partner.row['owner_mismatch'] === 1 ? 1 : 0;
+  row['flags'] = mergeFlags(lead.row['flags'] as string, partner.row['flags'] as string);
+  row['flagged'] = row['flags'] === '' ? 0 : 1;
   if (lead.isStart) {
     for (const c of END_COLUMNS) row[c] = partner.row[c] ?? null;
     row['has_end'] = 1;
-    row['owner_mismatch'] = mismatch;
     return { kind: 'run', isStart: true, row, objects: union(lead.objects, partner.objects), env: lead.env };
   }
   row['has_start'] = 1;
-  row['owner_mismatch'] = mismatch;
   return { kind: 'run', isStart: false, row, objects: lead.objects, env: lead.env };
 }

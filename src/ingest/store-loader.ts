@@ -19,7 +19,8 @@
  * What reports derive from runs is kept in the same transaction (run-rollups.ts): each run
  * inserted gets its library set and adds to the daily usage totals; a run an end record
  * completes gets the set grown by the end's libraries and moves its totals from what its row
- * said before (read, and locked on MySQL, before the merge) to what it says after.
+ * said before (read, and locked on MySQL, before the merge) to what it says after. A record
+ * with integrity flags adds them to its run's (run-flags.ts); a flagged run has no totals.
  */
 import { libsetText } from '../db/libset.js';
 import { quote } from '../db/render-ddl.js';
@@ -28,7 +29,9 @@ import type { Queryable, RunResult, SqlValue, Statement, Store } from '../db/sto
 import { USAGE_RUN_COLUMNS, type UsageRun } from '../db/usage-day.js';
 import type { NormalRecord, NormalRun, ObjectRef, Row } from './normalise.js';
 import type { FileResult } from './read-record-file.js';
-import { combineRuns, END_COLUMNS, pairRuns, sameOwner } from './run-pairing.js';
+import { foreignPackages, foreignStored } from './foreign-owners.js';
+import { mergeFlags } from '../db/run-flags.js';
+import { combineRuns, END_COLUMNS, pairRuns } from './run-pairing.js';
 import { LibsetCache, RunRollups } from './run-rollups.js';
 
 /** What happened to a file. `skipped`: already claimed by another ingester or run. */
@@ -130,37 +133,44 @@ function quarantineStatement(rel: string, reason: string, detail: string, stored
     [rel.slice(0, 1024), reason, detail.slice(0, 4000), storedAs?.slice(0, 1024) ?? null, now]];
 }
 
-const MISMATCH = 'owner_mismatch = CASE WHEN ? = 1 THEN 1 ELSE owner_mismatch END';
-const START_MERGE = `UPDATE xalt_run SET has_start = 1, ${MISMATCH} WHERE run_uuid = ? AND has_start = 0`;
-const END_MERGE = `UPDATE xalt_run SET ${END_COLUMNS.map((c) => `${c} = ?`).join(', ')}, has_end = 1, ${MISMATCH} WHERE run_uuid = ? AND has_end = 0`;
+/** A merged record's flags: its owner check, and (when it has flags) the union with the run's (`merged`). */
+const FLAGS = 'owner_mismatch = CASE WHEN ? = 1 THEN 1 ELSE owner_mismatch END, flags = CASE WHEN ? = 1 THEN ? ELSE flags END, flagged = CASE WHEN ? = 1 THEN 1 ELSE flagged END';
+const START_MERGE = `UPDATE xalt_run SET has_start = 1, ${FLAGS} WHERE run_uuid = ? AND has_start = 0`;
+const END_MERGE = `UPDATE xalt_run SET ${END_COLUMNS.map((c) => `${c} = ?`).join(', ')}, has_end = 1, ${FLAGS} WHERE run_uuid = ? AND has_end = 0`;
 /** Merges only into a row of the same owner (see `sameOwner`): parameters owner, owner. */
 const SAME_OWNER = ` AND (? = '' OR owner_user IS NULL OR owner_user IN (?, ''))`;
 
-/** The conditional UPDATE that merges a run record into an existing row of its owner (0 changes: a duplicate, or another owner's run). */
-function mergeStatement(r: NormalRun): Statement {
+/**
+ * The conditional UPDATE that merges a run record into an existing row of its owner (0
+ * changes: a duplicate, or another owner's run); `stored` is the row as read before (needed
+ * when the record has flags).
+ */
+function mergeStatement(r: NormalRun, stored: StoredRun | undefined): Statement {
   const d = r.row;
   const owner = d['owner_user'] ?? '';
-  if (r.isStart) return [START_MERGE + SAME_OWNER, [d['owner_mismatch']!, d['run_uuid']!, owner, owner]];
-  return [END_MERGE + SAME_OWNER, [...fittedValues('xalt_run', END_COLUMNS, d), d['owner_mismatch']!, d['run_uuid']!, owner, owner]];
+  const flagged = d['flagged'] === 1 ? 1 : 0;
+  const flags = [d['owner_mismatch']!, flagged, flagged ? mergeFlags(stored?.flags, d['flags'] as string) : '', flagged];
+  if (r.isStart) return [START_MERGE + SAME_OWNER, [...flags, d['run_uuid']!, owner, owner]];
+  return [END_MERGE + SAME_OWNER, [...fittedValues('xalt_run', END_COLUMNS, d), ...flags, d['run_uuid']!, owner, owner]];
 }
 
 /** What a run row adds to the daily usage totals: its values as stored (strings cut to their widths). */
 function usageOf(row: Row, libsetId: number | null): UsageRun {
   const w = widths.get('xalt_run')!;
-  const cut = (c: 'syshost' | 'app_name' | 'module_name' | 'end_reason') => {
+  const cut = (c: 'syshost' | 'app_name' | 'module_name' | 'end_reason' | 'job_state') => {
     const v = row[c] ?? null;
     const max = w.get(c)!;
     return typeof v === 'string' && v.length > max ? v.slice(0, max) : v;
   };
   return {
     start_time: row['start_time'], syshost: cut('syshost'), app_name: cut('app_name'), module_name: cut('module_name'), num_cores: row['num_cores'],
-    libset_id: libsetId, run_time: row['run_time'], num_gpus: row['num_gpus'], probability: row['probability'], has_end: row['has_end'],
-    end_reason: cut('end_reason'), exit_signal: row['exit_signal'], exit_status: row['exit_status'],
+    num_tasks: row['num_tasks'], libset_id: libsetId, run_time: row['run_time'], num_gpus: row['num_gpus'], probability: row['probability'], has_end: row['has_end'],
+    end_reason: cut('end_reason'), exit_signal: row['exit_signal'], exit_status: row['exit_status'], job_state: cut('job_state'), flagged: row['flagged'],
   };
 }
 
-/** A run row as stored before an end record's merge: its id and what its usage depends on. */
-type StoredRun = UsageRun & { readonly run_id: number; readonly run_uuid: string };
+/** A run row as stored before a merge: its id, its flags and what its usage depends on. */
+type StoredRun = UsageRun & { readonly run_id: number; readonly run_uuid: string; readonly flags: string };
 
 /** Ids of dictionary rows (objects, env names, functions) by key. */
 type Dict = Map<string, number>;
@@ -259,7 +269,7 @@ export class StoreLoader {
   private async loadRecords(tx: Queryable, claimed: readonly LoadItem[], status: Map<LoadItem, FileStatus>, foreign: Map<LoadItem, string>, st: TxState): Promise<void> {
     const withRecord = claimed.filter((i) => i.outcome.status === 'record');
     const recs = withRecord.map((i) => (i.outcome as { record: NormalRecord }).record);
-    const foreignPkgs = await this.foreignPkgs(tx, recs);
+    const foreignPkgs = await foreignPackages(tx, recs);
     for (const [k, detail] of foreignPkgs) foreign.set(withRecord[k]!, detail);
     const pairs = pairRuns(recs);
     const partners = new Set(pairs.values());
@@ -285,67 +295,23 @@ export class StoreLoader {
       } else if (recs[k]!.kind === 'run') toMerge.push(...(p === undefined ? [k] : [k, p]));
       else notNew.push(k);
     });
-    const before = await this.storedRuns(tx, toMerge.map((k) => recs[k] as NormalRun).filter((r) => !r.isStart));
-    // merges of starts and of ends touch different columns, so only the order within each kind matters
-    const merged = await runBatch(tx, toMerge.map((k) => mergeStatement(recs[k] as NormalRun)));
+    const merging = toMerge.map((k) => recs[k] as NormalRun);
+    const before = await this.storedRuns(tx, merging.filter((r) => !r.isStart || r.row['flagged'] === 1));
+    // merges of starts and of ends touch different columns, so only the order within each kind
+    // matters; a stored row has a start or an end already, so at most one merge per run applies
+    const merged = await runBatch(tx, merging.map((r) => mergeStatement(r, before.get(r.row['run_uuid'] as string))));
     const ended: { r: NormalRun; old: StoredRun }[] = [];
     toMerge.forEach((k, j) => {
-      const r = recs[k] as NormalRun;
-      if (merged[j]!.changes === 0) notNew.push(k);
-      else if (!r.isStart) ended.push({ r, old: before.get(r.row['run_uuid'] as string)! }); // a late start only says "there was a start"
+      const r = merging[j]!;
+      const old = before.get(r.row['run_uuid'] as string);
+      if (merged[j]!.changes === 0) notNew.push(k); // a duplicate, or another owner's run
+      else if (!r.isStart) ended.push({ r, old: old! });
+      // a late start only says "there was a start" — and, if flagged, takes its run out of the totals
+      else if (r.row['flagged'] === 1) st.rollups.usage.add(old!, -1);
     });
-    for (const [k, detail] of await this.foreignOwners(tx, notNew.map((k) => recs[k]!))) foreign.set(withRecord[notNew[k]!]!, detail);
+    for (const [k, detail] of await foreignStored(tx, notNew.map((k) => recs[k]!))) foreign.set(withRecord[notNew[k]!]!, detail);
     for (const k of notNew) if (!foreign.has(withRecord[k]!)) status.set(withRecord[k]!, 'duplicate');
     if (ended.length) await this.completeRuns(tx, ended, st);
-  }
-
-  /**
-   * Package records whose run is stored (or comes earlier in this chunk) with another owner:
-   * index into `recs` → why. A package may attach only to its owner's run.
-   */
-  private async foreignPkgs(tx: Queryable, recs: readonly NormalRecord[]): Promise<Map<number, string>> {
-    const out = new Map<number, string>();
-    const uuids = [...new Set(recs.flatMap((r) => (r.kind === 'pkg' ? [r.row['run_uuid'] as string] : [])))];
-    if (uuids.length === 0) return out;
-    const stored = new Map<string, unknown>();
-    for (const part of chunks(uuids)) {
-      const rows = await tx.all<{ run_uuid: string; owner: string | null }>(`SELECT run_uuid, owner_user AS owner FROM xalt_run WHERE run_uuid IN (${part.map(() => '?').join(', ')})`, part);
-      for (const row of rows) stored.set(row.run_uuid, row.owner);
-    }
-    // the owner of a run is the stored row's, else that of the first record of it earlier in
-    // this chunk (the one whose row is inserted): what loading one file at a time would see
-    const earlier = new Map<string, unknown>();
-    recs.forEach((r, k) => {
-      const uuid = r.row['run_uuid'] as string;
-      if (r.kind === 'run') { if (!earlier.has(uuid)) earlier.set(uuid, r.row['owner_user']); return; }
-      if (r.kind !== 'pkg') return;
-      const runOwner = stored.has(uuid) ? stored.get(uuid) : earlier.get(uuid);
-      if (!sameOwner(runOwner, r.row['owner_user'])) out.set(k, `package record of ${String(r.row['owner_user'])} for run ${uuid}, which belongs to ${String(runOwner)}; not attached`);
-    });
-    return out;
-  }
-
-  /**
-   * Of records that found their run, link or package already stored and changed nothing: those
-   * whose stored row has another owner (index into `recs` → why). The rest are duplicates.
-   */
-  private async foreignOwners(tx: Queryable, recs: readonly NormalRecord[]): Promise<Map<number, string>> {
-    const out = new Map<number, string>();
-    const lookups: Record<NormalRecord['kind'], [sql: string, keyOf: (r: Row) => SqlValue[]]> = {
-      run: ['SELECT owner_user AS owner FROM xalt_run WHERE run_uuid = ?', (r) => [r['run_uuid']!]],
-      link: ['SELECT owner_user AS owner FROM xalt_link WHERE uuid = ?', (r) => [r['uuid']!]],
-      pkg: ['SELECT owner_user AS owner FROM xalt_pkg WHERE run_uuid = ? AND program = ? AND pkg_name = ?', (r) => [r['run_uuid']!, r['program']!, String(r['pkg_name']).slice(0, 255)]],
-    };
-    for (let k = 0; k < recs.length; k++) {
-      const r = recs[k]!;
-      const [sql, keyOf] = lookups[r.kind];
-      const [stored] = await tx.all<{ owner: string | null }>(sql, keyOf(r.row));
-      if (stored && !sameOwner(stored.owner, r.row['owner_user'])) {
-        const what = r.kind === 'run' ? `run ${String(r.row['run_uuid'])}` : r.kind === 'link' ? `link ${String(r.row['uuid'])}` : `package ${String(r.row['pkg_name'])} of run ${String(r.row['run_uuid'])}`;
-        out.set(k, `record of ${String(r.row['owner_user'])} for ${what}, which belongs to ${stored.owner}; the stored one is kept`);
-      }
-    }
-    return out;
   }
 
   /** Per record, a run's object ids and its library set (the set of those objects; null for none or not a run). */
@@ -359,7 +325,7 @@ export class StoreLoader {
   /** The rows, as stored now, of the runs that `ends` will complete (locked on MySQL until commit). */
   private async storedRuns(tx: Queryable, ends: readonly NormalRun[]): Promise<Map<string, StoredRun>> {
     const out = new Map<string, StoredRun>();
-    const cols = ['run_id', 'run_uuid', ...USAGE_RUN_COLUMNS].map(this.q).join(', ');
+    const cols = ['run_id', 'run_uuid', 'flags', ...USAGE_RUN_COLUMNS].map(this.q).join(', ');
     for (const part of chunks([...new Set(ends.map((r) => r.row['run_uuid'] as string))])) {
       const found = await tx.all<StoredRun>(`SELECT ${cols} FROM xalt_run WHERE run_uuid IN (${part.map(() => '?').join(', ')})${tx.dialect.forUpdate}`, part);
       for (const row of found) out.set(row.run_uuid, { ...row, run_id: Number(row.run_id) });
@@ -381,7 +347,8 @@ export class StoreLoader {
       const libset = st.rollups.idOf(grown[i]!);
       if (libset !== (old.libset_id === null || old.libset_id === undefined ? null : Number(old.libset_id))) st.rollups.move(old.run_id, libset);
       const end = fittedValues('xalt_run', END_COLUMNS, r.row);
-      const after: UsageRun = { ...old, ...Object.fromEntries(END_COLUMNS.map((c, k) => [c, end[k]!])), has_end: 1, libset_id: libset };
+      const flagged = r.row['flagged'] === 1 || Number(old.flagged) === 1 ? 1 : 0;
+      const after: UsageRun = { ...old, ...Object.fromEntries(END_COLUMNS.map((c, k) => [c, end[k]!])), has_end: 1, libset_id: libset, flagged };
       st.rollups.usage.add(old, -1);
       st.rollups.usage.add(after, 1);
       this.addJoins({ ...r, env: [] }, old.run_id, st);

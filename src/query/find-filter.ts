@@ -2,11 +2,14 @@
  * The filters `xalt find` combines, and their translation to SQL over xalt_run. Every value
  * is bound as a parameter; patterns use `*` as the only wildcard.
  */
+import { failedSql } from '../db/run-outcome.js';
 import type { SqlValue } from '../db/store.js';
+import { jobWhere, parseJobSpec } from './job-spec.js';
 import type { Period } from './time-bound.js';
 
 export interface FindFilter extends Period {
   readonly user?: string;
+  /** a job as Slurm names it: `110` (and every task of array 110), `110_2`, `1002.0`, `1002.batch` (see job-spec.ts) */
   readonly job?: string;
   /** a run uuid or a prefix of one */
   readonly uuid?: string;
@@ -18,6 +21,8 @@ export interface FindFilter extends Period {
   readonly host?: string;
   readonly syshost?: string;
   readonly failed?: boolean;
+  /** include runs with integrity flags (left out by default) */
+  readonly includeFlagged?: boolean;
 }
 
 /** A WHERE clause (without the keyword) and its parameters. */
@@ -31,8 +36,8 @@ export function globToLike(glob: string): string {
   return glob.replace(/[!%_]/g, (c) => `!${c}`).replace(/\*/g, '%');
 }
 
-/** SQL matching the run's failure, in terms of xalt_run alias `r`. */
-export const FAILED_SQL = `(r.has_end = 0 OR r.end_reason IN ('signal', 'job_end') OR COALESCE(r.exit_signal, 0) > 0 OR (r.exit_status IS NOT NULL AND r.exit_status > 0))`;
+/** SQL matching the run's failure, in terms of xalt_run alias `r` (src/db/run-outcome.ts). */
+const FAILED_SQL = `(${failedSql('r')})`;
 
 function matchName(col: string, value: string, params: SqlValue[]): string {
   if (value.includes('*')) {
@@ -48,8 +53,12 @@ function moduleMatch(col: string, module: string, params: SqlValue[]): string {
   return `(${col} = ? OR ${col} LIKE ? ESCAPE '!')`;
 }
 
-/** Translate a filter into a WHERE clause over `xalt_run r`. */
-export function findWhere(f: FindFilter): SqlWhere {
+/**
+ * Translate a filter into a WHERE clause over `xalt_run r`. `flagged`: leave flagged runs out
+ * unless the filter includes them (the default), or select only the flagged ones (to count
+ * what was left out).
+ */
+export function findWhere(f: FindFilter, flagged: 'filter' | 'only' = 'filter'): SqlWhere {
   const parts: string[] = [];
   const params: SqlValue[] = [];
   const eq = (col: string, v: string | undefined) => {
@@ -58,7 +67,11 @@ export function findWhere(f: FindFilter): SqlWhere {
     params.push(v);
   };
   eq('r.user', f.user);
-  eq('r.job_id', f.job);
+  if (f.job !== undefined) {
+    const job = jobWhere(parseJobSpec(f.job));
+    parts.push(job.sql);
+    params.push(...job.params);
+  }
   eq('r.host', f.host);
   eq('r.syshost', f.syshost);
   if (f.uuid !== undefined) {
@@ -89,5 +102,7 @@ export function findWhere(f: FindFilter): SqlWhere {
     params.push(f.until);
   }
   if (f.failed) parts.push(FAILED_SQL);
+  if (flagged === 'only') parts.push('r.flagged = 1');
+  else if (!f.includeFlagged) parts.push('r.flagged = 0');
   return { sql: parts.length ? parts.join(' AND ') : '1 = 1', params };
 }

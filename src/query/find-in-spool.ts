@@ -8,12 +8,14 @@
  * Pure: file access goes through `SpoolFs`, which the command supplies.
  */
 import { UserError } from '../cli/errors.js';
+import { jobState, jobStep } from '../ingest/normalise.js';
 import type { LinkRecord } from '../schema/link-record.js';
 import type { PkgRecord } from '../schema/pkg-record.js';
 import type { RunRecord } from '../schema/run-record.js';
 import { parseRecordFileName, type RecordFileName } from '../schema/spool-layout.js';
 import { validateRecord } from '../schema/validate.js';
 import type { FindFilter } from './find-filter.js';
+import { jobMatches, parseJobSpec, type JobSpec } from './job-spec.js';
 import type { FindResult } from './find-in-store.js';
 import { isFailure, outcomeOf, uniqueSorted, type FoundBuild, type FoundPackage, type FoundRun } from './found-run.js';
 
@@ -123,23 +125,26 @@ function toFoundRun(rec: RunRecord, hasEnd: boolean, packages: FoundPackage[], b
   const known = (s: string | undefined) => (s === undefined || s === '' || s === 'unknown' ? null : s);
   const exit_status = typeof d.exit_status === 'number' && d.exit_status >= 0 ? d.exit_status : null;
   const exit_signal = typeof d.signal === 'number' && d.signal > 0 ? d.signal : null;
-  const outcome = outcomeOf({ has_end: hasEnd, end_reason: known(u.end_reason), exit_status, exit_signal });
+  const endFacts = { has_end: hasEnd, end_reason: known(u.end_reason), exit_status, exit_signal, job_state: hasEnd ? jobState(u.job_state) : null };
+  const outcome = outcomeOf(endFacts);
   const execName = u.exec_path.slice(u.exec_path.lastIndexOf('/') + 1);
+  const tasks = d.num_tasks ?? 1;
+  const cpus = typeof d.cpus_per_task === 'number' && d.cpus_per_task >= 1 ? d.cpus_per_task : 1;
   return {
     run_uuid: u.run_uuid, syshost: u.syshost, host: known(u.host), user: u.user, account: known(u.account), job_id: known(u.job_id),
-    job_step: known(u.job_step), queue: known(u.queue), exec_path: u.exec_path, exec_name: execName, app_name: execName,
+    job_step: jobStep(u.job_step), array_job_id: known(u.array_job_id), array_task_id: known(u.array_task_id), job_state: endFacts.job_state, queue: known(u.queue), exec_path: u.exec_path, exec_name: execName, app_name: execName,
     module_name: null, cwd: known(u.cwd), cmdline: rec.cmdlineA, start_time: d.start_time,
     end_time: hasEnd && d.end_time > 0 ? d.end_time : null, run_time: hasEnd ? d.run_time : null,
-    outcome, exit_status, exit_signal, failed: isFailure(outcome, exit_status), probability: d.probability,
-    num_tasks: d.num_tasks ?? 1, num_cores: d.num_cores ?? d.num_tasks ?? 1, num_nodes: d.num_nodes ?? 1, num_threads: d.num_threads ?? 1,
-    num_gpus: d.num_gpus ?? 0, parent_run_uuid: known(u.parent_run_uuid), modules: [],
+    outcome, exit_status, exit_signal, failed: isFailure(endFacts), probability: d.probability,
+    num_tasks: tasks, cpus_per_task: cpus, num_cores: d.num_cores ?? tasks * cpus, num_nodes: d.num_nodes ?? 1, num_threads: d.num_threads ?? 1,
+    num_gpus: d.gpu_used === 0 ? 0 : (d.num_gpus ?? 0), parent_run_uuid: known(u.parent_run_uuid), flags: [], flagged: false, modules: [],
     libraries: rec.libA.map(([path]) => ({ path, module: null })), env: rec.envT ?? {}, build, packages,
   };
 }
 
 /** Filters that need the run record's content (packages are checked by the caller). */
-function contentMatches(r: FoundRun, f: FindFilter, exec: RegExp | undefined): boolean {
-  if (f.job !== undefined && r.job_id !== f.job) return false;
+function contentMatches(r: FoundRun, f: FindFilter, exec: RegExp | undefined, job: JobSpec | undefined): boolean {
+  if (job !== undefined && !jobMatches(job, r)) return false;
   if (f.host !== undefined && r.host !== f.host) return false;
   if (f.since !== undefined && r.start_time < f.since) return false;
   if (f.until !== undefined && r.start_time >= f.until) return false;
@@ -166,6 +171,7 @@ export function findInSpool(fs: SpoolFs, prefix: string, filter: FindFilter, lim
     return byBuildId.get(id);
   };
   const execRe = filter.exec === undefined ? undefined : globRegExp(filter.exec);
+  const job = filter.job === undefined ? undefined : parseJobSpec(filter.job);
   const candidates = [...idx.runs.values()].sort((a, b) => (a.stamp < b.stamp ? 1 : a.stamp > b.stamp ? -1 : a.uuid < b.uuid ? 1 : -1));
   const found: FoundRun[] = [];
   for (const c of candidates) {
@@ -173,7 +179,7 @@ export function findInSpool(fs: SpoolFs, prefix: string, filter: FindFilter, lim
     if (!rec) continue;
     // cheap filters first: packages and links are read only for runs that pass them
     const bare = toFoundRun(rec, rec.userDT.end_time > 0, [], null);
-    if (!contentMatches(bare, filter, execRe)) continue;
+    if (!contentMatches(bare, filter, execRe, job)) continue;
     const pkgs = (idx.pkgs.get(c.uuid) ?? []).map((p) => reader.read<PkgRecord>('pkg', p)).filter((p): p is PkgRecord => !!p)
       .map((p) => ({ program: p.program, name: p.package_name, version: p.package_version ?? null, path: p.package_path ?? null }));
     if (filter.package !== undefined && !pkgs.some((p) => p.name === filter.package)) continue;

@@ -4,6 +4,7 @@
  * instead of one per run.
  */
 import type { Queryable, SqlValue } from '../db/store.js';
+import { flagList } from '../db/run-flags.js';
 import { findWhere, type FindFilter } from './find-filter.js';
 import { isFailure, outcomeOf, uniqueSorted, type FoundBuild, type FoundLibrary, type FoundPackage, type FoundRun } from './found-run.js';
 
@@ -11,6 +12,8 @@ export interface FindResult {
   readonly runs: readonly FoundRun[];
   /** more runs matched than the limit allowed */
   readonly truncated: boolean;
+  /** flagged runs that matched the other filters but were left out (0 when the filter includes them) */
+  readonly flaggedLeftOut?: number;
 }
 
 type RunRow = Record<string, unknown> & { run_id: number; run_uuid: string };
@@ -99,19 +102,30 @@ function toFoundRun(r: RunRow, libs: readonly FoundLibrary[], env: Record<string
   const exit_signal = num(r['exit_signal']);
   const outcome = outcomeOf({ has_end: hasEnd, end_reason: str(r['end_reason']), exit_status, exit_signal });
   const endTime = Number(r['end_time']);
+  const jobState = str(r['job_state']);
+  const flags = flagList(str(r['flags']));
   return {
     run_uuid: r.run_uuid, syshost: String(r['syshost']), host: str(r['host']), user: String(r['user']),
-    account: str(r['account']), job_id: str(r['job_id']), job_step: str(r['job_step']), queue: str(r['queue']),
+    account: str(r['account']), job_id: str(r['job_id']), job_step: str(r['job_step']),
+    array_job_id: str(r['array_job_id']), array_task_id: str(r['array_task_id']), job_state: jobState, queue: str(r['queue']),
     exec_path: String(r['exec_path']), exec_name: String(r['exec_name']), app_name: String(r['app_name']),
     module_name: str(r['module_name']), cwd: str(r['cwd']), cmdline: parseCmdline(r['cmdline']),
     start_time: Number(r['start_time']), end_time: endTime > 0 ? endTime : null, run_time: hasEnd ? Number(r['run_time']) : null,
-    outcome, exit_status, exit_signal, failed: isFailure(outcome, exit_status),
-    probability: Number(r['probability']), num_tasks: Number(r['num_tasks']), num_cores: Number(r['num_cores']),
+    outcome, exit_status, exit_signal, failed: isFailure({ has_end: hasEnd, end_reason: str(r['end_reason']), exit_status, exit_signal, job_state: jobState }),
+    probability: Number(r['probability']), num_tasks: Number(r['num_tasks']), cpus_per_task: Number(r['cpus_per_task']), num_cores: Number(r['num_cores']),
     num_nodes: Number(r['num_nodes']), num_threads: Number(r['num_threads']), num_gpus: Number(r['num_gpus']),
-    parent_run_uuid: str(r['parent_run_uuid']),
+    parent_run_uuid: str(r['parent_run_uuid']), flags, flagged: flags.length > 0,
     modules: uniqueSorted([str(r['module_name']), ...libs.map((l) => l.module)]),
     libraries: libs, env, build, packages,
   };
+}
+
+/** How many flagged runs match `filter` but for their flags (so a search can say what it left out). */
+async function flaggedLeftOut(q: Queryable, filter: FindFilter): Promise<number> {
+  if (filter.includeFlagged) return 0;
+  const where = findWhere(filter, 'only');
+  const [row] = await q.all<{ n: unknown }>(`SELECT COUNT(*) AS n FROM xalt_run r WHERE ${where.sql}`, where.params);
+  return Number(row?.n ?? 0);
 }
 
 /** Find runs matching `filter`, newest first, at most `limit`. */
@@ -119,7 +133,8 @@ export async function findInStore(q: Queryable, filter: FindFilter, limit: numbe
   const where = findWhere(filter);
   const rows = await q.all<RunRow>(`SELECT r.* FROM xalt_run r WHERE ${where.sql} ORDER BY r.start_time DESC, r.run_id DESC LIMIT ?`, [...where.params, limit + 1] as SqlValue[]);
   const page = rows.slice(0, limit);
-  if (page.length === 0) return { runs: [], truncated: false };
+  const leftOut = await flaggedLeftOut(q, filter);
+  if (page.length === 0) return { runs: [], truncated: false, flaggedLeftOut: leftOut };
   const ids = page.map((r) => Number(r.run_id));
   const [libs, env, pkgs, linkFor] = await Promise.all([librariesOf(q, ids), envOf(q, ids), packagesOf(q, page.map((r) => r.run_uuid)), linksOf(q, page)]);
   const runs = page.map((r) => toFoundRun(
@@ -129,5 +144,5 @@ export async function findInStore(q: Queryable, filter: FindFilter, limit: numbe
     (pkgs.get(r.run_uuid) ?? []).map((p) => ({ program: p.program, name: p.pkg_name, version: p.pkg_version, path: p.pkg_path })),
     linkFor(r),
   ));
-  return { runs, truncated: rows.length > limit };
+  return { runs, truncated: rows.length > limit, flaggedLeftOut: leftOut };
 }

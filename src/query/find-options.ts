@@ -24,13 +24,15 @@ export function findOptions(values: Readonly<Record<string, unknown>>, now: numb
     ...Object.fromEntries(['user', 'job', 'exec', 'module', 'package', 'host', 'syshost'].filter((k) => s(k) !== undefined).map((k) => [k, s(k)])),
     ...(uuid !== undefined ? { uuid } : {}),
     ...(values['failed'] === true ? { failed: true } : {}),
+    ...(values['include-flagged'] === true ? { includeFlagged: true } : {}),
   };
   return { filter, limit };
 }
 
 /** A short description of the filter for "no runs matched …" messages. */
 export function describeFilter(f: FindFilter): string {
-  const parts = Object.entries(f).filter(([k, v]) => v !== undefined && k !== 'since' && k !== 'until').map(([k, v]) => (v === true ? `--${k}` : `--${k} ${String(v)}`));
+  const option = (k: string) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  const parts = Object.entries(f).filter(([k, v]) => v !== undefined && k !== 'since' && k !== 'until').map(([k, v]) => (v === true ? option(k) : `${option(k)} ${String(v)}`));
   if (f.since !== undefined) parts.push(`since ${new Date(f.since * 1000).toISOString()}`);
   if (f.until !== undefined) parts.push(`until ${new Date(f.until * 1000).toISOString()}`);
   return parts.length ? parts.join(' ') : 'no filter';

@@ -3,12 +3,13 @@
  * record tree: the run itself, how it ended, what it loaded, how its binary was built and
  * which Python packages it imported.
  */
+import { isFailed } from '../db/run-outcome.js';
 
 /** How a run ended, from the most to the least certain. */
 export type Outcome =
   | 'exit' // ended by exit(); exit_status says how
   | 'signal' // killed by a signal
-  | 'job_end' // closed by the job epilog: the job ended (or was killed) while it ran
+  | 'job_end' // closed by xalt-ship at the job's end: the job ended (or was killed) while it ran
   | 'never_ended' // a start record and nothing else: still running, or lost
   | 'ended'; // an end record without exit status (XALT's records)
 
@@ -45,6 +46,11 @@ export interface FoundRun {
   readonly account: string | null;
   readonly job_id: string | null;
   readonly job_step: string | null;
+  /** the array job and task, when the run was in a task of an array job */
+  readonly array_job_id: string | null;
+  readonly array_task_id: string | null;
+  /** how the scheduler ended the job, for a run closed at job end (TIMEOUT, CANCELLED, COMPLETED, …) */
+  readonly job_state: string | null;
   readonly queue: string | null;
   readonly exec_path: string;
   readonly exec_name: string;
@@ -62,11 +68,16 @@ export interface FoundRun {
   readonly failed: boolean;
   readonly probability: number;
   readonly num_tasks: number;
+  readonly cpus_per_task: number;
+  /** CPUs allocated to the run: num_tasks × cpus_per_task */
   readonly num_cores: number;
   readonly num_nodes: number;
   readonly num_threads: number;
   readonly num_gpus: number;
   readonly parent_run_uuid: string | null;
+  /** integrity flags (e.g. owner_mismatch), sorted; a flagged run is left out of reports by default */
+  readonly flags: readonly string[];
+  readonly flagged: boolean;
   /** the executable's module and every module a loaded library came from, sorted */
   readonly modules: readonly string[];
   readonly libraries: readonly FoundLibrary[];
@@ -75,12 +86,13 @@ export interface FoundRun {
   readonly packages: readonly FoundPackage[];
 }
 
-/** The facts `outcomeOf` decides from (columns of xalt_run, or the merged records). */
+/** The facts `outcomeOf` and `isFailure` decide from (columns of xalt_run, or the merged records). */
 export interface EndFacts {
   readonly has_end: boolean;
   readonly end_reason: string | null;
   readonly exit_status: number | null;
   readonly exit_signal: number | null;
+  readonly job_state?: string | null;
 }
 
 /** How a run ended. */
@@ -92,10 +104,12 @@ export function outcomeOf(f: EndFacts): Outcome {
   return 'ended';
 }
 
-/** A failure: non-zero exit, a signal, closed by the epilog, or never ended. */
-export function isFailure(outcome: Outcome, exitStatus: number | null): boolean {
-  if (outcome === 'exit') return exitStatus !== null && exitStatus > 0;
-  return outcome !== 'ended';
+/**
+ * A failure: non-zero exit, a signal, still running when a job that did not complete ended,
+ * or never ended (src/db/run-outcome.ts has the definition every part uses).
+ */
+export function isFailure(f: EndFacts): boolean {
+  return isFailed({ ...f, has_end: f.has_end ? 1 : 0, job_state: f.job_state ?? null });
 }
 
 /** Keep the order, drop repeats and empties. */

@@ -4,7 +4,7 @@
  * guessing what it covers.
  */
 import { RuntimeError } from '../cli/errors.js';
-import type { Document } from '../cli/output/document.js';
+import type { Document, MetaItem } from '../cli/output/document.js';
 import { LATEST_SCHEMA_VERSION, schemaVersion } from '../db/migrations/migrations.js';
 import type { Queryable } from '../db/store.js';
 import { compilersReport, builtReport } from './report-builds.js';
@@ -43,9 +43,25 @@ async function requireLatestSchema(q: Queryable): Promise<void> {
   }
 }
 
+/** Runs of the period (and cluster) with integrity flags, found along the (flagged, start_time) index. */
+async function flaggedRuns(q: Queryable, spec: ReportSpec): Promise<number> {
+  const host = spec.syshost !== undefined;
+  const [row] = await q.all<{ n: unknown }>(`SELECT COUNT(*) AS n FROM xalt_run WHERE flagged = 1 AND start_time >= ? AND start_time < ?${host ? ' AND syshost = ?' : ''}`,
+    [spec.since, spec.until, ...(host ? [spec.syshost!] : [])]);
+  return Number(row?.n ?? 0);
+}
+
+/** The header lines saying whether flagged runs count, and how many there are. */
+function flaggedMeta(spec: ReportSpec, n: number): MetaItem[] {
+  const included = spec.includeFlagged === true;
+  const text = n === 0 ? 'none in the period' : `${n} in the period, ${included ? 'included (--include-flagged)' : 'left out (--include-flagged includes them)'}`;
+  return [{ key: 'flagged', label: 'Flagged', value: included ? 'included' : 'left out', text }, { key: 'flagged_runs', value: n }];
+}
+
 /** Run report `spec.kind` over `q`. `now` (epoch seconds) stamps the document. */
 export async function buildReport(q: Queryable, spec: ReportSpec, now: number): Promise<Document> {
   await requireLatestSchema(q);
+  const flagged = await flaggedRuns(q, spec);
   const body = await KINDS[spec.kind](new ReportContext(q, spec));
   return {
     title: `xalt report: ${body.title} on ${spec.syshost ?? 'all clusters'}, ${iso(spec.since).slice(0, 10)} to ${iso(spec.until).slice(0, 10)}`,
@@ -57,6 +73,7 @@ export async function buildReport(q: Queryable, spec: ReportSpec, now: number): 
       { key: 'syshost', label: 'Cluster', value: spec.syshost ?? null, text: spec.syshost ?? 'all' },
       { key: 'weighting', label: 'Weighting', value: spec.weighted ? '1/probability' : 'none',
         text: spec.weighted ? 'runs and hours weighted by 1/sampling probability (users, accounts, jobs: distinct counts)' : 'none: runs and hours as recorded (--unweighted)' },
+      ...flaggedMeta(spec, flagged),
       ...(spec.source ? [{ key: 'source', label: 'Store', value: spec.source }] : []),
       { key: 'generated_at', label: 'Generated', value: iso(Math.floor(now)), text: `${human(now)} UTC` },
     ],

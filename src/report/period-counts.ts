@@ -74,7 +74,7 @@ export interface RunKind { readonly app: string; readonly module: string | null;
 export async function peopleOf(ctx: ReportContext, sidesOf: (k: RunKind) => readonly string[]): Promise<{ sides: Map<string, People>; apps: Map<string, People>; modules: Map<string, People> }> {
   const src = await ctx.sourceBy('app_name');
   const tuples = await ctx.q.all<{ app: string; module: string | null; mpi: unknown; user: string; account: string | null }>(
-    `SELECT DISTINCT r.app_name AS app, r.module_name AS module, CASE WHEN r.num_cores > 1 THEN 1 ELSE 0 END AS mpi, r.user AS user, ${known('r.account')} AS account FROM ${src.sql}`, src.params);
+    `SELECT DISTINCT r.app_name AS app, r.module_name AS module, CASE WHEN r.num_tasks > 1 THEN 1 ELSE 0 END AS mpi, r.user AS user, ${known('r.account')} AS account FROM ${src.sql}`, src.params);
   const out = { sides: new Map<string, People>(), apps: new Map<string, People>(), modules: new Map<string, People>() };
   const add = (m: Map<string, People>, key: string, t: (typeof tuples)[number]) => {
     let p = m.get(key);

@@ -13,9 +13,11 @@ const LINK_JOIN = `LEFT JOIN xalt_link l ON l.link_id = ${RUN_LINK_ID}`;
 
 export async function compilersReport(ctx: ReportContext): Promise<ReportBody> {
   const params = [ctx.spec.since, ctx.spec.until, ...(ctx.spec.syshost !== undefined ? [ctx.spec.syshost] : [])];
+  // a link record whose file another user owned is flagged like a run: left out unless asked
+  const flagged = ctx.spec.includeFlagged ? '' : ' AND l.owner_mismatch = 0';
   const byCount = await ctx.rows(
     `SELECT COALESCE(l.link_program, 'unknown') AS compiler, COUNT(*) AS links, COUNT(DISTINCT l.build_user) AS users FROM xalt_link l`
-    + ` WHERE l.build_epoch >= ? AND l.build_epoch < ?${ctx.spec.syshost !== undefined ? ' AND l.build_syshost = ?' : ''}`
+    + ` WHERE l.build_epoch >= ? AND l.build_epoch < ?${ctx.spec.syshost !== undefined ? ' AND l.build_syshost = ?' : ''}${flagged}`
     + ` GROUP BY COALESCE(l.link_program, 'unknown') ORDER BY links DESC, compiler LIMIT ?`, [...params, ctx.spec.top], ['links', 'users']);
   const byHours = await groupedUsage(ctx, { label: `COALESCE(l.link_program, 'unknown')`, key: 'compiler', joins: `JOIN xalt_link l ON l.link_id = ${RUN_LINK_ID}`, more: [{ sql: 'COUNT(DISTINCT r.app_name)', key: 'executables' }] });
   return {

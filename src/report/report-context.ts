@@ -3,8 +3,9 @@
  * weight, the usual measures (core-hours, runs, users, accounts, jobs) and a query helper
  * that turns driver values (MySQL DECIMAL strings, BigInts) into plain numbers.
  *
- * Core-hours follow XALT (reference/xalt-upstream.md §8): Σ run_time × num_cores / 3600,
- * here multiplied by the run's weight.
+ * Core-hours: Σ run_time × num_cores / 3600, multiplied by the run's weight, where num_cores
+ * is the CPUs allocated to the run (num_tasks × cpus_per_task; XALT's num_cores was the tasks).
+ * Flagged runs are left out of every pass unless the spec includes them.
  */
 import type { Queryable, SqlValue } from '../db/store.js';
 import type { ReportSpec } from './report-spec.js';
@@ -77,6 +78,7 @@ export class ReportContext {
       parts.push('r.syshost = ?');
       params.push(this.spec.syshost);
     }
+    if (!this.spec.includeFlagged) parts.push('r.flagged = 0');
     if (extra) parts.push(extra);
     return { parts, params };
   }
@@ -131,7 +133,8 @@ export class ReportContext {
 /** Columns of xalt_run that report queries may use (through `source`). */
 export const REPORT_COLUMNS = [
   'run_id', 'run_uuid', 'syshost', 'host', 'user', 'account', 'job_id', 'app_name', 'module_name', 'build_uuid', 'build_id',
-  'start_time', 'run_time', 'probability', 'num_cores', 'num_gpus', 'exit_status', 'exit_signal', 'end_reason', 'has_end', 'libset_id',
+  'start_time', 'run_time', 'probability', 'num_cores', 'num_tasks', 'num_gpus', 'exit_status', 'exit_signal', 'end_reason', 'job_state', 'has_end',
+  'libset_id', 'flagged',
 ] as const;
 
 /** The measure keys `measures` selects. */

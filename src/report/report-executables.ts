@@ -1,6 +1,6 @@
 /**
  * `xalt report executables`: XALT's usage report core (reference/xalt-upstream.md §8.1 item 4):
- * top executables for all runs, MPI runs (num_cores > 1) and non-MPI runs by core-hours,
+ * top executables for all runs, MPI runs (num_tasks > 1) and non-MPI runs by core-hours,
  * plus the top by runs and by users. Names are xalt_run.app_name (the site's naming rules).
  *
  * One `labelUsage` serves all five tables: per executable, the measures of all its runs and
@@ -21,7 +21,7 @@ export function topRows(rows: readonly SqlRow[], key: string, label: string, n: 
   return [...rows].sort((a, b) => Number(b[key]) - Number(a[key]) || byLabel(a, b)).slice(0, n);
 }
 
-const SIDES = { all: '', mpi: 'r.num_cores > 1', non_mpi: 'r.num_cores <= 1' } as const;
+const SIDES = { all: '', mpi: 'r.num_tasks > 1', non_mpi: 'r.num_tasks <= 1' } as const;
 
 function coreHourTable(ctx: ReportContext, id: string, style: string, rows: readonly SqlRow[]): DocTable {
   const top = topRows(rows, 'core_hours', 'executable', ctx.spec.top);

@@ -18,5 +18,8 @@ export function reportSpec(values: Readonly<Record<string, unknown>>, positional
   const since = period.since ?? until - DEFAULT_PERIOD_DAYS * 86400;
   if (since >= until) throw new UserError('XALT_BAD_TIME', `--since is not before the end of the period (${new Date(until * 1000).toISOString()})`, 'give --until as well, or an earlier --since');
   const syshost = s('syshost');
-  return { kind, since, until, top, weighted: values['unweighted'] !== true, ...(syshost !== undefined ? { syshost } : {}) };
+  return {
+    kind, since, until, top, weighted: values['unweighted'] !== true,
+    ...(values['include-flagged'] === true ? { includeFlagged: true } : {}), ...(syshost !== undefined ? { syshost } : {}),
+  };
 }

@@ -25,8 +25,8 @@ const SIDES: Readonly<Record<string, Side>> = {
   all: { run: '', row: '1 = 1', has: () => true },
   sys: { run: 'r.module_name IS NOT NULL', row: 'u.has_module = 1', has: (k) => k.module !== null },
   usr: { run: 'r.module_name IS NULL', row: 'u.has_module = 0', has: (k) => k.module === null },
-  MPI: { run: 'r.num_cores > 1', row: 'u.mpi = 1', has: (k) => k.mpi },
-  'non-MPI': { run: 'r.num_cores <= 1', row: 'u.mpi = 0', has: (k) => !k.mpi },
+  MPI: { run: 'r.num_tasks > 1', row: 'u.mpi = 1', has: (k) => k.mpi },
+  'non-MPI': { run: 'r.num_tasks <= 1', row: 'u.mpi = 0', has: (k) => !k.mpi },
 };
 const SIDE_NAMES = Object.keys(SIDES);
 
@@ -114,7 +114,7 @@ export async function overviewReport(ctx: ReportContext): Promise<ReportBody> {
     tables: [
       { id: 'summary', title: 'Summary', columns: [C.text('measure', 'Measure'), C.num('value', 'Value')], rows: summary },
       split('sys_vs_usr', 'Overall job counts: system (module) vs user executables', ['sys', 'usr'], t),
-      split('mpi_vs_non_mpi', 'MPI (num_cores > 1) vs non-MPI', ['MPI', 'non-MPI'], t),
+      split('mpi_vs_non_mpi', 'MPI (more than one task) vs non-MPI', ['MPI', 'non-MPI'], t),
       { id: 'top_executables', title: `Top ${topN} executables sorted by core-hours`, columns: [C.coreHours, C.runs, C.users, C.accounts, C.jobs, C.text('executable', 'Executable')], rows: execs, chart: { label: 'executable', value: 'core_hours' } },
       { id: 'top_modules', title: `Top ${topN} modules sorted by core-hours`, columns: [C.coreHours, C.runs, C.users, C.accounts, C.jobs, C.text('module', 'Module')], rows: modules, chart: { label: 'module', value: 'core_hours' } },
     ],

@@ -7,14 +7,16 @@ import { groupedUsage } from './grouped-usage.js';
 import { type ReportContext } from './report-context.js';
 import type { ReportBody } from './report-body.js';
 
-const PKG_JOIN = 'JOIN xalt_pkg p ON p.run_uuid = r.run_uuid';
+/** A run's packages; a pkg record whose file another user owned is flagged like a run: left out unless asked. */
+const pkgJoin = (ctx: ReportContext) => `JOIN xalt_pkg p ON p.run_uuid = r.run_uuid${ctx.spec.includeFlagged ? '' : ' AND p.owner_mismatch = 0'}`;
 
 export async function packagesReport(ctx: ReportContext): Promise<ReportBody> {
+  const join = pkgJoin(ctx);
   const more = [{ sql: 'COUNT(DISTINCT p.pkg_version)', key: 'versions' }];
-  const pkgs = await groupedUsage(ctx, { label: 'p.pkg_name', key: 'package', joins: PKG_JOIN, orderBy: 'runs', more });
+  const pkgs = await groupedUsage(ctx, { label: 'p.pkg_name', key: 'package', joins: join, orderBy: 'runs', more });
   const w = ctx.source();
   const byVersion = await ctx.rows(
-    `SELECT p.pkg_name AS package, COALESCE(p.pkg_version, '') AS version, SUM(${ctx.w}) AS runs, COUNT(DISTINCT r.user) AS users FROM ${w.sql} ${PKG_JOIN}`
+    `SELECT p.pkg_name AS package, COALESCE(p.pkg_version, '') AS version, SUM(${ctx.w}) AS runs, COUNT(DISTINCT r.user) AS users FROM ${w.sql} ${join}`
     + ` GROUP BY p.pkg_name, COALESCE(p.pkg_version, '') ORDER BY runs DESC, package, version LIMIT ?`, [...w.params, ctx.spec.top * 3], ['runs', 'users']);
   return {
     title: 'Python packages',

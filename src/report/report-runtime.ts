@@ -30,7 +30,7 @@ function binCase(): string {
 /** Per (MPI or not, bin): runs, core-hours and users of the ended runs — both histograms in one pass. */
 async function binned(ctx: ReportContext): Promise<SqlRow[]> {
   const src = await ctx.sourceBy('app_name', 'r.has_end = 1');
-  const mpi = 'CASE WHEN r.num_cores > 1 THEN 1 ELSE 0 END';
+  const mpi = 'CASE WHEN r.num_tasks > 1 THEN 1 ELSE 0 END';
   return ctx.rows(`SELECT ${mpi} AS mpi, ${binCase()} AS bin, SUM(${ctx.w}) AS runs, SUM(r.run_time * r.num_cores * ${ctx.w}) / 3600e0 AS core_hours,`
     + ` COUNT(DISTINCT r.user) AS users FROM ${src.sql} GROUP BY ${mpi}, ${binCase()}`, src.params, ['mpi', 'bin', 'runs', 'core_hours', 'users']);
 }
@@ -54,12 +54,12 @@ function histogram(id: string, title: string, rows: readonly SqlRow[]): DocTable
 export async function runtimeReport(ctx: ReportContext): Promise<ReportBody> {
   const ended = 'r.has_end = 1';
   const bins = await binned(ctx);
-  const shortScalar = await groupedUsage(ctx, { label: 'r.app_name', key: 'executable', where: `${ended} AND r.num_cores <= 1 AND r.run_time < 300`, orderBy: 'runs', cover: 'app_name' });
+  const shortScalar = await groupedUsage(ctx, { label: 'r.app_name', key: 'executable', where: `${ended} AND r.num_tasks <= 1 AND r.run_time < 300`, orderBy: 'runs', cover: 'app_name' });
   return {
     title: 'Run time',
     tables: [
-      histogram('scalar', 'Run-time histogram of scalar runs (num_cores ≤ 1)', bins.filter((r) => r['mpi'] === 0)),
-      histogram('mpi', 'Run-time histogram of MPI runs (num_cores > 1)', bins.filter((r) => r['mpi'] === 1)),
+      histogram('scalar', 'Run-time histogram of scalar runs (one task)', bins.filter((r) => r['mpi'] === 0)),
+      histogram('mpi', 'Run-time histogram of MPI runs (more than one task)', bins.filter((r) => r['mpi'] === 1)),
       { id: 'short_scalar_executables', title: `Top ${ctx.spec.top} scalar executables under 5 minutes sorted by # runs (sampling candidates)`, columns: [C.runs, C.coreHours, C.users, C.jobs, C.text('executable', 'Executable')], rows: shortScalar },
     ],
   };

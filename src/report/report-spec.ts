@@ -16,6 +16,8 @@ export interface ReportSpec {
   readonly top: number;
   /** weight each run by 1/probability (the runs a sampled record stands for) */
   readonly weighted: boolean;
+  /** count runs with integrity flags (owner_mismatch, …) too; left out by default */
+  readonly includeFlagged?: boolean;
   /** where the data came from, shown in the header (never a password) */
   readonly source?: string;
 }

@@ -1,25 +1,39 @@
 /**
  * `xalt report success`: how runs ended, overall and per executable and module — the half of
- * "how successful are researchers in using it" that XALT could not answer. Outcomes are
- * disjoint: ok, non-zero exit, killed by a signal, still running at job end (closed by the
- * epilog), never ended (a start record only).
+ * "how successful are researchers in using it" that XALT could not answer.
+ *
+ * A run ended by exit (with its status, or none recorded), by a signal, at its job's end
+ * (closed by xalt-ship, with the job state the scheduler reported), or never (a start record
+ * only). Which of these are failures is src/db/run-outcome.ts's definition, shared with find
+ * and the daily totals: everything but exit 0, no recorded status, and job end of a job that
+ * COMPLETED. The summary gives the failure rate of runs and of jobs, to set beside Slurm's
+ * view (`sacct -X`: jobs FAILED, TIMEOUT, CANCELLED, NODE_FAIL, OUT_OF_MEMORY).
  */
 import type { DocTable, Row } from '../cli/output/document.js';
+import { failedSql, outcomeSql } from '../db/run-outcome.js';
 import { C } from './columns.js';
 import type { CoverIndex, ReportContext, SqlRow } from './report-context.js';
 import type { ReportBody } from './report-body.js';
 
+/** The columns of the per-executable and per-module tables: the categories of run-outcome.ts. */
 export const OUTCOMES = [
-  { key: 'ok', header: 'OK', label: 'ok (exit 0 or not recorded)' },
+  { key: 'ok', header: 'OK', label: 'ok' },
   { key: 'exit_nonzero', header: 'Exit≠0', label: 'non-zero exit status' },
   { key: 'signalled', header: 'Signal', label: 'killed by a signal' },
-  { key: 'job_end', header: 'JobEnd', label: 'still running when the job ended' },
+  { key: 'job_end', header: 'JobEnd', label: 'still running when a job that did not complete ended' },
   { key: 'never_ended', header: 'NoEnd', label: 'never ended (start record only)' },
 ] as const;
 
-const OUTCOME_SQL = `CASE WHEN r.has_end = 0 THEN 'never_ended' WHEN r.end_reason = 'job_end' THEN 'job_end'`
-  + ` WHEN r.end_reason = 'signal' OR COALESCE(r.exit_signal, 0) > 0 THEN 'signalled'`
-  + ` WHEN r.exit_status IS NOT NULL AND r.exit_status > 0 THEN 'exit_nonzero' ELSE 'ok' END`;
+const OUTCOME_SQL = outcomeSql('r');
+const FAILED = `CASE WHEN ${failedSql('r')} THEN 1 ELSE 0 END`;
+
+/** How a run ended, as `xalt find` says it: exit, signal, job_end, never_ended. */
+const SIGNALLED = `(r.end_reason = 'signal' OR COALESCE(r.exit_signal, 0) > 0)`;
+const HOW_SQL = `CASE WHEN r.has_end = 0 THEN 'never_ended' WHEN r.end_reason = 'job_end' THEN 'job_end' WHEN ${SIGNALLED} THEN 'signal' ELSE 'exit' END`;
+/** What more there is to say: the exit status, or the job state of a run closed at job end. */
+const DETAIL_SQL = `CASE WHEN r.has_end = 0 THEN '' WHEN r.end_reason = 'job_end' THEN COALESCE(r.job_state, 'state unknown')`
+  + ` WHEN ${SIGNALLED} THEN '' WHEN r.exit_status IS NULL THEN 'status not recorded' WHEN r.exit_status > 0 THEN 'status > 0' ELSE 'status 0' END`;
+const HOW_ORDER = ['exit', 'signal', 'job_end', 'never_ended'];
 
 function outcomeColumns(): string {
   return `${OUTCOMES.map((o) => `SUM(CASE WHEN x.oc = '${o.key}' THEN x.w ELSE 0 END) AS ${o.key}`).join(', ')}, SUM(x.w) AS runs, COUNT(DISTINCT x.user) AS users`;
@@ -40,24 +54,57 @@ async function perLabel(ctx: ReportContext, label: CoverIndex, key: string, head
     + ` GROUP BY x.label ORDER BY runs DESC, ${key} LIMIT ?`, [...w.params, ctx.spec.top], [...OUTCOMES.map((o) => o.key), 'runs', 'users']);
   return {
     id: `by_${key}`, title: `Outcomes of the top ${ctx.spec.top} ${header.toLowerCase()}s by # runs`,
-    columns: [C.runs, C.pct('success_pct', 'Success'), ...OUTCOMES.slice(1).map((o) => C.int(o.key, o.header)), C.users, C.text(key, header)],
+    columns: [C.runs, C.pct('success_pct', 'Success'), ...OUTCOMES.map((o) => C.int(o.key, o.header)), C.users, C.text(key, header)],
     rows: withRates(rows),
   };
 }
 
-export async function successReport(ctx: ReportContext): Promise<ReportBody> {
+/** Per (how it ended, detail): runs, core-hours, users and whether that is a failure. */
+async function endings(ctx: ReportContext): Promise<Row[]> {
   const w = await ctx.sourceBy('app_name');
-  const all = await ctx.rows(`SELECT ${OUTCOME_SQL} AS oc, SUM(${ctx.w}) AS runs, COUNT(DISTINCT r.user) AS users, SUM(r.run_time * r.num_cores * ${ctx.w}) / 3600e0 AS core_hours FROM ${w.sql} GROUP BY ${OUTCOME_SQL}`, w.params, ['runs', 'users', 'core_hours']);
-  const total = all.reduce((s, r) => s + Number(r['runs']), 0);
-  const summary: Row[] = OUTCOMES.map((o) => {
-    const r = all.find((x) => x['oc'] === o.key);
-    const runs = Number(r?.['runs'] ?? 0);
-    return { outcome: o.label, runs, runs_pct: total ? (100 * runs) / total : 0, core_hours: Number(r?.['core_hours'] ?? 0), users: Number(r?.['users'] ?? 0) };
-  });
+  const rows = await ctx.rows(
+    `SELECT ${HOW_SQL} AS how, ${DETAIL_SQL} AS detail, MAX(${FAILED}) AS failed, SUM(${ctx.w}) AS runs, COUNT(DISTINCT r.user) AS users,`
+    + ` SUM(r.run_time * r.num_cores * ${ctx.w}) / 3600e0 AS core_hours FROM ${w.sql} GROUP BY ${HOW_SQL}, ${DETAIL_SQL}`, w.params, ['failed', 'runs', 'users', 'core_hours']);
+  const total = rows.reduce((s, r) => s + Number(r['runs']), 0);
+  // exit 0, exit > 0 and signal are always listed, so a report with none of them says so
+  for (const [how, detail, failed] of [['exit', 'status 0', 0], ['exit', 'status > 0', 1], ['signal', '', 1], ['never_ended', '', 1]] as const) {
+    if (!rows.some((r) => r['how'] === how && r['detail'] === detail)) rows.push({ how, detail, failed, runs: 0, users: 0, core_hours: 0 });
+  }
+  const rank = (r: SqlRow) => HOW_ORDER.indexOf(String(r['how']));
+  return rows
+    .sort((a, b) => rank(a) - rank(b) || Number(a['failed']) - Number(b['failed']) || (String(a['detail']) < String(b['detail']) ? -1 : 1))
+    .map((r) => ({ outcome: r['how'] ?? null, detail: r['detail'] ?? null, failed: Number(r['failed']) ? 'yes' : 'no', runs: r['runs']!, runs_pct: total ? (100 * Number(r['runs'])) / total : 0, core_hours: r['core_hours']!, users: r['users']! }));
+}
+
+/** Runs, failed runs and the failure rate; jobs, jobs with a failed run and their share. */
+async function summary(ctx: ReportContext, outcomes: readonly Row[]): Promise<Row[]> {
+  const runs = outcomes.reduce((s, r) => s + Number(r['runs']), 0);
+  const failed = outcomes.filter((r) => r['failed'] === 'yes').reduce((s, r) => s + Number(r['runs']), 0);
+  // per job in job order, along the job_id covering index (it holds every column of the outcome)
+  const w = await ctx.sourceBy('job_id', `r.job_id IS NOT NULL AND r.job_id NOT IN ('', 'unknown')`);
+  const [j] = await ctx.rows(`SELECT COUNT(*) AS jobs, SUM(x.f) AS failed_jobs FROM (SELECT MAX(${FAILED}) AS f FROM ${w.sql} GROUP BY r.job_id) x`, w.params, ['jobs', 'failed_jobs']);
+  const jobs = Number(j?.['jobs'] ?? 0);
+  const failedJobs = Number(j?.['failed_jobs'] ?? 0);
+  return [
+    { measure: 'Runs', value: runs },
+    { measure: 'Failed runs', value: failed },
+    { measure: 'Failure rate of runs (%)', value: runs ? (100 * failed) / runs : 0 },
+    { measure: 'Jobs', value: jobs },
+    { measure: 'Jobs with a failed run', value: failedJobs },
+    { measure: 'Jobs with a failed run (%)', value: jobs ? (100 * failedJobs) / jobs : 0 },
+  ];
+}
+
+export async function successReport(ctx: ReportContext): Promise<ReportBody> {
+  const outcomes = await endings(ctx);
   return {
     title: 'Success and failure',
     tables: [
-      { id: 'outcomes', title: 'How runs ended', columns: [C.text('outcome', 'Outcome'), C.runs, C.runsPct, C.coreHours, C.users], rows: summary, chart: { label: 'outcome', value: 'runs' } },
+      { id: 'summary', title: 'Failure rate', columns: [C.text('measure', 'Measure'), C.num('value', 'Value')], rows: await summary(ctx, outcomes) },
+      {
+        id: 'outcomes', title: 'How runs ended', columns: [C.text('outcome', 'Outcome'), C.text('detail', 'Detail'), C.text('failed', 'Failed'), C.runs, C.runsPct, C.coreHours, C.users],
+        rows: outcomes,
+      },
       await perLabel(ctx, 'app_name', 'executable', 'Executable'),
       await perLabel(ctx, 'module_name', 'module', 'Module', 'r.module_name IS NOT NULL'),
     ],

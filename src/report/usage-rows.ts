@@ -2,7 +2,9 @@
  * The period's daily usage totals (src/db/usage-day.ts) as a FROM item aliased `u`, with the
  * columns of xalt_usage_day: the stored rows of every whole UTC day inside the period, and
  * for the partial days at its ends the same rows computed from the runs — so the sums are
- * those of exactly the period's runs, for any --since and --until.
+ * those of exactly the period's runs, for any --since and --until. The stored rows hold no
+ * flagged run; a report that includes them adds the rows their runs make (found through the
+ * (flagged, start_time) index: there are few).
  *
  * A 1,000,000-run store has tens of thousands of these rows: summing them costs milliseconds
  * where summing the runs costs a pass over a million rows per measure.
@@ -15,11 +17,11 @@ import type { ReportContext } from './report-context.js';
 
 const DAY = 86400;
 
-/** The runs in [from, to) of the report's cluster, as usage rows computed from xalt_run. */
-function fromRuns(ctx: ReportContext, from: number, to: number): { sql: string; params: SqlValue[] } {
+/** The runs in [from, to) of the report's cluster, as usage rows computed from xalt_run; flagged runs only, if asked. */
+function fromRuns(ctx: ReportContext, from: number, to: number, flagged: 'none' | 'only' = 'none'): { sql: string; params: SqlValue[] } {
   const host = ctx.spec.syshost !== undefined;
   return {
-    sql: usageDaySelect(ctx.q.dialect.name, `r.start_time >= ? AND r.start_time < ?${host ? ' AND r.syshost = ?' : ''}`),
+    sql: usageDaySelect(ctx.q.dialect.name, `r.start_time >= ? AND r.start_time < ?${host ? ' AND r.syshost = ?' : ''}`, flagged),
     params: [from, to, ...(host ? [ctx.spec.syshost!] : [])],
   };
 }
@@ -29,9 +31,10 @@ export function usageRows(ctx: ReportContext): { sql: string; params: SqlValue[]
   const { since, until, syshost } = ctx.spec;
   const first = Math.ceil(since / DAY); // the first whole day
   const end = Math.floor(until / DAY); // the day after the last whole day
+  const flagged = ctx.spec.includeFlagged ? [fromRuns(ctx, since, until, 'only')] : [];
   if (first >= end) {
-    const all = fromRuns(ctx, since, until);
-    return { sql: `(${all.sql}) u`, params: all.params };
+    const all = [fromRuns(ctx, since, until), ...flagged];
+    return { sql: `(${all.map((x) => x.sql).join(' UNION ALL ')}) u`, params: all.flatMap((x) => x.params) };
   }
   const cols = [...USAGE_DAY_KEY, ...USAGE_DAY_SUMS].map((c) => quote(c, ctx.q.dialect.name)).join(', ');
   const parts = [`SELECT ${cols} FROM xalt_usage_day WHERE day >= ? AND day < ?${syshost !== undefined ? ' AND syshost = ?' : ''}`];
@@ -39,6 +42,10 @@ export function usageRows(ctx: ReportContext): { sql: string; params: SqlValue[]
   for (const [from, to] of [[since, first * DAY], [end * DAY, until]] as const) {
     if (from >= to) continue;
     const part = fromRuns(ctx, from, to);
+    parts.push(part.sql);
+    params.push(...part.params);
+  }
+  for (const part of flagged) {
     parts.push(part.sql);
     params.push(...part.params);
   }

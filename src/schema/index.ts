@@ -8,3 +8,5 @@ export * from './serialize.js';
 export * from './uuid7.js';
 export * from './spool-layout.js';
 export * from './validate.js';
+export * from './plausible.js';
+export * from './redact.js';

@@ -53,7 +53,8 @@ function checkField(spec: FieldSpec, v: Json, path: string, issues: string[]): J
       return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, typeof x === 'string' ? x : x === null || x === undefined ? '' : String(x)]));
     case 'numberTable':
       if (!isObject(v)) { issues.push(`${path}: expected an object, got ${describe(v)}`); return v; }
-      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, typeof x === 'string' ? Number(x) : x]));
+      // numeric text becomes a number (older writers); other text stays, so an issue can quote it
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, typeof x === 'string' && x.trim() !== '' && Number.isFinite(Number(x)) ? Number(x) : x]));
     case 'processArray':
       if (!Array.isArray(v) || !v.every(isObject)) issues.push(`${path}: expected an array of process objects`);
       return v;

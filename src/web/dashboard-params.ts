@@ -1,7 +1,7 @@
 /**
  * The dashboard's URL vocabulary: query parameters are the CLI's options (`since`, `until`,
- * `syshost`, `top`, `unweighted`, `format`; find's filters), so a dashboard URL and a command
- * line say the same thing.
+ * `syshost`, `top`, `unweighted`, `include-flagged`, `format`; find's filters), so a dashboard
+ * URL and a command line say the same thing.
  */
 import { findOptions, type FindOptions } from '../query/find-options.js';
 import { reportSpec } from '../report/report-options.js';
@@ -21,19 +21,19 @@ function pick(q: URLSearchParams, keys: readonly string[]): Record<string, strin
 
 /** A report spec from `/report/<kind>?…`. Throws UserError on bad values (→ 400). */
 export function reportSpecFromQuery(kind: string, q: URLSearchParams, now: number): ReportSpec {
-  const values = { ...pick(q, REPORT_KEYS), ...(q.get('unweighted') ? { unweighted: true } : {}) };
+  const values = { ...pick(q, REPORT_KEYS), ...(q.get('unweighted') ? { unweighted: true } : {}), ...(q.get('include-flagged') ? { 'include-flagged': true } : {}) };
   return reportSpec(values, [kind], now);
 }
 
 /** Find options from `/find?…`. */
 export function findOptionsFromQuery(q: URLSearchParams, now: number): FindOptions {
-  return findOptions({ ...pick(q, FIND_KEYS), ...(q.get('failed') ? { failed: true } : {}) }, now);
+  return findOptions({ ...pick(q, FIND_KEYS), ...(q.get('failed') ? { failed: true } : {}), ...(q.get('include-flagged') ? { 'include-flagged': true } : {}) }, now);
 }
 
 /** The report-scoping parameters of `q`, to carry over in navigation links. */
 export function carriedQuery(q: URLSearchParams): string {
   const keep = new URLSearchParams();
-  for (const k of [...REPORT_KEYS, 'unweighted']) {
+  for (const k of [...REPORT_KEYS, 'unweighted', 'include-flagged']) {
     const v = q.get(k);
     if (v) keep.set(k, v);
   }

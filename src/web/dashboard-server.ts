@@ -2,15 +2,16 @@
  * `xalt serve`: a read-only dashboard over the store. Every page is a report or a find the
  * CLI can produce (same modules, no SQL here), rendered with the CLI's renderers.
  *
- * Safety: GET/HEAD only; bound to 127.0.0.1 unless told otherwise, and any other address
- * needs a token; with a token every request must carry it (`Authorization: Bearer`, or
- * `?token=` once, which sets an HttpOnly cookie); strict CSP, no script on any page.
+ * Safety: GET/HEAD only; bound to 127.0.0.1 unless told otherwise; every request must carry
+ * the token, on loopback too — any account on the host (or anyone holding an `ssh -L`
+ * tunnel to it) can connect there (`Authorization: Bearer`, or `?token=` once, which sets an
+ * HttpOnly cookie); strict CSP, no script on any page.
  */
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Format } from '../cli/output/document.js';
 import { FORMATS } from '../cli/output/document.js';
-import { renderRunsDocument, renderRunsJson, renderRunsText } from '../cli/output/found-runs.js';
+import { renderRunsDocument, renderRunsJson, runBlock } from '../cli/output/found-runs.js';
 import { renderDocument } from '../cli/output/render-document.js';
 import { escapeXml } from '../cli/output/svg-charts.js';
 import { UserError } from '../cli/errors.js';
@@ -22,8 +23,8 @@ import { errorPage, findPage, reportPage } from './dashboard-pages.js';
 
 export interface DashboardOptions {
   readonly store: Store;
-  /** required from every client when set */
-  readonly token?: string;
+  /** required from every client, even on loopback: any local account could connect */
+  readonly token: string;
   /** clock, epoch seconds (tests pin it) */
   readonly now?: () => number;
 }
@@ -60,7 +61,12 @@ function presentedToken(req: IncomingMessage, url: URL): string | undefined {
   const q = url.searchParams.get('token');
   if (q) return q;
   const cookie = (req.headers.cookie ?? '').split(/;\s*/).find((c) => c.startsWith(`${COOKIE}=`));
-  return cookie ? decodeURIComponent(cookie.slice(COOKIE.length + 1)) : undefined;
+  if (!cookie) return undefined;
+  try {
+    return decodeURIComponent(cookie.slice(COOKIE.length + 1));
+  } catch {
+    throw new UserError('XALT_USAGE', `cookie ${COOKIE}: not valid percent-encoding`, 'clear the cookie and open the URL xalt serve printed');
+  }
 }
 
 function formatOf(url: URL): Format {
@@ -86,12 +92,16 @@ async function findRoute(o: DashboardOptions, url: URL, res: ServerResponse): Pr
   }
   const opts = findOptionsFromQuery(q, (o.now ?? (() => Date.now() / 1000))());
   const result = await findInStore(o.store, opts.filter, opts.limit);
-  if (format === 'json') send(res, result.runs.length ? 200 : 404, TYPES.json, renderRunsJson(result.runs, result.truncated));
+  if (format === 'json') send(res, result.runs.length ? 200 : 404, TYPES.json, renderRunsJson(result.runs, result.truncated, result.flaggedLeftOut));
   else if (format !== 'html') send(res, result.runs.length ? 200 : 404, TYPES[format], renderDocument(renderRunsDocument(result.runs), format));
   else {
+    const leftOut = result.flaggedLeftOut ?? 0;
+    // flagged runs stand out: a red rule beside the block, and [FLAGGED …] on its first line
+    const blocks = result.runs.map((r) => `<pre class="runs${r.flagged ? ' flagged' : ''}">${escapeXml(runBlock(r, q.get('verbose') !== null))}</pre>`).join('');
+    const hidden = leftOut ? `<p class="flagged">${leftOut} flagged run(s) also matched and are not shown: tick "include flagged".</p>` : '';
     const body = result.runs.length
-      ? `<p class="note">${result.runs.length} run(s)${result.truncated ? ', more match: raise the limit' : ''}</p><pre class="runs">${escapeXml(renderRunsText(result.runs, q.get('verbose') !== null))}</pre>`
-      : '<p>No runs matched.</p>';
+      ? `<p class="note">${result.runs.length} run(s)${result.truncated ? ', more match: raise the limit' : ''}</p>${hidden}${blocks}`
+      : `<p>No runs matched.</p>${hidden}`;
     send(res, result.runs.length ? 200 : 404, TYPES.html, findPage(q, body));
   }
 }
@@ -102,18 +112,16 @@ async function route(o: DashboardOptions, req: IncomingMessage, res: ServerRespo
     send(res, 405, TYPES.html, errorPage(405, 'The dashboard is read-only.'), { allow: 'GET, HEAD' });
     return;
   }
-  if (o.token !== undefined) {
-    const t = presentedToken(req, url);
-    if (t === undefined || !same(t, o.token)) {
-      send(res, 401, TYPES.html, errorPage(401, 'A dashboard token is required.', 'open the URL xalt serve printed (it carries ?token=), or send Authorization: Bearer <token>'), { 'www-authenticate': 'Bearer' });
-      return;
-    }
-    if (url.searchParams.has('token')) {
-      // trade the token in the URL for a cookie, so it leaves the address bar and history
-      url.searchParams.delete('token');
-      redirect(res, `${url.pathname}${url.search}`, { 'set-cookie': `${COOKIE}=${encodeURIComponent(t)}; HttpOnly; SameSite=Strict; Path=/` });
-      return;
-    }
+  const t = presentedToken(req, url);
+  if (t === undefined || !same(t, o.token)) {
+    send(res, 401, TYPES.html, errorPage(401, 'A dashboard token is required.', 'open the URL xalt serve printed (it carries ?token=), or send Authorization: Bearer <token>'), { 'www-authenticate': 'Bearer' });
+    return;
+  }
+  if (url.searchParams.has('token')) {
+    // trade the token in the URL for a cookie, so it leaves the address bar and history
+    url.searchParams.delete('token');
+    redirect(res, `${url.pathname}${url.search}`, { 'set-cookie': `${COOKIE}=${encodeURIComponent(t)}; HttpOnly; SameSite=Strict; Path=/` });
+    return;
   }
   if (url.pathname === '/' || url.pathname === '/report' || url.pathname === '/report/') {
     redirect(res, `/report/overview${url.search}`);
@@ -137,6 +145,9 @@ export function dashboardHandler(o: DashboardOptions): (req: IncomingMessage, re
   };
 }
 
+/** Shorter tokens are refused: they could be guessed. */
+export const MIN_TOKEN_LENGTH = 16;
+
 /** True for addresses only this machine can reach. */
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\./.test(host);
@@ -144,8 +155,8 @@ export function isLoopback(host: string): boolean {
 
 /** Start listening; resolves with the server and the port actually bound. */
 export function startDashboard(o: DashboardOptions & { host: string; port: number }): Promise<{ server: Server; port: number }> {
-  if (!isLoopback(o.host) && !o.token) {
-    throw new UserError('XALT_DASHBOARD_NO_TOKEN', `binding the dashboard to ${o.host} needs a token: anyone who can reach it could read every user's runs`, 'pass --token TOKEN or set $XALT_DASHBOARD_TOKEN (or bind to 127.0.0.1)');
+  if (o.token.length < MIN_TOKEN_LENGTH) {
+    throw new UserError('XALT_DASHBOARD_NO_TOKEN', `the dashboard needs a token of at least ${MIN_TOKEN_LENGTH} characters: every account on this host could read every user's runs`, 'pass --token-file FILE, or let xalt serve make one');
   }
   const server = createServer(dashboardHandler(o));
   return new Promise((resolve, reject) => {

@@ -1,11 +1,13 @@
 /**
- * Schema 2 derives library sets and daily usage totals from the runs. A store of schema 1
- * migrated to 2 must end with the schema of a new store and with derived data that equals a
- * reference computed from its runs; rebuilding the data of a few runs (as test fixtures do)
- * must give what rebuilding all of it gives.
+ * Schema 2 derives library sets and daily usage totals from the runs; schema 3 adds scheduler
+ * facts and integrity flags, and leaves flagged runs out of the totals. A store of schema 1 or
+ * 2 migrated to the latest must end with the schema of a new store and with derived data that
+ * equals a reference computed from its runs; rebuilding the data of a few runs (as test
+ * fixtures do) must give what rebuilding all of it gives.
  */
 import assert from 'node:assert/strict';
 import { LATEST_SCHEMA_VERSION, migrate, schemaVersion } from '../../src/db/index.js';
+import { refreshLibsets } from '../../src/db/libset.js';
 import { rebuildRollups } from '../../src/db/rollups.js';
 import type { Queryable } from '../../src/db/store.js';
 import { storeRows } from '../fixtures/store-rows.js';
@@ -52,9 +54,32 @@ testEachStore('a store of schema 1 migrated to the latest has exactly the schema
 testEachStore('migrating a schema-1 store derives library sets and daily totals that match its runs', async (s) => {
   const old = await createTestStore(s.kind, 1);
   try {
-    const rows = storeRows(old.store, { derive: false });
+    const rows = storeRows(old.store, { derive: false, schema: 1 });
     for (const run of generatedRuns(11, 250)) await rows.run(run);
     await migrate(old.store);
+    await assertLibsetsMatchObjects(old.store);
+    await assertUsageMatchesRuns(old.store);
+  } finally {
+    await old.drop();
+  }
+});
+
+testEachStore('migrating a schema-2 store flags its owner_mismatch runs, takes them out of the daily totals and keeps its numbers', async (s) => {
+  const old = await createTestStore(s.kind, 2);
+  try {
+    const rows = storeRows(old.store, { derive: false, schema: 2 });
+    const runs = generatedRuns(13, 250);
+    // schema 2 knew owner_mismatch only; its daily totals counted those runs, and MPI by cores
+    for (const run of runs) {
+      const { run_id } = await rows.run(run);
+      if (run.flags?.length) await old.store.run('UPDATE xalt_run SET owner_mismatch = 1 WHERE run_id = ?', [run_id]);
+    }
+    await refreshLibsets(old.store); // as ingest at schema 2 kept them
+    assert.deepEqual(await migrate(old.store), [3]);
+    const flagged = await old.store.all<Row>(`SELECT run_id, flags, flagged, cpus_per_task FROM xalt_run WHERE owner_mismatch = 1 ORDER BY run_id`);
+    assert.ok(flagged.length > 5, 'some runs were flagged');
+    for (const r of flagged) assert.deepEqual([r['flags'], Number(r['flagged']), Number(r['cpus_per_task'])], ['owner_mismatch', 1, 1], `run ${String(r['run_id'])}`);
+    assert.equal(Number((await old.store.all<Row>('SELECT COUNT(*) AS n FROM xalt_run WHERE flagged = 1'))[0]!['n']), flagged.length);
     await assertLibsetsMatchObjects(old.store);
     await assertUsageMatchesRuns(old.store);
   } finally {

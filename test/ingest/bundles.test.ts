@@ -13,7 +13,7 @@ import { pkgFileName, serializeRecord } from '../../src/schema/index.js';
 import { bundleText, recordName, writeBundle, type EntrySpec } from '../fixtures/bundles.js';
 import { linkRecord, pkgRecord, recordPath, runPair, runRecord, spoolDir } from '../fixtures/records.js';
 import { createTestStore, testEachStore } from '../helpers/test-stores.js';
-import { testUser } from '../helpers/test-users.js';
+import { testUser } from '../ship/helpers.js';
 import { count, storeDump, tableCounts, xalt } from './helpers.js';
 
 type Obj = Record<string, unknown>;

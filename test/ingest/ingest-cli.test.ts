@@ -70,6 +70,7 @@ testEachStore('xalt db info shows kind, schema version and counts', async ({ url
   assert.match(r.stdout, new RegExp(`^schema version +${LATEST_SCHEMA_VERSION}$`, 'm'));
   assert.match(r.stdout, /^runs +1$/m);
   assert.match(r.stdout, /^runs without end +1$/m);
+  assert.match(r.stdout, /^flagged runs +0$/m);
   const j = JSON.parse((await xalt('db', 'info', '--db', url, '--json')).stdout) as { counts: Obj; schema_version: number };
   assert.equal(j.counts['xalt_ingested_file'], 1);
   assert.equal(j.schema_version, LATEST_SCHEMA_VERSION);
@@ -95,7 +96,7 @@ test('an unreachable database and a missing spool give one-line errors and exit 
   const missing = await xalt('ingest', '--db', join(root, 'x.db'), join(root, 'nope'));
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /^xalt: error: spool .*nope: not a directory\n/);
-  const badJobs = await xalt('ingest', '--db', join(root, 'x.db'), '-j', 'many', root);
+  const badJobs = await xalt('ingest', '--db', join(root, 'x.db'), '--jobs', 'many', root);
   assert.equal(badJobs.code, 2);
   assert.match(badJobs.stderr, /--jobs "many" is not a whole number/);
 });

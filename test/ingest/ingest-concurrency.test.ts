@@ -41,11 +41,11 @@ for (const kind of storeKinds()) {
     const one = await createTestStore(kind);
     const two = await createTestStore(kind);
     try {
-      const single = await xaltChild(['ingest', '--db', one.url, '--json', '-j', '0', root]);
+      const single = await xaltChild(['ingest', '--db', one.url, '--json', '--jobs', '0', root]);
       assert.equal(single.code, 1, 'bad files were quarantined');
       const [a, b] = await Promise.all([
-        xaltChild(['ingest', '--db', two.url, '--json', '-j', '0', '--batch-size', '25', root]),
-        xaltChild(['ingest', '--db', two.url, '--json', '-j', '0', '--batch-size', '25', root]),
+        xaltChild(['ingest', '--db', two.url, '--json', '--jobs', '0', '--batch-size', '25', root]),
+        xaltChild(['ingest', '--db', two.url, '--json', '--jobs', '0', '--batch-size', '25', root]),
       ]);
       assert.ok(a.stdout && b.stdout, `${a.stderr}${b.stderr}`);
       const sa = JSON.parse(a.stdout) as Obj;
@@ -102,7 +102,7 @@ test('MariaDB lost mid-run: a clear error, nothing deleted uncommitted, a re-run
   try {
     const url = new URL(db.url);
     url.port = String(proxy.port);
-    const first = await xaltChild(['ingest', '--db', url.toString(), '-j', '0', '--batch-size', '10', '--delete', root]);
+    const first = await xaltChild(['ingest', '--db', url.toString(), '--jobs', '0', '--batch-size', '10', '--delete', root]);
     assert.equal(first.code, 1);
     assert.match(first.stderr, new RegExp(`^xalt: error: store mysql://root@127\\.0\\.0\\.1:${proxy.port}/xalt_test_\\w+: .+\\n  hint: .+\\n$`));
     const loaded = await count(db.store, 'xalt_run');
@@ -110,7 +110,7 @@ test('MariaDB lost mid-run: a clear error, nothing deleted uncommitted, a re-run
     const present = new Set((await db.store.all<{ run_uuid: string }>(`SELECT run_uuid FROM xalt_run`)).map((r) => r.run_uuid));
     paths.forEach((p, i) => { if (!existsSync(p)) assert.ok(present.has(uuidOf(ends[i]!)), `${p} deleted but not in the store`); });
 
-    const second = await xaltChild(['ingest', '--db', db.url, '-j', '0', '--delete', root]);
+    const second = await xaltChild(['ingest', '--db', db.url, '--jobs', '0', '--delete', root]);
     assert.equal(second.code, 0, second.stderr);
     assert.equal(await count(db.store, 'xalt_run'), 200);
     assert.equal(await count(db.store, 'join_run_object'), 600);

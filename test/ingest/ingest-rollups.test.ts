@@ -10,8 +10,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ingestSpools } from '../../src/ingest/ingest.js';
 import { serializeRecord } from '../../src/schema/index.js';
-import { recordPath, spoolDir, writeRecord } from '../fixtures/records.js';
-import { generatedRecords, USAGE_REVERSE_MAP } from '../fixtures/usage-records.js';
+import { recordPath, spoolDir } from '../fixtures/records.js';
+import { generatedRecords, USAGE_REVERSE_MAP, writeOwned } from '../fixtures/usage-records.js';
 import { assertLibsetsMatchObjects, assertUsageMatchesRuns } from '../helpers/rollup-check.js';
 import { testEachStore } from '../helpers/test-stores.js';
 import { count } from './helpers.js';
@@ -20,10 +20,10 @@ testEachStore('ingest keeps library sets and daily totals equal to what the runs
   const first = spoolDir();
   const second = spoolDir();
   const runs = generatedRecords(21, 160);
-  runs.forEach(({ start, end }, i) => {
+  runs.forEach(({ start, end, forged }, i) => {
     const [a, b] = ([[first, first], [first, second], [second, first], [second, second]] as const)[i % 4]!;
-    writeRecord(a, 'flat', start);
-    if (end) writeRecord(b, 'flat', end);
+    writeOwned(a, start, forged.start);
+    if (end) writeOwned(b, end, forged.end);
     if (end && i % 10 === 0) { // a copy under another name: a duplicate
       const copy = join(second, 'copies', recordPath('flat', end));
       mkdirSync(join(copy, '..'), { recursive: true });
@@ -35,6 +35,7 @@ testEachStore('ingest keeps library sets and daily totals equal to what the runs
   assert.ok(await count(store, 'xalt_run', 'has_end = 0') > 20, 'the first ingest leaves starts for the second to complete');
   await assertLibsetsMatchObjects(store);
   await assertUsageMatchesRuns(store);
+  if (process.getuid?.() === 0) assert.ok(await count(store, 'xalt_run', 'flagged = 1') > 3, 'some runs are flagged');
   const s = await ingestSpools(store, [second], options);
   assert.ok(s.duplicates > 0, 'copies were seen');
   assert.equal(await count(store, 'xalt_run'), runs.length);

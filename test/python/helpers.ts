@@ -8,6 +8,8 @@ import { chmodSync, chownSync, mkdirSync, mkdtempSync, readdirSync, readFileSync
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { emitPythonRules } from '../../src/config/emit-python.js';
+import { parseSiteConfig } from '../../src/config/parse-site-config.js';
 import { serializeRecord } from '../../src/schema/serialize.js';
 import { fileTimeStamp } from '../../src/schema/spool-layout.js';
 import { uuid7 } from '../../src/schema/uuid7.js';
@@ -56,6 +58,13 @@ export function tempDir(t: { after(fn: () => void): void }, prefix: string): str
   const dir = scratch(prefix);
   t.after(() => cleanup(dir));
   return dir;
+}
+
+/** xalt_site_rules.py as `xalt build` writes it for these python_packages rules (TOML rows). */
+export function pythonRules(rows: string[]): string {
+  const { config, errors } = parseSiteConfig(`[rules]\npython_packages = [\n${rows.join(',\n')}\n]\n`, 'rules.toml');
+  if (!config) throw new Error(`rules do not parse: ${errors.join('; ')}`);
+  return emitPythonRules(config);
 }
 
 /** A fake installed distribution: its top-level modules and files. */

@@ -12,7 +12,7 @@ import { verifyRecordCrc } from '../../src/schema/crc16.js';
 import { serializeRecord } from '../../src/schema/serialize.js';
 import { validatePkg } from '../../src/schema/validate.js';
 import type { PkgRecord } from '../../src/schema/pkg-record.js';
-import { cleanup, fakeRun, filesStarting, HOOK_DIR, python, runPython, scratch, stagedLines, tempDir, writeSite } from './helpers.js';
+import { cleanup, fakeRun, pythonRules, filesStarting, HOOK_DIR, python, runPython, scratch, stagedLines, tempDir, writeSite } from './helpers.js';
 
 let dir: string;
 let site: string;
@@ -71,14 +71,12 @@ test("the site's package rules decide, first full match wins, default keep", (t)
   const tmp = tempDir(t, 'tmp');
   const hook = join(dir, 'hook-with-rules');
   cpSync(HOOK_DIR, hook, { recursive: true });
-  writeFileSync(join(hook, 'xalt_site_rules.py'), [
-    'PKG_RULES = [',
-    '    ("KEEP", "name", r"alpha"),',
-    '    ("SKIP", "path", r".*/site/[^/]*\\.py"),', // single-file modules under site/: gamma
-    '    ("SKIP", "name", r"beta"),', // must match the whole name: beta_mod is kept
-    '    ("SKIP", "name", r"del.*"),',
-    ']',
-  ].join('\n'));
+  writeFileSync(join(hook, 'xalt_site_rules.py'), pythonRules([
+    "['KEEP', 'name', 'alpha']",
+    "['SKIP', 'path', '.*/site/[^/]*\\.py']", // single-file modules under site/: gamma
+    "['SKIP', 'name', 'beta']", // must match the whole name: beta_mod is kept
+    "['SKIP', 'name', 'del.*']",
+  ]));
   const r = runPython(fakeRun(tmp), 'import alpha, beta_mod, gamma, delta', { pythonPath: [hook, site] });
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(records(onlyStaging(tmp)).map((x) => x.package_name), ['alpha', 'beta_mod']);
@@ -253,11 +251,12 @@ test('a broken rules file records nothing rather than what the site meant to ski
   const tmp = tempDir(t, 'tmp');
   const hook = join(dir, 'hook-broken-rules');
   cpSync(HOOK_DIR, hook, { recursive: true });
-  writeFileSync(join(hook, 'xalt_site_rules.py'), 'PKG_RULES = [("SKIP", "name", r"private_.*"), ("DROP", "name", r"x")]\n');
+  // A hand-written rules file from before the rules were automata: no decide() to call.
+  writeFileSync(join(hook, 'xalt_site_rules.py'), 'PKG_RULES = [("SKIP", "name", r"private_.*")]\n');
   const r = runPython(fakeRun(tmp), 'import alpha; print("ok")', { pythonPath: [hook, site], env: { XALT_TRACING: 'yes' } });
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout, 'ok\n');
-  assert.match(r.stderr, /^xalt: pkg: xalt_site_rules\.py unusable, recording nothing: bad rule/);
+  assert.match(r.stderr, /^xalt: pkg: xalt_site_rules\.py unusable, recording nothing: KeyError/);
   assert.deepEqual(filesStarting(tmp, 'xalt_pkg.'), []);
 });
 

@@ -5,6 +5,7 @@
  */
 import type { Queryable, SqlValue } from '../../src/db/store.js';
 import type { ReportSpec } from '../../src/report/report-spec.js';
+import { referenceFailed } from '../helpers/rollup-check.js';
 
 type Run = Record<string, unknown>;
 export type RefRow = Record<string, string | number | null>;
@@ -13,12 +14,13 @@ const n = (r: Run, c: string) => Number(r[c] ?? 0);
 const weight = (r: Run, spec: ReportSpec) => (spec.weighted ? (n(r, 'probability') > 0 ? 1 / n(r, 'probability') : 1) : 1);
 const coreHours = (r: Run, spec: ReportSpec) => (n(r, 'run_time') * n(r, 'num_cores') * weight(r, spec)) / 3600;
 const knownValue = (v: unknown) => (v === null || v === undefined || v === '' || v === 'unknown' ? null : String(v));
-const failed = (r: Run) => n(r, 'has_end') === 0 || r['end_reason'] === 'signal' || r['end_reason'] === 'job_end' || n(r, 'exit_signal') > 0 || (r['exit_status'] !== null && n(r, 'exit_status') > 0);
+const failed = referenceFailed;
 
-/** The period's runs (of the report's cluster), each with the obj_ids it loaded. */
+/** The period's runs (of the report's cluster; flagged ones only if the spec includes them), each with the obj_ids it loaded. */
 async function periodRuns(q: Queryable, spec: ReportSpec): Promise<Run[]> {
   const params: SqlValue[] = [spec.since, spec.until, ...(spec.syshost !== undefined ? [spec.syshost] : [])];
-  const runs = await q.all<Run>(`SELECT * FROM xalt_run WHERE start_time >= ? AND start_time < ?${spec.syshost !== undefined ? ' AND syshost = ?' : ''}`, params);
+  const runs = (await q.all<Run>(`SELECT * FROM xalt_run WHERE start_time >= ? AND start_time < ?${spec.syshost !== undefined ? ' AND syshost = ?' : ''}`, params))
+    .filter((r) => spec.includeFlagged || Number(r['flagged']) === 0);
   const objs = new Map<number, number[]>();
   for (const j of await q.all<Run>('SELECT run_id, obj_id FROM join_run_object')) objs.set(Number(j['run_id']), [...(objs.get(Number(j['run_id'])) ?? []), Number(j['obj_id'])]);
   return runs.map((r) => ({ ...r, objects: objs.get(Number(r['run_id'])) ?? [] }));
@@ -75,7 +77,7 @@ export async function referenceOverview(q: Queryable, spec: ReportSpec): Promise
     tables: {
       summary,
       sys_vs_usr: split(runs, { sys: (r) => r['module_name'] !== null, usr: (r) => r['module_name'] === null }, spec),
-      mpi_vs_non_mpi: split(runs, { MPI: (r) => n(r, 'num_cores') > 1, 'non-MPI': (r) => n(r, 'num_cores') <= 1 }, spec),
+      mpi_vs_non_mpi: split(runs, { MPI: (r) => n(r, 'num_tasks') > 1, 'non-MPI': (r) => n(r, 'num_tasks') <= 1 }, spec),
       top_executables: top('executable', (r) => String(r['app_name'])),
       top_modules: top('module', (r) => (r['module_name'] === null ? null : String(r['module_name']))),
     },

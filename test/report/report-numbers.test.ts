@@ -80,8 +80,11 @@ testEachStore('packages, users, accounts, runtime bins, success and GPU', async 
   assert.deepEqual(rt['mpi']!.filter((r) => Number(r['runs']) > 0).map((r) => [r['run_time'], r['runs']]), [['10–20 min', 1], ['30 min–1 h', 1], ['1–4 h', 2]]);
   assert.equal(rt['scalar']!.length, 8, 'every bin is listed, empty ones with 0');
   const sc = (await report(s.url, 'success')).tables;
-  assert.deepEqual(pick(sc['outcomes']!, 'outcome', 'runs').valueOf(), {
-    'ok (exit 0 or not recorded)': [4], 'non-zero exit status': [4], 'killed by a signal': [1], 'still running when the job ended': [0], 'never ended (start record only)': [1],
+  assert.deepEqual(sc['outcomes']!.map((r) => [r['outcome'], r['detail'], r['failed'], r['runs']]), [
+    ['exit', 'status 0', 'no', 4], ['exit', 'status > 0', 'yes', 4], ['signal', '', 'yes', 1], ['never_ended', '', 'yes', 1],
+  ]);
+  assert.deepEqual(pick(sc['summary']!, 'measure', 'value'), {
+    Runs: [10], 'Failed runs': [6], 'Failure rate of runs (%)': [60], Jobs: [6], 'Jobs with a failed run': [3], 'Jobs with a failed run (%)': [50],
   });
   assert.deepEqual(pick(sc['by_executable']!, 'executable', 'runs', 'success_pct', 'exit_nonzero', 'signalled'), {
     'a.out': [5, 0, 4, 1], 'LAMMPS*': [2, 100, 0, 0], python3: [2, 50, 0, 0], vasp_gpu: [1, 100, 0, 0],

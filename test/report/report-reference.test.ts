@@ -13,9 +13,9 @@ import { ingestSpools } from '../../src/ingest/ingest.js';
 import type { DocTable } from '../../src/cli/output/document.js';
 import { buildReport } from '../../src/report/build-report.js';
 import type { ReportSpec } from '../../src/report/report-spec.js';
-import { spoolDir, writeRecord } from '../fixtures/records.js';
+import { spoolDir } from '../fixtures/records.js';
 import { FIXTURE_EPOCH, storeRows } from '../fixtures/store-rows.js';
-import { generatedRecords, USAGE_REVERSE_MAP } from '../fixtures/usage-records.js';
+import { generatedRecords, USAGE_REVERSE_MAP, writeOwned } from '../fixtures/usage-records.js';
 import { generatedRuns } from '../fixtures/usage-runs.js';
 import { close } from '../helpers/rollup-check.js';
 import { createTestStore, testEachStore } from '../helpers/test-stores.js';
@@ -29,6 +29,8 @@ const PERIODS: readonly Omit<ReportSpec, 'kind'>[] = [
   { since: T + DAY + 5000.5, until: T + 3 * DAY + 777, top: 20, weighted: false, syshost: 'alpha' }, // cut inside a day at both ends
   { since: T + 2 * DAY + 3600, until: T + 2 * DAY + 30000, top: 20, weighted: true }, // inside one day
   { since: T + DAY, until: T + 3 * DAY, top: 20, weighted: true, syshost: 'beta' }, // from midnight to midnight
+  { since: T - DAY, until: T + 8 * DAY, top: 20, weighted: true, includeFlagged: true }, // flagged runs too: stored totals plus theirs
+  { since: T + DAY + 5000.5, until: T + 3 * DAY + 777, top: 20, weighted: false, includeFlagged: true }, // … and cut inside days
 ];
 
 /**
@@ -88,9 +90,9 @@ testEachStore('overview and libraries equal the reference: a store built run by 
 testEachStore('overview and libraries equal the reference: a store loaded by two ingests, after each', async (s) => {
   const first = spoolDir();
   const second = spoolDir();
-  generatedRecords(32, 240).forEach(({ start, end }, i) => {
-    writeRecord(i % 3 === 0 ? second : first, 'flat', start);
-    if (end) writeRecord(i % 2 === 0 ? second : first, 'flat', end); // many ends complete runs of the first ingest
+  generatedRecords(32, 240).forEach(({ start, end, forged }, i) => {
+    writeOwned(i % 3 === 0 ? second : first, start, forged.start);
+    if (end) writeOwned(i % 2 === 0 ? second : first, end, forged.end); // many ends complete runs of the first ingest
   });
   const options = { jobs: 0, batchSize: 9, reverseMap: USAGE_REVERSE_MAP };
   await ingestSpools(s.store, [first], options);
@@ -102,7 +104,7 @@ testEachStore('overview and libraries equal the reference: a store loaded by two
 testEachStore('overview and libraries equal the reference: a store of schema 1 migrated', async (s) => {
   const old = await createTestStore(s.kind, 1);
   try {
-    const rows = storeRows(old.store, { derive: false });
+    const rows = storeRows(old.store, { derive: false, schema: 1 });
     for (const run of generatedRuns(33, 300)) await rows.run(run);
     await assert.rejects(buildReport(old.store, { kind: 'overview', ...PERIODS[0]! }, 0), /schema 1; reports need schema 3/, 'reports ask for a migration');
     await migrate(old.store);

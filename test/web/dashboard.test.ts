@@ -9,12 +9,13 @@ import { test } from 'node:test';
 import { chromium } from 'playwright-core';
 import { createTestStore } from '../helpers/test-stores.js';
 import { seedReportStore } from '../report/report-fixture.js';
+import { FIXTURE_EPOCH, storeRows } from '../fixtures/store-rows.js';
 import { startDashboard } from '../../src/web/dashboard-server.js';
 import { xalt } from '../find/run-cli.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-const TOKEN = 'test-token-8d1f';
+const TOKEN = 'test-token-8d1f-4c2a9e';
 
 test('the dashboard serves reports and find to a browser holding the token', { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} missing` }, async () => {
   const s = await createTestStore('sqlite');
@@ -78,16 +79,56 @@ test('the dashboard serves reports and find to a browser holding the token', { s
   }
 });
 
-test('the dashboard refuses a non-local bind without a token', async () => {
+test('the dashboard leaves flagged runs out until "include flagged" is ticked, and marks them on the find page', { skip: existsSync(CHROMIUM) ? false : `${CHROMIUM} missing` }, async () => {
+  const s = await createTestStore('sqlite');
+  const rows = storeRows(s.store);
+  const T = FIXTURE_EPOCH;
+  await rows.run({ user: 'bob', job_id: '42', exec_path: '/home/bob/sim', start_time: T + 3600, run_time: 3600 });
+  await rows.run({ user: 'bob', job_id: '42', exec_path: '/home/bob/forged', start_time: T + 7200, run_time: 3600, flags: ['owner_mismatch'] });
+  const { server, port } = await startDashboard({ store: s.store, host: '127.0.0.1', port: 0, token: TOKEN });
+  const base = `http://127.0.0.1:${port}`;
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  try {
+    const tab = await (await browser.newContext({ extraHTTPHeaders: { authorization: `Bearer ${TOKEN}` } })).newPage();
+    await tab.goto(`${base}/find?user=bob`);
+    assert.equal(await tab.locator('pre.runs').count(), 1, 'the flagged run is left out');
+    assert.match(await tab.locator('p.flagged').textContent() ?? '', /1 flagged run\(s\) also matched and are not shown/);
+    await tab.check('form.period input[name=include-flagged]');
+    await tab.click('form.period button');
+    assert.equal(new URL(tab.url()).searchParams.get('include-flagged'), '1');
+    const flagged = tab.locator('pre.runs.flagged');
+    assert.equal(await flagged.count(), 1);
+    assert.match(await flagged.textContent() ?? '', /forged .*\[FLAGGED owner_mismatch\]/);
+    assert.equal(await flagged.evaluate((e) => (globalThis as unknown as { getComputedStyle(x: unknown): { borderLeftColor: string } }).getComputedStyle(e).borderLeftColor), 'rgb(207, 34, 46)', 'a red rule marks it');
+    assert.equal(await tab.locator('pre.runs:not(.flagged)').count(), 1);
+
+    await tab.goto(`${base}/report/overview?since=2026-11-02&until=2026-11-03`);
+    assert.match(await tab.locator('#table-summary').textContent() ?? '', /Runs1Failed/);
+    assert.match(await tab.locator('dl.meta').textContent() ?? '', /Flagged1 in the period, left out/);
+    await tab.check('form.period input[name=include-flagged]');
+    await tab.click('form.period button');
+    assert.match(await tab.locator('#table-summary').textContent() ?? '', /Runs2Failed/);
+    await tab.click('nav.dash a:text-is("users")');
+    assert.equal(new URL(tab.url()).searchParams.get('include-flagged'), '1', 'navigation keeps the toggle');
+  } finally {
+    await browser.close();
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+    await s.drop();
+  }
+});
+
+test('the dashboard refuses a non-local bind without a token, and never starts without one', async () => {
   const s = await createTestStore('sqlite');
   try {
-    assert.throws(() => startDashboard({ store: s.store, host: '0.0.0.0', port: 0 }), /binding the dashboard to 0\.0\.0\.0 needs a token/);
+    assert.throws(() => startDashboard({ store: s.store, host: '127.0.0.1', port: 0, token: '' }), /the dashboard needs a token/);
+    assert.throws(() => startDashboard({ store: s.store, host: '127.0.0.1', port: 0, token: 'short' }), /at least 16 characters/);
     const saved = process.env['XALT_DASHBOARD_TOKEN'];
     delete process.env['XALT_DASHBOARD_TOKEN'];
     const r = await xalt('serve', '--db', s.url, '--bind', '0.0.0.0');
     if (saved !== undefined) process.env['XALT_DASHBOARD_TOKEN'] = saved;
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /^xalt: error: binding the dashboard to 0\.0\.0\.0 needs a token.*\n {2}hint: pass --token/);
+    assert.match(r.stderr, /^xalt: error: binding the dashboard to 0\.0\.0\.0 needs a token.*\n {2}hint: pass --token-file/);
   } finally {
     await s.drop();
   }

@@ -15,6 +15,7 @@ function formatInfo(i: StoreInfo): string {
     ['schema version', `${i.schema_version}${i.schema_version < i.latest_schema_version ? ` (latest ${i.latest_schema_version}: run "xalt db migrate")` : ''}`],
     ['runs', String(i.counts['xalt_run'] ?? 0)],
     ['runs without end', String(i.runs_without_end)],
+    ['flagged runs', String(i.flagged_runs)],
     ['first run', iso(i.first_run)],
     ['last run', iso(i.last_run)],
     ['links', String(i.counts['xalt_link'] ?? 0)],

@@ -56,16 +56,23 @@ export async function run(args: CommandArgs): Promise<number> {
   const result = await search(args, opts);
   const quiet = flag(args, 'quiet');
   if (!quiet) for (const w of result.warnings) args.stderr.write(`xalt: warning: ${w}\n`);
+  const leftOut = result.flaggedLeftOut ?? 0;
+  const noteLeftOut = () => {
+    if (leftOut === 0 || quiet) return;
+    args.stderr.write(`xalt: ${leftOut} flagged run${leftOut === 1 ? '' : 's'} (owner_mismatch or another integrity flag) also matched and ${leftOut === 1 ? 'is' : 'are'} not shown; --include-flagged shows ${leftOut === 1 ? 'it' : 'them'}\n`);
+  };
   if (result.runs.length === 0) {
     if (!quiet) args.stderr.write(`xalt: no runs matched (${describeFilter(opts.filter)})\n`);
-    if (format === 'json') args.stdout.write(renderRunsJson([], false));
+    noteLeftOut();
+    if (format === 'json') args.stdout.write(renderRunsJson([], false, leftOut));
     return ExitCode.notFound;
   }
   if (format === 'table') args.stdout.write(renderRunsText(result.runs, flag(args, 'verbose')));
-  else if (format === 'json') args.stdout.write(renderRunsJson(result.runs, result.truncated));
+  else if (format === 'json') args.stdout.write(renderRunsJson(result.runs, result.truncated, leftOut));
   else args.stdout.write(renderDocument(renderRunsDocument(result.runs), format));
   if (result.truncated && !quiet) {
     args.stderr.write(`xalt: showing the ${result.runs.length} most recent matching runs; more match (raise --limit or narrow the filter)\n`);
   }
+  noteLeftOut();
   return ExitCode.ok;
 }

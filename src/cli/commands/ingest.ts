@@ -142,6 +142,7 @@ export async function run(args: CommandArgs): Promise<number> {
       delete: flag(args, 'delete'),
       preIngest: settings.preIngest ?? [],
       applications: settings.applications ?? [],
+      ...(settings.redactWords ? { redactWords: settings.redactWords } : {}),
       onProgress: tty ? (p: IngestProgress) => bar.update(p) : undefined,
       onWarning: (m: string) => { if (!quiet) args.stderr.write(`xalt: warning: ${m}\n`); },
     };

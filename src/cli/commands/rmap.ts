@@ -28,8 +28,13 @@ export async function run(args: CommandArgs): Promise<number> {
   }
   const out = stringOption(args, 'output');
   if (out) {
-    writeFileSync(`${out}.new`, text);
-    renameSync(`${out}.new`, out); // readers (a running ingest) never see half a map
+    try {
+      writeFileSync(`${out}.new`, text, { flag: 'wx' }); // O_EXCL: never through a planted link
+      renameSync(`${out}.new`, out); // readers (a running ingest) never see half a map
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      throw new RuntimeError('XALT_RMAP_WRITE', `cannot write ${out}: ${e.code ?? e.message}`, e.code === 'EEXIST' ? `remove the leftover ${out}.new` : 'check that the directory exists and is writable');
+    }
     if (args.values['quiet'] !== true) args.stderr.write(`xalt rmap: wrote ${out} (${how})\n`);
   } else {
     args.stdout.write(text);

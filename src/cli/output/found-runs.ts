@@ -4,6 +4,7 @@
  * full nested record for JSON.
  */
 import type { FoundRun } from '../../query/found-run.js';
+import { slurmJobName } from '../../query/job-spec.js';
 import { OUTPUT_SCHEMA_VERSION, type Column, type Document } from './document.js';
 import { formatDuration, formatUtc, isoUtc } from './format-cell.js';
 
@@ -22,7 +23,7 @@ export function describeEnd(r: FoundRun): string {
   switch (r.outcome) {
     case 'exit': return r.exit_status === null || r.exit_status < 0 ? 'exited (status unknown)' : `exit ${r.exit_status}`;
     case 'signal': return r.exit_signal ? `killed by ${signalName(r.exit_signal)}` : 'killed by a signal';
-    case 'job_end': return 'still running when the job ended (closed by the epilog)';
+    case 'job_end': return `still running when the job ended${r.job_state ? ` (job ${r.job_state})` : ''}; closed by xalt-ship`;
     case 'never_ended': return 'no end record: still running, or lost';
     case 'ended': return 'ended (exit status not recorded)';
   }
@@ -31,6 +32,39 @@ export function describeEnd(r: FoundRun): string {
 /** Shell-like quoting so a command line can be pasted back. */
 export function shellQuote(args: readonly string[]): string {
   return args.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
+
+/** What each integrity flag means, for the `flags` line. */
+const FLAG_MEANINGS: Readonly<Record<string, string>> = {
+  owner_mismatch: 'the record names a user other than the owner of its file',
+  crc_mismatch: "the record's bytes changed after xalt wrote it",
+};
+
+/** The mark on a flagged run's first line: `[FLAGGED owner_mismatch]`. */
+function flagMark(r: FoundRun): string {
+  return r.flagged ? `  [FLAGGED ${r.flags.join(',')}]` : '';
+}
+
+function flagsLine(r: FoundRun): string[] {
+  if (!r.flagged) return [];
+  const what = r.flags.map((f) => (FLAG_MEANINGS[f] ? `${f} (${FLAG_MEANINGS[f]})` : f)).join('; ');
+  return [`flags      ${what}; left out of reports unless --include-flagged`];
+}
+
+/** `job 110_2.batch (job id 112)  account a  queue q`, or `no job`. */
+function jobLine(r: FoundRun): string {
+  const name = slurmJobName(r);
+  const id = name !== null && r.array_job_id !== null && r.array_task_id !== null && r.job_id !== null ? ` (job id ${r.job_id})` : '';
+  const parts = [name !== null ? `job ${name}${id}` : 'no job', r.account ? `account ${r.account}` : '', r.queue ? `queue ${r.queue}` : ''];
+  return `job        ${parts.filter(Boolean).join('  ')}`;
+}
+
+function resourcesLine(r: FoundRun): string {
+  const gpus = r.num_gpus ? `  ${count(r.num_gpus, 'GPU')}` : '';
+  const cores = r.cpus_per_task > 1
+    ? [`${count(r.num_cores, 'core')} (${count(r.num_tasks, 'task')} × ${r.cpus_per_task} CPUs per task)`, count(r.num_nodes, 'node')]
+    : [count(r.num_cores, 'core'), count(r.num_nodes, 'node'), count(r.num_tasks, 'task')];
+  return `resources  ${[...cores, count(r.num_threads, 'thread')].join('  ')}${gpus}${r.probability < 1 ? `  (sampled, p=${r.probability})` : ''}`;
 }
 
 const LIBS_SHOWN = 6;
@@ -58,7 +92,7 @@ function buildLine(r: FoundRun): string[] {
 
 /** One run as a block of labelled lines. */
 export function runBlock(r: FoundRun, verbose: boolean): string {
-  const lines = [`run ${r.run_uuid}  ${r.user}  ${r.app_name !== r.exec_name ? `${r.app_name} (${r.exec_name})` : r.exec_name}  on ${r.syshost}${r.host ? ` (${r.host})` : ''}`];
+  const lines = [`run ${r.run_uuid}  ${r.user}  ${r.app_name !== r.exec_name ? `${r.app_name} (${r.exec_name})` : r.exec_name}  on ${r.syshost}${r.host ? ` (${r.host})` : ''}${flagMark(r)}`];
   const end = r.end_time !== null ? `  ended ${formatUtc(r.end_time)}` : '';
   const dur = r.run_time !== null ? `  ran ${formatDuration(r.run_time)}` : '';
   lines.push(`start      ${formatUtc(r.start_time)} UTC${end}${dur}`);
@@ -66,11 +100,7 @@ export function runBlock(r: FoundRun, verbose: boolean): string {
   lines.push(`command    ${shellQuote(r.cmdline.length ? r.cmdline : [r.exec_path])}`);
   if (verbose || r.cmdline[0] !== r.exec_path) lines.push(`executable ${r.exec_path}`);
   if (verbose && r.cwd) lines.push(`directory  ${r.cwd}`);
-  const job = [r.job_id ? `job ${r.job_id}${r.job_step ? `.${r.job_step}` : ''}` : 'no job', r.account ? `account ${r.account}` : '', r.queue ? `queue ${r.queue}` : ''];
-  lines.push(`job        ${job.filter(Boolean).join('  ')}`);
-  const gpus = r.num_gpus ? `  ${count(r.num_gpus, 'GPU')}` : '';
-  const res = [count(r.num_cores, 'core'), count(r.num_nodes, 'node'), count(r.num_tasks, 'task'), count(r.num_threads, 'thread')].join('  ');
-  lines.push(`resources  ${res}${gpus}${r.probability < 1 ? `  (sampled, p=${r.probability})` : ''}`);
+  lines.push(...flagsLine(r), jobLine(r), resourcesLine(r));
   if (r.modules.length) lines.push(`modules    ${r.modules.join(', ')}`);
   lines.push(...librariesLine(r, verbose), ...buildLine(r));
   if (r.packages.length) lines.push(`packages   ${r.packages.map((p) => (p.version ? `${p.name} ${p.version}` : p.name)).join(', ')}`);
@@ -87,13 +117,17 @@ export function renderRunsText(runs: readonly FoundRun[], verbose: boolean): str
 const flatColumns: Column[] = [
   { key: 'run_uuid', header: 'Run UUID', format: 'text' }, { key: 'syshost', header: 'Syshost', format: 'text' },
   { key: 'host', header: 'Host', format: 'text' }, { key: 'user', header: 'User', format: 'text' },
-  { key: 'account', header: 'Account', format: 'text' }, { key: 'job_id', header: 'Job', format: 'text' },
+  { key: 'account', header: 'Account', format: 'text' }, { key: 'job', header: 'Job', format: 'text' },
+  { key: 'job_id', header: 'Job id', format: 'text' }, { key: 'array_job_id', header: 'Array job', format: 'text' },
+  { key: 'array_task_id', header: 'Array task', format: 'text' }, { key: 'job_step', header: 'Step', format: 'text' },
   { key: 'queue', header: 'Queue', format: 'text' }, { key: 'app_name', header: 'Application', format: 'text' },
   { key: 'exec_path', header: 'Executable', format: 'text' }, { key: 'start_time', header: 'Start (UTC)', format: 'datetime' },
   { key: 'end_time', header: 'End (UTC)', format: 'datetime' }, { key: 'run_time', header: 'Run time (s)', format: 'int' },
   { key: 'outcome', header: 'Outcome', format: 'text' }, { key: 'exit_status', header: 'Exit', format: 'int' },
-  { key: 'exit_signal', header: 'Signal', format: 'int' }, { key: 'failed', header: 'Failed', format: 'text' },
-  { key: 'num_cores', header: 'Cores', format: 'int' }, { key: 'num_nodes', header: 'Nodes', format: 'int' },
+  { key: 'exit_signal', header: 'Signal', format: 'int' }, { key: 'job_state', header: 'Job state', format: 'text' },
+  { key: 'failed', header: 'Failed', format: 'text' }, { key: 'flags', header: 'Flags', format: 'text' },
+  { key: 'num_cores', header: 'Cores', format: 'int' }, { key: 'num_tasks', header: 'Tasks', format: 'int' },
+  { key: 'cpus_per_task', header: 'CPUs/task', format: 'int' }, { key: 'num_nodes', header: 'Nodes', format: 'int' },
   { key: 'num_gpus', header: 'GPUs', format: 'int' }, { key: 'modules', header: 'Modules', format: 'text' },
   { key: 'num_libraries', header: 'Libraries', format: 'int' }, { key: 'compiler', header: 'Compiler', format: 'text' },
   { key: 'build_user', header: 'Built by', format: 'text' }, { key: 'packages', header: 'Packages', format: 'text' },
@@ -103,23 +137,25 @@ const flatColumns: Column[] = [
 /** Runs as one flat table (lists joined with spaces) for CSV, TSV and Markdown. */
 export function renderRunsDocument(runs: readonly FoundRun[]): Document {
   const rows = runs.map((r) => ({
-    run_uuid: r.run_uuid, syshost: r.syshost, host: r.host, user: r.user, account: r.account, job_id: r.job_id, queue: r.queue,
+    run_uuid: r.run_uuid, syshost: r.syshost, host: r.host, user: r.user, account: r.account, job: slurmJobName(r), job_id: r.job_id,
+    array_job_id: r.array_job_id, array_task_id: r.array_task_id, job_step: r.job_step, queue: r.queue,
     app_name: r.app_name, exec_path: r.exec_path, start_time: r.start_time, end_time: r.end_time, run_time: r.run_time,
-    outcome: r.outcome, exit_status: r.exit_status, exit_signal: r.exit_signal, failed: r.failed ? 'yes' : 'no',
-    num_cores: r.num_cores, num_nodes: r.num_nodes, num_gpus: r.num_gpus, modules: r.modules.join(' '),
+    outcome: r.outcome, exit_status: r.exit_status, exit_signal: r.exit_signal, job_state: r.job_state, failed: r.failed ? 'yes' : 'no',
+    flags: r.flags.join(' '), num_cores: r.num_cores, num_tasks: r.num_tasks, cpus_per_task: r.cpus_per_task, num_nodes: r.num_nodes, num_gpus: r.num_gpus, modules: r.modules.join(' '),
     num_libraries: r.libraries.length, compiler: r.build?.link_program ?? null, build_user: r.build?.build_user ?? null,
     packages: r.packages.map((p) => (p.version ? `${p.name}==${p.version}` : p.name)).join(' '), cmdline: shellQuote(r.cmdline),
   }));
   return { title: 'xalt find', meta: [], tables: [{ id: 'runs', title: 'Runs', columns: flatColumns, rows }] };
 }
 
-/** Runs as JSON: every field, times as ISO-8601 UTC plus the raw epoch. */
-export function renderRunsJson(runs: readonly FoundRun[], truncated: boolean): string {
+/** Runs as JSON: every field, times as ISO-8601 UTC plus the raw epoch; `flaggedLeftOut`: flagged runs that matched but are not listed. */
+export function renderRunsJson(runs: readonly FoundRun[], truncated: boolean, flaggedLeftOut = 0): string {
   const out = runs.map((r) => ({
     ...r,
+    job: slurmJobName(r),
     start: isoUtc(r.start_time),
     end: r.end_time !== null ? isoUtc(r.end_time) : null,
     build: r.build ? { ...r.build, build_date: isoUtc(r.build.build_epoch) } : null,
   }));
-  return `${JSON.stringify({ schema_version: OUTPUT_SCHEMA_VERSION, count: runs.length, truncated, runs: out }, null, 2)}\n`;
+  return `${JSON.stringify({ schema_version: OUTPUT_SCHEMA_VERSION, count: runs.length, truncated, flagged_left_out: flaggedLeftOut, runs: out }, null, 2)}\n`;
 }

@@ -5,8 +5,9 @@
  * xalt_meta) under a lock, so two ingesters starting at once on one MySQL server do not race.
  */
 import { renderSchemaChanges } from '../render-ddl.js';
-import { rebuildRollups } from '../rollups.js';
+import { refreshLibsets } from '../libset.js';
 import { tables } from '../schema-tables.js';
+import { rebuildUsageDays } from '../usage-day.js';
 import type { DialectName, Queryable, Store } from '../store.js';
 
 export interface Migration {
@@ -27,17 +28,21 @@ export const migrations: readonly Migration[] = [
     version: 2,
     description: 'library sets (xalt_libset, xalt_run.libset_id) and daily usage totals (xalt_usage_day) for reports; the job_id index covers report passes in job order',
     statements: (db) => renderSchemaChanges(tables, db, 2),
-    backfill: (q) => rebuildRollups(q),
+    // the daily totals are computed by version 3, which redefines them (and whose columns their SQL reads)
+    backfill: (q) => refreshLibsets(q),
   },
   {
     version: 3,
-    description: 'owner_user on runs, links and packages: whose records may complete, replace or attach to them (foreign_uuid)',
+    description: 'scheduler facts (array job and task, CPUs per task, job state) and integrity flags on runs; owner_user on runs, links and packages (whose records may complete, replace or attach to them: foreign_uuid); flagged runs leave the daily totals, MPI means more than one task, and a run closed at job end fails unless its job completed',
     statements: (db) => renderSchemaChanges(tables, db, 3),
-    // rows loaded before: their named user, unless ingest flagged that user as not the file's owner (then unknown: NULL)
     backfill: async (q) => {
+      // records of schema ≤ 2 carry no CPUs per task (the column's default, 1) and counted num_cores as tasks
+      await q.run(`UPDATE xalt_run SET flags = 'owner_mismatch', flagged = 1 WHERE owner_mismatch = 1`);
+      // rows loaded before: their named user, unless ingest flagged that user as not the file's owner (then unknown: NULL)
       await q.run(`UPDATE xalt_run SET owner_user = ${q.dialect.name === 'mysql' ? '`user`' : '"user"'} WHERE owner_user IS NULL AND owner_mismatch = 0`);
       await q.run(`UPDATE xalt_link SET owner_user = build_user WHERE owner_user IS NULL AND owner_mismatch = 0`);
       await q.run(`UPDATE xalt_pkg SET owner_user = (SELECT r.owner_user FROM xalt_run r WHERE r.run_uuid = xalt_pkg.run_uuid) WHERE owner_user IS NULL AND owner_mismatch = 0`);
+      await rebuildUsageDays(q);
     },
   },
 ];

@@ -1,4 +1,5 @@
 /** The embedded default store: one SQLite file through better-sqlite3. */
+import { accessSync, constants } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Dialect, Queryable, RunResult, SqlValue, Statement, Store } from '../store.js';
 
@@ -80,14 +81,44 @@ export class SqliteStore extends SqliteQueryable implements Store {
 
   async close(): Promise<void> {
     await this.queue;
+    if (!this.db.readonly) {
+      // Leave the file in rollback-journal mode: a WAL database can only be opened by an
+      // account that may create its -shm file, so a report or dashboard account that may
+      // only read the store could not open it. Fails harmlessly (SQLITE_BUSY) while another
+      // connection is open; the last writer to close switches it.
+      try {
+        this.db.pragma('journal_mode = DELETE');
+      } catch {
+        // another connection holds it: it will do this when it closes
+      }
+    }
     this.db.close();
   }
 }
 
-/** Open (creating if needed) the SQLite file at `path`. */
+/** True when `path` exists and this process may only read it (a report or dashboard account). */
+function readOnlyFile(path: string): boolean {
+  try {
+    accessSync(path, constants.R_OK);
+  } catch {
+    return false; // missing (it is created) or unreadable (opening says why)
+  }
+  try {
+    accessSync(path, constants.W_OK);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Open (creating if needed) the SQLite file at `path`; one this account may only read is
+ * opened read-only (switching it to WAL would need write access, and fail).
+ */
 export function openSqlite(path: string): SqliteStore {
-  const db = new Database(path, { timeout: 30_000 });
-  db.pragma('journal_mode = WAL');
+  const readOnly = readOnlyFile(path);
+  const db = new Database(path, { timeout: 30_000, readonly: readOnly });
+  if (!readOnly) db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = OFF');
   // 64 MiB of page cache: ingest updates a dozen indexes per run row; the default 2 MiB

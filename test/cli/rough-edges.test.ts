@@ -1,0 +1,61 @@
+/**
+ * Rough edges a newcomer hit, each as they met it: a report account that may only read the
+ * SQLite store, a reverse map written into a directory that does not exist.
+ */
+import assert from 'node:assert/strict';
+import { chmodSync, existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { runXalt } from '../helpers/run-xalt.js';
+
+const NOBODY = 65534;
+
+function scratch(t: { after(fn: () => void): void }): string {
+  const dir = mkdtempSync(join(tmpdir(), 'xalt-edges-'));
+  chmodSync(dir, 0o755); // the unprivileged account must be able to enter it
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+test('an account that may only read the SQLite store can still report from it', (t) => {
+  if (process.getuid?.() !== 0) return t.skip('needs root to run as another account');
+  const dir = scratch(t);
+  const db = join(dir, 'xalt.db');
+  const made = runXalt(['db', 'migrate', '--db', db]);
+  assert.equal(made.status, 0, made.stderr);
+  chmodSync(db, 0o644); // root's store: others may read it, not write it, nor the directory
+  const r = runXalt(['report', 'overview', '--db', db], { uid: NOBODY, gid: NOBODY, cwd: '/' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /Overview on all clusters/);
+  const f = runXalt(['find', '--db', db, '--user', 'alice'], { uid: NOBODY, gid: NOBODY, cwd: '/' });
+  assert.doesNotMatch(f.stderr, /readonly database/);
+});
+
+test('rmap -o into a missing directory is a one-line error naming the file, not a stack trace', (t) => {
+  const dir = scratch(t);
+  const tree = join(dir, 'modulefiles', 'foo');
+  mkdirSync(tree, { recursive: true });
+  writeFileSync(join(tree, '1.0'), '#%Module\nprepend-path PATH /opt/foo/1.0/bin\n');
+  const out = join(dir, 'missing', 'rmap.json');
+  const r = runXalt(['rmap', '-o', out, join(dir, 'modulefiles')], { env: { ...process.env, LMOD_DIR: '' } });
+  assert.equal(r.status, 1);
+  assert.equal(r.stderr, `xalt: error: cannot write ${out}: ENOENT\n  hint: check that the directory exists and is writable\n`);
+});
+
+test('$XALT_DB names the store for ingest, db migrate and db info exactly as for find and report', (t) => {
+  const dir = scratch(t);
+  const db = join(dir, 'from-env.db');
+  const spool = join(dir, 'spool');
+  mkdirSync(spool);
+  const env = { ...process.env, XALT_DB: db };
+  const cwd = dir; // a ./xalt.db here would be the old, silent fallback
+  assert.equal(runXalt(['db', 'migrate'], { env, cwd }).status, 0);
+  const ingest = runXalt(['ingest', spool], { env, cwd });
+  assert.equal(ingest.status, 0, ingest.stderr);
+  const info = runXalt(['db', 'info', '--json'], { env, cwd });
+  assert.equal(info.status, 0, info.stderr);
+  assert.ok(info.stdout.includes(db), `db info names ${db}: ${info.stdout}`);
+  assert.equal(runXalt(['report', 'overview'], { env, cwd }).status, 0);
+  assert.equal(existsSync(join(dir, 'xalt.db')), false, 'no second store was made in the working directory');
+});
