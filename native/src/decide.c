@@ -18,7 +18,7 @@
 static const char *const NEVER[] = {"sh", "dash", "bash", "zsh", "csh", "tcsh", "ksh", "mksh", "fish", "nu", "rc",
                                     "xalt", "my_uuidgen", "logger", NULL};
 
-int xalt_is_self_or_shell(const char *exec_path) {
+XALT_HOT int xalt_is_self_or_shell(const char *exec_path) {
   const char *base = exec_path;
   for (const char *p = exec_path; *p; p++)
     if (*p == '/') base = p + 1;
@@ -31,7 +31,7 @@ int xalt_is_self_or_shell(const char *exec_path) {
   return dl > 0 && xalt_prefix_eq(exec_path, dir, dl) && exec_path[dl] == '/';
 }
 
-static enum xalt_action match(enum xalt_rule_list list, const char *s, size_t n) {
+XALT_HOT static enum xalt_action match(enum xalt_rule_list list, const char *s, size_t n) {
   return xalt_rule_action(list, xalt_rule_match(list, s, n));
 }
 
@@ -64,7 +64,7 @@ __attribute__((noinline)) static enum xalt_action classify_args(const char *exec
   return (a == XALT_ACT_PKGS || a == XALT_ACT_KEEP) ? a : XALT_ACT_SKIP;
 }
 
-enum xalt_action xalt_classify(const char *exec_path, int argc, char **argv) {
+XALT_HOT enum xalt_action xalt_classify(const char *exec_path, int argc, char **argv) {
   /* The rules first: when they skip the path, the list of never-tracked names (read-only
    * data, a page fault in a process about to be skipped) need not be read. */
   enum xalt_action a = match(XALT_RULES_PATH, exec_path, xalt_strlen(exec_path));

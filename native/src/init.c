@@ -239,7 +239,7 @@ static void skipped_linker(const char *exe, int argc, char **argv) {
  * the library's constant data: on the untracked path every first call of a libc function
  * would cost a lazy symbol resolution, and every page of ours touched costs a page fault.
  */
-static int tracking_on(void) {
+XALT_HOT static int tracking_on(void) {
 #define K(i, c) (s[i] == (c))
   for (char **e = environ; e && *e; e++) {
     const char *s = *e;
@@ -297,11 +297,11 @@ __attribute__((noinline)) static void decide_slow(int argc, char **argv, const c
  * no symbolic link on the way); only otherwise is /proc/self/exe read (the first /proc
  * access of a process costs ~12 µs). The path rules are applied before the host rules: both
  * can only reject, and a path rejection usually needs no system call at all. */
-static void decide(int argc, char **argv, char **envp) {
+XALT_HOT static void decide(int argc, char **argv, const unsigned long *auxv) {
   long rank = xalt_mpi_rank();
   xalt_trace_init((int)rank);
   if (rank > 0) { xalt_trace("MPI rank > 0: not tracked", NULL); return; }
-  const char *fn = xalt_exe_path_candidate(argc, argv, envp);
+  const char *fn = xalt_exe_path_candidate(argc, argv, auxv);
   enum xalt_action a = fn ? xalt_classify(fn, argc, argv) : XALT_ACT_NONE;
   if (fn && !xalt_path_has_no_symlink(fn)) fn = NULL;
   if (fn && a == XALT_ACT_SKIP) {
@@ -322,8 +322,9 @@ __attribute__((constructor)) static void xalt_init(int argc, char **argv, char *
   /* setuid, setgid or file capabilities: the environment belongs to the user who started
    * the program, the process to someone else. Nothing of ours runs in it: no file, no
    * directory, no trace line where that environment points. */
-  if (xalt_secure_exec(argc, argv, envp)) return;
-  decide(argc, argv, envp);
+  const unsigned long *auxv = xalt_auxv(argc, argv, envp);
+  if (xalt_secure_exec(auxv)) return;
+  decide(argc, argv, auxv);
 }
 
 /* ---- link tracking hook: linker.c and the link helpers need the identity of a process that

@@ -20,6 +20,12 @@
 
 #include "site_config.h"
 
+/* The decision path — what every process with tracking on runs before most of them are
+ * skipped — is kept together in one section beside the constructor, so that it spans one
+ * fault-around window of code (64 kB) instead of pages all over the library: each further
+ * window is a page fault (~1-3 µs) in every such process. */
+#define XALT_HOT __attribute__((section(".text.hot.xalt")))
+
 /* Sizes of the fixed buffers. Each names why it is that big. */
 #define XALT_PATH_MAX 4096     /* Linux PATH_MAX: exec path, cwd, spool paths */
 #define XALT_FIELD_MAX 256     /* scheduler ids, host names, user names: far above real values */
@@ -404,11 +410,13 @@ void xalt_sched_read(struct xalt_sched *s);
 /* ---- procfs.c ---- */
 /* readlink(/proc/self/exe) into `out`; returns 0 on success. */
 int xalt_exe_path(char *out, size_t n);
-/* The file name execve was given, when it can only be the executable's real path if no
- * symbolic link is on the way: absolute, no ".", ".." or "//" component, not a script or
- * binfmt_misc program. `envp` is the environment the process started with (the auxiliary
- * vector follows it). NULL when only /proc can tell. No system call. */
-const char *xalt_exe_path_candidate(int argc, char **argv, char **envp);
+/* The auxiliary vector from the kernel's initial stack, after `envp` (the environment the
+ * process started with); NULL when the constructor was not given that layout (dlopen). */
+const unsigned long *xalt_auxv(int argc, char **argv, char **envp);
+/* The file name execve was given (from `auxv`), when it can only be the executable's real
+ * path if no symbolic link is on the way: absolute, no ".", ".." or "//" component, not a
+ * script or binfmt_misc program. NULL when only /proc can tell. No system call. */
+const char *xalt_exe_path_candidate(int argc, char **argv, const unsigned long *auxv);
 /* 1 when no component of `path` is a symbolic link (one openat2 RESOLVE_NO_SYMLINKS, Linux
  * 5.6+; 0 on older kernels or any error). */
 int xalt_path_has_no_symlink(const char *path);
@@ -431,10 +439,9 @@ void xalt_read_build_id(char *out, size_t n);
 /* Append xaltLinkT (parsed watermark) as a JSON object; sets *build_epoch (or -1). */
 void xalt_json_watermark(struct xalt_jbuf *b, const char *wm, size_t len, double *build_epoch);
 
-/* The auxiliary vector says AT_SECURE (setuid, setgid, file capabilities): such a process
- * is never tracked. From the kernel's initial stack after `envp` (no system call), else
- * getauxval. */
-int xalt_secure_exec(int argc, char **argv, char **envp);
+/* The auxiliary vector (`auxv`, from xalt_auxv; getauxval when NULL) says AT_SECURE (setuid,
+ * setgid, file capabilities): such a process is never tracked. */
+int xalt_secure_exec(const unsigned long *auxv);
 
 /* ---- sha1.c ---- */
 struct stat;

@@ -39,7 +39,7 @@ static int in_list(const char *s, const char *const *list) {
 /* Runs for every process a path rule skips (linker.c), so it calls no libc function and
  * reads no string constant (names spelled out as character comparisons): a process about
  * to be skipped pays neither a symbol binding nor a page fault of read-only data. */
-int xalt_is_linker_name(const char *b) {
+XALT_HOT int xalt_is_linker_name(const char *b) {
   size_t n = xalt_strlen(b);
 #define C(i, c) (b[i] == (c))
   if (n == 2 && C(0, 'l') && C(1, 'd')) return 1;                                           /* ld */

@@ -29,7 +29,7 @@ struct linker_state {
 static struct linker_state *ls; /* mmap'd in linkers only */
 static pid_t linker_pid;        /* set while a record is pending for this process */
 
-static const char *base_name(const char *p) {
+XALT_HOT static const char *base_name(const char *p) {
   const char *b = p;
   for (; *p; p++)
     if (*p == '/') b = p + 1;
@@ -65,7 +65,7 @@ static void on_linker_exit(int status, void *arg) {
   errno = saved;
 }
 
-int xalt_linker_candidate(const char *argv0, const char *exe) {
+XALT_HOT int xalt_linker_candidate(const char *argv0, const char *exe) {
   return (argv0 && xalt_is_linker_name(base_name(argv0))) || (exe && exe[0] && xalt_is_linker_name(base_name(exe)));
 }
 

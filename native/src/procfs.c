@@ -40,7 +40,7 @@ int xalt_exe_path(char *out, size_t n) {
  * initial stack layout (argv, NULL, envp, NULL, auxv): a constructor run by dlopen gets the
  * current environ, which setenv may have moved to the heap, so the walk is made only when
  * envp is where the kernel put it, right after argv; NULL otherwise. */
-static const unsigned long *auxv(int argc, char **argv, char **envp) {
+XALT_HOT const unsigned long *xalt_auxv(int argc, char **argv, char **envp) {
   if (!envp || !argv || argc < 0 || envp != argv + argc + 1) return NULL;
   while (*envp) envp++;
   /* In secure-execution mode the loader has removed variables by moving the later ones
@@ -52,8 +52,7 @@ static const unsigned long *auxv(int argc, char **argv, char **envp) {
 
 /* The file name execve was given, from the auxiliary vector; NULL if absent or if
  * binfmt_misc handed the program over as a descriptor. */
-static const char *execfn(int argc, char **argv, char **envp) {
-  const unsigned long *a = auxv(argc, argv, envp);
+XALT_HOT static const char *execfn(const unsigned long *a) {
   if (!a) return NULL;
   const char *fn = NULL;
   for (; a[0]; a += 2) {
@@ -65,15 +64,14 @@ static const char *execfn(int argc, char **argv, char **envp) {
 
 #define XALT_AT_SECURE 23 /* auxv: secure-execution mode (setuid, setgid, capabilities) */
 
-int xalt_secure_exec(int argc, char **argv, char **envp) {
-  const unsigned long *a = auxv(argc, argv, envp);
+XALT_HOT int xalt_secure_exec(const unsigned long *a) {
   for (; a && a[0]; a += 2)
     if (a[0] == XALT_AT_SECURE) return a[1] != 0;
   return getauxval(XALT_AT_SECURE) != 0; /* started by dlopen, or an unexpected layout: ask libc */
 }
 
-const char *xalt_exe_path_candidate(int argc, char **argv, char **envp) {
-  const char *fn = execfn(argc, argv, envp);
+XALT_HOT const char *xalt_exe_path_candidate(int argc, char **argv, const unsigned long *auxv) {
+  const char *fn = execfn(auxv);
   if (!fn || fn[0] != '/') return NULL;
   /* A script or binfmt_misc program: the kernel put the file name among the first
    * arguments and runs an interpreter, which is the executable. */
@@ -87,7 +85,7 @@ const char *xalt_exe_path_candidate(int argc, char **argv, char **envp) {
   return len < XALT_PATH_MAX ? fn : NULL;
 }
 
-int xalt_path_has_no_symlink(const char *path) {
+XALT_HOT int xalt_path_has_no_symlink(const char *path) {
   struct { uint64_t flags, mode, resolve; } how;
   /* Field by field with compiler barriers: an aggregate constant would be copied from
    * read-only data, a page fault in processes that are then skipped. */

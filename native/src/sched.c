@@ -26,17 +26,17 @@ static long first_number(const char *const *names, long dflt) {
  * in processes a path rule then skips.
  */
 #define H(p, i, c) ((p)[i] == (c))
-static const char *after_rank_eq(const char *p) { /* "RANK=" */
+XALT_HOT static const char *after_rank_eq(const char *p) { /* "RANK=" */
   return H(p, 0, 'R') && H(p, 1, 'A') && H(p, 2, 'N') && H(p, 3, 'K') && H(p, 4, '=') ? p + 5 : NULL;
 }
-static const char *after_comm_world_rank_eq(const char *p) { /* "_COMM_WORLD_RANK=" */
+XALT_HOT static const char *after_comm_world_rank_eq(const char *p) { /* "_COMM_WORLD_RANK=" */
   return H(p, 0, '_') && H(p, 1, 'C') && H(p, 2, 'O') && H(p, 3, 'M') && H(p, 4, 'M') && H(p, 5, '_') && H(p, 6, 'W') &&
          H(p, 7, 'O') && H(p, 8, 'R') && H(p, 9, 'L') && H(p, 10, 'D') && H(p, 11, '_') ? after_rank_eq(p + 12) : NULL;
 }
 /* Which rank variable `e` ("NAME=value") sets, as its index in the order of precedence
  * (OMPI_COMM_WORLD_RANK, MV2_COMM_WORLD_RANK, PMI_RANK, PMIX_RANK, PALS_RANKID,
  * FLUX_TASK_RANK, SLURM_PROCID), with *value; -1 for any other variable. */
-static int rank_var(const char *e, const char **value) {
+XALT_HOT static int rank_var(const char *e, const char **value) {
   const char *v = NULL;
   int i = -1;
   /* if/else, not switch: a jump table would live in read-only data too. */
@@ -64,7 +64,7 @@ static int rank_var(const char *e, const char **value) {
 }
 #undef H
 
-long xalt_mpi_rank(void) {
+XALT_HOT long xalt_mpi_rank(void) {
   /* SLURM_PROCID last on purpose: under some launchers both exist and only PMI_RANK is right.
    * One pass over environ; the first variable in that order that is set and numeric wins. */
   extern char **environ;

@@ -38,10 +38,11 @@ enum xalt_rule_list {
  * rule whose pattern matches the whole string decides. Returns that rule's index (0-based,
  * in file order) or -1 when none matches. One pass over the string, no allocation.
  */
-int xalt_rule_match(enum xalt_rule_list list, const char *s, size_t len);
+int xalt_rule_match(enum xalt_rule_list list, const char *s, size_t len) __attribute__((section(".text.hot.xalt")));
 
-/* The action of rule `index` in `list` (XALT_ACT_NONE for index -1). */
-enum xalt_action xalt_rule_action(enum xalt_rule_list list, int index);
+/* The action of rule `index` in `list` (XALT_ACT_NONE for index -1). (Both on the collector's
+ * decision path: placed with it, see XALT_HOT in internal.h.) */
+enum xalt_action xalt_rule_action(enum xalt_rule_list list, int index) __attribute__((section(".text.hot.xalt")));
 
 /* One row of a sampling table: runs of at least `min_runtime` seconds kept with `probability`. */
 struct xalt_sampling_row {

@@ -26,7 +26,7 @@ static int trace_lines;
 
 /* $XALT_TRACING, found without a string constant (see sched.c: no read-only data page is
  * touched in processes that are not traced). */
-static const char *tracing_var(void) {
+XALT_HOT static const char *tracing_var(void) {
   extern char **environ;
 #define H(i, c) (s[i] == (c))
   for (char **e = environ; e && *e; e++) {
@@ -39,7 +39,7 @@ static const char *tracing_var(void) {
 #undef H
 }
 
-void xalt_trace_init(int rank) {
+XALT_HOT void xalt_trace_init(int rank) {
   const char *v = tracing_var();
   if (!v || !*v || xalt_streq(v, "no")) return;
   if (xalt_streq(v, "yes0") && rank > 0) return;

@@ -4,7 +4,8 @@
  * moved by hard-linking it under a new name (which fails rather than replace anything already
  * there) and unlinking the original, or across filesystems copied with O_EXCL|O_NOFOLLOW.
  */
-import { closeSync, constants, fstatSync, linkSync, mkdirSync, openSync, readSync, unlinkSync } from 'node:fs';
+import { readRegularFile } from '../secure-fs/read-regular-file.js';
+import { linkSync, mkdirSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { writeNewFile } from '../secure-fs/exclusive-file.js';
 import { effectiveUid, UnsafeDirectory, untrustedDirReason } from '../secure-fs/trusted-dir.js';
@@ -47,19 +48,7 @@ export class ArchiveDir {
 
 /** Copy a regular file (never following a symlink) to a new file. */
 function copyAcross(from: string, to: string): void {
-  const fd = openSync(from, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) throw new Error(`${from} is not a regular file`);
-    const buf = Buffer.allocUnsafe(st.size);
-    let off = 0;
-    while (off < st.size) {
-      const n = readSync(fd, buf, off, st.size - off, off);
-      if (n === 0) break;
-      off += n;
-    }
-    writeNewFile(to, buf.subarray(0, off), st.mode & 0o777);
-  } finally {
-    closeSync(fd);
-  }
+  const file = readRegularFile(from);
+  if (!file) throw new Error(`${from} is not a regular file`);
+  writeNewFile(to, file.bytes, file.stat.mode & 0o777);
 }

@@ -7,33 +7,15 @@
  *
  * `xalt install` creates `<spool>/.quarantine` root-owned 0700; ingest creates it when missing.
  */
-import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readSync, type Stats } from 'node:fs';
+import { readRegularFile } from '../secure-fs/read-regular-file.js';
+import { lstatSync, mkdirSync, type Stats } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ensureOwnDir, effectiveUid, UnsafeDirectory, untrustedDirReason } from '../secure-fs/trusted-dir.js';
 import { writeNewFileUnique } from '../secure-fs/exclusive-file.js';
 
 /** True when `path` is a regular file (not followed if a symlink) holding exactly `bytes`. */
 function sameBytes(path: string, bytes: Buffer): boolean {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  } catch {
-    return false;
-  }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile() || st.size !== bytes.length) return false;
-    const have = Buffer.alloc(bytes.length);
-    let off = 0;
-    while (off < have.length) {
-      const n = readSync(fd, have, off, have.length - off, off);
-      if (n === 0) break;
-      off += n;
-    }
-    return have.equals(bytes);
-  } finally {
-    closeSync(fd);
-  }
+  return readRegularFile(path)?.bytes.equals(bytes) ?? false;
 }
 
 /** The default quarantine directory of a spool root. */

@@ -6,7 +6,7 @@
  * user put in the way, and re-installing under running programs never truncates a file they
  * have mapped. A file that already holds exactly the bytes and mode is left alone.
  */
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { readRegularFile } from '../secure-fs/read-regular-file.js';
 import { replaceFile } from '../secure-fs/exclusive-file.js';
 import { ensureOwnDir } from '../secure-fs/trusted-dir.js';
 
@@ -21,26 +21,8 @@ export const newInstallLog = (): InstallLog => ({ written: [], unchanged: [], wa
 
 /** True when `path` is a regular file (a symlink there is not followed) holding `bytes` with `mode`. */
 function holds(path: string, bytes: Buffer, mode: number): boolean {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  } catch {
-    return false;
-  }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile() || st.size !== bytes.length || (st.mode & 0o7777) !== mode) return false;
-    const have = Buffer.alloc(bytes.length);
-    let off = 0;
-    while (off < have.length) {
-      const n = readSync(fd, have, off, have.length - off, off);
-      if (n === 0) break;
-      off += n;
-    }
-    return have.equals(bytes);
-  } finally {
-    closeSync(fd);
-  }
+  const file = readRegularFile(path);
+  return file !== undefined && (file.stat.mode & 0o7777) === mode && file.bytes.equals(bytes);
 }
 
 /** Write `data` to `path` with `mode` (atomically, never through a symlink); logs it as written or unchanged. */

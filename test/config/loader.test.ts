@@ -35,7 +35,7 @@ test('built-in defaults load when no file is found; an invalid file throws one l
     await assert.rejects(loadSiteConfig(p), (e: Error & { code?: string }) => {
       assert.equal(e.code, 'XALT_CONFIG_INVALID');
       assert.deepEqual(e.message.split('\n').map((l) => l.replace(`${p}:`, 'F:')), [
-        'F:3: nope: unknown key (valid: syshost, spool, ship, tracking, sampling, rules, container, store, install)',
+        'F:3: nope: unknown key (valid: syshost, spool, ship, tracking, sampling, rules, privacy, container, store, install)',
         'F:2: spool.layout: "tree" is not allowed (valid: month/hash, hash, flat, home)',
       ]);
       return true;

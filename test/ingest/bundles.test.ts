@@ -10,7 +10,7 @@ import { dirname, join, relative } from 'node:path';
 import type { Store } from '../../src/db/store.js';
 import { ingestSpools } from '../../src/ingest/ingest.js';
 import { pkgFileName, serializeRecord } from '../../src/schema/index.js';
-import { bundleText, recordName, writeBundle, type EntrySpec } from '../fixtures/bundles.js';
+import { recordName, writeBundle, type EntrySpec } from '../fixtures/bundles.js';
 import { linkRecord, pkgRecord, recordPath, runPair, runRecord, spoolDir } from '../fixtures/records.js';
 import { createTestStore, testEachStore } from '../helpers/test-stores.js';
 import { testUser } from '../ship/helpers.js';
