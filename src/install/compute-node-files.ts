@@ -12,7 +12,9 @@ export function shellWord(s: string): string {
 
 /**
  * `PREFIX/libexec/xalt/epilog`: Slurm's `Epilog=` (as root, after every job on the node). It
- * learns how the job ended from `scontrol show job` when that is available, runs xalt-ship for
+ * learns how the job ended from the Reason and ExitCode `scontrol -o show job` prints, with the
+ * batch script's own exit in SLURM_JOB_EXIT_CODE2 — while the Epilog runs, Slurm (22.05) shows
+ * every job as COMPLETING, so JobState cannot say (measured case by case: docs/slurm.md). It runs xalt-ship for
  * the job (which takes SLURM_JOB_ID, SLURM_JOB_UID and SLURM_JOB_USER from the environment
  * Slurm gives the epilog), logs its line through `logger` when present, and always exits 0: a
  * failing epilog drains the node.
@@ -30,10 +32,18 @@ export PATH
 job=\${SLURM_JOB_ID:-}
 [ -n "$job" ] || exit 0
 
-# How the job ended (COMPLETED, FAILED, TIMEOUT, CANCELLED, OUT_OF_MEMORY, ...), for runs closed now.
+# How the job ended, for the runs closed now. While the Epilog runs Slurm shows the job as
+# COMPLETING; its Reason and ExitCode (and the script's own exit code) tell the final state.
 state=
 if command -v scontrol >/dev/null 2>&1; then
-  state=$(scontrol show job "$job" 2>/dev/null | tr ' ' '\\n' | sed -n 's/^JobState=\\([A-Z_]*\\).*/\\1/p' | head -n 1)
+  set -- $(scontrol -o show job "$job" 2>/dev/null | tr ' ' '\\n' | sed -n 's/^\\(Reason\\|ExitCode\\)=//p')
+  case "\${1:-}:\${2:-}:\${SLURM_JOB_EXIT_CODE2:-}" in
+    TimeLimit:*) state=TIMEOUT ;;
+    None:0:0:*) state=COMPLETED ;;
+    None:0:*:0:0) state=CANCELLED ;;
+    ::*) state= ;;
+    *) state=FAILED ;;
+  esac
 fi
 
 if [ -n "$state" ]; then
