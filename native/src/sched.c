@@ -108,14 +108,16 @@ static long lsf_nodes(void) {
 }
 
 /* Slurm's name of a step (as sacct and squeue print it): numbers as they are, the special
- * ids by name; inside a job with no step id (the batch script) "batch". */
+ * ids by name (slurm.h: 0xfffffffb batch and 0xfffffffc extern since Slurm 20.11,
+ * 0xfffffffe and 0xffffffff before; 0xfffffffa interactive); inside a job with no step id
+ * (the batch script) "batch". */
 static void slurm_step(char *dst) {
   const char *v = xalt_getenv("SLURM_STEP_ID");
   if (!v) v = xalt_getenv("SLURM_STEPID"); /* older Slurm */
   if (!v || !*v) { xalt_copy(dst, XALT_FIELD_MAX, "batch", NULL); return; }
-  const char *name = xalt_streq(v, "4294967294") ? "batch"        /* SLURM_BATCH_SCRIPT */
-                   : xalt_streq(v, "4294967290") ? "interactive"  /* SLURM_INTERACTIVE_STEP */
-                   : xalt_streq(v, "4294967295") ? "extern"       /* SLURM_EXTERN_CONT */
+  const char *name = xalt_streq(v, "4294967291") || xalt_streq(v, "4294967294") ? "batch"  /* SLURM_BATCH_SCRIPT */
+                   : xalt_streq(v, "4294967292") || xalt_streq(v, "4294967295") ? "extern" /* SLURM_EXTERN_CONT */
+                   : xalt_streq(v, "4294967290") ? "interactive"                            /* SLURM_INTERACTIVE_STEP */
                    : v;
   xalt_copy(dst, XALT_FIELD_MAX, name, NULL);
 }

@@ -127,7 +127,10 @@ function firstItem(v: string | undefined): string | undefined {
 const int = (v: number | undefined, dflt: number): number => (typeof v === 'number' && Number.isFinite(v) ? Math.round(v) : dflt);
 
 /** Slurm's step ids for its named steps (slurm.h), as `SLURM_STEP_ID` may give them: stored by name, as Slurm prints them. */
-const SLURM_STEP_NAMES: Readonly<Record<string, string>> = { 4294967294: 'batch', 4294967292: 'extern', 4294967290: 'interactive' };
+/** slurm.h's special step ids: batch and extern moved in Slurm 20.11 (0xfffffffb/c, before 0xfffffffe/f). */
+const SLURM_STEP_NAMES: Readonly<Record<string, string>> = {
+  4294967291: 'batch', 4294967294: 'batch', 4294967292: 'extern', 4294967295: 'extern', 4294967290: 'interactive',
+};
 
 /** The step of `userT.job_step`, named as Slurm prints it (`batch` for 4294967294); null when none. */
 export function jobStep(v: string | undefined): string | null {

@@ -349,6 +349,8 @@ test('job_step as Slurm names steps: numbers, batch, interactive, extern; the ba
     [{ SLURM_JOB_ID: '7', SLURM_STEP_ID: '4294967294' }, 'batch'],
     [{ SLURM_JOB_ID: '7', SLURM_STEP_ID: '4294967290' }, 'interactive'],
     [{ SLURM_JOB_ID: '7', SLURM_STEP_ID: '4294967295' }, 'extern'],
+    [{ SLURM_JOB_ID: '7', SLURM_STEP_ID: '4294967291' }, 'batch'], // Slurm 20.11 and later
+    [{ SLURM_JOB_ID: '7', SLURM_STEP_ID: '4294967292' }, 'extern'],
     [{ SLURM_JOB_ID: '7' }, 'batch'],
     [{ SLURM_JOB_ID: '7', SLURM_STEPID: '3' }, '3'],
     [{}, ''],

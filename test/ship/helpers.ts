@@ -53,6 +53,12 @@ export function testUser(name: string): TestUser {
 
 export const alice = (): TestUser => testUser('xship_alice');
 export const bob = (): TestUser => testUser('xship_bob');
+/**
+ * Users of the timer tests alone: the timer leaves an old run staged while its user has a
+ * process on the node, and other test files run processes as alice and bob at the same time.
+ */
+export const timerAlice = (): TestUser => testUser('xship_talice');
+export const timerBob = (): TestUser => testUser('xship_tbob');
 
 const made: string[] = [];
 process.on('exit', () => {

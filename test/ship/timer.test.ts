@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { alice, bob, bundleFiles, lines, node, readBundle, ship, stageLink, stagePkgs, stageRun, staged } from './helpers.js';
+import { timerAlice as alice, timerBob as bob, bundleFiles, lines, node, readBundle, ship, stageLink, stagePkgs, stageRun, staged } from './helpers.js';
 
 type Obj = Record<string, unknown>;
 
