@@ -5,6 +5,7 @@
  * syslog, the default) or from a spool (transport direct) — validated against the schema,
  * crc checked.
  */
+import { testUser as sharedTestUser } from '../helpers/test-users.js';
 import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -86,11 +87,9 @@ export function prepareSpool(spool: string): void {
   }
 }
 
-/** An unprivileged account for tests that play another user (created once, no home, no login shell). */
+/** An unprivileged account for tests that play another user (no home, no login shell). */
 export function testUser(name = 'xcoll_user'): { uid: number; gid: number } {
-  if (spawnSync('id', ['-u', name]).status !== 0) spawnSync('useradd', ['--no-create-home', '--shell', '/usr/sbin/nologin', '--user-group', name]);
-  const id = (flag: string) => Number(execFileSync('id', [flag, name], { encoding: 'utf8' }).trim());
-  return { uid: id('-u'), gid: id('-g') };
+  return sharedTestUser(name);
 }
 
 const compiled = new Map<string, string>();

@@ -26,30 +26,9 @@ export function buildShip(): string {
   return SHIP;
 }
 
-/** A user created for these tests. */
-export interface TestUser {
-  readonly name: string;
-  readonly uid: number;
-  readonly gid: number;
-}
+export { testUser, type TestUser } from '../helpers/test-users.js';
 
-function idOf(name: string): TestUser | undefined {
-  const r = spawnSync('id', ['-u', name], { encoding: 'utf8' });
-  if (r.status !== 0) return undefined;
-  const g = spawnSync('id', ['-g', name], { encoding: 'utf8' });
-  return { name, uid: Number(r.stdout.trim()), gid: Number(g.stdout.trim()) };
-}
-
-/** The unprivileged user `name`, created (no home, no login shell) if missing. */
-export function testUser(name: string): TestUser {
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const have = idOf(name);
-    if (have) return have;
-    // another test process may be adding users at the same moment: useradd then fails on the lock
-    spawnSync('useradd', ['--no-create-home', '--user-group', '--shell', '/usr/sbin/nologin', name], { stdio: 'ignore' });
-  }
-  throw new Error(`could not create user ${name}`);
-}
+import { testUser, type TestUser } from '../helpers/test-users.js';
 
 export const alice = (): TestUser => testUser('xship_alice');
 export const bob = (): TestUser => testUser('xship_bob');

@@ -1,32 +1,9 @@
-/** Unprivileged users for the cluster tests: created when missing (as root), left in place. */
-import { spawnSync } from 'node:child_process';
+/** Unprivileged users for the cluster tests: with a home and a login shell (jobs go through `su - name`). */
+import { testUser, type TestUser } from '../helpers/test-users.js';
 
-export interface TestUser {
-  readonly name: string;
-  readonly uid: number;
-  readonly gid: number;
-}
+export type { TestUser };
 
-function lookup(name: string): TestUser | null {
-  const r = spawnSync('getent', ['passwd', name], { encoding: 'utf8' });
-  if (r.status !== 0) return null;
-  const f = r.stdout.trim().split(':');
-  return { name, uid: Number(f[2]), gid: Number(f[3]) };
-}
-
-/**
- * The user `name`, created if missing with a home directory and bash as login shell (jobs are
- * submitted through `su - name`, and Slurm starts them in the home directory).
- */
+/** The user `name`, created if missing with a home directory and bash as login shell. */
 export function ensureUser(name: string): TestUser {
-  let why = '';
-  for (let attempt = 0; attempt < 10; attempt++) {
-    const found = lookup(name);
-    if (found) return found;
-    // another test process adding a user holds the lock on /etc/passwd: try again
-    const r = spawnSync('useradd', ['--create-home', '--shell', '/bin/bash', name], { encoding: 'utf8' });
-    why = `exit ${r.status}: ${r.stderr.trim()}`;
-    if (r.status !== 0) spawnSync('sleep', ['0.5']);
-  }
-  throw new Error(`useradd ${name} failed (${why})`);
+  return testUser(name, { login: true });
 }
