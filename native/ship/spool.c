@@ -23,18 +23,24 @@ static const char *why_not(int err) {
   return err == ELOOP || err == ENOTDIR ? "a symbolic link or not a directory" : strerror(err);
 }
 
-int spool_open(const char *prefix, char *err, size_t n) {
-  int fd = open(prefix, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+/* `path` (relative to `dfd`) opened as a directory, never through a symlink, and kept only
+ * when it is trusted; else -1 with the reason in `err`, `what` naming it there. */
+static int open_trusted(int dfd, const char *path, const char *what, char *err, size_t n) {
+  int fd = openat(dfd, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (fd < 0) {
-    snprintf(err, n, "spool %s: %s", prefix, why_not(errno));
+    snprintf(err, n, "%s %s: %s", what, path, why_not(errno));
     return -1;
   }
   if (trusted_dir(fd) != 0) {
-    snprintf(err, n, "spool %s is not owned by %s or is writable by group or others", prefix, geteuid() ? "the caller" : "root");
+    snprintf(err, n, "%s %s is not owned by %s or is writable by group or others", what, path, geteuid() ? "the caller" : "root");
     close(fd);
     return -1;
   }
   return fd;
+}
+
+int spool_open(const char *prefix, char *err, size_t n) {
+  return open_trusted(AT_FDCWD, prefix, "spool", err, n);
 }
 
 int spool_subdir(int dfd, const char *name, char *err, size_t n) {
@@ -43,16 +49,8 @@ int spool_subdir(int dfd, const char *name, char *err, size_t n) {
     snprintf(err, n, "spool directory %s: %s", name, strerror(errno));
     return -1;
   }
-  int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0) {
-    snprintf(err, n, "spool directory %s: %s", name, why_not(errno));
-    return -1;
-  }
-  if (trusted_dir(fd) != 0) {
-    snprintf(err, n, "spool directory %s is not owned by %s or is writable by group or others", name, geteuid() ? "the caller" : "root");
-    close(fd);
-    return -1;
-  }
+  int fd = open_trusted(dfd, name, "spool directory", err, n);
+  if (fd < 0) return -1;
   if (created) fchmod(fd, 0755); /* whatever the umask: ingest reads it, nobody else writes it */
   return fd;
 }
