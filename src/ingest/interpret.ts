@@ -137,7 +137,7 @@ export function interpretRecord(kind: RecordKind, text: string, owner: FileOwner
     const allMissing = v.issues.every((i) => i.endsWith(': missing'));
     return { status: 'quarantine', reason: allMissing ? 'missing_field' : 'bad_value', detail: v.issues.slice(0, 5).join('; ') };
   }
-  const bounds = implausible(kind, v.record, ctx.now);
+  const bounds = implausible(kind, v.record, ctx.now, text.length);
   if (bounds.length) return { status: 'quarantine', reason: 'out_of_range', detail: bounds.join('; ') };
   redactSecrets(kind, v.record, ctx.rules.redactWords);
   const user = recordUser(kind, v.record, owner);

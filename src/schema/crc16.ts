@@ -16,7 +16,8 @@ const TABLE = (() => {
 /** CRC-16/CCITT-FALSE of `bytes`. @example crc16(Buffer.from('123456789')) === 0x29b1 */
 export function crc16(bytes: Uint8Array): number {
   let crc = 0xffff;
-  for (const b of bytes) crc = ((crc << 8) & 0xffff) ^ TABLE[((crc >> 8) ^ b) & 0xff]!;
+  // an indexed loop: ingest checks every record's crc, and an iterator costs several times more
+  for (let i = 0; i < bytes.length; i++) crc = ((crc << 8) & 0xffff) ^ TABLE[((crc >> 8) ^ bytes[i]!) & 0xff]!;
   return crc;
 }
 

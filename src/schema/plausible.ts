@@ -69,10 +69,11 @@ function runBounds(r: RunRecord, now: number, issues: Issues): void {
 
 /**
  * What is implausible about a validated record, as `path: message` (empty when nothing).
- * `now` is the ingest host's clock, epoch seconds.
+ * `now` is the ingest host's clock, epoch seconds; `textLength`, the length of the record's text
+ * when known, spares the walk over every string of a record too short to break a size bound.
  * @example implausible('run', rec, Date.now() / 1000) // ['userDT.probability: 1e-320 is outside 1e-9..1']
  */
-export function implausible(kind: RecordKind, rec: RunRecord | LinkRecord | PkgRecord, now: number): string[] {
+export function implausible(kind: RecordKind, rec: RunRecord | LinkRecord | PkgRecord, now: number, textLength = Infinity): string[] {
   const issues: Issues = [];
   if (kind === 'run') runBounds(rec as RunRecord, now, issues);
   if (kind === 'link') {
@@ -84,9 +85,13 @@ export function implausible(kind: RecordKind, rec: RunRecord | LinkRecord | PkgR
     const t = (rec as PkgRecord).import_time;
     if (t !== undefined && t !== '' && !(Number(t) >= EARLIEST_TIME && Number(t) <= now + CLOCK_SKEW_SECONDS)) issues.push(`import_time: ${JSON.stringify(t)} is not a time between 2000-01-01 and an hour from now`);
   }
-  for (const [k, v] of Object.entries(rec)) {
-    if (issues.length >= 5) break;
-    sizes(issues, k, v);
+  // A record text no longer than MAX_STRING can hold no longer string, nor more than
+  // MAX_ENTRIES entries in a list (each takes at least two characters): no need to walk it.
+  if (textLength > MAX_STRING) {
+    for (const [k, v] of Object.entries(rec)) {
+      if (issues.length >= 5) break;
+      sizes(issues, k, v);
+    }
   }
   return issues;
 }

@@ -54,9 +54,15 @@ export function redactWord(s: string, words: readonly string[] = DEFAULT_REDACT_
 
 const BLANKS = /([ \t\n\v\f\r]+)/; // ASCII white space, as the C bytes see it
 
+/** Can no rule apply to `arg`? No option, no assignment, no URL in it (most arguments: cheap to tell). */
+function plainArg(arg: string): boolean {
+  return arg[0] !== '-' && !arg.includes('=') && !arg.includes('://') && !/[ \t\n\v\f\r]-/.test(arg);
+}
+
 /** One argument with its secrets replaced; `next` carries rule 2 in and out. */
 function redactArg(arg: string, next: boolean, words: readonly string[]): { text: string; next: boolean } {
   if (arg === '') return next ? { text: REDACTED, next: false } : { text: arg, next };
+  if (!next && plainArg(arg)) return { text: arg, next };
   const parts = arg.split(BLANKS); // words at even indices, the blanks between them at odd ones
   for (let i = 0; i < parts.length; i += 2) {
     if (parts[i] === '') continue;
