@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { tuneForReading } from '../src/cli/commands/read-store.js';
+import { tuneForReading } from '../src/db/read-store.js';
 import { openStore } from '../src/db/open-store.js';
 import { rebuildRollups } from '../src/db/rollups.js';
 import type { Queryable, SqlValue, Store } from '../src/db/store.js';

@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util';
 import { commands, globalOptions, type CommandSpec } from './command-table.js';
 import type { CommandModule } from './command-args.js';
-import { ExitCode, UserError } from './errors.js';
+import { ExitCode, UserError } from '../errors.js';
 import { commandsUnder, formatGroup, formatHelp, formatOverview } from './help.js';
 
 /** Commands that were replaced: what to say and what to run instead. */

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RuntimeError, UserError } from '../cli/errors.js';
+import { RuntimeError, UserError } from '../errors.js';
 import { parseSiteConfig, type ParseResult } from './parse-site-config.js';
 import type { SiteConfig } from './site-config.js';
 

@@ -4,7 +4,7 @@
  * PYTHON* variables), sockets disabled inside the interpreter, a 10 s limit, stdlib only.
  */
 import { spawnSync } from 'node:child_process';
-import { RuntimeError, UserError } from '../cli/errors.js';
+import { RuntimeError, UserError } from '../errors.js';
 
 /** The names XALT reads from a config.py (reference/xalt-upstream.md §5.1). */
 export const XALT_CONFIG_NAMES = [

@@ -3,7 +3,7 @@
  * anything else is a SQLite file path. The schema is migrated to the latest version unless
  * `migrate: false`.
  */
-import { RuntimeError } from '../cli/errors.js';
+import { RuntimeError } from '../errors.js';
 import { migrate as applyMigrations } from './migrations/migrations.js';
 import { openMysql } from './mysql/mysql-store.js';
 import { openSqlite } from './sqlite/sqlite-store.js';

@@ -56,7 +56,7 @@ export async function loadIngestSettings(configPath?: string): Promise<IngestSet
 
 /**
  * The store to open: --db, else $XALT_DB, else the config's, else ./xalt.db — the same order
- * as find, report and serve (src/query/store-location.ts), so an admin's ingest and reports
+ * as find, report and serve (src/db/store-location.ts), so an admin's ingest and reports
  * can never silently use different stores.
  */
 export function storeUrl(dbOption: string | undefined, settings: IngestSettings, env: Readonly<Record<string, string | undefined>> = process.env): string {

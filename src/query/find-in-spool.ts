@@ -7,7 +7,7 @@
  *
  * Pure: file access goes through `SpoolFs`, which the command supplies.
  */
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../errors.js';
 import { jobState, jobStep } from '../ingest/normalise.js';
 import type { LinkRecord } from '../schema/link-record.js';
 import type { PkgRecord } from '../schema/pkg-record.js';

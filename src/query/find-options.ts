@@ -1,5 +1,5 @@
 /** Turn `xalt find`'s parsed options into a filter and a limit (pure, for testing). */
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../errors.js';
 import type { FindFilter } from './find-filter.js';
 import { parsePeriod } from './time-bound.js';
 

@@ -3,7 +3,7 @@
  * Times without a zone are UTC, like every time xalt prints, so a report means the same
  * thing wherever it is run.
  */
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../errors.js';
 
 const UNIT_SECONDS: Readonly<Record<string, number>> = { s: 1, m: 60, h: 3600, d: 86400, w: 7 * 86400 };
 

@@ -3,8 +3,8 @@
  * says the period, cluster, weighting and source, so a report never leaves the reader
  * guessing what it covers.
  */
-import { RuntimeError } from '../cli/errors.js';
-import type { Document, MetaItem } from '../cli/output/document.js';
+import { RuntimeError } from '../errors.js';
+import type { Document, MetaItem } from '../document/document.js';
 import { LATEST_SCHEMA_VERSION, schemaVersion } from '../db/migrations/migrations.js';
 import type { Queryable } from '../db/store.js';
 import { compilersReport, builtReport } from './report-builds.js';

@@ -1,5 +1,5 @@
 /** Column definitions shared by the report kinds, so a measure has one header everywhere. */
-import type { Column } from '../cli/output/document.js';
+import type { Column } from '../document/document.js';
 
 const col = (key: string, header: string, format: Column['format']): Column => ({ key, header, format });
 

@@ -1,5 +1,5 @@
 /** What a report kind returns: its tables and series; the header is added by `buildReport`. */
-import type { DocTable, Series } from '../cli/output/document.js';
+import type { DocTable, Series } from '../document/document.js';
 
 export interface ReportBody {
   readonly title: string;

@@ -8,7 +8,7 @@
  * side counts its own), sorted three ways here. Over a large period it walks the app_name
  * covering index, so SQL sorts nothing.
  */
-import type { DocTable } from '../cli/output/document.js';
+import type { DocTable } from '../document/document.js';
 import { C, measureColumns } from './columns.js';
 import { labelUsage } from './label-usage.js';
 import type { ReportContext, SqlRow } from './report-context.js';

@@ -1,5 +1,5 @@
 /** Turn `xalt report`'s parsed options into a report spec (pure, for testing). */
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../errors.js';
 import { parsePeriod } from '../query/time-bound.js';
 import { DEFAULT_PERIOD_DAYS, DEFAULT_TOP, REPORT_KINDS, isReportKind, type ReportSpec } from './report-spec.js';
 

@@ -9,7 +9,7 @@
  * per module in one pass each over their covering index, users and accounts from one pass of
  * distinct tuples, and hosts.
  */
-import type { DocTable, Row } from '../cli/output/document.js';
+import type { DocTable, Row } from '../document/document.js';
 import { C, withShare } from './columns.js';
 import { hostCount, jobsPerLabel, jobsPerSide, peopleOf, type People, type RunKind } from './period-counts.js';
 import type { CoverIndex, ReportContext, SqlRow } from './report-context.js';

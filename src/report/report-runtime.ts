@@ -4,7 +4,7 @@
  * cumulative and its tables printed empty; these bins are disjoint and a cumulative column
  * gives XALT's numbers. Runs without an end record have no run time and are left out.
  */
-import type { DocTable, Row } from '../cli/output/document.js';
+import type { DocTable, Row } from '../document/document.js';
 import { C } from './columns.js';
 import { groupedUsage } from './grouped-usage.js';
 import type { ReportContext, SqlRow } from './report-context.js';

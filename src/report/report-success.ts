@@ -9,7 +9,7 @@
  * COMPLETED. The summary gives the failure rate of runs and of jobs, to set beside Slurm's
  * view (`sacct -X`: jobs FAILED, TIMEOUT, CANCELLED, NODE_FAIL, OUT_OF_MEMORY).
  */
-import type { DocTable, Row } from '../cli/output/document.js';
+import type { DocTable, Row } from '../document/document.js';
 import { failedSql, outcomeSql } from '../db/run-outcome.js';
 import { C } from './columns.js';
 import type { CoverIndex, ReportContext, SqlRow } from './report-context.js';

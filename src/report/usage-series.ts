@@ -2,7 +2,7 @@
  * Usage over time for the HTML charts and JSON: core-hours and runs per day, or per week
  * (starting Monday, UTC) when the period is longer than about three months.
  */
-import type { Series } from '../cli/output/document.js';
+import type { Series } from '../document/document.js';
 import { daySql } from '../db/usage-day.js';
 import type { ReportContext, SqlRow } from './report-context.js';
 

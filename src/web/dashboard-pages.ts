@@ -1,7 +1,7 @@
 /** The dashboard's HTML around reused report pages: navigation, the period form, error pages. */
-import type { Document } from '../cli/output/document.js';
-import { renderHtml } from '../cli/output/html-page.js';
-import { escapeXml } from '../cli/output/svg-charts.js';
+import type { Document } from '../document/document.js';
+import { renderHtml } from '../document/html-page.js';
+import { escapeXml } from '../document/svg-charts.js';
 import { REPORT_KINDS } from '../report/report-spec.js';
 import { carriedQuery } from './dashboard-params.js';
 

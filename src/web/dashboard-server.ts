@@ -9,12 +9,12 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Format } from '../cli/output/document.js';
-import { FORMATS } from '../cli/output/document.js';
-import { renderRunsDocument, renderRunsJson, runBlock } from '../cli/output/found-runs.js';
-import { renderDocument } from '../cli/output/render-document.js';
-import { escapeXml } from '../cli/output/svg-charts.js';
-import { UserError } from '../cli/errors.js';
+import type { Format } from '../document/document.js';
+import { FORMATS } from '../document/document.js';
+import { renderRunsDocument, renderRunsJson, runBlock } from '../query/found-runs-document.js';
+import { renderDocument } from '../document/render-document.js';
+import { escapeXml } from '../document/svg-charts.js';
+import { UserError } from '../errors.js';
 import type { Store } from '../db/store.js';
 import { findInStore } from '../query/find-in-store.js';
 import { buildReport } from '../report/build-report.js';

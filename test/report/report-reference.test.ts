@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { migrate } from '../../src/db/migrations/migrations.js';
 import type { Queryable } from '../../src/db/store.js';
 import { ingestSpools } from '../../src/ingest/ingest.js';
-import type { DocTable } from '../../src/cli/output/document.js';
+import type { DocTable } from '../../src/document/document.js';
 import { buildReport } from '../../src/report/build-report.js';
 import type { ReportSpec } from '../../src/report/report-spec.js';
 import { spoolDir } from '../fixtures/records.js';

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CommandArgs } from '../command-args.js';
 import { flag, stringOption } from '../command-args.js';
-import { ExitCode, RuntimeError, UserError } from '../errors.js';
+import { ExitCode, RuntimeError, UserError } from '../../errors.js';
 import { PACKAGE_ROOT, readSiteConfig } from '../../config/load-site-config.js';
 import { writeGenerated } from '../../config/write-generated.js';
 import { AutomatonTooLarge } from '../../config/compile-nfa.js';

@@ -5,7 +5,7 @@
  */
 import type { CommandArgs } from '../command-args.js';
 import { stringOption, flag } from '../command-args.js';
-import { ExitCode, UserError } from '../errors.js';
+import { ExitCode, UserError } from '../../errors.js';
 import { readSiteConfig } from '../../config/load-site-config.js';
 import { collectorLists, C_LIST_NAMES, type CListName } from '../../config/emit-c.js';
 import { shadowedRuleWarnings } from '../../config/shadowed-rules.js';

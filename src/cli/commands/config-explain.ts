@@ -8,7 +8,7 @@ import { accessSync, closeSync, constants, openSync, readSync, realpathSync } fr
 import { isAbsolute, join, resolve } from 'node:path';
 import type { CommandArgs } from '../command-args.js';
 import { flag, stringOption } from '../command-args.js';
-import { ExitCode, UserError } from '../errors.js';
+import { ExitCode, UserError } from '../../errors.js';
 import { loadSiteConfig } from '../../config/load-site-config.js';
 import { syshostFor } from '../../config/decide.js';
 import { explainEnv, explainHost, explainPackage, explainPath, type Explanation, type ExplainStep, type FsView } from '../../config/explain.js';

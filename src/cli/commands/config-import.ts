@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CommandArgs } from '../command-args.js';
 import { flag, stringOption } from '../command-args.js';
-import { ExitCode, RuntimeError, UserError } from '../errors.js';
+import { ExitCode, RuntimeError, UserError } from '../../errors.js';
 import { evaluateXaltConfig } from '../../config/read-xalt-config.js';
 import { importXaltConfig } from '../../config/import-xalt-config.js';
 import { parseSiteConfig } from '../../config/parse-site-config.js';

@@ -1,7 +1,7 @@
 /** `xalt db info`: the store's kind, location, schema version and record counts. */
 import { existsSync } from 'node:fs';
 import { flag, stringOption, type CommandArgs } from '../command-args.js';
-import { ExitCode, RuntimeError } from '../errors.js';
+import { ExitCode, RuntimeError } from '../../errors.js';
 import { isMysqlUrl, openStore } from '../../db/open-store.js';
 import { storeInfo, type StoreInfo } from '../../db/store-info.js';
 import { loadIngestSettings, storeUrl } from '../../ingest/ingest-settings.js';

@@ -1,6 +1,6 @@
 /** `xalt db migrate`: create the store or bring its schema up to date. */
 import { stringOption, type CommandArgs } from '../command-args.js';
-import { ExitCode } from '../errors.js';
+import { ExitCode } from '../../errors.js';
 import { LATEST_SCHEMA_VERSION, migrate, schemaVersion } from '../../db/migrations/migrations.js';
 import { openStore, storeError } from '../../db/open-store.js';
 import { loadIngestSettings, storeUrl } from '../../ingest/ingest-settings.js';

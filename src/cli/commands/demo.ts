@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { demoPackage, demoPrograms, demoPythonScript } from '../../demo/demo-programs.js';
 import { flag, stringOption, type CommandArgs } from '../command-args.js';
-import { RuntimeError } from '../errors.js';
+import { RuntimeError } from '../../errors.js';
 import { runCli } from '../main.js';
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));

@@ -7,7 +7,7 @@
 import { readSiteConfig } from '../../config/load-site-config.js';
 import { checkCollector, checkLinkWrapper, checkPythonHook, checkQuarantine, checkShip, checkSpool, checkStore, checkTmpdir, checkTrackingOn, findLayout, type CheckResult } from '../../doctor/doctor-checks.js';
 import { flag, stringOption, type CommandArgs } from '../command-args.js';
-import { ExitCode } from '../errors.js';
+import { ExitCode } from '../../errors.js';
 
 export async function run(args: CommandArgs): Promise<number> {
   const parsed = readSiteConfig(stringOption(args, 'config'));

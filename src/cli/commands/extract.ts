@@ -4,7 +4,7 @@
  */
 import { statSync } from 'node:fs';
 import { flag, type CommandArgs } from '../command-args.js';
-import { ExitCode, RuntimeError, UserError } from '../errors.js';
+import { ExitCode, RuntimeError, UserError } from '../../errors.js';
 import { NotElfError } from '../../link/elf-notes.js';
 import { readWatermark } from '../../link/read-watermark.js';
 

@@ -7,12 +7,12 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { findInSpool, type SpoolFs } from '../../query/find-in-spool.js';
 import { findInStore, type FindResult } from '../../query/find-in-store.js';
 import { describeFilter, findOptions, type FindOptions } from '../../query/find-options.js';
-import { openReadStore } from './read-store.js';
+import { openReadStore } from '../../db/read-store.js';
 import { flag, stringOption, type CommandArgs } from '../command-args.js';
-import { ExitCode, RuntimeError, UserError } from '../errors.js';
-import { chooseFormat } from '../output/choose-format.js';
-import { renderRunsDocument, renderRunsJson, renderRunsText } from '../output/found-runs.js';
-import { renderDocument } from '../output/render-document.js';
+import { ExitCode, RuntimeError, UserError } from '../../errors.js';
+import { chooseFormat } from '../choose-format.js';
+import { renderRunsDocument, renderRunsJson, renderRunsText } from '../../query/found-runs-document.js';
+import { renderDocument } from '../../document/render-document.js';
 
 /** No record is anywhere near this; a bigger file is damage or abuse, and is skipped with a warning. */
 const MAX_RECORD_BYTES = 16 * 1024 * 1024;

@@ -6,7 +6,7 @@
 import { existsSync, lstatSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { flag, listOption, stringOption, type CommandArgs } from '../command-args.js';
-import { ExitCode, RuntimeError, UserError } from '../errors.js';
+import { ExitCode, RuntimeError, UserError } from '../../errors.js';
 import { isMysqlUrl, openStore, storeError } from '../../db/open-store.js';
 import type { Store } from '../../db/store.js';
 import { effectiveUid, UnsafeDirectory, untrustedDirReason } from '../../secure-fs/trusted-dir.js';

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CommandArgs } from '../command-args.js';
 import { flag, stringOption } from '../command-args.js';
-import { ExitCode, RuntimeError, UserError } from '../errors.js';
+import { ExitCode, RuntimeError, UserError } from '../../errors.js';
 import { PACKAGE_ROOT, readSiteConfig } from '../../config/load-site-config.js';
 import { installXalt, NotBuilt } from '../../config/write-install.js';
 

@@ -2,11 +2,11 @@
 import { listQuarantine, quarantineReasons } from '../../query/quarantine-entries.js';
 import { parsePeriod } from '../../query/time-bound.js';
 import { flag, stringOption, type CommandArgs } from '../command-args.js';
-import { ExitCode, UserError } from '../errors.js';
-import { chooseFormat } from '../output/choose-format.js';
-import { quarantineDocument, quarantineListJson } from '../output/quarantine-output.js';
-import { renderDocument } from '../output/render-document.js';
-import { openReadStore } from './read-store.js';
+import { ExitCode, UserError } from '../../errors.js';
+import { chooseFormat } from '../choose-format.js';
+import { quarantineDocument, quarantineListJson } from '../../query/quarantine-document.js';
+import { renderDocument } from '../../document/render-document.js';
+import { openReadStore } from '../../db/read-store.js';
 
 const DEFAULT_LIMIT = 50;
 

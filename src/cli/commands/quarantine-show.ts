@@ -2,9 +2,9 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { quarantineEntry } from '../../query/quarantine-entries.js';
 import { flag, stringOption, type CommandArgs } from '../command-args.js';
-import { ExitCode, UserError } from '../errors.js';
-import { quarantineEntryJson, quarantineEntryText, type KeptCopy } from '../output/quarantine-output.js';
-import { openReadStore } from './read-store.js';
+import { ExitCode, UserError } from '../../errors.js';
+import { quarantineEntryJson, quarantineEntryText, type KeptCopy } from '../../query/quarantine-document.js';
+import { openReadStore } from '../../db/read-store.js';
 
 /** Shown at most: a record is KiBs; a bigger copy is damage, and its start says enough. */
 const MAX_SHOWN = 1024 * 1024;

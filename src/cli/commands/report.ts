@@ -2,11 +2,11 @@
 import { writeFileSync } from 'node:fs';
 import { buildReport } from '../../report/build-report.js';
 import { reportSpec } from '../../report/report-options.js';
-import { openReadStore } from './read-store.js';
+import { openReadStore } from '../../db/read-store.js';
 import { flag, stringOption, type CommandArgs } from '../command-args.js';
-import { ExitCode, RuntimeError } from '../errors.js';
-import { chooseFormat } from '../output/choose-format.js';
-import { renderDocument } from '../output/render-document.js';
+import { ExitCode, RuntimeError } from '../../errors.js';
+import { chooseFormat } from '../choose-format.js';
+import { renderDocument } from '../../document/render-document.js';
 
 export async function run(args: CommandArgs): Promise<number> {
   const now = Date.now() / 1000;

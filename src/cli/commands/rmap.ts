@@ -4,7 +4,7 @@
  */
 import { renameSync, writeFileSync } from 'node:fs';
 import { stringOption, type CommandArgs } from '../command-args.js';
-import { ExitCode, RuntimeError, UserError } from '../errors.js';
+import { ExitCode, RuntimeError, UserError } from '../../errors.js';
 import { scanModuleTrees, spiderReverseMap } from '../../ingest/rmap/build-reverse-map.js';
 
 export async function run(args: CommandArgs): Promise<number> {

@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync, constants as fs } from 'node:fs';
 import { isLoopback, MIN_TOKEN_LENGTH, startDashboard } from '../../web/dashboard-server.js';
 import { stringOption, type CommandArgs } from '../command-args.js';
-import { ExitCode, RuntimeError, UserError } from '../errors.js';
-import { openReadStore } from './read-store.js';
+import { ExitCode, RuntimeError, UserError } from '../../errors.js';
+import { openReadStore } from '../../db/read-store.js';
 
 /**
  * The token in `file`: a regular file of this account's (or root's) that no one else may

@@ -7,7 +7,7 @@
 import { resolve } from 'node:path';
 import type { CommandArgs } from '../command-args.js';
 import { flag, listOption, stringOption } from '../command-args.js';
-import { ExitCode, RuntimeError, UserError } from '../errors.js';
+import { ExitCode, RuntimeError, UserError } from '../../errors.js';
 import { loadSiteConfig } from '../../config/load-site-config.js';
 import { newInstallLog } from '../../install/install-files.js';
 import { monthOf, prepareDirectSpool } from '../../install/spool-dirs.js';

@@ -3,10 +3,10 @@
  * only the lines that say something), one flat row per run for CSV/TSV/Markdown, and the
  * full nested record for JSON.
  */
-import type { FoundRun } from '../../query/found-run.js';
-import { slurmJobName } from '../../query/job-spec.js';
-import { OUTPUT_SCHEMA_VERSION, type Column, type Document } from './document.js';
-import { formatDuration, formatUtc, isoUtc } from './format-cell.js';
+import type { FoundRun } from './found-run.js';
+import { slurmJobName } from './job-spec.js';
+import { OUTPUT_SCHEMA_VERSION, type Column, type Document } from '../document/document.js';
+import { formatDuration, formatUtc, isoUtc } from '../document/format-cell.js';
 
 const SIGNALS: Readonly<Record<number, string>> = {
   1: 'SIGHUP', 2: 'SIGINT', 3: 'SIGQUIT', 4: 'SIGILL', 5: 'SIGTRAP', 6: 'SIGABRT', 7: 'SIGBUS', 8: 'SIGFPE', 9: 'SIGKILL',

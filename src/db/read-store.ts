@@ -4,10 +4,10 @@
  * migrate — reading must not change the store.
  */
 import { existsSync } from 'node:fs';
-import { isMysqlUrl, openStore, storeError } from '../../db/open-store.js';
-import type { Store } from '../../db/store.js';
-import { storeLocation } from '../../query/store-location.js';
-import { loadSiteConfig } from '../../config/load-site-config.js';
+import { isMysqlUrl, openStore, storeError } from './open-store.js';
+import type { Store } from './store.js';
+import { storeLocation } from './store-location.js';
+import { loadSiteConfig } from '../config/load-site-config.js';
 import { RuntimeError } from '../errors.js';
 
 /** Open the store named by `--db`, `$XALT_DB` or the config's [store], and check it holds xalt's tables. */

@@ -2,7 +2,7 @@
  * Which store a read-only command (find, report, serve) opens: `--db`, else `$XALT_DB`, else
  * the site configuration's `[store] url`.
  */
-import { UserError } from '../cli/errors.js';
+import { UserError } from '../errors.js';
 
 /** The store URL or path to open, or a usage error saying how to name one. */
 export function storeLocation(option: string | undefined, env: Readonly<Record<string, string | undefined>>, configUrl?: string): string {

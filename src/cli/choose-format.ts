@@ -1,6 +1,6 @@
 /** Resolve `--format`, `--json` and `--csv` into one format, with a usage error for bad values. */
 import { UserError } from '../errors.js';
-import { FORMATS, type Format } from './document.js';
+import { FORMATS, type Format } from '../document/document.js';
 
 /** `allowed` narrows the list for commands that cannot produce every format. */
 export function chooseFormat(values: Readonly<Record<string, unknown>>, allowed: readonly Format[] = FORMATS): Format {

@@ -4,9 +4,9 @@
  * quarantined file are untrusted: on a terminal their control characters are shown escaped,
  * never sent raw.
  */
-import type { QuarantineEntry } from '../../query/quarantine-entries.js';
-import { OUTPUT_SCHEMA_VERSION, type Column, type Document } from './document.js';
-import { formatUtc, isoUtc } from './format-cell.js';
+import type { QuarantineEntry } from './quarantine-entries.js';
+import { OUTPUT_SCHEMA_VERSION, type Column, type Document } from '../document/document.js';
+import { formatUtc, isoUtc } from '../document/format-cell.js';
 
 /** The bytes ingest kept for an entry, as `xalt quarantine show` read them. */
 export type KeptCopy =
