@@ -33,6 +33,18 @@ export interface DocTable {
   readonly note?: string;
 }
 
+/** One bucket of a series. */
+export interface SeriesPoint {
+  /** ISO date of the bucket start */
+  readonly t: string;
+  readonly value: number;
+  /**
+   * The period covers only part of this bucket (it starts or ends inside it), so its value
+   * is not comparable with whole buckets; charts draw it differently. Omitted when false.
+   */
+  readonly partial?: true;
+}
+
 /** A series of points in time, drawn as a column chart in HTML. */
 export interface Series {
   readonly id: string;
@@ -40,8 +52,7 @@ export interface Series {
   /** day or week */
   readonly bucket: 'day' | 'week';
   readonly unit: string;
-  /** ISO date of the bucket start → value */
-  readonly points: readonly { readonly t: string; readonly value: number }[];
+  readonly points: readonly SeriesPoint[];
 }
 
 /** A fact in a document's header. */

@@ -4,7 +4,8 @@
  */
 import type { DocTable, Document } from './document.js';
 import { formatCell, isNumeric } from './format-cell.js';
-import { barChart, escapeXml, timeChart } from './svg-charts.js';
+import { barChart, escapeXml } from './svg-charts.js';
+import { timeChart } from './time-chart.js';
 
 const STYLE = `
 body{font:14px/1.4 system-ui,-apple-system,"Segoe UI",sans-serif;margin:2em auto;max-width:1000px;color:#1b1f24;padding:0 1em}
@@ -12,7 +13,7 @@ h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.15em;margin-top:2em;border-
 dl.meta{display:grid;grid-template-columns:max-content auto;gap:.1em 1em;color:#57606a}dl.meta dt{font-weight:600}dl.meta dd{margin:0}
 table{border-collapse:collapse;margin:.5em 0}th,td{padding:.2em .7em;border-bottom:1px solid #eaeef2;white-space:nowrap}
 th{background:#f6f8fa;text-align:left}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
-.chart{display:block;margin:.6em 0;max-width:100%;height:auto}.bar{fill:#2f81f7}.col{fill:#1f883d}.axis{stroke:#8c959f}
+.chart{display:block;margin:.6em 0;max-width:100%;height:auto}.bar{fill:#2f81f7}.col{fill:#1f883d}.col.partial{fill:#1f883d;fill-opacity:.3;stroke:#1f883d;stroke-dasharray:3 2}.axis{stroke:#8c959f}.grid{stroke:#d0d7de;stroke-width:.6}
 .lbl,.val{font-size:12px;fill:#1b1f24}.note{color:#57606a;font-size:.9em}
 @media print{h2{break-after:avoid}}`;
 
@@ -46,7 +47,7 @@ export function renderHtml(doc: Document, options: HtmlOptions = {}): string {
   const meta = shown.length
     ? `<dl class="meta">${shown.map((m) => `<dt>${escapeXml(m.label!)}</dt><dd>${escapeXml(m.text ?? String(m.value ?? ''))}</dd>`).join('')}</dl>`
     : '';
-  const series = (doc.series ?? []).map((s) => `<section><h2>${escapeXml(s.title)}</h2>${s.points.length ? timeChart(s.points, s.unit, s.id) : '<p class="note">(no data)</p>'}</section>`);
+  const series = (doc.series ?? []).map((s) => `<section><h2>${escapeXml(s.title)}</h2>${s.points.length ? timeChart(s.points, s.unit, s.id, s.bucket) : '<p class="note">(no data)</p>'}</section>`);
   const tables = doc.tables.map((t) => `<section><h2>${escapeXml(t.title)}</h2>${chartFor(t)}${htmlTable(t)}${t.note ? `<p class="note">${escapeXml(t.note)}</p>` : ''}</section>`);
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">

@@ -1,6 +1,6 @@
 /**
- * Inline SVG charts for the HTML page: horizontal bars for a top-N table and columns for a
- * time series. Plain SVG with no script, fonts or external references, so the page opens
+ * Inline SVG charts for the HTML page: horizontal bars for a top-N table here, columns for a
+ * time series in time-chart.ts. Plain SVG with no script, fonts or external references, so the page opens
  * offline and prints.
  */
 import { groupThousands } from './format-cell.js';
@@ -32,29 +32,4 @@ export function barChart(items: readonly { label: string; value: number }[], uni
       + `<text x="${(labelW + w + 4).toFixed(1)}" y="${y + 15}" class="val">${escapeXml(shown)}</text></g>`;
   });
   return `<svg class="chart bar-chart" id="chart-${escapeXml(id)}" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeXml(unit)} by item">${rows.join('')}</svg>`;
-}
-
-/** Column chart of a time series with a y axis and the first/last dates under it. */
-export function timeChart(points: readonly { t: string; value: number }[], unit: string, id: string): string {
-  const width = 720;
-  const height = 220;
-  const left = 70;
-  const bottom = 24;
-  const top = 10;
-  const plotW = width - left - 10;
-  const plotH = height - top - bottom;
-  const max = Math.max(0, ...points.map((p) => p.value));
-  const step = points.length ? plotW / points.length : plotW;
-  const cols = points.map((p, i) => {
-    const h = max > 0 ? (p.value / max) * plotH : 0;
-    const x = left + i * step + step * 0.1;
-    return `<rect class="col" x="${x.toFixed(1)}" y="${(top + plotH - h).toFixed(1)}" width="${Math.max(1, step * 0.8).toFixed(1)}" height="${Math.max(h, 0.5).toFixed(1)}"><title>${escapeXml(`${p.t}: ${groupThousands(p.value, 1)} ${unit}`)}</title></rect>`;
-  });
-  const axis = `<line x1="${left}" y1="${top + plotH}" x2="${width - 10}" y2="${top + plotH}" class="axis"/><line x1="${left}" y1="${top}" x2="${left}" y2="${top + plotH}" class="axis"/>`
-    + `<text x="${left - 6}" y="${top + 10}" text-anchor="end" class="val">${escapeXml(groupThousands(max, Number.isInteger(max) ? 0 : 1))}</text>`
-    + `<text x="${left - 6}" y="${top + plotH}" text-anchor="end" class="val">0</text>`;
-  const first = points[0]?.t ?? '';
-  const last = points[points.length - 1]?.t ?? '';
-  const dates = `<text x="${left}" y="${height - 6}" class="val">${escapeXml(first)}</text><text x="${width - 10}" y="${height - 6}" text-anchor="end" class="val">${escapeXml(last)}</text>`;
-  return `<svg class="chart time-chart" id="chart-${escapeXml(id)}" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeXml(unit)} over time">${axis}${cols.join('')}${dates}</svg>`;
 }

@@ -1,8 +1,10 @@
 /**
  * Usage over time for the HTML charts and JSON: core-hours and runs per day, or per week
- * (starting Monday, UTC) when the period is longer than about three months.
+ * (starting Monday, UTC) when the period is longer than about three months. A bucket the
+ * period covers only in part (it starts at 14:00, or a week from a Wednesday) is marked
+ * `partial`, so its smaller value is not read as a drop.
  */
-import type { Series } from '../document/document.js';
+import type { Series, SeriesPoint } from '../document/document.js';
 import { daySql } from '../db/usage-day.js';
 import type { ReportContext, SqlRow } from './report-context.js';
 
@@ -46,8 +48,13 @@ function toSeries(ctx: ReportContext, measure: Measure, rows: readonly SqlRow[],
     first = Math.max(first, Math.min(...sums.keys()));
     last = Math.min(last, Math.max(...sums.keys()));
   }
-  const points: { t: string; value: number }[] = [];
-  for (let d = first; d <= last; d += bucket === 'week' ? 7 : 1) points.push({ t: isoDay(d), value: sums.get(d) ?? 0 });
+  const len = bucket === 'week' ? 7 : 1;
+  const points: SeriesPoint[] = [];
+  for (let d = first; d <= last; d += len) {
+    // a bucket the period starts or ends inside holds only part of its usage: the chart says so
+    const partial = d * DAY < ctx.spec.since || (d + len) * DAY > ctx.spec.until;
+    points.push({ t: isoDay(d), value: sums.get(d) ?? 0, ...(partial ? { partial: true as const } : {}) });
+  }
   return { id: measure.id, title: `${measure.title} per ${bucket}`, bucket, unit: measure.unit, points };
 }
 
