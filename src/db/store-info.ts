@@ -1,7 +1,7 @@
 /** What `xalt db info` reports about a store: kind, location, schema version, row counts. */
 import { LATEST_SCHEMA_VERSION, schemaVersion } from './migrations/migrations.js';
 import { tables } from './schema-tables.js';
-import type { Store } from './store.js';
+import type { Queryable, Store } from './store.js';
 
 export interface StoreInfo {
   readonly kind: 'sqlite' | 'mysql';
@@ -27,6 +27,12 @@ async function count(store: Store, sql: string): Promise<number | undefined> {
   }
 }
 
+/** Start times of the first and the last run in the store (null when it holds none): two index lookups. */
+export async function storeSpan(store: Queryable): Promise<{ first: number | null; last: number | null }> {
+  const span = await store.all<{ a: unknown; b: unknown }>(`SELECT MIN(start_time) AS a, MAX(start_time) AS b FROM xalt_run`).catch(() => []);
+  return { first: span[0]?.a == null ? null : Number(span[0].a), last: span[0]?.b == null ? null : Number(span[0].b) };
+}
+
 /** Collect the facts; works on an empty or partly migrated store. */
 export async function storeInfo(store: Store): Promise<StoreInfo> {
   const counts: Record<string, number> = {};
@@ -35,7 +41,7 @@ export async function storeInfo(store: Store): Promise<StoreInfo> {
     const n = await count(store, `SELECT COUNT(*) AS n FROM ${t.name}`);
     if (n !== undefined) counts[t.name] = n;
   }
-  const span = await store.all<{ a: unknown; b: unknown }>(`SELECT MIN(start_time) AS a, MAX(start_time) AS b FROM xalt_run`).catch(() => []);
+  const span = await storeSpan(store);
   return {
     kind: store.dialect.name,
     location: store.location,
@@ -44,7 +50,7 @@ export async function storeInfo(store: Store): Promise<StoreInfo> {
     counts,
     runs_without_end: (await count(store, `SELECT COUNT(*) AS n FROM xalt_run WHERE has_end = 0`)) ?? 0,
     flagged_runs: (await count(store, `SELECT COUNT(*) AS n FROM xalt_run WHERE flagged = 1`)) ?? 0,
-    first_run: span[0]?.a == null ? null : Number(span[0].a),
-    last_run: span[0]?.b == null ? null : Number(span[0].b),
+    first_run: span.first,
+    last_run: span.last,
   };
 }

@@ -2,7 +2,7 @@
  * A self-contained HTML page: inline CSS, inline SVG charts, no script and no external
  * reference of any kind, so it can be mailed, archived and opened on an air-gapped machine.
  */
-import type { DocTable, Document } from './document.js';
+import type { Column, DocTable, Document, Row } from './document.js';
 import { formatCell, isNumeric } from './format-cell.js';
 import { barChart, escapeXml } from './svg-charts.js';
 import { timeChart } from './time-chart.js';
@@ -17,11 +17,16 @@ th{background:#f6f8fa;text-align:left}td.num,th.num{text-align:right;font-varian
 .lbl,.val{font-size:12px;fill:#1b1f24}.note{color:#57606a;font-size:.9em}
 @media print{h2{break-after:avoid}}`;
 
-function htmlTable(t: DocTable): string {
+/** One table as HTML (for pages that place tables themselves); `cell` as in HtmlOptions. */
+export function htmlTable(t: DocTable, cell?: HtmlOptions['cell']): string {
   if (t.rows.length === 0) return '<p class="note">(none)</p>';
   const cls = (numeric: boolean) => (numeric ? ' class="num"' : '');
   const head = t.columns.map((c) => `<th${cls(isNumeric(c.format))}>${escapeXml(c.header)}</th>`).join('');
-  const body = t.rows.map((r) => `<tr>${t.columns.map((c) => `<td${cls(isNumeric(c.format))}>${escapeXml(formatCell(r[c.key] ?? null, c.format))}</td>`).join('')}</tr>`);
+  const td = (c: Column, r: Row) => {
+    const text = formatCell(r[c.key] ?? null, c.format);
+    return `<td${cls(isNumeric(c.format))}>${cell?.(t, c, r, text) ?? escapeXml(text)}</td>`;
+  };
+  const body = t.rows.map((r) => `<tr>${t.columns.map((c) => td(c, r)).join('')}</tr>`);
   return `<table id="table-${escapeXml(t.id)}"><thead><tr>${head}</tr></thead><tbody>${body.join('')}</tbody></table>`;
 }
 
@@ -39,6 +44,11 @@ export interface HtmlOptions {
   readonly style?: string;
   /** extra CSP directives (the dashboard allows its own form) */
   readonly csp?: string;
+  /**
+   * Trusted HTML for a cell instead of its escaped text (the dashboard's links), or
+   * undefined to keep the text. `text` is the cell as people see it.
+   */
+  readonly cell?: (table: DocTable, column: Column, row: Row, text: string) => string | undefined;
 }
 
 /** Render a document as a standalone HTML page. */
@@ -48,7 +58,7 @@ export function renderHtml(doc: Document, options: HtmlOptions = {}): string {
     ? `<dl class="meta">${shown.map((m) => `<dt>${escapeXml(m.label!)}</dt><dd>${escapeXml(m.text ?? String(m.value ?? ''))}</dd>`).join('')}</dl>`
     : '';
   const series = (doc.series ?? []).map((s) => `<section><h2>${escapeXml(s.title)}</h2>${s.points.length ? timeChart(s.points, s.unit, s.id, s.bucket) : '<p class="note">(no data)</p>'}</section>`);
-  const tables = doc.tables.map((t) => `<section><h2>${escapeXml(t.title)}</h2>${chartFor(t)}${htmlTable(t)}${t.note ? `<p class="note">${escapeXml(t.note)}</p>` : ''}</section>`);
+  const tables = doc.tables.map((t) => `<section><h2>${escapeXml(t.title)}</h2>${chartFor(t)}${htmlTable(t, options.cell)}${t.note ? `<p class="note">${escapeXml(t.note)}</p>` : ''}</section>`);
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:${options.csp ? `; ${options.csp}` : ''}">

@@ -129,10 +129,15 @@ async function flaggedLeftOut(q: Queryable, filter: FindFilter): Promise<number>
   return Number(row?.n ?? 0);
 }
 
-/** Find runs matching `filter`, newest first, at most `limit`. */
-export async function findInStore(q: Queryable, filter: FindFilter, limit: number): Promise<FindResult> {
+/**
+ * Find runs matching `filter`, newest first, at most `limit`, after skipping `offset` of them
+ * (the dashboard's pages). The order is total — start time, then the run's row id — so pages
+ * neither repeat nor skip a run while the store is unchanged.
+ */
+export async function findInStore(q: Queryable, filter: FindFilter, limit: number, offset = 0): Promise<FindResult> {
   const where = findWhere(filter);
-  const rows = await q.all<RunRow>(`SELECT r.* FROM xalt_run r WHERE ${where.sql} ORDER BY r.start_time DESC, r.run_id DESC LIMIT ?`, [...where.params, limit + 1] as SqlValue[]);
+  const skip = offset > 0 ? ' OFFSET ?' : '';
+  const rows = await q.all<RunRow>(`SELECT r.* FROM xalt_run r WHERE ${where.sql} ORDER BY r.start_time DESC, r.run_id DESC LIMIT ?${skip}`, [...where.params, limit + 1, ...(offset > 0 ? [offset] : [])] as SqlValue[]);
   const page = rows.slice(0, limit);
   const leftOut = await flaggedLeftOut(q, filter);
   if (page.length === 0) return { runs: [], truncated: false, flaggedLeftOut: leftOut };

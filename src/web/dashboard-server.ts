@@ -18,8 +18,13 @@ import { UserError } from '../errors.js';
 import type { Store } from '../db/store.js';
 import { findInStore } from '../query/find-in-store.js';
 import { buildReport } from '../report/build-report.js';
-import { findOptionsFromQuery, reportSpecFromQuery } from './dashboard-params.js';
-import { errorPage, findPage, reportPage } from './dashboard-pages.js';
+import { htmlTable } from '../document/html-page.js';
+import { storeSpan } from '../db/store-info.js';
+import { findUsers, findUsersDocument } from '../query/find-users.js';
+import { boundText, findHref, reportScope, runLinks } from './dashboard-links.js';
+import { findOffset, findOptionsFromQuery, findView, openingPeriod, reportSpecFromQuery } from './dashboard-params.js';
+import { errorPage, findPage, pageLinks, reportPage, storeSpanLine } from './dashboard-pages.js';
+import { compareWithPrevious, previousSpec } from './period-comparison.js';
 
 export interface DashboardOptions {
   readonly store: Store;
@@ -75,33 +80,80 @@ function formatOf(url: URL): Format {
   return f as Format;
 }
 
+const clock = (o: DashboardOptions) => (o.now ?? (() => Date.now() / 1000))();
+
 async function reportRoute(o: DashboardOptions, kind: string, url: URL, res: ServerResponse): Promise<void> {
-  const spec = reportSpecFromQuery(kind, url.searchParams, (o.now ?? (() => Date.now() / 1000))());
-  const doc = await buildReport(o.store, spec, (o.now ?? (() => Date.now() / 1000))());
+  const q = url.searchParams;
   const format = formatOf(url);
-  send(res, 200, TYPES[format], format === 'html' ? reportPage(kind, doc, url.searchParams) : renderDocument(doc, format));
+  const span = await storeSpan(o.store);
+  if (format === 'html' && !q.get('since') && !q.get('until') && span.last !== null) {
+    // no period asked for: open on the last 30 days that hold data, named in the URL
+    const period = openingPeriod(span.last);
+    const p = new URLSearchParams(q);
+    p.set('since', period.since);
+    p.set('until', period.until);
+    redirect(res, `${url.pathname}?${p.toString()}`);
+    return;
+  }
+  const spec = reportSpecFromQuery(kind, q, clock(o));
+  let doc = await buildReport(o.store, spec, clock(o));
+  if (q.get('compare')) {
+    const before = previousSpec(spec);
+    doc = compareWithPrevious(doc, await buildReport(o.store, before, clock(o)), `${boundText(before.since)} to ${boundText(before.until)}`);
+  }
+  const page = () => reportPage(kind, doc, q, { span: storeSpanLine(kind, span, q), scope: reportScope(spec.since, spec.until, q) });
+  send(res, 200, TYPES[format], format === 'html' ? page() : renderDocument(doc, format));
+}
+
+/** The find filters of `q` without the page and view: what a user's row keeps when it links to their runs. */
+function filterParams(q: URLSearchParams): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of q) if (v && !['page', 'view', 'format', 'token', 'limit'].includes(k)) out[k] = v;
+  return out;
+}
+
+async function findUsersRoute(o: DashboardOptions, q: URLSearchParams, format: Format, res: ServerResponse): Promise<void> {
+  const opts = findOptionsFromQuery(q, clock(o));
+  const found = await findUsers(o.store, opts.filter, Math.max(opts.limit, 500));
+  const doc = findUsersDocument(found.rows, 'Users of the matching runs');
+  const status = found.rows.length ? 200 : 404;
+  if (format !== 'html') {
+    send(res, status, TYPES[format], renderDocument(doc, format));
+    return;
+  }
+  const keep = filterParams(q);
+  const body = htmlTable(doc.tables[0]!, (_t, c, _r, text) => (c.key === 'user' ? `<a href="${escapeXml(findHref({ ...keep, user: text }, {}))}">${escapeXml(text)}</a>` : undefined));
+  const note = `<p class="note">${found.rows.length} user(s)${found.truncated ? ', more match: narrow the filter' : ''}; runs as recorded (not weighted by sampling). Each user links to their runs.</p>`;
+  send(res, status, TYPES.html, findPage(q, found.rows.length ? note + body : '<p>No runs matched.</p>'));
 }
 
 async function findRoute(o: DashboardOptions, url: URL, res: ServerResponse): Promise<void> {
   const q = url.searchParams;
-  const asked = [...q.keys()].some((k) => !['format', 'token'].includes(k) && q.get(k));
+  const asked = [...q.keys()].some((k) => !['format', 'token', 'view', 'page', 'limit'].includes(k) && q.get(k));
   const format = formatOf(url);
   if (!asked) {
     send(res, 200, TYPES.html, findPage(q, '<p class="note">Give at least one filter.</p>'));
     return;
   }
-  const opts = findOptionsFromQuery(q, (o.now ?? (() => Date.now() / 1000))());
-  const result = await findInStore(o.store, opts.filter, opts.limit);
+  if (findView(q) === 'users') {
+    await findUsersRoute(o, q, format, res);
+    return;
+  }
+  const opts = findOptionsFromQuery(q, clock(o));
+  const offset = findOffset(q, opts.limit);
+  const result = await findInStore(o.store, opts.filter, opts.limit, offset);
   if (format === 'json') send(res, result.runs.length ? 200 : 404, TYPES.json, renderRunsJson(result.runs, result.truncated, result.flaggedLeftOut));
   else if (format !== 'html') send(res, result.runs.length ? 200 : 404, TYPES[format], renderDocument(renderRunsDocument(result.runs), format));
   else {
     const leftOut = result.flaggedLeftOut ?? 0;
+    const scope = Object.fromEntries(['since', 'until', 'syshost', 'include-flagged'].filter((k) => q.get(k)).map((k) => [k, q.get(k)!]));
     // flagged runs stand out: a red rule beside the block, and [FLAGGED …] on its first line
-    const blocks = result.runs.map((r) => `<pre class="runs${r.flagged ? ' flagged' : ''}">${escapeXml(runBlock(r, q.get('verbose') !== null))}</pre>`).join('');
+    const blocks = result.runs.map((r) => `${runLinks(r, scope)}<pre class="runs${r.flagged ? ' flagged' : ''}">${escapeXml(runBlock(r, q.get('verbose') !== null))}</pre>`).join('');
     const hidden = leftOut ? `<p class="flagged">${leftOut} flagged run(s) also matched and are not shown: tick "include flagged".</p>` : '';
+    const pages = pageLinks(q, offset, result.runs.length, result.truncated);
     const body = result.runs.length
-      ? `<p class="note">${result.runs.length} run(s)${result.truncated ? ', more match: raise the limit' : ''}</p>${hidden}${blocks}`
-      : `<p>No runs matched.</p>${hidden}`;
+      ? `${pages}${hidden}${blocks}${pages}`
+      : `<p>No runs matched${offset ? ' on this page' : ''}.</p>${hidden}`;
     send(res, result.runs.length ? 200 : 404, TYPES.html, findPage(q, body));
   }
 }

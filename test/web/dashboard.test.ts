@@ -50,7 +50,7 @@ test('the dashboard serves reports and find to a browser holding the token', { s
     await tab.fill('form.period input[name=until]', '2026-11-03');
     await tab.click('form.period button');
     assert.equal(new URL(tab.url()).searchParams.get('until'), '2026-11-03');
-    assert.deepEqual(await tab.locator('#table-all_by_core_hours tbody td:last-child').allTextContents(), ['LAMMPS*']);
+    assert.deepEqual(await tab.locator('#table-all_by_core_hours tbody td:last-child a:first-child').allTextContents(), ['LAMMPS*']);
 
     // find: the page form, then the runs as the CLI prints them
     await tab.click('nav.dash a:text-is("find")');
