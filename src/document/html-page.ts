@@ -13,7 +13,7 @@ h1{font-size:1.6em;margin-bottom:.2em}h2{font-size:1.15em;margin-top:2em;border-
 dl.meta{display:grid;grid-template-columns:max-content auto;gap:.1em 1em;color:#57606a}dl.meta dt{font-weight:600}dl.meta dd{margin:0}
 table{border-collapse:collapse;margin:.5em 0}th,td{padding:.2em .7em;border-bottom:1px solid #eaeef2;white-space:nowrap}
 th{background:#f6f8fa;text-align:left}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
-.chart{display:block;margin:.6em 0;max-width:100%;height:auto}.bar{fill:#2f81f7}.col{fill:#1f883d}.col.partial{fill:#1f883d;fill-opacity:.3;stroke:#1f883d;stroke-dasharray:3 2}.axis{stroke:#8c959f}.grid{stroke:#d0d7de;stroke-width:.6}
+.chart{display:block;margin:.6em 0;max-width:100%;height:auto}.bar{fill:#2f81f7}.col{fill:#1f883d}.col.partial,.swatch{fill:#1f883d;fill-opacity:.3;stroke:#1f883d;stroke-dasharray:3 2}.axis{stroke:#8c959f}.grid{stroke:#d0d7de;stroke-width:.6}
 .lbl,.val{font-size:12px;fill:#1b1f24}.note{color:#57606a;font-size:.9em}
 @media print{h2{break-after:avoid}}`;
 

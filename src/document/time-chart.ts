@@ -19,15 +19,28 @@ const CHAR_W = 7.2;
 /** at most this many dates under the axis: each is ten characters wide */
 const MAX_DATES = 7;
 
-/** Indexes of the columns that get a date: the first, the last, and evenly between. */
-function labelledColumns(n: number): number[] {
-  if (n <= MAX_DATES) return Array.from({ length: n }, (_, i) => i);
-  const every = Math.ceil((n - 1) / (MAX_DATES - 1));
-  const out: number[] = [];
-  for (let i = 0; i < n - 1; i += every) out.push(i);
-  // the last date always shows; drop the one before it when they would touch
-  if (n - 1 - out[out.length - 1]! < every / 2) out.pop();
-  return [...out, n - 1];
+/** A date's width in pixels at the 12px label size, and the least gap between two dates. */
+const DATE_W = 66;
+const DATE_GAP = 10;
+
+interface DateLabel { readonly i: number; readonly x: number; readonly anchor: 'start' | 'middle' | 'end' }
+
+/**
+ * The dates under the columns: the first and the last (aligned to the plot's edges so they
+ * never run outside the chart), and evenly spaced ones between that do not touch them.
+ */
+function dateLabels(n: number, left: number, step: number): DateLabel[] {
+  if (n === 0) return [];
+  const right = WIDTH - RIGHT;
+  if (n === 1) return [{ i: 0, x: left + step / 2, anchor: 'middle' }];
+  const every = Math.max(1, Math.ceil((n - 1) / (MAX_DATES - 1)));
+  const out: DateLabel[] = [{ i: 0, x: left, anchor: 'start' }];
+  for (let i = every; i < n - 1; i += every) {
+    const x = left + (i + 0.5) * step;
+    // clear of the first date's right edge and of the last date's left edge
+    if (x - DATE_W / 2 >= left + DATE_W + DATE_GAP && x + DATE_W / 2 <= right - DATE_W - DATE_GAP) out.push({ i, x, anchor: 'middle' });
+  }
+  return [...out, { i: n - 1, x: right, anchor: 'end' }];
 }
 
 /**
@@ -54,16 +67,10 @@ export function timeChart(points: readonly SeriesPoint[], unit: string, id: stri
     return `<rect class="col${p.partial ? ' partial' : ''}" x="${x.toFixed(1)}" y="${(base - h).toFixed(1)}" width="${Math.max(1, step * 0.8).toFixed(1)}" height="${Math.max(h, 0.5).toFixed(1)}">`
       + `<title>${escapeXml(`${p.t}: ${groupThousands(p.value, 1)} ${unit}${note}`)}</title></rect>`;
   });
-  const shown = labelledColumns(points.length);
-  const dates = shown.map((i) => {
-    const centre = left + (i + 0.5) * step;
-    // the outermost dates align to the plot's edges so they never run outside the chart
-    const anchor = shown.length > 1 && i === 0 ? 'start' : shown.length > 1 && i === points.length - 1 ? 'end' : 'middle';
-    const x = anchor === 'start' ? left : anchor === 'end' ? WIDTH - RIGHT : centre;
-    return `<text x="${x.toFixed(1)}" y="${base + 15}" text-anchor="${anchor}" class="val date">${escapeXml(points[i]!.t)}</text>`;
-  });
+  const dates = dateLabels(points.length, left, step)
+    .map((d) => `<text x="${d.x.toFixed(1)}" y="${base + 15}" text-anchor="${d.anchor}" class="val date">${escapeXml(points[d.i]!.t)}</text>`);
   const legend = partial
-    ? `<g class="legend"><rect class="col partial" x="${left}" y="${base + DATE_ROW + 4}" width="14" height="11"/>`
+    ? `<g class="legend"><rect class="swatch" x="${left}" y="${base + DATE_ROW + 4}" width="14" height="11"/>`
       + `<text x="${left + 20}" y="${base + DATE_ROW + 14}" class="val">partial ${escapeXml(bucket)}: the period covers only part of it</text></g>`
     : '';
   const yAxis = `<line x1="${left}" y1="${TOP}" x2="${left}" y2="${base}" class="axis"/>`;
