@@ -7,7 +7,10 @@ import { chmodSync, existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { runXalt } from '../helpers/run-xalt.js';
+import { spawnSync } from 'node:child_process';
+import { newInstallLog } from '../../src/install/install-files.js';
+import { installNodeBundle } from '../../src/install/node-bundle.js';
+import { repoRoot, runXalt, type XaltResult } from '../helpers/run-xalt.js';
 
 const NOBODY = 65534;
 
@@ -18,19 +21,32 @@ function scratch(t: { after(fn: () => void): void }): string {
   return dir;
 }
 
+/**
+ * The xalt command as `xalt install` lays it out, under `dir`: another account can run it
+ * wherever this checkout is (cloned under root's 0700 home, or in a `mktemp -d`).
+ */
+function xaltForOthers(dir: string): (args: string[]) => XaltResult {
+  const lib = join(dir, 'lib', 'xalt');
+  installNodeBundle(newInstallLog(), repoRoot, lib);
+  return (args) => {
+    const r = spawnSync(process.execPath, [join(lib, 'bin', 'xalt'), ...args], { encoding: 'utf8', uid: NOBODY, gid: NOBODY, cwd: '/', env: { PATH: '/usr/bin:/bin', NO_COLOR: '1' } });
+    return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+  };
+}
+
 test('an account that may only read the SQLite store can still report from it', (t) => {
   if (process.getuid?.() !== 0) return t.skip('needs root to run as another account');
-  const reach = runXalt(['--version'], { uid: NOBODY, gid: NOBODY, cwd: '/' });
-  if (reach.status !== 0) return t.skip('this checkout is not readable by other accounts (cloned under a private directory)');
+  if (spawnSync(process.execPath, ['-e', ''], { uid: NOBODY, gid: NOBODY, cwd: '/' }).status !== 0) return t.skip(`${process.execPath} cannot be run by other accounts`);
   const dir = scratch(t);
+  const asNobody = xaltForOthers(dir);
   const db = join(dir, 'xalt.db');
   const made = runXalt(['db', 'migrate', '--db', db]);
   assert.equal(made.status, 0, made.stderr);
   chmodSync(db, 0o644); // root's store: others may read it, not write it, nor the directory
-  const r = runXalt(['report', 'overview', '--db', db], { uid: NOBODY, gid: NOBODY, cwd: '/' });
+  const r = asNobody(['report', 'overview', '--db', db]);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /Overview on all clusters/);
-  const f = runXalt(['find', '--db', db, '--user', 'alice'], { uid: NOBODY, gid: NOBODY, cwd: '/' });
+  const f = asNobody(['find', '--db', db, '--user', 'alice']);
   assert.doesNotMatch(f.stderr, /readonly database/);
 });
 

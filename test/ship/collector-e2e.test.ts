@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { verifyRecordCrc } from '../../src/schema/crc16.js';
@@ -25,8 +25,10 @@ int main(int argc, char **argv) {
 
 test('a job\'s real runs under the collector: the killed one is closed by the epilog, all in one bundle, hashed', async () => {
   execFileSync('make', ['-s', '-C', join(ROOT, 'native')], { stdio: ['ignore', 'ignore', 'inherit'] });
-  const lib = join(ROOT, 'native/build/libxalt.so');
   const bin = scratch('e2e-bin');
+  // alice loads the collector from a directory she can enter wherever the checkout is (a 0700 home)
+  const lib = join(bin, 'libxalt.so');
+  copyFileSync(join(ROOT, 'native/build/libxalt.so'), lib);
   const src = join(bin, 'prog.c');
   const prog = join(bin, 'prog');
   writeFileSync(src, PROG);

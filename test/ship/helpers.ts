@@ -6,7 +6,7 @@
  */
 import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -96,9 +96,24 @@ export interface ShipResult {
   signal: NodeJS.Signals | null;
 }
 
+let shipCopy: string | undefined;
+/**
+ * xalt-ship where any account can run it: a copy in a scratch directory, since the checkout may
+ * sit where other accounts cannot enter (root's 0700 home, a `mktemp -d`).
+ */
+function shipForOthers(): string {
+  if (shipCopy === undefined) {
+    const copy = join(scratch('ship-bin'), 'xalt-ship');
+    copyFileSync(buildShip(), copy);
+    chmodSync(copy, 0o755);
+    shipCopy = copy;
+  }
+  return shipCopy;
+}
+
 /** Run xalt-ship on `n` with `args` (as root unless `as` is given). */
 export function ship(n: Node, args: readonly string[], opts: { as?: TestUser; env?: Record<string, string> } = {}): ShipResult {
-  const r = spawnSync(buildShip(), ['--tmpdir', n.staging, '--spool', n.spool, '--state-dir', n.state, ...args], {
+  const r = spawnSync(opts.as ? shipForOthers() : buildShip(), ['--tmpdir', n.staging, '--spool', n.spool, '--state-dir', n.state, ...args], {
     encoding: 'utf8',
     timeout: 60_000,
     env: { PATH: '/usr/bin:/bin', ...opts.env },
