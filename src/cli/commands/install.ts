@@ -34,7 +34,7 @@ export async function run(args: CommandArgs): Promise<number> {
       throw new UserError('XALT_NOT_BUILT', `xalt install: the collector and xalt-ship must be built from ${result.path ?? 'the built-in defaults'} (fingerprint ${result.config.fingerprint}): ${err.message}; nothing was installed`, `run "${build}" first, then install again`);
     }
     const e = err as NodeJS.ErrnoException;
-    throw new RuntimeError('XALT_INSTALL_FAILED', `install into ${prefixArg} failed: ${e.code && e.path ? `${e.path} ${e.code}` : e.message}`.replace(/\s+/g, ' '), 'check permissions (installing under /opt usually needs root)');
+    throw new RuntimeError('XALT_INSTALL_FAILED', `install into ${prefixArg} failed: ${e.code && e.path ? `${e.syscall ? `${e.syscall} ` : ''}${e.path}: ${e.code}` : e.message}`.replace(/\s+/g, ' '), 'check permissions (installing under /opt usually needs root)');
   }
   for (const w of [...result.warnings, ...report.warnings]) args.stderr.write(`xalt: warning: ${w}\n`);
   if (!flag(args, 'quiet')) {
