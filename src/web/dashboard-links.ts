@@ -5,7 +5,6 @@
  * runs behind a number are one click away. Links carry no credential: the dashboard's cookie
  * (or the client's Authorization header) does.
  */
-import type { Column, DocTable, Row } from '../document/document.js';
 import { isoUtc } from '../document/format-cell.js';
 import { escapeXml } from '../document/svg-charts.js';
 import type { FoundRun } from '../query/found-run.js';
@@ -53,11 +52,6 @@ export function labelLinks(key: string, value: string, scope: LinkScope): string
     default:
       return undefined;
   }
-}
-
-/** The HTML renderer's cell hook for a report page. */
-export function reportCells(scope: LinkScope): (t: DocTable, c: Column, r: Row, text: string) => string | undefined {
-  return (_t, c, _r, text) => (c.format === 'text' ? labelLinks(c.key, text, scope) : undefined);
 }
 
 /** The line of links above a run on the find page: its user, its job and its executable. */

@@ -28,7 +28,7 @@ function labelOf(t: DocTable, r: Row): string {
 }
 
 /** Key of the change column added after measure `key`. */
-export const changeKey = (key: string) => `${key}_change`;
+const changeKey = (key: string) => `${key}_change`;
 
 function compareTable(t: DocTable, before: DocTable | undefined): DocTable {
   const m = measureOf(t);
