@@ -44,6 +44,16 @@ test('the HTML overview renders its charts offline in Chromium', { skip: existsS
       assert.equal(await cols.count(), 7);
       const heights = await cols.evaluateAll((els) => els.map((e) => e.getBoundingClientRect().height));
       assert.equal(Math.max(...heights), heights[0], 'Monday (128 core-hours) is the tallest column');
+      // the value axis: round ticks from 0 up past Monday's 128 core-hours, every label inside the chart
+      assert.deepEqual(await tab.locator('#chart-core_hours_by_time text.tick').allTextContents(), ['0', '50', '100', '150']);
+      const outside = await tab.locator('svg.chart text').evaluateAll((els) => els.flatMap((t) => {
+        const svg = t.closest('svg') as unknown as { viewBox: { baseVal: { width: number; height: number } } };
+        const b = (t as unknown as { getBBox(): { x: number; y: number; width: number; height: number } }).getBBox();
+        const vb = svg.viewBox.baseVal;
+        return b.x >= 0 && b.y >= 0 && b.x + b.width <= vb.width && b.y + b.height <= vb.height ? [] : [t.textContent];
+      }));
+      assert.deepEqual(outside, [], 'no chart label is clipped');
+      assert.equal(await tab.locator('rect.col.partial').count(), 0, 'a period of whole days has no partial day');
       const box = await tab.locator('#chart-core_hours_by_time').boundingBox();
       assert.ok(box && box.width > 500 && box.height > 150, 'the time chart has a real size');
       assert.equal(await tab.locator('#table-sys_vs_usr tbody tr').count(), 3);
