@@ -18,6 +18,8 @@ test('tick labels stay short: k from ten thousand, M from a million', () => {
   assert.equal(tickLabel(7500, 2500), '7,500');
   assert.equal(tickLabel(0.4, 0.2), '0.4');
   assert.equal(tickLabel(1250000, 250000), '1.25M');
+  assert.deepEqual(axisTicks(9).values.map((v) => tickLabel(v, axisTicks(9).step)), ['0', '2.5', '5.0', '7.5', '10.0'], 'a step of 2.5 keeps its decimal');
+  assert.deepEqual(axisTicks(0.9).values.map((v) => tickLabel(v, axisTicks(0.9).step)), ['0', '0.25', '0.50', '0.75', '1.00']);
 });
 
 test('the time chart draws a gridline per tick, dates between the ends, and marks partial buckets in a legend', () => {

@@ -49,6 +49,7 @@ export function tickLabel(value: number, step: number): string {
   if (abs >= 1e9) return `${trimmed(value / 1e9, 2)}G`;
   if (abs >= 1e6) return `${trimmed(value / 1e6, 2)}M`;
   if (abs >= 1e4) return `${trimmed(value / 1e3, 1)}k`;
-  const decimals = step >= 1 ? 0 : Math.min(3, Math.ceil(-Math.log10(step)));
+  // as many decimals as the step has (2.5 → 1, 0.25 → 2), so no two ticks read the same
+  const decimals = Math.min(6, (String(Number(step.toPrecision(6))).split('.')[1] ?? '').length);
   return groupThousands(value, decimals);
 }
