@@ -1,6 +1,9 @@
 /**
  * `xalt serve`: a read-only dashboard over the store. Every page is a report or a find the
- * CLI can produce (same modules, no SQL here), rendered with the CLI's renderers.
+ * CLI can produce (same modules, no SQL here), rendered with the CLI's renderers, plus what a
+ * browser needs on top: the opening period (the store's last 30 days of data), links from every
+ * name to its runs and users (dashboard-links.ts), find in pages, a users view of a find, and a
+ * report beside the previous period (period-comparison.ts).
  *
  * Safety: GET/HEAD only; bound to 127.0.0.1 unless told otherwise; every request must carry
  * the token, on loopback too — any account on the host (or anyone holding an `ssh -L`
@@ -112,9 +115,12 @@ function filterParams(q: URLSearchParams): Record<string, string> {
   return out;
 }
 
+/** Users the users view lists: enough for any executable or module, bounded for a page. */
+const USERS_SHOWN = 500;
+
 async function findUsersRoute(o: DashboardOptions, q: URLSearchParams, format: Format, res: ServerResponse): Promise<void> {
   const opts = findOptionsFromQuery(q, clock(o));
-  const found = await findUsers(o.store, opts.filter, Math.max(opts.limit, 500));
+  const found = await findUsers(o.store, opts.filter, USERS_SHOWN);
   const doc = findUsersDocument(found.rows, 'Users of the matching runs');
   const status = found.rows.length ? 200 : 404;
   if (format !== 'html') {
