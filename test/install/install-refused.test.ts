@@ -11,10 +11,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { xaltBin } from '../helpers/run-xalt.js';
 
-/** `xalt args…`, killed after 60 s so a spin fails the test instead of hanging it. */
-function xaltTimed(args: string[]): { status: number | null; signal: string | null; stderr: string; ms: number } {
+/** `xalt args…`, killed after `timeout` ms so a spin fails the test instead of hanging it. */
+function xaltTimed(args: string[], timeout = 60_000): { status: number | null; signal: string | null; stderr: string; ms: number } {
   const t0 = Date.now();
-  const r = spawnSync(process.execPath, [xaltBin, ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, NO_COLOR: '1', XALT_CONFIG: '' } });
+  const r = spawnSync(process.execPath, [xaltBin, ...args], { encoding: 'utf8', timeout, env: { ...process.env, NO_COLOR: '1', XALT_CONFIG: '' } });
   return { status: r.status, signal: r.signal, stderr: r.stderr, ms: Date.now() - t0 };
 }
 
@@ -22,7 +22,7 @@ test('xalt install into /proc/x or under a file stops at once with a one-line er
   const dir = mkdtempSync(join(tmpdir(), 'xalt-install-refused-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const build = join(dir, 'build');
-  const built = xaltTimed(['build', '--out', build]);
+  const built = xaltTimed(['build', '--out', build], 600_000); // a compile: slow on a busy machine
   assert.equal(built.status, 0, built.stderr);
   const spool = join(dir, 'spool');
   const proc = xaltTimed(['install', '/proc/x', '--build', build, '--spool', spool]);
