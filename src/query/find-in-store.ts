@@ -6,6 +6,7 @@
 import type { Queryable, SqlValue } from '../db/store.js';
 import { flagList } from '../db/run-flags.js';
 import { findWhere, type FindFilter } from './find-filter.js';
+import { matchingObjects } from './library-objects.js';
 import { isFailure, outcomeOf, uniqueSorted, type FoundBuild, type FoundLibrary, type FoundPackage, type FoundRun } from './found-run.js';
 
 export interface FindResult {
@@ -129,11 +130,19 @@ async function flaggedLeftOut(q: Queryable, filter: FindFilter): Promise<number>
   return Number(row?.n ?? 0);
 }
 
-/** Find runs matching `filter`, newest first, at most `limit`. */
-export async function findInStore(q: Queryable, filter: FindFilter, limit: number): Promise<FindResult> {
+/** The filter with the objects its `library` pattern names looked up. */
+async function withLibraryObjects(q: Queryable, filter: FindFilter): Promise<FindFilter> {
+  if (filter.library === undefined || filter.libraryObjects !== undefined) return filter;
+  return { ...filter, libraryObjects: (await matchingObjects(q, filter.library)).map((o) => o.obj_id) };
+}
+
+/** Find runs matching `filter`, newest first, at most `limit` (null: all of them). */
+export async function findInStore(q: Queryable, given: FindFilter, limit: number | null): Promise<FindResult> {
+  const filter = await withLibraryObjects(q, given);
   const where = findWhere(filter);
-  const rows = await q.all<RunRow>(`SELECT r.* FROM xalt_run r WHERE ${where.sql} ORDER BY r.start_time DESC, r.run_id DESC LIMIT ?`, [...where.params, limit + 1] as SqlValue[]);
-  const page = rows.slice(0, limit);
+  const rows = await q.all<RunRow>(`SELECT r.* FROM xalt_run r WHERE ${where.sql} ORDER BY r.start_time DESC, r.run_id DESC${limit === null ? '' : ' LIMIT ?'}`,
+    [...where.params, ...(limit === null ? [] : [limit + 1])] as SqlValue[]);
+  const page = limit === null ? rows : rows.slice(0, limit);
   const leftOut = await flaggedLeftOut(q, filter);
   if (page.length === 0) return { runs: [], truncated: false, flaggedLeftOut: leftOut };
   const ids = page.map((r) => Number(r.run_id));
@@ -145,5 +154,5 @@ export async function findInStore(q: Queryable, filter: FindFilter, limit: numbe
     (pkgs.get(r.run_uuid) ?? []).map((p) => ({ program: p.program, name: p.pkg_name, version: p.pkg_version, path: p.pkg_path })),
     linkFor(r),
   ));
-  return { runs, truncated: rows.length > limit, flaggedLeftOut: leftOut };
+  return { runs, truncated: limit !== null && rows.length > limit, flaggedLeftOut: leftOut };
 }

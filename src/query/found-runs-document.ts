@@ -3,6 +3,7 @@
  * only the lines that say something), one flat row per run for CSV/TSV/Markdown, and the
  * full nested record for JSON.
  */
+import { UserError } from '../errors.js';
 import type { FoundRun } from './found-run.js';
 import { slurmJobName } from './job-spec.js';
 import { OUTPUT_SCHEMA_VERSION, type Column, type Document } from '../document/document.js';
@@ -134,8 +135,23 @@ const flatColumns: Column[] = [
   { key: 'cmdline', header: 'Command', format: 'text' },
 ];
 
-/** Runs as one flat table (lists joined with spaces) for CSV, TSV and Markdown. */
-export function renderRunsDocument(runs: readonly FoundRun[]): Document {
+/** Every column `--fields` may name, in the order CSV lists them. */
+export const FIND_FIELDS: readonly string[] = flatColumns.map((c) => c.key);
+
+/**
+ * The columns `--fields a,b` names, in that order; a usage error names an unknown one.
+ * @example findFields('user,job,outcome') // the User, Job and Outcome columns
+ */
+export function findFields(text: string): readonly Column[] {
+  const names = text.split(',').map((f) => f.trim().toLowerCase()).filter((f) => f !== '');
+  if (names.length === 0) throw new UserError('XALT_USAGE', `--fields ${JSON.stringify(text)}: no field given`, `for example --fields start_time,user,job,app_name,outcome`);
+  const bad = names.find((n) => !FIND_FIELDS.includes(n));
+  if (bad !== undefined) throw new UserError('XALT_USAGE', `--fields: unknown field "${bad}"; fields are ${FIND_FIELDS.join(', ')}`, 'for example --fields start_time,user,job,app_name,outcome');
+  return names.map((n) => flatColumns.find((c) => c.key === n)!);
+}
+
+/** Runs as one flat table (lists joined with spaces) for CSV, TSV, Markdown and `--fields`; `columns` picks and orders the columns. */
+export function renderRunsDocument(runs: readonly FoundRun[], columns: readonly Column[] = flatColumns): Document {
   const rows = runs.map((r) => ({
     run_uuid: r.run_uuid, syshost: r.syshost, host: r.host, user: r.user, account: r.account, job: slurmJobName(r), job_id: r.job_id,
     array_job_id: r.array_job_id, array_task_id: r.array_task_id, job_step: r.job_step, queue: r.queue,
@@ -145,7 +161,7 @@ export function renderRunsDocument(runs: readonly FoundRun[]): Document {
     num_libraries: r.libraries.length, compiler: r.build?.link_program ?? null, build_user: r.build?.build_user ?? null,
     packages: r.packages.map((p) => (p.version ? `${p.name}==${p.version}` : p.name)).join(' '), cmdline: shellQuote(r.cmdline),
   }));
-  return { title: 'xalt find', meta: [], tables: [{ id: 'runs', title: 'Runs', columns: flatColumns, rows }] };
+  return { title: 'xalt find', meta: [], tables: [{ id: 'runs', title: 'Runs', columns, rows }] };
 }
 
 /** Runs as JSON: every field, times as ISO-8601 UTC plus the raw epoch; `flaggedLeftOut`: flagged runs that matched but are not listed. */

@@ -8,6 +8,7 @@
  * Flagged runs are left out of every pass unless the spec includes them.
  */
 import type { Queryable, SqlValue } from '../db/store.js';
+import { isSelective, selectionWhere } from '../query/run-selection.js';
 import type { ReportSpec } from './report-spec.js';
 
 export type SqlRow = Record<string, string | number | null>;
@@ -48,7 +49,8 @@ export class ReportContext {
    */
   private usableIndexes(): Promise<ReadonlySet<WalkBy>> {
     this.walkable ??= (async () => {
-      if (this.q.dialect.name !== 'sqlite') return new Set<WalkBy>();
+      // a user's or an executable's runs are a sliver of the store: walking a whole covering index for them never pays
+      if (this.q.dialect.name !== 'sqlite' || this.selective) return new Set<WalkBy>();
       const names = Object.values(WALKABLE).map((n) => `'${n}'`).join(', ');
       const found = new Set((await this.q.all<{ name: string }>(`SELECT name FROM sqlite_master WHERE type = 'index' AND name IN (${names})`)).map((x) => x.name));
       if (!found.size) return new Set<WalkBy>();
@@ -71,16 +73,36 @@ export class ReportContext {
     return { sql: `(SELECT ${REPORT_COLUMNS.map((c) => `r.${c}`).join(', ')} FROM xalt_run r INDEXED BY ${WALKABLE[by]} WHERE ${parts.join(' AND ')}) r`, params };
   }
 
-  private conditions(extra?: string): { parts: string[]; params: SqlValue[] } {
+  /** True when the report is about some users', accounts', executables' or modules' runs only. */
+  get selective(): boolean {
+    return this.spec.selection !== undefined && isSelective(this.spec.selection);
+  }
+
+  /**
+   * The conditions on xalt_run `r` of the runs in [from, to) that the report covers, but for
+   * flagged runs: its cluster and its selection of users, accounts, executables and modules.
+   */
+  runsIn(from: number, to: number): { sql: string; params: SqlValue[] } {
     const parts = ['r.start_time >= ?', 'r.start_time < ?'];
-    const params: SqlValue[] = [this.spec.since, this.spec.until];
+    const params: SqlValue[] = [from, to];
     if (this.spec.syshost !== undefined) {
       parts.push('r.syshost = ?');
       params.push(this.spec.syshost);
     }
+    const sel = selectionWhere(this.spec.selection ?? {});
+    if (sel.sql) {
+      parts.push(sel.sql);
+      params.push(...sel.params);
+    }
+    return { sql: parts.join(' AND '), params };
+  }
+
+  private conditions(extra?: string): { parts: string[]; params: SqlValue[] } {
+    const runs = this.runsIn(this.spec.since, this.spec.until);
+    const parts = [runs.sql];
     if (!this.spec.includeFlagged) parts.push('r.flagged = 0');
     if (extra) parts.push(extra);
-    return { parts, params };
+    return { parts, params: runs.params };
   }
 
   /**

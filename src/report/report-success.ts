@@ -7,13 +7,18 @@
  * only). Which of these are failures is src/db/run-outcome.ts's definition, shared with find
  * and the daily totals: everything but exit 0, no recorded status, and job end of a job that
  * COMPLETED. The summary gives the failure rate of runs and of jobs, to set beside Slurm's
- * view (`sacct -X`: jobs FAILED, TIMEOUT, CANCELLED, NODE_FAIL, OUT_OF_MEMORY).
+ * view (`sacct -X`: jobs FAILED, TIMEOUT, CANCELLED, NODE_FAIL, OUT_OF_MEMORY). What the
+ * failures cost — core-hours lost per executable, module and library version — and the
+ * failure rate per week come from failure-costs.ts and the daily totals.
  */
 import type { DocTable, Row } from '../document/document.js';
 import { failedSql, outcomeSql } from '../db/run-outcome.js';
 import { C } from './columns.js';
 import type { CoverIndex, ReportContext, SqlRow } from './report-context.js';
 import type { ReportBody } from './report-body.js';
+import { lossesBy, lossesByLibrary } from './failure-costs.js';
+import { usageColumns, usageRows } from './usage-rows.js';
+import { weeklyFailureRate } from './usage-series.js';
 
 /** The columns of the per-executable and per-module tables: the categories of run-outcome.ts. */
 export const OUTCOMES = [
@@ -95,6 +100,25 @@ async function summary(ctx: ReportContext, outcomes: readonly Row[]): Promise<Ro
   ];
 }
 
+/** Runs and failed runs per day, from the daily totals (or the runs, for a narrowed report). */
+async function failuresPerDay(ctx: ReportContext): Promise<SqlRow[]> {
+  const u = usageRows(ctx);
+  const c = usageColumns(ctx);
+  return ctx.rows(`SELECT u.day AS d, SUM(${c.runs}) AS runs, SUM(${c.failed}) AS failed FROM ${u.sql} GROUP BY u.day`, u.params, ['d', 'runs', 'failed']);
+}
+
+const LOSS_COLUMNS = [C.hours('lost_core_hours', 'Lost CoreHrs'), C.int('failed', '# Failed'), C.runs, C.pct('failed_pct', 'Failed')];
+
+/** The tables of core-hours lost to failed runs: per executable, module and library version. */
+async function lossTables(ctx: ReportContext): Promise<DocTable[]> {
+  const top = ctx.spec.top;
+  return [
+    { id: 'lost_by_executable', title: `Top ${top} executables sorted by core-hours lost to failed runs`, columns: [...LOSS_COLUMNS, C.text('executable', 'Executable')], rows: await lossesBy(ctx, 'app_name', 'executable'), chart: { label: 'executable', value: 'lost_core_hours' } },
+    { id: 'lost_by_module', title: `Top ${top} modules sorted by core-hours lost to failed runs`, columns: [...LOSS_COLUMNS, C.text('module', 'Module')], rows: await lossesBy(ctx, 'module_name', 'module') },
+    { id: 'lost_by_library', title: `Top ${top} library versions (shared objects loaded) sorted by core-hours lost to the failed runs that loaded them`, columns: [...LOSS_COLUMNS, C.text('library', 'Library'), C.text('module', 'Module')], rows: await lossesByLibrary(ctx) },
+  ];
+}
+
 export async function successReport(ctx: ReportContext): Promise<ReportBody> {
   const outcomes = await endings(ctx);
   return {
@@ -107,6 +131,8 @@ export async function successReport(ctx: ReportContext): Promise<ReportBody> {
       },
       await perLabel(ctx, 'app_name', 'executable', 'Executable'),
       await perLabel(ctx, 'module_name', 'module', 'Module', 'r.module_name IS NOT NULL'),
+      ...(await lossTables(ctx)),
     ],
+    series: [weeklyFailureRate(ctx, await failuresPerDay(ctx))],
   };
 }

@@ -1,0 +1,71 @@
+/**
+ * What failed runs cost, for `xalt report success`: core-hours lost to failed runs (the
+ * core-hours the failed runs used: their work is presumed lost) per executable, per module
+ * and per library version — the object a run loaded, so `libmpi.so.40` of one MPI build and
+ * of another are told apart — and the failure rate per week.
+ *
+ * Per library, the runs are grouped by library set (src/db/libset.ts) in SQL and each set is
+ * expanded once into its objects here, as the libraries report does: a run counts once for
+ * each object it loaded.
+ */
+import { failedSql } from '../db/run-outcome.js';
+import { libsetObjects } from '../db/libset.js';
+import type { Row } from '../document/document.js';
+import type { CoverIndex, ReportContext, SqlRow } from './report-context.js';
+import { topRows } from './report-executables.js';
+
+const FAILED = `CASE WHEN ${failedSql('r')} THEN 1 ELSE 0 END`;
+
+/** Runs, failed runs and the core-hours of the failed ones, as select-list items over `r`. */
+function lossColumns(ctx: ReportContext): string {
+  const w = ctx.w;
+  return `SUM(${w}) AS runs, SUM(${FAILED} * ${w}) AS failed, SUM(${FAILED} * r.run_time * r.num_cores * ${w}) / 3600e0 AS lost_core_hours`;
+}
+
+const LOSS_KEYS = ['runs', 'failed', 'lost_core_hours'];
+
+/** Add the failure rate; keep the rows with a failed run. */
+function withFailureRate(rows: readonly SqlRow[]): Row[] {
+  return rows.filter((r) => Number(r['failed']) > 0).map((r) => ({ ...r, failed_pct: Number(r['runs']) ? (100 * Number(r['failed'])) / Number(r['runs']) : 0 }));
+}
+
+/** Per executable or module: runs, failed runs, their share, and core-hours lost; the top by core-hours lost. */
+export async function lossesBy(ctx: ReportContext, label: CoverIndex, key: string): Promise<Row[]> {
+  const src = await ctx.sourceBy(label, label === 'module_name' ? 'r.module_name IS NOT NULL' : undefined);
+  const rows = await ctx.rows(`SELECT r.${label} AS ${key}, ${lossColumns(ctx)} FROM ${src.sql} GROUP BY r.${label}`, src.params, LOSS_KEYS);
+  return topRows(withFailureRate(rows) as SqlRow[], 'lost_core_hours', key, ctx.spec.top);
+}
+
+/** Per shared object (library version) the failed runs loaded: the same measures, with the object's module. */
+export async function lossesByLibrary(ctx: ReportContext): Promise<Row[]> {
+  const src = await ctx.sourceBy('job_id', 'r.libset_id IS NOT NULL');
+  const perSet = await ctx.rows(`SELECT r.libset_id AS libset, ${lossColumns(ctx)} FROM ${src.sql} GROUP BY r.libset_id`, src.params, LOSS_KEYS);
+  // every set's runs count towards its objects' failure rates, not only the sets with a failure
+  if (!perSet.some((s) => Number(s['failed']) > 0)) return [];
+  const ids = perSet.map((s) => Number(s['libset']));
+  const sets = new Map<number, number[]>();
+  for (let at = 0; at < ids.length; at += 400) {
+    const part = ids.slice(at, at + 400);
+    const found = await ctx.q.all<{ libset_id: unknown; obj_ids: string }>(`SELECT libset_id, obj_ids FROM xalt_libset WHERE libset_id IN (${part.map(() => '?').join(', ')})`, part);
+    for (const f of found) sets.set(Number(f.libset_id), libsetObjects(f.obj_ids));
+  }
+  const byObject = new Map<number, { runs: number; failed: number; lost: number }>();
+  for (const s of perSet) {
+    for (const o of sets.get(Number(s['libset'])) ?? []) {
+      const a = byObject.get(o) ?? { runs: 0, failed: 0, lost: 0 };
+      a.runs += Number(s['runs']);
+      a.failed += Number(s['failed']);
+      a.lost += Number(s['lost_core_hours']);
+      byObject.set(o, a);
+    }
+  }
+  const objIds = [...byObject].filter(([, a]) => a.failed > 0).map(([id]) => id);
+  const names = new Map<number, { path: string; module: string | null }>();
+  for (let at = 0; at < objIds.length; at += 400) {
+    const part = objIds.slice(at, at + 400);
+    const found = await ctx.q.all<{ obj_id: unknown; object_path: string; module_name: string | null }>(`SELECT obj_id, object_path, module_name FROM xalt_object WHERE obj_id IN (${part.map(() => '?').join(', ')})`, part);
+    for (const f of found) names.set(Number(f.obj_id), { path: f.object_path, module: f.module_name ?? null });
+  }
+  const rows = objIds.map((id) => [id, byObject.get(id)!] as const).map(([id, a]) => ({ library: names.get(id)?.path ?? null, module: names.get(id)?.module ?? null, runs: a.runs, failed: a.failed, lost_core_hours: a.lost }));
+  return topRows(withFailureRate(rows) as SqlRow[], 'lost_core_hours', 'library', ctx.spec.top);
+}
