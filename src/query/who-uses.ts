@@ -70,9 +70,8 @@ export function whoUsesQuery(values: Readonly<Record<string, unknown>>, now: num
 /** The runs of the target, as a condition over xalt_run `r`, and the (user, what was used) pairs of those runs. */
 interface TargetSql {
   readonly runs: SqlWhere;
-  /** SELECT DISTINCT of `user`, `used` over the matching runs; `{runs}` stands for the run conditions */
-  readonly used: string;
-  readonly usedParams: readonly SqlValue[];
+  /** SELECT DISTINCT `user`, `used` of the target's runs within `scope` (conditions over `r`) */
+  used(scope: SqlWhere): SqlWhere;
 }
 
 async function targetSql(q: Queryable, t: UsageTarget): Promise<TargetSql | null> {
@@ -85,8 +84,10 @@ async function targetSql(q: Queryable, t: UsageTarget): Promise<TargetSql | null
       const ids = objects.map((o) => String(o.obj_id)).join(', ');
       return {
         runs: { sql: `r.run_id IN (SELECT j.run_id FROM join_run_object j WHERE j.obj_id IN (${ids}))`, params: [] },
-        used: `SELECT DISTINCT r.user AS user, o.object_path AS used FROM join_run_object j JOIN xalt_object o ON o.obj_id = j.obj_id JOIN xalt_run r ON r.run_id = j.run_id WHERE j.obj_id IN (${ids}) AND {runs}`,
-        usedParams: [],
+        used: (scope) => ({
+          sql: `SELECT DISTINCT r.user AS user, o.object_path AS used FROM join_run_object j JOIN xalt_object o ON o.obj_id = j.obj_id JOIN xalt_run r ON r.run_id = j.run_id WHERE j.obj_id IN (${ids}) AND ${scope.sql}`,
+          params: scope.params,
+        }),
       };
     }
     case 'module': {
@@ -97,9 +98,11 @@ async function targetSql(q: Queryable, t: UsageTarget): Promise<TargetSql | null
       const libSql = moduleMatch('o.module_name', t.name, lib);
       return {
         runs: { sql: runs, params },
-        used: `SELECT DISTINCT r.user AS user, r.module_name AS used FROM xalt_run r WHERE ${ownSql} AND {runs}`
-          + ` UNION SELECT DISTINCT r.user AS user, o.module_name AS used FROM join_run_object j JOIN xalt_object o ON o.obj_id = j.obj_id JOIN xalt_run r ON r.run_id = j.run_id WHERE ${libSql} AND {runs}`,
-        usedParams: [...own, '{runs}', ...lib, '{runs}'],
+        used: (scope) => ({
+          sql: `SELECT DISTINCT r.user AS user, r.module_name AS used FROM xalt_run r WHERE ${ownSql} AND ${scope.sql}`
+            + ` UNION SELECT DISTINCT r.user AS user, o.module_name AS used FROM join_run_object j JOIN xalt_object o ON o.obj_id = j.obj_id JOIN xalt_run r ON r.run_id = j.run_id WHERE ${libSql} AND ${scope.sql}`,
+          params: [...own, ...scope.params, ...lib, ...scope.params],
+        }),
       };
     }
     case 'package': {
@@ -107,13 +110,18 @@ async function targetSql(q: Queryable, t: UsageTarget): Promise<TargetSql | null
       const pkg = [t.name, ...(t.version !== undefined ? [t.version] : [])];
       return {
         runs: { sql: `r.run_uuid IN (SELECT p.run_uuid FROM xalt_pkg p WHERE p.pkg_name = ?${version})`, params: pkg },
-        used: `SELECT DISTINCT r.user AS user, COALESCE(p.pkg_version, '') AS used FROM xalt_pkg p JOIN xalt_run r ON r.run_uuid = p.run_uuid WHERE p.pkg_name = ?${version} AND {runs}`,
-        usedParams: [...pkg, '{runs}'],
+        used: (scope) => ({
+          sql: `SELECT DISTINCT r.user AS user, COALESCE(p.pkg_version, '') AS used FROM xalt_pkg p JOIN xalt_run r ON r.run_uuid = p.run_uuid WHERE p.pkg_name = ?${version} AND ${scope.sql}`,
+          params: [...pkg, ...scope.params],
+        }),
       };
     }
     case 'exec': {
       const runs = execMatch(t.glob, params);
-      return { runs: { sql: runs, params }, used: `SELECT DISTINCT r.user AS user, r.exec_path AS used FROM xalt_run r WHERE ${runs} AND {runs}`, usedParams: [...params, '{runs}'] };
+      return {
+        runs: { sql: runs, params },
+        used: (scope) => ({ sql: `SELECT DISTINCT r.user AS user, r.exec_path AS used FROM xalt_run r WHERE ${runs} AND ${scope.sql}`, params: [...params, ...scope.params] }),
+      };
     }
   }
 }
@@ -129,11 +137,6 @@ function scopeWhere(w: WhoUsesQuery): SqlWhere {
   return { sql: parts.length ? parts.join(' AND ') : '1 = 1', params };
 }
 
-/** Replace each `{runs}` marker (in SQL and in the parameter list) with the scope's conditions and parameters. */
-function expandRuns(sql: string, params: readonly SqlValue[], scope: SqlWhere): { sql: string; params: SqlValue[] } {
-  return { sql: sql.replace(/\{runs\}/g, `(${scope.sql})`), params: params.flatMap((p) => (p === '{runs}' ? [...scope.params] : [p])) };
-}
-
 const KNOWN_JOB = `CASE WHEN r.job_id IS NOT NULL AND r.job_id NOT IN ('', 'unknown') THEN r.job_id END`;
 
 /** One row per user of the target, most runs first. */
@@ -147,7 +150,7 @@ export async function whoUses(q: Queryable, w: WhoUsesQuery): Promise<UserUse[]>
     `SELECT r.user AS user, COUNT(*) AS runs, COUNT(DISTINCT ${KNOWN_JOB}) AS jobs, MIN(r.start_time) AS first_use, MAX(r.start_time) AS last_use FROM xalt_run r WHERE ${where} GROUP BY r.user`, params);
   const accounts = await q.all<{ user: string; account: string }>(
     `SELECT DISTINCT r.user AS user, r.account AS account FROM xalt_run r WHERE ${where} AND r.account IS NOT NULL AND r.account NOT IN ('', 'unknown')`, params);
-  const used = expandRuns(t.used, t.usedParams, scope);
+  const used = t.used({ sql: `(${scope.sql})`, params: scope.params });
   const usedRows = await q.all<{ user: string; used: string | null }>(used.sql, used.params);
   const listOf = (rows: readonly { user: string }[], value: (r: never) => string | null) => {
     const m = new Map<string, Set<string>>();
