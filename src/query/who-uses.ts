@@ -139,37 +139,45 @@ function scopeWhere(w: WhoUsesQuery): SqlWhere {
 
 const KNOWN_JOB = `CASE WHEN r.job_id IS NOT NULL AND r.job_id NOT IN ('', 'unknown') THEN r.job_id END`;
 
-/** One row per user of the target, most runs first. */
+interface UserAcc { runs: number; accounts: Set<string>; jobs: Set<string>; first: number; last: number }
+
+/**
+ * One row per user of the target, most runs first. Two passes over the target's runs: one
+ * grouped by (user, account, job) — about as many groups as jobs, added up here per user, so
+ * no COUNT(DISTINCT) needs a pass of its own — and one for the versions each user used.
+ */
 export async function whoUses(q: Queryable, w: WhoUsesQuery): Promise<UserUse[]> {
   const t = await targetSql(q, w.target);
   if (t === null) return [];
   const scope = scopeWhere(w);
-  const where = `${t.runs.sql} AND ${scope.sql}`;
-  const params = [...t.runs.params, ...scope.params];
-  const totals = await q.all<Record<string, unknown>>(
-    `SELECT r.user AS user, COUNT(*) AS runs, COUNT(DISTINCT ${KNOWN_JOB}) AS jobs, MIN(r.start_time) AS first_use, MAX(r.start_time) AS last_use FROM xalt_run r WHERE ${where} GROUP BY r.user`, params);
-  const accounts = await q.all<{ user: string; account: string }>(
-    `SELECT DISTINCT r.user AS user, r.account AS account FROM xalt_run r WHERE ${where} AND r.account IS NOT NULL AND r.account NOT IN ('', 'unknown')`, params);
+  // the no-op LIMIT keeps the runs a subquery: flattened, SQLite walks the (user, start_time)
+  // index to save the GROUP BY's sort and reads every run through it (10 s instead of 7 s for
+  // a quarter of a 1,000,000-run store); every database accepts it
+  const groups = await q.all<Record<string, unknown>>(
+    `SELECT x.user, x.account, x.job, COUNT(*) AS runs, MIN(x.start_time) AS first_use, MAX(x.start_time) AS last_use FROM`
+    + ` (SELECT r.user AS user, r.account AS account, ${KNOWN_JOB} AS job, r.start_time AS start_time FROM xalt_run r WHERE ${t.runs.sql} AND ${scope.sql} LIMIT 9223372036854775807) x`
+    + ` GROUP BY x.user, x.account, x.job`, [...t.runs.params, ...scope.params]);
+  const users = new Map<string, UserAcc>();
+  for (const g of groups) {
+    const user = String(g['user']);
+    let u = users.get(user);
+    if (!u) users.set(user, (u = { runs: 0, accounts: new Set(), jobs: new Set(), first: Infinity, last: -Infinity }));
+    u.runs += Number(g['runs']);
+    const account = g['account'] === null || g['account'] === undefined ? '' : String(g['account']);
+    if (account !== '' && account !== 'unknown') u.accounts.add(account);
+    if (g['job'] !== null && g['job'] !== undefined) u.jobs.add(String(g['job']));
+    u.first = Math.min(u.first, Number(g['first_use']));
+    u.last = Math.max(u.last, Number(g['last_use']));
+  }
   const used = t.used({ sql: `(${scope.sql})`, params: scope.params });
-  const usedRows = await q.all<{ user: string; used: string | null }>(used.sql, used.params);
-  const listOf = (rows: readonly { user: string }[], value: (r: never) => string | null) => {
-    const m = new Map<string, Set<string>>();
-    for (const r of rows) {
-      const v = value(r as never);
-      if (v === null || v === '') continue;
-      m.set(r.user, (m.get(r.user) ?? new Set()).add(v));
-    }
-    return m;
-  };
-  const accountsOf = listOf(accounts, (r: { account: string }) => r.account);
-  const usedOf = listOf(usedRows, (r: { used: string | null }) => r.used);
-  return totals.map((r) => {
-    const user = String(r['user']);
-    return {
-      user, accounts: [...(accountsOf.get(user) ?? [])].sort(), runs: Number(r['runs']), jobs: Number(r['jobs']),
-      first_use: Number(r['first_use']), last_use: Number(r['last_use']), used: [...(usedOf.get(user) ?? [])].sort(),
-    };
-  }).sort((a, b) => b.runs - a.runs || (a.user < b.user ? -1 : a.user > b.user ? 1 : 0));
+  const usedOf = new Map<string, Set<string>>();
+  for (const r of await q.all<{ user: string; used: string | null }>(used.sql, used.params)) {
+    if (r.used === null || r.used === '') continue;
+    usedOf.set(String(r.user), (usedOf.get(String(r.user)) ?? new Set()).add(String(r.used)));
+  }
+  return [...users].map(([user, u]) => ({
+    user, accounts: [...u.accounts].sort(), runs: u.runs, jobs: u.jobs.size, first_use: u.first, last_use: u.last, used: [...(usedOf.get(user) ?? [])].sort(),
+  })).sort((a, b) => b.runs - a.runs || (a.user < b.user ? -1 : a.user > b.user ? 1 : 0));
 }
 
 /** How the target reads in a title: `library libssl.so*`. */
