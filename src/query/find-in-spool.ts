@@ -14,12 +14,12 @@ import type { PkgRecord } from '../schema/pkg-record.js';
 import type { RunRecord } from '../schema/run-record.js';
 import { parseRecordFileName, type RecordFileName } from '../schema/spool-layout.js';
 import { validateRecord } from '../schema/validate.js';
-import type { FindFilter, FindOutcome } from './find-filter.js';
+import type { FindFilter } from './find-filter.js';
 import { baseName } from './library-objects.js';
 import { globRegExp } from './run-selection.js';
 import { jobMatches, parseJobSpec, type JobSpec } from './job-spec.js';
 import type { FindResult } from './find-in-store.js';
-import { isFailure, outcomeOf, uniqueSorted, type FoundBuild, type FoundPackage, type FoundRun } from './found-run.js';
+import { isFailure, outcomeOf, resultOf, uniqueSorted, type FoundBuild, type FoundPackage, type FoundRun } from './found-run.js';
 
 /** The file operations the spool search needs. */
 export interface SpoolFs {
@@ -159,14 +159,6 @@ function contentTest(f: FindFilter): ContentTest {
   };
 }
 
-/** The run's category as `--outcome` names it. */
-function findOutcome(r: FoundRun): FindOutcome {
-  if (!r.failed) return 'ok';
-  if (r.outcome === 'never_ended') return 'never_ended';
-  if (r.outcome === 'job_end') return 'job_end';
-  return r.outcome === 'signal' ? 'signal' : 'exit';
-}
-
 function contentMatches(r: FoundRun, f: FindFilter, t: ContentTest): boolean {
   if (t.jobs.length && !t.jobs.some((j) => jobMatches(j, r))) return false;
   if (f.host !== undefined && r.host !== f.host) return false;
@@ -175,7 +167,7 @@ function contentMatches(r: FoundRun, f: FindFilter, t: ContentTest): boolean {
   if (f.since !== undefined && r.start_time < f.since) return false;
   if (f.until !== undefined && r.start_time >= f.until) return false;
   if (f.failed && !r.failed) return false;
-  if (f.outcome !== undefined && !f.outcome.includes(findOutcome(r))) return false;
+  if (f.outcome !== undefined && !f.outcome.includes(resultOf(r))) return false;
   if (t.exec.length && !f.exec!.some((e, i) => t.exec[i]!.test(e.includes('/') ? r.exec_path : r.exec_name))) return false;
   const lib = t.library;
   if (lib !== undefined && !r.libraries.some((l) => lib.test(f.library!.includes('/') ? l.path : baseName(l.path)))) return false;

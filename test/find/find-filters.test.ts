@@ -86,8 +86,14 @@ testEachStore('find --fields, --noheader, --parsable and --all, as sacct users e
   const all = await xalt('find', '--db', s.url, '--all', '--fields', 'user', '--noheader');
   assert.equal(all.stdout.trimEnd().split('\n').length, 6);
   assert.equal(all.stderr, '', 'nothing more matches');
-  const json = JSON.parse((await xalt('find', '--db', s.url, '--all', '--json')).stdout) as { count: number; truncated: boolean };
+  const json = JSON.parse((await xalt('find', '--db', s.url, '--all', '--json')).stdout) as { count: number; truncated: boolean; runs: { result: string }[] };
   assert.deepEqual([json.count, json.truncated], [6, false]);
+  assert.deepEqual(json.runs.map((r) => r.result), ['ok', 'never_ended', 'job_end', 'signal', 'exit', 'ok'], 'the result is what --outcome selects');
+  // the result column is what --outcome selects, for every run
+  for (const result of ['ok', 'exit', 'signal', 'job_end', 'never_ended']) {
+    const r = await xalt('find', '--db', s.url, '--outcome', result, '--fields', 'result', '--noheader');
+    assert.ok(r.stdout.trimEnd().split('\n').every((l) => l === result), `${result}: ${r.stdout}`);
+  }
 });
 
 testEachStore('find rejects bad filters and display options with a one-line error and exit 2', async (s) => {
