@@ -5,7 +5,7 @@
  * same runs. Every value is bound as a parameter; patterns use `*` as the only wildcard (pure).
  */
 import { UserError } from '../errors.js';
-import type { SqlValue } from '../db/store.js';
+import type { Queryable, SqlValue } from '../db/store.js';
 
 export interface RunSelection {
   /** user names (any of them) */
@@ -94,22 +94,46 @@ export function execMatch(exec: string, params: SqlValue[]): string {
   return `(${matchName('r.exec_name', exec, params)} OR ${matchName('r.app_name', exec, params)})`;
 }
 
-/** SQL over `r` for runs of a module: the executable's module, or a library it loaded came from the module. */
-export function moduleRunMatch(modules: readonly string[], params: SqlValue[]): string {
+/**
+ * SQL over `r` for runs of a module: the executable's module, or a library it loaded came from
+ * the module. `libsets`: the library sets holding an object of the module (moduleLibsets),
+ * when known — one comparison per run instead of a lookup of its libraries.
+ */
+export function moduleRunMatch(modules: readonly string[], params: SqlValue[], libsets?: readonly number[]): string {
   const own = modules.map((m) => moduleMatch('r.module_name', m, params)).join(' OR ');
+  if (libsets !== undefined) {
+    // ids from the store, not user text: inlined
+    return libsets.length ? `(${own} OR r.libset_id IN (${libsets.map((id) => String(Math.trunc(id))).join(', ')}))` : `(${own})`;
+  }
   const lib = modules.map((m) => moduleMatch('o.module_name', m, params)).join(' OR ');
   return `(${own} OR EXISTS (SELECT 1 FROM join_run_object j JOIN xalt_object o ON o.obj_id = j.obj_id WHERE j.run_id = r.run_id AND (${lib})))`;
 }
 
-/** The selection as conditions over xalt_run `r` ([] when it selects every run). */
-export function selectionWhere(s: RunSelection): SqlWhere {
+/**
+ * The selection as conditions over xalt_run `r` ('' when it selects every run). `libsets`:
+ * the library sets of its modules (moduleLibsets), for passes over many runs.
+ */
+export function selectionWhere(s: RunSelection, libsets?: readonly number[]): SqlWhere {
   const parts: string[] = [];
   const params: SqlValue[] = [];
   if (s.user?.length) parts.push(inList('r.user', s.user, params));
   if (s.account?.length) parts.push(inList('r.account', s.account, params));
   if (s.exec?.length) parts.push(`(${s.exec.map((e) => execMatch(e, params)).join(' OR ')})`);
-  if (s.module?.length) parts.push(moduleRunMatch(s.module, params));
+  if (s.module?.length) parts.push(moduleRunMatch(s.module, params, libsets));
   return { sql: parts.join(' AND '), params };
+}
+
+/**
+ * The library sets (src/db/libset.ts) that hold an object of one of `modules`: a few hundred
+ * sets are read, not the runs' millions of (run, object) rows.
+ */
+export async function moduleLibsets(q: Queryable, modules: readonly string[]): Promise<number[]> {
+  const params: SqlValue[] = [];
+  const match = modules.map((m) => moduleMatch('module_name', m, params)).join(' OR ');
+  const objects = new Set((await q.all<{ obj_id: unknown }>(`SELECT obj_id FROM xalt_object WHERE ${match}`, params)).map((o) => Number(o.obj_id)));
+  if (objects.size === 0) return [];
+  const sets = await q.all<{ libset_id: unknown; obj_ids: string }>('SELECT libset_id, obj_ids FROM xalt_libset');
+  return sets.filter((s) => s.obj_ids.split(',').some((id) => objects.has(Number(id)))).map((s) => Number(s.libset_id));
 }
 
 /** `--user alice,bob --module gcc`: the selection as options, for headers and messages. */

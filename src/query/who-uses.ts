@@ -11,7 +11,7 @@ import { UserError } from '../errors.js';
 import type { Queryable, SqlValue } from '../db/store.js';
 import type { Column, Document } from '../document/document.js';
 import { matchingObjects } from './library-objects.js';
-import { execMatch, moduleMatch, moduleRunMatch, type SqlWhere } from './run-selection.js';
+import { execMatch, moduleLibsets, moduleMatch, moduleRunMatch, type SqlWhere } from './run-selection.js';
 import { parsePeriod, type Period } from './time-bound.js';
 
 /** What is asked about: exactly one of these. */
@@ -91,7 +91,7 @@ async function targetSql(q: Queryable, t: UsageTarget): Promise<TargetSql | null
       };
     }
     case 'module': {
-      const runs = moduleRunMatch([t.name], params);
+      const runs = moduleRunMatch([t.name], params, await moduleLibsets(q, [t.name]));
       const own: SqlValue[] = [];
       const lib: SqlValue[] = [];
       const ownSql = moduleMatch('r.module_name', t.name, own);

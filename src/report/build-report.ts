@@ -69,6 +69,7 @@ function flaggedMeta(spec: ReportSpec, n: number): MetaItem[] {
 export async function buildReport(q: Queryable, spec: ReportSpec, now: number): Promise<Document> {
   await requireLatestSchema(q);
   const ctx = new ReportContext(q, spec);
+  await ctx.prepare();
   const flagged = await flaggedRuns(ctx);
   const body = await KINDS[spec.kind](ctx);
   return {

@@ -11,7 +11,7 @@
 import { failedSql } from '../db/run-outcome.js';
 import { libsetObjects } from '../db/libset.js';
 import type { Row } from '../document/document.js';
-import type { CoverIndex, ReportContext, SqlRow } from './report-context.js';
+import type { ReportContext, SqlRow } from './report-context.js';
 import { topRows } from './report-executables.js';
 
 const FAILED = `CASE WHEN ${failedSql('r')} THEN 1 ELSE 0 END`;
@@ -29,11 +29,13 @@ function withFailureRate(rows: readonly SqlRow[]): Row[] {
   return rows.filter((r) => Number(r['failed']) > 0).map((r) => ({ ...r, failed_pct: Number(r['runs']) ? (100 * Number(r['failed'])) / Number(r['runs']) : 0 }));
 }
 
-/** Per executable or module: runs, failed runs, their share, and core-hours lost; the top by core-hours lost. */
-export async function lossesBy(ctx: ReportContext, label: CoverIndex, key: string): Promise<Row[]> {
-  const src = await ctx.sourceBy(label, label === 'module_name' ? 'r.module_name IS NOT NULL' : undefined);
-  const rows = await ctx.rows(`SELECT r.${label} AS ${key}, ${lossColumns(ctx)} FROM ${src.sql} GROUP BY r.${label}`, src.params, LOSS_KEYS);
-  return topRows(withFailureRate(rows) as SqlRow[], 'lost_core_hours', key, ctx.spec.top);
+/**
+ * The top `n` rows by core-hours lost, with the failure rate; rows without a failed run left out.
+ * Rows: `{ [key]: label, runs, failed, lost_core_hours }` (per executable and module they come
+ * from report-success.ts's pass per label).
+ */
+export function topLosses(rows: readonly SqlRow[], key: string, n: number): Row[] {
+  return topRows(withFailureRate(rows) as SqlRow[], 'lost_core_hours', key, n);
 }
 
 /** Per shared object (library version) the failed runs loaded: the same measures, with the object's module. */
@@ -67,5 +69,5 @@ export async function lossesByLibrary(ctx: ReportContext): Promise<Row[]> {
     for (const f of found) names.set(Number(f.obj_id), { path: f.object_path, module: f.module_name ?? null });
   }
   const rows = objIds.map((id) => [id, byObject.get(id)!] as const).map(([id, a]) => ({ library: names.get(id)?.path ?? null, module: names.get(id)?.module ?? null, runs: a.runs, failed: a.failed, lost_core_hours: a.lost }));
-  return topRows(withFailureRate(rows) as SqlRow[], 'lost_core_hours', 'library', ctx.spec.top);
+  return topLosses(rows, 'library', ctx.spec.top);
 }

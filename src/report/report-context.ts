@@ -8,7 +8,7 @@
  * Flagged runs are left out of every pass unless the spec includes them.
  */
 import type { Queryable, SqlValue } from '../db/store.js';
-import { isSelective, selectionWhere } from '../query/run-selection.js';
+import { isSelective, moduleLibsets, selectionWhere } from '../query/run-selection.js';
 import type { ReportSpec } from './report-spec.js';
 
 export type SqlRow = Record<string, string | number | null>;
@@ -37,6 +37,8 @@ export class ReportContext {
   /** the weight of one run row, as SQL over alias `r` */
   readonly w: string;
   private walkable?: Promise<ReadonlySet<WalkBy>>;
+  /** the library sets of the selection's modules, once `prepare` found them */
+  private moduleSets?: readonly number[];
   constructor(readonly q: Queryable, readonly spec: ReportSpec) {
     // 1e0 rather than 1.0: MySQL makes 1.0 a DECIMAL, and SUMs of DECIMAL come back as strings
     this.w = spec.weighted ? '(CASE WHEN r.probability > 0 THEN 1e0 / r.probability ELSE 1e0 END)' : '1e0';
@@ -73,6 +75,15 @@ export class ReportContext {
     return { sql: `(SELECT ${REPORT_COLUMNS.map((c) => `r.${c}`).join(', ')} FROM xalt_run r INDEXED BY ${WALKABLE[by]} WHERE ${parts.join(' AND ')}) r`, params };
   }
 
+  /**
+   * Look up what the selection needs before the passes: the library sets holding its modules'
+   * objects, so each pass compares a run's set id instead of looking up its libraries.
+   */
+  async prepare(): Promise<void> {
+    const modules = this.spec.selection?.module;
+    if (modules?.length) this.moduleSets = await moduleLibsets(this.q, modules);
+  }
+
   /** True when the report is about some users', accounts', executables' or modules' runs only. */
   get selective(): boolean {
     return this.spec.selection !== undefined && isSelective(this.spec.selection);
@@ -89,7 +100,7 @@ export class ReportContext {
       parts.push('r.syshost = ?');
       params.push(this.spec.syshost);
     }
-    const sel = selectionWhere(this.spec.selection ?? {});
+    const sel = selectionWhere(this.spec.selection ?? {}, this.moduleSets);
     if (sel.sql) {
       parts.push(sel.sql);
       params.push(...sel.params);
