@@ -1,28 +1,19 @@
 /**
  * What failed runs cost, for `xalt report success`: core-hours lost to failed runs (the
  * core-hours the failed runs used: their work is presumed lost) per executable, per module
- * and per library version — the object a run loaded, so `libmpi.so.40` of one MPI build and
- * of another are told apart — and the failure rate per week.
+ * (report-success.ts's pass per label) and per library version — the object a run loaded, so
+ * `libmpi.so.40` of one MPI build and of another are told apart.
  *
- * Per library, the runs are grouped by library set (src/db/libset.ts) in SQL and each set is
- * expanded once into its objects here, as the libraries report does: a run counts once for
- * each object it loaded.
+ * Per library, the runs per library set (src/db/libset.ts) come from the daily totals and the
+ * failed runs per set from one pass over the failed runs; each set is then expanded once into
+ * its objects here, as the libraries report does: a run counts once for each object it loaded.
  */
 import { failedSql } from '../db/run-outcome.js';
 import { libsetObjects } from '../db/libset.js';
 import type { Row } from '../document/document.js';
 import type { ReportContext, SqlRow } from './report-context.js';
 import { topRows } from './report-executables.js';
-
-const FAILED = `CASE WHEN ${failedSql('r')} THEN 1 ELSE 0 END`;
-
-/** Runs, failed runs and the core-hours of the failed ones, as select-list items over `r`. */
-function lossColumns(ctx: ReportContext): string {
-  const w = ctx.w;
-  return `SUM(${w}) AS runs, SUM(${FAILED} * ${w}) AS failed, SUM(${FAILED} * r.run_time * r.num_cores * ${w}) / 3600e0 AS lost_core_hours`;
-}
-
-const LOSS_KEYS = ['runs', 'failed', 'lost_core_hours'];
+import { usageColumns, usageRows } from './usage-rows.js';
 
 /** Add the failure rate; keep the rows with a failed run. */
 function withFailureRate(rows: readonly SqlRow[]): Row[] {
@@ -38,10 +29,25 @@ export function topLosses(rows: readonly SqlRow[], key: string, n: number): Row[
   return topRows(withFailureRate(rows) as SqlRow[], 'lost_core_hours', key, n);
 }
 
+/**
+ * Per library set: runs (from the daily totals), and failed runs and their core-hours (from the
+ * failed runs only: a minority, so the GROUP BY sorts few rows).
+ */
+async function setLosses(ctx: ReportContext): Promise<SqlRow[]> {
+  const u = usageRows(ctx);
+  const c = usageColumns(ctx);
+  const runs = await ctx.rows(`SELECT u.libset_id AS libset, SUM(${c.runs}) AS runs FROM ${u.sql} WHERE u.libset_id <> 0 GROUP BY u.libset_id`, u.params, ['runs']);
+  // grouping by set gains nothing from the job_id order: walk that index only for most of the store
+  const src = await ctx.sourceBy('job_id', `r.libset_id IS NOT NULL AND ${failedSql('r')}`, 0.5);
+  const failed = await ctx.rows(`SELECT r.libset_id AS libset, SUM(${ctx.w}) AS failed, SUM(r.run_time * r.num_cores * ${ctx.w}) / 3600e0 AS lost_core_hours FROM ${src.sql} GROUP BY r.libset_id`,
+    src.params, ['failed', 'lost_core_hours']);
+  const lost = new Map(failed.map((f) => [Number(f['libset']), f]));
+  return runs.map((r) => ({ libset: r['libset']!, runs: r['runs']!, failed: lost.get(Number(r['libset']))?.['failed'] ?? 0, lost_core_hours: lost.get(Number(r['libset']))?.['lost_core_hours'] ?? 0 }));
+}
+
 /** Per shared object (library version) the failed runs loaded: the same measures, with the object's module. */
 export async function lossesByLibrary(ctx: ReportContext): Promise<Row[]> {
-  const src = await ctx.sourceBy('job_id', 'r.libset_id IS NOT NULL');
-  const perSet = await ctx.rows(`SELECT r.libset_id AS libset, ${lossColumns(ctx)} FROM ${src.sql} GROUP BY r.libset_id`, src.params, LOSS_KEYS);
+  const perSet = await setLosses(ctx);
   // every set's runs count towards its objects' failure rates, not only the sets with a failure
   if (!perSet.some((s) => Number(s['failed']) > 0)) return [];
   const ids = perSet.map((s) => Number(s['libset']));

@@ -36,7 +36,7 @@ const COVER_SHARE = 0.1;
 export class ReportContext {
   /** the weight of one run row, as SQL over alias `r` */
   readonly w: string;
-  private walkable?: Promise<ReadonlySet<WalkBy>>;
+  private walkable?: Promise<{ readonly indexes: ReadonlySet<WalkBy>; readonly share: number }>;
   /** the library sets of the selection's modules, once `prepare` found them */
   private moduleSets?: readonly number[];
   constructor(readonly q: Queryable, readonly spec: ReportSpec) {
@@ -49,28 +49,30 @@ export class ReportContext {
    * range and prefers that index followed by a sort of every row in it, which for a whole
    * store costs seconds. MySQL/MariaDB groups through a hash table and chooses well.
    */
-  private usableIndexes(): Promise<ReadonlySet<WalkBy>> {
+  private usableIndexes(minShare: number): Promise<ReadonlySet<WalkBy>> {
     this.walkable ??= (async () => {
       // a user's or an executable's runs are a sliver of the store: walking a whole covering index for them never pays
-      if (this.q.dialect.name !== 'sqlite' || this.selective) return new Set<WalkBy>();
+      if (this.q.dialect.name !== 'sqlite' || this.selective) return { indexes: new Set<WalkBy>(), share: 0 };
       const names = Object.values(WALKABLE).map((n) => `'${n}'`).join(', ');
       const found = new Set((await this.q.all<{ name: string }>(`SELECT name FROM sqlite_master WHERE type = 'index' AND name IN (${names})`)).map((x) => x.name));
-      if (!found.size) return new Set<WalkBy>();
+      if (!found.size) return { indexes: new Set<WalkBy>(), share: 0 };
       const [n] = await this.q.all<{ total: number; inside: number | null }>(
         'SELECT COUNT(*) AS total, SUM(CASE WHEN start_time >= ? AND start_time < ? THEN 1 ELSE 0 END) AS inside FROM xalt_run', [this.spec.since, this.spec.until]);
-      if (!n || Number(n.inside ?? 0) < COVER_SHARE * Number(n.total)) return new Set<WalkBy>();
-      return new Set((Object.keys(WALKABLE) as WalkBy[]).filter((k) => found.has(WALKABLE[k])));
+      const share = n && Number(n.total) > 0 ? Number(n.inside ?? 0) / Number(n.total) : 0;
+      return { indexes: new Set((Object.keys(WALKABLE) as WalkBy[]).filter((k) => found.has(WALKABLE[k]))), share };
     })();
-    return this.walkable;
+    return this.walkable.then((w) => (w.share >= minShare && w.share > 0 ? w.indexes : new Set<WalkBy>()));
   }
 
   /**
    * Like `source`, but when walking the index led by `by` pays for this period, the runs are
    * read through it in `by` order and left flattenable, so `GROUP BY r.<by>` needs no sort
-   * (and, for the covering indexes, no table row is read).
+   * (and, for the covering indexes, no table row is read). `minShare`: the share of the
+   * store's runs the period must hold for the walk to pay (a pass that groups by something
+   * else gains only the narrow entries, and pays only for most of the store).
    */
-  async sourceBy(by: WalkBy, extra?: string): Promise<{ sql: string; params: SqlValue[] }> {
-    if (!(await this.usableIndexes()).has(by)) return this.source(extra);
+  async sourceBy(by: WalkBy, extra?: string, minShare = COVER_SHARE): Promise<{ sql: string; params: SqlValue[] }> {
+    if (!(await this.usableIndexes(minShare)).has(by)) return this.source(extra);
     const { parts, params } = this.conditions(extra);
     return { sql: `(SELECT ${REPORT_COLUMNS.map((c) => `r.${c}`).join(', ')} FROM xalt_run r INDEXED BY ${WALKABLE[by]} WHERE ${parts.join(' AND ')}) r`, params };
   }
