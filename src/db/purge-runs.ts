@@ -21,7 +21,7 @@ export interface PurgeScope {
   readonly syshost?: string;
 }
 
-export interface PurgeResult {
+interface PurgeResult {
   readonly runs: number;
   readonly libraries: number;
   readonly env_values: number;

@@ -9,7 +9,6 @@ import { jobWhere, parseJobSpec } from './job-spec.js';
 import { inList, selectionWhere, type RunSelection, type SqlWhere } from './run-selection.js';
 import type { Period } from './time-bound.js';
 
-export type { SqlWhere } from './run-selection.js';
 
 /**
  * How a run ended, as `--outcome` names it: the disjoint categories of src/db/run-outcome.ts
@@ -19,7 +18,7 @@ export const FIND_OUTCOMES = ['ok', 'exit', 'signal', 'job_end', 'never_ended'] 
 export type FindOutcome = (typeof FIND_OUTCOMES)[number];
 
 /** `--outcome` name → the category outcomeSql gives. */
-export const OUTCOME_CATEGORY: Readonly<Record<FindOutcome, string>> = { ok: 'ok', exit: 'exit_nonzero', signal: 'signalled', job_end: 'job_end', never_ended: 'never_ended' };
+const OUTCOME_CATEGORY: Readonly<Record<FindOutcome, string>> = { ok: 'ok', exit: 'exit_nonzero', signal: 'signalled', job_end: 'job_end', never_ended: 'never_ended' };
 
 export interface FindFilter extends Period, RunSelection {
   /** jobs as Slurm names them: `110` (and every task of array 110), `110_2`, `1002.0`, `1002.batch` (see job-spec.ts) */
@@ -46,7 +45,7 @@ export interface FindFilter extends Period, RunSelection {
 const FAILED_SQL = `(${failedSql('r')})`;
 
 /** Runs that loaded one of `objects` (none: no run). */
-export function loadedSql(objects: readonly number[]): string {
+function loadedSql(objects: readonly number[]): string {
   if (objects.length === 0) return '1 = 0';
   // ids are numbers from the store, not user text: inlined, so a list of thousands needs no parameters
   return `EXISTS (SELECT 1 FROM join_run_object j WHERE j.run_id = r.run_id AND j.obj_id IN (${objects.map((id) => String(Math.trunc(id))).join(', ')}))`;

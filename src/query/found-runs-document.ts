@@ -136,7 +136,7 @@ const flatColumns: Column[] = [
 ];
 
 /** Every column `--fields` may name, in the order CSV lists them. */
-export const FIND_FIELDS: readonly string[] = flatColumns.map((c) => c.key);
+const FIND_FIELDS: readonly string[] = flatColumns.map((c) => c.key);
 
 /**
  * The columns `--fields a,b` names, in that order; a usage error names an unknown one.

@@ -9,7 +9,7 @@
 import type { Queryable, SqlValue } from '../db/store.js';
 import { globRegExp, globToLike } from './run-selection.js';
 
-export interface MatchedObject {
+interface MatchedObject {
   readonly obj_id: number;
   readonly object_path: string;
   readonly module_name: string | null;

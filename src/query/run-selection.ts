@@ -25,7 +25,7 @@ export interface SqlWhere {
 }
 
 /** The keys of RunSelection, as options and in messages. */
-export const SELECTION_KEYS = ['user', 'account', 'exec', 'module'] as const;
+const SELECTION_KEYS = ['user', 'account', 'exec', 'module'] as const;
 
 /**
  * The items of a comma list, trimmed, without empties; a usage error names the option when
@@ -67,7 +67,7 @@ export function globRegExp(glob: string): RegExp {
 }
 
 /** `col = ?`, or `col LIKE ?` for a pattern. */
-export function matchName(col: string, value: string, params: SqlValue[]): string {
+function matchName(col: string, value: string, params: SqlValue[]): string {
   if (value.includes('*')) {
     params.push(globToLike(value));
     return `${col} LIKE ? ESCAPE '!'`;

@@ -15,7 +15,7 @@ import { execMatch, moduleLibsets, moduleMatch, moduleRunMatch, type SqlWhere } 
 import { parsePeriod, type Period } from './time-bound.js';
 
 /** What is asked about: exactly one of these. */
-export type UsageTarget =
+type UsageTarget =
   | { readonly kind: 'library'; readonly glob: string }
   | { readonly kind: 'module'; readonly name: string }
   | { readonly kind: 'package'; readonly name: string; readonly version?: string }
@@ -28,7 +28,7 @@ export interface WhoUsesQuery extends Period {
 }
 
 /** One user's use of the target. */
-export interface UserUse {
+interface UserUse {
   readonly user: string;
   readonly accounts: readonly string[];
   readonly runs: number;
