@@ -104,7 +104,7 @@ export const commands: readonly CommandSpec[] = [
     name: ['db', 'info'], summary: 'show the store: kind, schema version, record counts', module: 'db-info', options: { db, json },
   },
   {
-    name: ['db', 'rebuild-rollups'], summary: "recompute what reports read from the runs (library sets, daily usage totals), in one transaction", module: 'db-rebuild-rollups', options: { db, json },
+    name: ['db', 'rebuild-rollups'], summary: "recompute what reports read from the runs (library sets, daily usage totals), in one transaction", module: 'db-rebuild-rollups', options: { db, json: { type: 'boolean', description: 'print the counts and seconds as JSON' } },
   },
   {
     name: ['purge'], summary: 'delete runs that started before a date (and their libraries, environment, packages), keeping the daily totals exact', module: 'purge',
@@ -114,7 +114,7 @@ export const commands: readonly CommandSpec[] = [
       user: { type: 'string', short: 'u', valueName: 'LIST', description: 'only the runs of these users, comma-separated' },
       syshost: { type: 'string', description: 'only the runs on this cluster' },
       yes: { type: 'boolean', short: 'y', description: 'do not ask for confirmation (required when stdin is not a terminal)' },
-      json,
+      json: { type: 'boolean', description: 'print what was deleted as JSON' },
     },
   },
   {
