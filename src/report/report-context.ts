@@ -8,7 +8,7 @@
  * Flagged runs are left out of every pass unless the spec includes them.
  */
 import type { Queryable, SqlValue } from '../db/store.js';
-import { isSelective, moduleLibsets, selectionWhere } from '../query/run-selection.js';
+import { isSelective, moduleLibsets, moduleMatch, selectionWhere } from '../query/run-selection.js';
 import type { ReportSpec } from './report-spec.js';
 
 export type SqlRow = Record<string, string | number | null>;
@@ -84,6 +84,22 @@ export class ReportContext {
   async prepare(): Promise<void> {
     const modules = this.spec.selection?.module;
     if (modules?.length) this.moduleSets = await moduleLibsets(this.q, modules);
+  }
+
+  /**
+   * The selection as a condition on the columns of the daily usage totals (xalt_usage_day),
+   * when it can be one: '' for no selection; a condition for modules alone (the runs' module,
+   * or a library set holding the module's objects); null when it names users, accounts or
+   * executables, which the totals do not record.
+   */
+  usageFilter(): { sql: string; params: SqlValue[] } | null {
+    const s = this.spec.selection;
+    if (s === undefined || !isSelective(s)) return { sql: '', params: [] };
+    if (s.user?.length || s.account?.length || s.exec?.length || this.moduleSets === undefined) return null;
+    const params: SqlValue[] = [];
+    const own = s.module!.map((m) => moduleMatch('module_name', m, params)).join(' OR ');
+    const sets = this.moduleSets.length ? ` OR libset_id IN (${this.moduleSets.map((id) => String(Math.trunc(id))).join(', ')})` : '';
+    return { sql: `((has_module = 1 AND (${own}))${sets})`, params };
   }
 
   /** True when the report is about some users', accounts', executables' or modules' runs only. */

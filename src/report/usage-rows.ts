@@ -29,15 +29,16 @@ export function usageRows(ctx: ReportContext): { sql: string; params: SqlValue[]
   const first = Math.ceil(since / DAY); // the first whole day
   const end = Math.floor(until / DAY); // the day after the last whole day
   const flagged = ctx.spec.includeFlagged ? [fromRuns(ctx, since, until, 'only')] : [];
-  // the stored totals are per cluster, executable and module, not per user or account: a report
-  // on some users' (accounts', executables', modules') runs computes its rows from those runs
-  if (first >= end || ctx.selective) {
+  // the stored totals are per cluster, executable, module and library set, not per user or
+  // account: a report on some users' (accounts', executables') runs computes its rows from those runs
+  const filter = ctx.usageFilter();
+  if (first >= end || filter === null) {
     const all = [fromRuns(ctx, since, until), ...flagged];
     return { sql: `(${all.map((x) => x.sql).join(' UNION ALL ')}) u`, params: all.flatMap((x) => x.params) };
   }
   const cols = [...USAGE_DAY_KEY, ...USAGE_DAY_SUMS].map((c) => quote(c, ctx.q.dialect.name)).join(', ');
-  const parts = [`SELECT ${cols} FROM xalt_usage_day WHERE day >= ? AND day < ?${syshost !== undefined ? ' AND syshost = ?' : ''}`];
-  const params: SqlValue[] = [first, end, ...(syshost !== undefined ? [syshost] : [])];
+  const parts = [`SELECT ${cols} FROM xalt_usage_day WHERE day >= ? AND day < ?${syshost !== undefined ? ' AND syshost = ?' : ''}${filter.sql ? ` AND ${filter.sql}` : ''}`];
+  const params: SqlValue[] = [first, end, ...(syshost !== undefined ? [syshost] : []), ...filter.params];
   for (const [from, to] of [[since, first * DAY], [end * DAY, until]] as const) {
     if (from >= to) continue;
     const part = fromRuns(ctx, from, to);
