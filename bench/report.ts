@@ -16,6 +16,7 @@ import { runCli } from '../src/cli/main.js';
 import type { Store } from '../src/db/store.js';
 import { findInSpool, type SpoolFs } from '../src/query/find-in-spool.js';
 import { findInStore } from '../src/query/find-in-store.js';
+import type { FindFilter } from '../src/query/find-filter.js';
 import { buildReport } from '../src/report/build-report.js';
 import { REPORT_KINDS } from '../src/report/report-spec.js';
 import { executablesBaseline } from './report-baseline.js';
@@ -47,21 +48,36 @@ async function sample(store: Store) {
   const [j] = await store.all<{ job_id: string; job_step: string }>(`SELECT job_id, job_step FROM xalt_run WHERE run_id = ?`, [Math.floor(RUNS / 3)]);
   const [id] = await store.all<{ run_uuid: string }>(`SELECT run_uuid FROM xalt_run WHERE run_id = ?`, [Math.floor(RUNS / 4)]);
   const [a] = await store.all<{ array_job_id: string; array_task_id: string }>(`SELECT array_job_id, array_task_id FROM xalt_run WHERE run_id >= ? AND array_job_id IS NOT NULL LIMIT 1`, [Math.floor(RUNS / 5)]);
-  return { user: u!.user, job: j!.job_id, step: `${j!.job_id}.${j!.job_step}`, uuid: id!.run_uuid.slice(0, 13), array: a!.array_job_id, task: `${a!.array_job_id}_${a!.array_task_id}` };
+  const [acct] = await store.all<{ account: string }>(`SELECT account FROM xalt_run WHERE run_id = ?`, [Math.floor(RUNS / 6)]);
+  const [u2] = await store.all<{ user: string }>(`SELECT user FROM xalt_run WHERE run_id = ?`, [Math.floor(RUNS / 7)]);
+  // a library few runs loaded: the object of the fewest join rows
+  const [lib] = await store.all<{ object_path: string }>(`SELECT o.object_path FROM xalt_object o JOIN join_run_object j ON j.obj_id = o.obj_id GROUP BY o.obj_id, o.object_path ORDER BY COUNT(*) LIMIT 1`);
+  return {
+    user: u!.user, user2: u2!.user, job: j!.job_id, step: `${j!.job_id}.${j!.job_step}`, uuid: id!.run_uuid.slice(0, 13), array: a!.array_job_id,
+    task: `${a!.array_job_id}_${a!.array_task_id}`, account: acct!.account, library: lib!.object_path.slice(lib!.object_path.lastIndexOf('/') + 1),
+  };
 }
 
 async function benchFind(store: Store): Promise<void> {
   const s = await sample(store);
   log(`\nxalt find over ${RUNS.toLocaleString('en')} runs (limit 50, with libraries, packages and links of each run):`);
-  const forms = [
-    ['user', { user: s.user }, 'user', s.user], ['job', { job: s.job }, 'job_id', s.job], ['job.step', { job: s.step }, 'job_id', s.job],
-    ['array job', { job: s.array }, 'array_job_id', s.array], ['array task', { job: s.task }, 'array_job_id', s.array], ['uuid prefix', { uuid: s.uuid }, 'run_uuid', s.uuid],
-  ] as const;
-  for (const [what, filter, col, value] of forms) {
+  const forms: readonly (readonly [string, FindFilter, string, readonly string[]])[] = [
+    ['user', { user: [s.user] }, 'user = ?', [s.user]], ['two users', { user: [s.user, s.user2] }, 'user IN (?, ?)', [s.user, s.user2]],
+    ['job', { job: [s.job] }, 'job_id = ?', [s.job]], ['job.step', { job: [s.step] }, 'job_id = ?', [s.job]],
+    ['array job', { job: [s.array] }, 'array_job_id = ?', [s.array]], ['array task', { job: [s.task] }, 'array_job_id = ?', [s.array]],
+    ['uuid prefix', { uuid: s.uuid }, `substr(run_uuid, 1, ${s.uuid.length}) = ?`, [s.uuid]],
+    ['account', { account: [s.account] }, 'account = ?', [s.account]],
+    ['user+outcome', { user: [s.user], outcome: ['signal', 'exit'] }, 'user = ?', [s.user]],
+  ];
+  for (const [what, filter, op, values] of forms) {
     const t = await timeMs(() => findInStore(store, filter, 50), 7);
-    const op = col === 'run_uuid' ? `substr(run_uuid, 1, ${value.length}) = ?` : `${col} = ?`;
-    const scan = await timeMs(() => store.all(`SELECT run_id FROM xalt_run NOT INDEXED WHERE ${op} ORDER BY start_time DESC LIMIT 51`, [value]), 3);
+    const scan = await timeMs(() => store.all(`SELECT run_id FROM xalt_run NOT INDEXED WHERE ${op} ORDER BY start_time DESC LIMIT 51`, values), 3);
     log(`  by ${what.padEnd(12)} ${ms(t).padStart(9)}   (full-table scan side by side: ${ms(scan)}, ${(scan / t).toFixed(0)}× slower)   budget ≤ 100 ms: ${verdict(t, 100)}`);
+  }
+  // no index leads with these: they ride the start_time index newest first and stop at the limit, or scan
+  for (const [what, filter] of [['outcome', { outcome: ['signal'] }], ['queue', { queue: ['q-none'] }], [`library ${s.library}`, { library: s.library }], ['library (all)', { library: 'lib*' }]] as const) {
+    const t = await timeMs(() => findInStore(store, filter as FindFilter, 50), 3);
+    log(`  by ${what.padEnd(12)} ${ms(t).padStart(9)}   (no index of its own)`);
   }
 }
 
@@ -138,10 +154,10 @@ function readEverything(dir: string): number {
 async function benchSpoolFind(dir: string): Promise<void> {
   log(`\nxalt find --spool over a month of ${SPOOL_FILES.toLocaleString('en')} record files (September 2026; October present and skipped):`);
   const month = { since: MONTH.since, until: MONTH.until };
-  const first = findInSpool(nodeFs, dir, { ...month, job: '2000000' }, 50);
+  const first = findInSpool(nodeFs, dir, { ...month, job: ['2000000'] }, 50);
   if (first.runs.length === 0) throw new Error('bench spool: the oldest job was not found');
-  const byJob = await timeMs(() => findInSpool(nodeFs, dir, { ...month, job: '2000000' }, 50), 3);
-  const byUser = await timeMs(() => findInSpool(nodeFs, dir, { ...month, user: 'u0000' }, 50), 3);
+  const byJob = await timeMs(() => findInSpool(nodeFs, dir, { ...month, job: ['2000000'] }, 50), 3);
+  const byUser = await timeMs(() => findInSpool(nodeFs, dir, { ...month, user: ['u0000'] }, 50), 3);
   const baseline = await timeMs(() => readEverything(dir), 1);
   log(`  by job (the month's oldest job: every record read)  ${(byJob / 1000).toFixed(2)} s   budget ≤ 5 s: ${verdict(byJob / 1000, 5)}`);
   log(`  by user (file names decide; newest 50 read)          ${(byUser / 1000).toFixed(2)} s   budget ≤ 5 s: ${verdict(byUser / 1000, 5)}`);

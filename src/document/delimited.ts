@@ -1,5 +1,5 @@
 /**
- * CSV (RFC 4180) and TSV. Machine formats: raw numbers, ISO-8601 UTC times, snake_case
+ * CSV (RFC 4180), TSV, and `|`-separated values like `sacct --parsable2`. Machine formats: raw numbers, ISO-8601 UTC times, snake_case
  * header keys. A document with several tables gets a leading `table` column so one file
  * still parses as one table.
  */
@@ -21,10 +21,16 @@ function tsvClean(s: string): string {
   return s.replace(/[\t\r\n]+/g, ' ');
 }
 
-/** Render as CSV or TSV. */
-export function renderDelimited(doc: Document, kind: 'csv' | 'tsv', options: { noHeader?: boolean } = {}): string {
-  const esc = kind === 'csv' ? csvQuote : tsvClean;
-  const sep = kind === 'csv' ? ',' : '\t';
+/** Like sacct -P, `|` is not quoted: a `|` or line break inside a value becomes a space. */
+function pipeClean(s: string): string {
+  return s.replace(/[|\r\n]+/g, ' ');
+}
+
+const STYLES = { csv: { esc: csvQuote, sep: ',' }, tsv: { esc: tsvClean, sep: '\t' }, pipe: { esc: pipeClean, sep: '|' } } as const;
+
+/** Render as CSV, TSV or `|`-separated values. */
+export function renderDelimited(doc: Document, kind: 'csv' | 'tsv' | 'pipe', options: { noHeader?: boolean } = {}): string {
+  const { esc, sep } = STYLES[kind];
   const multi = doc.tables.length > 1;
   const lines: string[] = [];
   // one header covering the union of columns, so several tables stay one rectangle

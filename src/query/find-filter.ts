@@ -1,56 +1,54 @@
 /**
  * The filters `xalt find` combines, and their translation to SQL over xalt_run. Every value
- * is bound as a parameter; patterns use `*` as the only wildcard.
+ * is bound as a parameter; patterns use `*` as the only wildcard. Users, jobs, accounts,
+ * executables and modules take comma lists (any of them matches).
  */
-import { failedSql } from '../db/run-outcome.js';
+import { failedSql, outcomeSql } from '../db/run-outcome.js';
 import type { SqlValue } from '../db/store.js';
 import { jobWhere, parseJobSpec } from './job-spec.js';
+import { inList, selectionWhere, type RunSelection, type SqlWhere } from './run-selection.js';
 import type { Period } from './time-bound.js';
 
-export interface FindFilter extends Period {
-  readonly user?: string;
-  /** a job as Slurm names it: `110` (and every task of array 110), `110_2`, `1002.0`, `1002.batch` (see job-spec.ts) */
-  readonly job?: string;
+
+/**
+ * How a run ended, as `--outcome` names it: the disjoint categories of src/db/run-outcome.ts
+ * (`exit` is its `exit_nonzero`, `signal` its `signalled`).
+ */
+export const FIND_OUTCOMES = ['ok', 'exit', 'signal', 'job_end', 'never_ended'] as const;
+export type FindOutcome = (typeof FIND_OUTCOMES)[number];
+
+/** `--outcome` name → the category outcomeSql gives. */
+const OUTCOME_CATEGORY: Readonly<Record<FindOutcome, string>> = { ok: 'ok', exit: 'exit_nonzero', signal: 'signalled', job_end: 'job_end', never_ended: 'never_ended' };
+
+export interface FindFilter extends Period, RunSelection {
+  /** jobs as Slurm names them: `110` (and every task of array 110), `110_2`, `1002.0`, `1002.batch` (see job-spec.ts) */
+  readonly job?: readonly string[];
   /** a run uuid or a prefix of one */
   readonly uuid?: string;
-  /** executable name (exec_name or app_name) or, with a `/`, path; `*` wildcards */
-  readonly exec?: string;
-  /** a module name or its prefix up to a `/` (`gcc` matches `gcc/12.2`) */
-  readonly module?: string;
   readonly package?: string;
   readonly host?: string;
   readonly syshost?: string;
+  /** queues (Slurm partitions) */
+  readonly queue?: readonly string[];
+  /** how the runs ended (any of these) */
+  readonly outcome?: readonly FindOutcome[];
+  /** the path of a shared object the run loaded, or (without a `/`) its file name; `*` wildcards */
+  readonly library?: string;
+  /** the xalt_object ids `library` matches, found before the search (find-in-store.ts) */
+  readonly libraryObjects?: readonly number[];
   readonly failed?: boolean;
   /** include runs with integrity flags (left out by default) */
   readonly includeFlagged?: boolean;
 }
 
-/** A WHERE clause (without the keyword) and its parameters. */
-export interface SqlWhere {
-  readonly sql: string;
-  readonly params: readonly SqlValue[];
-}
-
-/** `*` glob → LIKE pattern, escaping LIKE's own wildcards with `!` (works in both databases). */
-export function globToLike(glob: string): string {
-  return glob.replace(/[!%_]/g, (c) => `!${c}`).replace(/\*/g, '%');
-}
-
 /** SQL matching the run's failure, in terms of xalt_run alias `r` (src/db/run-outcome.ts). */
 const FAILED_SQL = `(${failedSql('r')})`;
 
-function matchName(col: string, value: string, params: SqlValue[]): string {
-  if (value.includes('*')) {
-    params.push(globToLike(value));
-    return `${col} LIKE ? ESCAPE '!'`;
-  }
-  params.push(value);
-  return `${col} = ?`;
-}
-
-function moduleMatch(col: string, module: string, params: SqlValue[]): string {
-  params.push(module, `${globToLike(module)}/%`);
-  return `(${col} = ? OR ${col} LIKE ? ESCAPE '!')`;
+/** Runs that loaded one of `objects` (none: no run). */
+function loadedSql(objects: readonly number[]): string {
+  if (objects.length === 0) return '1 = 0';
+  // ids are numbers from the store, not user text: inlined, so a list of thousands needs no parameters
+  return `EXISTS (SELECT 1 FROM join_run_object j WHERE j.run_id = r.run_id AND j.obj_id IN (${objects.map((id) => String(Math.trunc(id))).join(', ')}))`;
 }
 
 /**
@@ -61,16 +59,20 @@ function moduleMatch(col: string, module: string, params: SqlValue[]): string {
 export function findWhere(f: FindFilter, flagged: 'filter' | 'only' = 'filter'): SqlWhere {
   const parts: string[] = [];
   const params: SqlValue[] = [];
+  const add = (w: SqlWhere) => {
+    if (!w.sql) return;
+    parts.push(w.sql);
+    params.push(...w.params);
+  };
   const eq = (col: string, v: string | undefined) => {
     if (v === undefined) return;
     parts.push(`${col} = ?`);
     params.push(v);
   };
-  eq('r.user', f.user);
-  if (f.job !== undefined) {
-    const job = jobWhere(parseJobSpec(f.job));
-    parts.push(job.sql);
-    params.push(...job.params);
+  add(selectionWhere({ user: f.user }));
+  if (f.job?.length) {
+    const jobs = f.job.map((j) => jobWhere(parseJobSpec(j)));
+    add({ sql: jobs.length === 1 ? jobs[0]!.sql : `(${jobs.map((j) => j.sql).join(' OR ')})`, params: jobs.flatMap((j) => j.params) });
   }
   eq('r.host', f.host);
   eq('r.syshost', f.syshost);
@@ -80,19 +82,13 @@ export function findWhere(f: FindFilter, flagged: 'filter' | 'only' = 'filter'):
     parts.push('r.run_uuid >= ? AND r.run_uuid < ?');
     params.push(p, `${p}~`);
   }
-  if (f.exec !== undefined) {
-    if (f.exec.includes('/')) parts.push(matchName('r.exec_path', f.exec, params));
-    else parts.push(`(${matchName('r.exec_name', f.exec, params)} OR ${matchName('r.app_name', f.exec, params)})`);
-  }
-  if (f.module !== undefined) {
-    const own = moduleMatch('r.module_name', f.module, params);
-    const lib = moduleMatch('o.module_name', f.module, params);
-    parts.push(`(${own} OR EXISTS (SELECT 1 FROM join_run_object j JOIN xalt_object o ON o.obj_id = j.obj_id WHERE j.run_id = r.run_id AND ${lib}))`);
-  }
+  add(selectionWhere({ account: f.account, exec: f.exec, module: f.module }));
+  if (f.queue?.length) parts.push(inList('r.queue', f.queue, params));
   if (f.package !== undefined) {
     parts.push('EXISTS (SELECT 1 FROM xalt_pkg p WHERE p.run_uuid = r.run_uuid AND p.pkg_name = ?)');
     params.push(f.package);
   }
+  if (f.libraryObjects !== undefined) parts.push(loadedSql(f.libraryObjects));
   if (f.since !== undefined) {
     parts.push('r.start_time >= ?');
     params.push(f.since);
@@ -102,6 +98,7 @@ export function findWhere(f: FindFilter, flagged: 'filter' | 'only' = 'filter'):
     params.push(f.until);
   }
   if (f.failed) parts.push(FAILED_SQL);
+  if (f.outcome?.length) parts.push(inList(`(${outcomeSql('r')})`, f.outcome.map((o) => OUTCOME_CATEGORY[o]), params));
   if (flagged === 'only') parts.push('r.flagged = 1');
   else if (!f.includeFlagged) parts.push('r.flagged = 0');
   return { sql: parts.length ? parts.join(' AND ') : '1 = 1', params };

@@ -15,9 +15,11 @@ import type { RunRecord } from '../schema/run-record.js';
 import { parseRecordFileName, type RecordFileName } from '../schema/spool-layout.js';
 import { validateRecord } from '../schema/validate.js';
 import type { FindFilter } from './find-filter.js';
+import { baseName } from './library-objects.js';
+import { globRegExp } from './run-selection.js';
 import { jobMatches, parseJobSpec, type JobSpec } from './job-spec.js';
 import type { FindResult } from './find-in-store.js';
-import { isFailure, outcomeOf, uniqueSorted, type FoundBuild, type FoundPackage, type FoundRun } from './found-run.js';
+import { isFailure, outcomeOf, resultOf, uniqueSorted, type FoundBuild, type FoundPackage, type FoundRun } from './found-run.js';
 
 /** The file operations the spool search needs. */
 export interface SpoolFs {
@@ -63,7 +65,7 @@ interface Index {
 }
 
 function nameMatches(n: RecordFileName, f: FindFilter): boolean {
-  if (f.user !== undefined && n.user !== f.user) return false;
+  if (f.user !== undefined && !f.user.includes(n.user)) return false;
   if (f.syshost !== undefined && n.syshost !== f.syshost) return false;
   if (f.uuid !== undefined && !n.uuid.startsWith(f.uuid.toLowerCase())) return false;
   const t = stampEpoch(n.stamp);
@@ -142,19 +144,38 @@ function toFoundRun(rec: RunRecord, hasEnd: boolean, packages: FoundPackage[], b
   };
 }
 
-/** Filters that need the run record's content (packages are checked by the caller). */
-function contentMatches(r: FoundRun, f: FindFilter, exec: RegExp | undefined, job: JobSpec | undefined): boolean {
-  if (job !== undefined && !jobMatches(job, r)) return false;
+/** The filters that need the run record's content, compiled once (packages are checked by the caller). */
+interface ContentTest {
+  readonly exec: readonly RegExp[];
+  readonly jobs: readonly JobSpec[];
+  readonly library: RegExp | undefined;
+}
+
+function contentTest(f: FindFilter): ContentTest {
+  return {
+    exec: (f.exec ?? []).map(globRegExp),
+    jobs: (f.job ?? []).map(parseJobSpec),
+    library: f.library === undefined ? undefined : globRegExp(f.library),
+  };
+}
+
+function contentMatches(r: FoundRun, f: FindFilter, t: ContentTest): boolean {
+  if (t.jobs.length && !t.jobs.some((j) => jobMatches(j, r))) return false;
   if (f.host !== undefined && r.host !== f.host) return false;
+  if (f.account !== undefined && (r.account === null || !f.account.includes(r.account))) return false;
+  if (f.queue !== undefined && (r.queue === null || !f.queue.includes(r.queue))) return false;
   if (f.since !== undefined && r.start_time < f.since) return false;
   if (f.until !== undefined && r.start_time >= f.until) return false;
   if (f.failed && !r.failed) return false;
-  if (f.exec !== undefined && !exec!.test(f.exec.includes('/') ? r.exec_path : r.exec_name)) return false;
+  if (f.outcome !== undefined && !f.outcome.includes(resultOf(r))) return false;
+  if (t.exec.length && !f.exec!.some((e, i) => t.exec[i]!.test(e.includes('/') ? r.exec_path : r.exec_name))) return false;
+  const lib = t.library;
+  if (lib !== undefined && !r.libraries.some((l) => lib.test(f.library!.includes('/') ? l.path : baseName(l.path)))) return false;
   return true;
 }
 
-/** Find runs in the record tree under `prefix`, newest first, at most `limit`. */
-export function findInSpool(fs: SpoolFs, prefix: string, filter: FindFilter, limit: number): FindResult & { warnings: readonly string[] } {
+/** Find runs in the record tree under `prefix`, newest first, at most `limit` (null: all of them). */
+export function findInSpool(fs: SpoolFs, prefix: string, filter: FindFilter, limit: number | null): FindResult & { warnings: readonly string[] } {
   if (filter.module !== undefined) {
     throw new UserError('XALT_USAGE', '--module cannot be used with --spool: module names are attached at ingest, from the reverse map', 'search the store instead (drop --spool), or use --exec with a path pattern such as "/sw/lammps/*"');
   }
@@ -170,8 +191,7 @@ export function findInSpool(fs: SpoolFs, prefix: string, filter: FindFilter, lim
     byBuildId ??= new Map([...idx.links.keys()].map((u) => linkByUuid(u)).filter((l): l is LinkRecord => !!l?.resultT.build_id).map((l) => [l.resultT.build_id!, l]));
     return byBuildId.get(id);
   };
-  const execRe = filter.exec === undefined ? undefined : globRegExp(filter.exec);
-  const job = filter.job === undefined ? undefined : parseJobSpec(filter.job);
+  const test = contentTest(filter);
   const candidates = [...idx.runs.values()].sort((a, b) => (a.stamp < b.stamp ? 1 : a.stamp > b.stamp ? -1 : a.uuid < b.uuid ? 1 : -1));
   const found: FoundRun[] = [];
   for (const c of candidates) {
@@ -179,7 +199,7 @@ export function findInSpool(fs: SpoolFs, prefix: string, filter: FindFilter, lim
     if (!rec) continue;
     // cheap filters first: packages and links are read only for runs that pass them
     const bare = toFoundRun(rec, rec.userDT.end_time > 0, [], null);
-    if (!contentMatches(bare, filter, execRe, job)) continue;
+    if (!contentMatches(bare, filter, test)) continue;
     const pkgs = (idx.pkgs.get(c.uuid) ?? []).map((p) => reader.read<PkgRecord>('pkg', p)).filter((p): p is PkgRecord => !!p)
       .map((p) => ({ program: p.program, name: p.package_name, version: p.package_version ?? null, path: p.package_path ?? null }));
     if (filter.package !== undefined && !pkgs.some((p) => p.name === filter.package)) continue;
@@ -187,19 +207,14 @@ export function findInSpool(fs: SpoolFs, prefix: string, filter: FindFilter, lim
     const link = (wm && linkByUuid(wm)) || (rec.userT.exec_build_id ? linkByBuildId(rec.userT.exec_build_id) : undefined);
     const build = link ? linkBuild(link, wm && link.resultT.uuid === wm ? 'uuid' : 'build_id') : null;
     found.push({ ...bare, packages: uniqueSortedPkgs(pkgs), build });
-    if (found.length > limit) break;
+    if (limit !== null && found.length > limit) break;
   }
   found.sort((a, b) => b.start_time - a.start_time);
   const warnings = reader.warnings.length > 5 ? [...reader.warnings.slice(0, 5), `${reader.warnings.length - 5} more unusable record files`] : reader.warnings;
-  return { runs: found.slice(0, limit), truncated: found.length > limit, warnings };
+  return { runs: limit === null ? found : found.slice(0, limit), truncated: limit !== null && found.length > limit, warnings };
 }
 
 function uniqueSortedPkgs(pkgs: FoundPackage[]): FoundPackage[] {
   const names = uniqueSorted(pkgs.map((p) => p.name));
   return names.map((n) => pkgs.find((p) => p.name === n)!);
-}
-
-/** `*` glob → anchored RegExp. */
-function globRegExp(glob: string): RegExp {
-  return new RegExp(`^${glob.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
 }

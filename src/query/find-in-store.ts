@@ -6,6 +6,7 @@
 import type { Queryable, SqlValue } from '../db/store.js';
 import { flagList } from '../db/run-flags.js';
 import { findWhere, type FindFilter } from './find-filter.js';
+import { matchingObjects } from './library-objects.js';
 import { isFailure, outcomeOf, uniqueSorted, type FoundBuild, type FoundLibrary, type FoundPackage, type FoundRun } from './found-run.js';
 
 export interface FindResult {
@@ -129,16 +130,25 @@ async function flaggedLeftOut(q: Queryable, filter: FindFilter): Promise<number>
   return Number(row?.n ?? 0);
 }
 
+/** The filter with the objects its `library` pattern names looked up. */
+async function withLibraryObjects(q: Queryable, filter: FindFilter): Promise<FindFilter> {
+  if (filter.library === undefined || filter.libraryObjects !== undefined) return filter;
+  return { ...filter, libraryObjects: (await matchingObjects(q, filter.library)).map((o) => o.obj_id) };
+}
+
 /**
- * Find runs matching `filter`, newest first, at most `limit`, after skipping `offset` of them
- * (the dashboard's pages). The order is total — start time, then the run's row id — so pages
- * neither repeat nor skip a run while the store is unchanged.
+ * Find runs matching `filter`, newest first, at most `limit` (null: all of them), after
+ * skipping `offset` of them (the dashboard's pages). The order is total — start time, then
+ * the run's row id — so pages neither repeat nor skip a run while the store is unchanged.
  */
-export async function findInStore(q: Queryable, filter: FindFilter, limit: number, offset = 0): Promise<FindResult> {
+export async function findInStore(q: Queryable, given: FindFilter, limit: number | null, offset = 0): Promise<FindResult> {
+  const filter = await withLibraryObjects(q, given);
   const where = findWhere(filter);
-  const skip = offset > 0 ? ' OFFSET ?' : '';
-  const rows = await q.all<RunRow>(`SELECT r.* FROM xalt_run r WHERE ${where.sql} ORDER BY r.start_time DESC, r.run_id DESC LIMIT ?${skip}`, [...where.params, limit + 1, ...(offset > 0 ? [offset] : [])] as SqlValue[]);
-  const page = rows.slice(0, limit);
+  const page_ = limit === null ? '' : offset > 0 ? ' LIMIT ? OFFSET ?' : ' LIMIT ?';
+  const pageParams = limit === null ? [] : offset > 0 ? [limit + 1, offset] : [limit + 1];
+  const rows = await q.all<RunRow>(`SELECT r.* FROM xalt_run r WHERE ${where.sql} ORDER BY r.start_time DESC, r.run_id DESC${page_}`,
+    [...where.params, ...pageParams] as SqlValue[]);
+  const page = limit === null ? rows : rows.slice(0, limit);
   const leftOut = await flaggedLeftOut(q, filter);
   if (page.length === 0) return { runs: [], truncated: false, flaggedLeftOut: leftOut };
   const ids = page.map((r) => Number(r.run_id));
@@ -150,5 +160,5 @@ export async function findInStore(q: Queryable, filter: FindFilter, limit: numbe
     (pkgs.get(r.run_uuid) ?? []).map((p) => ({ program: p.program, name: p.pkg_name, version: p.pkg_version, path: p.pkg_path })),
     linkFor(r),
   ));
-  return { runs, truncated: rows.length > limit, flaggedLeftOut: leftOut };
+  return { runs, truncated: limit !== null && rows.length > limit, flaggedLeftOut: leftOut };
 }

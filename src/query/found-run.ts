@@ -116,3 +116,14 @@ export function isFailure(f: EndFacts): boolean {
 export function uniqueSorted(values: readonly (string | null | undefined)[]): string[] {
   return [...new Set(values.filter((v): v is string => typeof v === 'string' && v !== ''))].sort();
 }
+
+/**
+ * The run's result as `xalt find --outcome` and the `result` column name it: `ok`, or the kind
+ * of failure — `exit` (a non-zero status), `signal`, `job_end` (running when a job that did
+ * not complete ended), `never_ended`. The categories of src/db/run-outcome.ts.
+ */
+export function resultOf(r: Pick<FoundRun, 'failed' | 'outcome'>): 'ok' | 'exit' | 'signal' | 'job_end' | 'never_ended' {
+  if (!r.failed) return 'ok';
+  if (r.outcome === 'never_ended' || r.outcome === 'job_end' || r.outcome === 'signal') return r.outcome;
+  return 'exit';
+}

@@ -3,7 +3,8 @@
  * only the lines that say something), one flat row per run for CSV/TSV/Markdown, and the
  * full nested record for JSON.
  */
-import type { FoundRun } from './found-run.js';
+import { UserError } from '../errors.js';
+import { resultOf, type FoundRun } from './found-run.js';
 import { slurmJobName } from './job-spec.js';
 import { OUTPUT_SCHEMA_VERSION, type Column, type Document } from '../document/document.js';
 import { formatDuration, formatUtc, isoUtc } from '../document/format-cell.js';
@@ -123,7 +124,7 @@ const flatColumns: Column[] = [
   { key: 'queue', header: 'Queue', format: 'text' }, { key: 'app_name', header: 'Application', format: 'text' },
   { key: 'exec_path', header: 'Executable', format: 'text' }, { key: 'start_time', header: 'Start (UTC)', format: 'datetime' },
   { key: 'end_time', header: 'End (UTC)', format: 'datetime' }, { key: 'run_time', header: 'Run time (s)', format: 'int' },
-  { key: 'outcome', header: 'Outcome', format: 'text' }, { key: 'exit_status', header: 'Exit', format: 'int' },
+  { key: 'outcome', header: 'Outcome', format: 'text' }, { key: 'result', header: 'Result', format: 'text' }, { key: 'exit_status', header: 'Exit', format: 'int' },
   { key: 'exit_signal', header: 'Signal', format: 'int' }, { key: 'job_state', header: 'Job state', format: 'text' },
   { key: 'failed', header: 'Failed', format: 'text' }, { key: 'flags', header: 'Flags', format: 'text' },
   { key: 'num_cores', header: 'Cores', format: 'int' }, { key: 'num_tasks', header: 'Tasks', format: 'int' },
@@ -134,24 +135,40 @@ const flatColumns: Column[] = [
   { key: 'cmdline', header: 'Command', format: 'text' },
 ];
 
-/** Runs as one flat table (lists joined with spaces) for CSV, TSV and Markdown. */
-export function renderRunsDocument(runs: readonly FoundRun[]): Document {
+/** Every column `--fields` may name, in the order CSV lists them. */
+const FIND_FIELDS: readonly string[] = flatColumns.map((c) => c.key);
+
+/**
+ * The columns `--fields a,b` names, in that order; a usage error names an unknown one.
+ * @example findFields('user,job,outcome') // the User, Job and Outcome columns
+ */
+export function findFields(text: string): readonly Column[] {
+  const names = text.split(',').map((f) => f.trim().toLowerCase()).filter((f) => f !== '');
+  if (names.length === 0) throw new UserError('XALT_USAGE', `--fields ${JSON.stringify(text)}: no field given`, `for example --fields start_time,user,job,app_name,outcome`);
+  const bad = names.find((n) => !FIND_FIELDS.includes(n));
+  if (bad !== undefined) throw new UserError('XALT_USAGE', `--fields: unknown field "${bad}"; fields are ${FIND_FIELDS.join(', ')}`, 'for example --fields start_time,user,job,app_name,outcome');
+  return names.map((n) => flatColumns.find((c) => c.key === n)!);
+}
+
+/** Runs as one flat table (lists joined with spaces) for CSV, TSV, Markdown and `--fields`; `columns` picks and orders the columns. */
+export function renderRunsDocument(runs: readonly FoundRun[], columns: readonly Column[] = flatColumns): Document {
   const rows = runs.map((r) => ({
     run_uuid: r.run_uuid, syshost: r.syshost, host: r.host, user: r.user, account: r.account, job: slurmJobName(r), job_id: r.job_id,
     array_job_id: r.array_job_id, array_task_id: r.array_task_id, job_step: r.job_step, queue: r.queue,
     app_name: r.app_name, exec_path: r.exec_path, start_time: r.start_time, end_time: r.end_time, run_time: r.run_time,
-    outcome: r.outcome, exit_status: r.exit_status, exit_signal: r.exit_signal, job_state: r.job_state, failed: r.failed ? 'yes' : 'no',
+    outcome: r.outcome, result: resultOf(r), exit_status: r.exit_status, exit_signal: r.exit_signal, job_state: r.job_state, failed: r.failed ? 'yes' : 'no',
     flags: r.flags.join(' '), num_cores: r.num_cores, num_tasks: r.num_tasks, cpus_per_task: r.cpus_per_task, num_nodes: r.num_nodes, num_gpus: r.num_gpus, modules: r.modules.join(' '),
     num_libraries: r.libraries.length, compiler: r.build?.link_program ?? null, build_user: r.build?.build_user ?? null,
     packages: r.packages.map((p) => (p.version ? `${p.name}==${p.version}` : p.name)).join(' '), cmdline: shellQuote(r.cmdline),
   }));
-  return { title: 'xalt find', meta: [], tables: [{ id: 'runs', title: 'Runs', columns: flatColumns, rows }] };
+  return { title: 'xalt find', meta: [], tables: [{ id: 'runs', title: 'Runs', columns, rows }] };
 }
 
 /** Runs as JSON: every field, times as ISO-8601 UTC plus the raw epoch; `flaggedLeftOut`: flagged runs that matched but are not listed. */
 export function renderRunsJson(runs: readonly FoundRun[], truncated: boolean, flaggedLeftOut = 0): string {
   const out = runs.map((r) => ({
     ...r,
+    result: resultOf(r),
     job: slurmJobName(r),
     start: isoUtc(r.start_time),
     end: r.end_time !== null ? isoUtc(r.end_time) : null,

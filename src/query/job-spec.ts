@@ -13,7 +13,7 @@
  * of other schedulers (PBS's `1234.server`, `1234[2].server`) are found as recorded (pure).
  */
 import type { SqlValue } from '../db/store.js';
-import type { SqlWhere } from './find-filter.js';
+import type { SqlWhere } from './run-selection.js';
 
 export interface JobSpec {
   /** the text as given: matched against the recorded job id as it is */

@@ -18,6 +18,7 @@ import { accountsReport, packagesReport, usersReport } from './report-people.js'
 import { runtimeReport } from './report-runtime.js';
 import type { ReportKind, ReportSpec } from './report-spec.js';
 import { successReport } from './report-success.js';
+import { describeSelection, isSelective } from '../query/run-selection.js';
 
 const KINDS: Readonly<Record<ReportKind, (ctx: ReportContext) => Promise<ReportBody>>> = {
   overview: overviewReport, executables: executablesReport, modules: modulesReport, libraries: librariesReport,
@@ -43,12 +44,18 @@ async function requireLatestSchema(q: Queryable): Promise<void> {
   }
 }
 
-/** Runs of the period (and cluster) with integrity flags, found along the (flagged, start_time) index. */
-async function flaggedRuns(q: Queryable, spec: ReportSpec): Promise<number> {
-  const host = spec.syshost !== undefined;
-  const [row] = await q.all<{ n: unknown }>(`SELECT COUNT(*) AS n FROM xalt_run WHERE flagged = 1 AND start_time >= ? AND start_time < ?${host ? ' AND syshost = ?' : ''}`,
-    [spec.since, spec.until, ...(host ? [spec.syshost!] : [])]);
+/** Runs the report covers but for their integrity flags, found along the (flagged, start_time) index. */
+async function flaggedRuns(ctx: ReportContext): Promise<number> {
+  const runs = ctx.runsIn(ctx.spec.since, ctx.spec.until);
+  const [row] = await ctx.q.all<{ n: unknown }>(`SELECT COUNT(*) AS n FROM xalt_run r WHERE r.flagged = 1 AND ${runs.sql}`, runs.params);
   return Number(row?.n ?? 0);
+}
+
+/** The header line saying which users', accounts', executables' or modules' runs the report covers. */
+function selectionMeta(spec: ReportSpec): MetaItem[] {
+  const s = spec.selection;
+  if (s === undefined || !isSelective(s)) return [];
+  return [{ key: 'runs_of', label: 'Runs of', value: describeSelection(s) }];
 }
 
 /** The header lines saying whether flagged runs count, and how many there are. */
@@ -61,8 +68,10 @@ function flaggedMeta(spec: ReportSpec, n: number): MetaItem[] {
 /** Run report `spec.kind` over `q`. `now` (epoch seconds) stamps the document. */
 export async function buildReport(q: Queryable, spec: ReportSpec, now: number): Promise<Document> {
   await requireLatestSchema(q);
-  const flagged = await flaggedRuns(q, spec);
-  const body = await KINDS[spec.kind](new ReportContext(q, spec));
+  const ctx = new ReportContext(q, spec);
+  await ctx.prepare();
+  const flagged = await flaggedRuns(ctx);
+  const body = await KINDS[spec.kind](ctx);
   return {
     title: `xalt report: ${body.title} on ${spec.syshost ?? 'all clusters'}, ${iso(spec.since).slice(0, 10)} to ${iso(spec.until).slice(0, 10)}`,
     meta: [
@@ -71,6 +80,7 @@ export async function buildReport(q: Queryable, spec: ReportSpec, now: number): 
       { key: 'since', value: iso(spec.since) },
       { key: 'until', value: iso(spec.until) },
       { key: 'syshost', label: 'Cluster', value: spec.syshost ?? null, text: spec.syshost ?? 'all' },
+      ...selectionMeta(spec),
       { key: 'weighting', label: 'Weighting', value: spec.weighted ? '1/probability' : 'none',
         text: spec.weighted ? 'runs and hours weighted by 1/sampling probability (users, accounts, jobs: distinct counts)' : 'none: runs and hours as recorded (--unweighted)' },
       ...flaggedMeta(spec, flagged),

@@ -12,12 +12,15 @@ import type { ReportBody } from './report-body.js';
 const LINK_JOIN = `LEFT JOIN xalt_link l ON l.link_id = ${RUN_LINK_ID}`;
 
 export async function compilersReport(ctx: ReportContext): Promise<ReportBody> {
-  const params = [ctx.spec.since, ctx.spec.until, ...(ctx.spec.syshost !== undefined ? [ctx.spec.syshost] : [])];
+  // links are not runs: of the run filters, only --user applies to them (as the user who linked)
+  const users = ctx.spec.selection?.user ?? [];
+  const params = [ctx.spec.since, ctx.spec.until, ...(ctx.spec.syshost !== undefined ? [ctx.spec.syshost] : []), ...users];
   // a link record whose file another user owned is flagged like a run: left out unless asked
   const flagged = ctx.spec.includeFlagged ? '' : ' AND l.owner_mismatch = 0';
+  const byUser = users.length ? ` AND l.build_user IN (${users.map(() => '?').join(', ')})` : '';
   const byCount = await ctx.rows(
     `SELECT COALESCE(l.link_program, 'unknown') AS compiler, COUNT(*) AS links, COUNT(DISTINCT l.build_user) AS users FROM xalt_link l`
-    + ` WHERE l.build_epoch >= ? AND l.build_epoch < ?${ctx.spec.syshost !== undefined ? ' AND l.build_syshost = ?' : ''}${flagged}`
+    + ` WHERE l.build_epoch >= ? AND l.build_epoch < ?${ctx.spec.syshost !== undefined ? ' AND l.build_syshost = ?' : ''}${byUser}${flagged}`
     + ` GROUP BY COALESCE(l.link_program, 'unknown') ORDER BY links DESC, compiler LIMIT ?`, [...params, ctx.spec.top], ['links', 'users']);
   const byHours = await groupedUsage(ctx, { label: `COALESCE(l.link_program, 'unknown')`, key: 'compiler', joins: `JOIN xalt_link l ON l.link_id = ${RUN_LINK_ID}`, more: [{ sql: 'COUNT(DISTINCT r.app_name)', key: 'executables' }] });
   return {

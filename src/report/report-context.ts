@@ -8,6 +8,7 @@
  * Flagged runs are left out of every pass unless the spec includes them.
  */
 import type { Queryable, SqlValue } from '../db/store.js';
+import { isSelective, moduleLibsets, moduleMatch, selectionWhere } from '../query/run-selection.js';
 import type { ReportSpec } from './report-spec.js';
 
 export type SqlRow = Record<string, string | number | null>;
@@ -35,7 +36,9 @@ const COVER_SHARE = 0.1;
 export class ReportContext {
   /** the weight of one run row, as SQL over alias `r` */
   readonly w: string;
-  private walkable?: Promise<ReadonlySet<WalkBy>>;
+  private walkable?: Promise<{ readonly indexes: ReadonlySet<WalkBy>; readonly share: number }>;
+  /** the library sets of the selection's modules, once `prepare` found them */
+  private moduleSets?: readonly number[];
   constructor(readonly q: Queryable, readonly spec: ReportSpec) {
     // 1e0 rather than 1.0: MySQL makes 1.0 a DECIMAL, and SUMs of DECIMAL come back as strings
     this.w = spec.weighted ? '(CASE WHEN r.probability > 0 THEN 1e0 / r.probability ELSE 1e0 END)' : '1e0';
@@ -46,41 +49,89 @@ export class ReportContext {
    * range and prefers that index followed by a sort of every row in it, which for a whole
    * store costs seconds. MySQL/MariaDB groups through a hash table and chooses well.
    */
-  private usableIndexes(): Promise<ReadonlySet<WalkBy>> {
+  private usableIndexes(minShare: number): Promise<ReadonlySet<WalkBy>> {
     this.walkable ??= (async () => {
-      if (this.q.dialect.name !== 'sqlite') return new Set<WalkBy>();
+      // a user's or an executable's runs are a sliver of the store: walking a whole covering index for them never pays
+      if (this.q.dialect.name !== 'sqlite' || this.selective) return { indexes: new Set<WalkBy>(), share: 0 };
       const names = Object.values(WALKABLE).map((n) => `'${n}'`).join(', ');
       const found = new Set((await this.q.all<{ name: string }>(`SELECT name FROM sqlite_master WHERE type = 'index' AND name IN (${names})`)).map((x) => x.name));
-      if (!found.size) return new Set<WalkBy>();
+      if (!found.size) return { indexes: new Set<WalkBy>(), share: 0 };
       const [n] = await this.q.all<{ total: number; inside: number | null }>(
         'SELECT COUNT(*) AS total, SUM(CASE WHEN start_time >= ? AND start_time < ? THEN 1 ELSE 0 END) AS inside FROM xalt_run', [this.spec.since, this.spec.until]);
-      if (!n || Number(n.inside ?? 0) < COVER_SHARE * Number(n.total)) return new Set<WalkBy>();
-      return new Set((Object.keys(WALKABLE) as WalkBy[]).filter((k) => found.has(WALKABLE[k])));
+      const share = n && Number(n.total) > 0 ? Number(n.inside ?? 0) / Number(n.total) : 0;
+      return { indexes: new Set((Object.keys(WALKABLE) as WalkBy[]).filter((k) => found.has(WALKABLE[k]))), share };
     })();
-    return this.walkable;
+    return this.walkable.then((w) => (w.share >= minShare && w.share > 0 ? w.indexes : new Set<WalkBy>()));
   }
 
   /**
    * Like `source`, but when walking the index led by `by` pays for this period, the runs are
    * read through it in `by` order and left flattenable, so `GROUP BY r.<by>` needs no sort
-   * (and, for the covering indexes, no table row is read).
+   * (and, for the covering indexes, no table row is read). `minShare`: the share of the
+   * store's runs the period must hold for the walk to pay (a pass that groups by something
+   * else gains only the narrow entries, and pays only for most of the store).
    */
-  async sourceBy(by: WalkBy, extra?: string): Promise<{ sql: string; params: SqlValue[] }> {
-    if (!(await this.usableIndexes()).has(by)) return this.source(extra);
+  async sourceBy(by: WalkBy, extra?: string, minShare = COVER_SHARE): Promise<{ sql: string; params: SqlValue[] }> {
+    if (!(await this.usableIndexes(minShare)).has(by)) return this.source(extra);
     const { parts, params } = this.conditions(extra);
     return { sql: `(SELECT ${REPORT_COLUMNS.map((c) => `r.${c}`).join(', ')} FROM xalt_run r INDEXED BY ${WALKABLE[by]} WHERE ${parts.join(' AND ')}) r`, params };
   }
 
-  private conditions(extra?: string): { parts: string[]; params: SqlValue[] } {
+  /**
+   * Look up what the selection needs before the passes: the library sets holding its modules'
+   * objects, so each pass compares a run's set id instead of looking up its libraries.
+   */
+  async prepare(): Promise<void> {
+    const modules = this.spec.selection?.module;
+    if (modules?.length) this.moduleSets = await moduleLibsets(this.q, modules);
+  }
+
+  /**
+   * The selection as a condition on the columns of the daily usage totals (xalt_usage_day),
+   * when it can be one: '' for no selection; a condition for modules alone (the runs' module,
+   * or a library set holding the module's objects); null when it names users, accounts or
+   * executables, which the totals do not record.
+   */
+  usageFilter(): { sql: string; params: SqlValue[] } | null {
+    const s = this.spec.selection;
+    if (s === undefined || !isSelective(s)) return { sql: '', params: [] };
+    if (s.user?.length || s.account?.length || s.exec?.length || this.moduleSets === undefined) return null;
+    const params: SqlValue[] = [];
+    const own = s.module!.map((m) => moduleMatch('module_name', m, params)).join(' OR ');
+    const sets = this.moduleSets.length ? ` OR libset_id IN (${this.moduleSets.map((id) => String(Math.trunc(id))).join(', ')})` : '';
+    return { sql: `((has_module = 1 AND (${own}))${sets})`, params };
+  }
+
+  /** True when the report is about some users', accounts', executables' or modules' runs only. */
+  get selective(): boolean {
+    return this.spec.selection !== undefined && isSelective(this.spec.selection);
+  }
+
+  /**
+   * The conditions on xalt_run `r` of the runs in [from, to) that the report covers, but for
+   * flagged runs: its cluster and its selection of users, accounts, executables and modules.
+   */
+  runsIn(from: number, to: number): { sql: string; params: SqlValue[] } {
     const parts = ['r.start_time >= ?', 'r.start_time < ?'];
-    const params: SqlValue[] = [this.spec.since, this.spec.until];
+    const params: SqlValue[] = [from, to];
     if (this.spec.syshost !== undefined) {
       parts.push('r.syshost = ?');
       params.push(this.spec.syshost);
     }
+    const sel = selectionWhere(this.spec.selection ?? {}, this.moduleSets);
+    if (sel.sql) {
+      parts.push(sel.sql);
+      params.push(...sel.params);
+    }
+    return { sql: parts.join(' AND '), params };
+  }
+
+  private conditions(extra?: string): { parts: string[]; params: SqlValue[] } {
+    const runs = this.runsIn(this.spec.since, this.spec.until);
+    const parts = [runs.sql];
     if (!this.spec.includeFlagged) parts.push('r.flagged = 0');
     if (extra) parts.push(extra);
-    return { parts, params };
+    return { parts, params: runs.params };
   }
 
   /**

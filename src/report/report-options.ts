@@ -1,5 +1,6 @@
 /** Turn `xalt report`'s parsed options into a report spec (pure, for testing). */
 import { UserError } from '../errors.js';
+import { isSelective, selectionOptions } from '../query/run-selection.js';
 import { parsePeriod } from '../query/time-bound.js';
 import { DEFAULT_PERIOD_DAYS, DEFAULT_TOP, REPORT_KINDS, isReportKind, type ReportSpec } from './report-spec.js';
 
@@ -18,7 +19,9 @@ export function reportSpec(values: Readonly<Record<string, unknown>>, positional
   const since = period.since ?? until - DEFAULT_PERIOD_DAYS * 86400;
   if (since >= until) throw new UserError('XALT_BAD_TIME', `--since is not before the end of the period (${new Date(until * 1000).toISOString()})`, 'give --until as well, or an earlier --since');
   const syshost = s('syshost');
+  const selection = selectionOptions(values);
   return {
+    ...(isSelective(selection) ? { selection } : {}),
     kind, since, until, top, weighted: values['unweighted'] !== true,
     ...(values['include-flagged'] === true ? { includeFlagged: true } : {}), ...(syshost !== undefined ? { syshost } : {}),
   };

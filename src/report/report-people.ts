@@ -14,6 +14,7 @@ export async function packagesReport(ctx: ReportContext): Promise<ReportBody> {
   const join = pkgJoin(ctx);
   const more = [{ sql: 'COUNT(DISTINCT p.pkg_version)', key: 'versions' }];
   const pkgs = await groupedUsage(ctx, { label: 'p.pkg_name', key: 'package', joins: join, orderBy: 'runs', more });
+  const byUsers = await groupedUsage(ctx, { label: 'p.pkg_name', key: 'package', joins: join, orderBy: 'users', more });
   const w = ctx.source();
   const byVersion = await ctx.rows(
     `SELECT p.pkg_name AS package, COALESCE(p.pkg_version, '') AS version, SUM(${ctx.w}) AS runs, COUNT(DISTINCT r.user) AS users FROM ${w.sql} ${join}`
@@ -22,6 +23,7 @@ export async function packagesReport(ctx: ReportContext): Promise<ReportBody> {
     title: 'Python packages',
     tables: [
       { id: 'packages_by_runs', title: `Top ${ctx.spec.top} packages sorted by # runs that imported them`, columns: [C.runs, C.users, C.jobs, C.accounts, C.int('versions', '# Versions'), C.coreHours, C.text('package', 'Package')], rows: pkgs, chart: { label: 'package', value: 'runs' } },
+      { id: 'packages_by_users', title: `Top ${ctx.spec.top} packages sorted by # users who imported them`, columns: [C.users, C.runs, C.jobs, C.accounts, C.int('versions', '# Versions'), C.coreHours, C.text('package', 'Package')], rows: byUsers, chart: { label: 'package', value: 'users' } },
       { id: 'versions_by_runs', title: `Top ${ctx.spec.top * 3} package versions sorted by # runs`, columns: [C.runs, C.users, C.text('package', 'Package'), C.text('version', 'Version')], rows: byVersion },
     ],
   };

@@ -1,4 +1,5 @@
-/** What a report is asked for: its kind and the period, cluster, size and weighting. */
+/** What a report is asked for: its kind and the period, cluster, runs, size and weighting. */
+import type { RunSelection } from '../query/run-selection.js';
 
 /** Every report kind, in the order `xalt report --help` lists them. */
 export const REPORT_KINDS = ['overview', 'executables', 'modules', 'libraries', 'compilers', 'built', 'packages', 'users', 'accounts', 'runtime', 'success', 'gpu'] as const;
@@ -12,6 +13,8 @@ export interface ReportSpec {
   readonly until: number;
   /** only this cluster; undefined = all */
   readonly syshost?: string;
+  /** only the runs of these users, accounts, executables, modules (src/query/run-selection.ts); undefined = all */
+  readonly selection?: RunSelection;
   /** rows per top-N table */
   readonly top: number;
   /** weight each run by 1/probability (the runs a sampled record stands for) */

@@ -7,13 +7,19 @@
  * only). Which of these are failures is src/db/run-outcome.ts's definition, shared with find
  * and the daily totals: everything but exit 0, no recorded status, and job end of a job that
  * COMPLETED. The summary gives the failure rate of runs and of jobs, to set beside Slurm's
- * view (`sacct -X`: jobs FAILED, TIMEOUT, CANCELLED, NODE_FAIL, OUT_OF_MEMORY).
+ * view (`sacct -X`: jobs FAILED, TIMEOUT, CANCELLED, NODE_FAIL, OUT_OF_MEMORY). What the
+ * failures cost — core-hours lost per executable, module and library version — and the
+ * failure rate per week come from failure-costs.ts and the daily totals.
  */
 import type { DocTable, Row } from '../document/document.js';
 import { failedSql, outcomeSql } from '../db/run-outcome.js';
 import { C } from './columns.js';
 import type { CoverIndex, ReportContext, SqlRow } from './report-context.js';
 import type { ReportBody } from './report-body.js';
+import { lossesByLibrary, topLosses } from './failure-costs.js';
+import { topRows } from './report-executables.js';
+import { usageColumns, usageRows } from './usage-rows.js';
+import { weeklyFailureRate } from './usage-series.js';
 
 /** The columns of the per-executable and per-module tables: the categories of run-outcome.ts. */
 export const OUTCOMES = [
@@ -35,8 +41,10 @@ const DETAIL_SQL = `CASE WHEN r.has_end = 0 THEN '' WHEN r.end_reason = 'job_end
   + ` WHEN ${SIGNALLED} THEN '' WHEN r.exit_status IS NULL THEN 'status not recorded' WHEN r.exit_status > 0 THEN 'status > 0' ELSE 'status 0' END`;
 const HOW_ORDER = ['exit', 'signal', 'job_end', 'never_ended'];
 
+/** Per label: runs of each outcome, runs, users, failed runs and the core-hours of the failed runs (x.ch: a run's core-hours). */
 function outcomeColumns(): string {
-  return `${OUTCOMES.map((o) => `SUM(CASE WHEN x.oc = '${o.key}' THEN x.w ELSE 0 END) AS ${o.key}`).join(', ')}, SUM(x.w) AS runs, COUNT(DISTINCT x.user) AS users`;
+  return `${OUTCOMES.map((o) => `SUM(CASE WHEN x.oc = '${o.key}' THEN x.w ELSE 0 END) AS ${o.key}`).join(', ')}, SUM(x.w) AS runs, COUNT(DISTINCT x.user) AS users,`
+    + ` SUM(CASE WHEN x.oc <> 'ok' THEN x.w ELSE 0 END) AS failed, SUM(CASE WHEN x.oc <> 'ok' THEN x.ch ELSE 0 END) AS lost_core_hours`;
 }
 
 function withRates(rows: readonly SqlRow[]): Row[] {
@@ -46,16 +54,24 @@ function withRates(rows: readonly SqlRow[]): Row[] {
   });
 }
 
-async function perLabel(ctx: ReportContext, label: CoverIndex, key: string, header: string, where = ''): Promise<DocTable> {
-  // flattened over the label's covering index, GROUP BY x.label streams without a sort
+/**
+ * Per executable or module, in one pass over the label's covering index (GROUP BY x.label
+ * then streams without a sort): the outcomes of the top labels by runs, and what failures
+ * cost (failure-costs.ts) of the top labels by core-hours lost.
+ */
+async function perLabel(ctx: ReportContext, label: CoverIndex, key: string, header: string, where = ''): Promise<{ outcomes: DocTable; losses: Row[] }> {
   const w = await ctx.sourceBy(label, where || undefined);
   const rows = await ctx.rows(
-    `SELECT x.label AS ${key}, ${outcomeColumns()} FROM (SELECT r.${label} AS label, ${OUTCOME_SQL} AS oc, ${ctx.w} AS w, r.user FROM ${w.sql}) x`
-    + ` GROUP BY x.label ORDER BY runs DESC, ${key} LIMIT ?`, [...w.params, ctx.spec.top], [...OUTCOMES.map((o) => o.key), 'runs', 'users']);
+    `SELECT x.label AS ${key}, ${outcomeColumns()} FROM (SELECT r.${label} AS label, ${OUTCOME_SQL} AS oc, ${ctx.w} AS w, r.run_time * r.num_cores * ${ctx.w} / 3600e0 AS ch, r.user FROM ${w.sql}) x`
+    + ` GROUP BY x.label`, w.params, [...OUTCOMES.map((o) => o.key), 'runs', 'users', 'failed', 'lost_core_hours']);
+  const top = topRows(rows, 'runs', key, ctx.spec.top).map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'failed' && k !== 'lost_core_hours')));
   return {
-    id: `by_${key}`, title: `Outcomes of the top ${ctx.spec.top} ${header.toLowerCase()}s by # runs`,
-    columns: [C.runs, C.pct('success_pct', 'Success'), ...OUTCOMES.map((o) => C.int(o.key, o.header)), C.users, C.text(key, header)],
-    rows: withRates(rows),
+    outcomes: {
+      id: `by_${key}`, title: `Outcomes of the top ${ctx.spec.top} ${header.toLowerCase()}s by # runs`,
+      columns: [C.runs, C.pct('success_pct', 'Success'), ...OUTCOMES.map((o) => C.int(o.key, o.header)), C.users, C.text(key, header)],
+      rows: withRates(top as SqlRow[]),
+    },
+    losses: topLosses(rows.map((r) => ({ [key]: r[key] ?? null, runs: r['runs']!, failed: r['failed']!, lost_core_hours: r['lost_core_hours']! })), key, ctx.spec.top),
   };
 }
 
@@ -95,8 +111,29 @@ async function summary(ctx: ReportContext, outcomes: readonly Row[]): Promise<Ro
   ];
 }
 
+/** Runs and failed runs per day, from the daily totals (or the runs, for a narrowed report). */
+async function failuresPerDay(ctx: ReportContext): Promise<SqlRow[]> {
+  const u = usageRows(ctx);
+  const c = usageColumns(ctx);
+  return ctx.rows(`SELECT u.day AS d, SUM(${c.runs}) AS runs, SUM(${c.failed}) AS failed FROM ${u.sql} GROUP BY u.day`, u.params, ['d', 'runs', 'failed']);
+}
+
+const LOSS_COLUMNS = [C.hours('lost_core_hours', 'Lost CoreHrs'), C.int('failed', '# Failed'), C.runs, C.pct('failed_pct', 'Failed')];
+
+/** The tables of core-hours lost to failed runs: per executable, module (from their passes) and library version. */
+async function lossTables(ctx: ReportContext, byExec: readonly Row[], byModule: readonly Row[]): Promise<DocTable[]> {
+  const top = ctx.spec.top;
+  return [
+    { id: 'lost_by_executable', title: `Top ${top} executables sorted by core-hours lost to failed runs`, columns: [...LOSS_COLUMNS, C.text('executable', 'Executable')], rows: byExec, chart: { label: 'executable', value: 'lost_core_hours' } },
+    { id: 'lost_by_module', title: `Top ${top} modules sorted by core-hours lost to failed runs`, columns: [...LOSS_COLUMNS, C.text('module', 'Module')], rows: byModule },
+    { id: 'lost_by_library', title: `Top ${top} library versions (shared objects loaded) sorted by core-hours lost to the failed runs that loaded them`, columns: [...LOSS_COLUMNS, C.text('library', 'Library'), C.text('module', 'Module')], rows: await lossesByLibrary(ctx) },
+  ];
+}
+
 export async function successReport(ctx: ReportContext): Promise<ReportBody> {
   const outcomes = await endings(ctx);
+  const execs = await perLabel(ctx, 'app_name', 'executable', 'Executable');
+  const modules = await perLabel(ctx, 'module_name', 'module', 'Module', 'r.module_name IS NOT NULL');
   return {
     title: 'Success and failure',
     tables: [
@@ -105,8 +142,10 @@ export async function successReport(ctx: ReportContext): Promise<ReportBody> {
         id: 'outcomes', title: 'How runs ended', columns: [C.text('outcome', 'Outcome'), C.text('detail', 'Detail'), C.text('failed', 'Failed'), C.runs, C.runsPct, C.coreHours, C.users],
         rows: outcomes,
       },
-      await perLabel(ctx, 'app_name', 'executable', 'Executable'),
-      await perLabel(ctx, 'module_name', 'module', 'Module', 'r.module_name IS NOT NULL'),
+      execs.outcomes,
+      modules.outcomes,
+      ...(await lossTables(ctx, execs.losses, modules.losses)),
     ],
+    series: [weeklyFailureRate(ctx, await failuresPerDay(ctx))],
   };
 }

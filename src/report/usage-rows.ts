@@ -17,13 +17,10 @@ import type { ReportContext } from './report-context.js';
 
 const DAY = 86400;
 
-/** The runs in [from, to) of the report's cluster, as usage rows computed from xalt_run; flagged runs only, if asked. */
+/** The runs in [from, to) the report covers, as usage rows computed from xalt_run; flagged runs only, if asked. */
 function fromRuns(ctx: ReportContext, from: number, to: number, flagged: 'none' | 'only' = 'none'): { sql: string; params: SqlValue[] } {
-  const host = ctx.spec.syshost !== undefined;
-  return {
-    sql: usageDaySelect(ctx.q.dialect.name, `r.start_time >= ? AND r.start_time < ?${host ? ' AND r.syshost = ?' : ''}`, flagged),
-    params: [from, to, ...(host ? [ctx.spec.syshost!] : [])],
-  };
+  const runs = ctx.runsIn(from, to);
+  return { sql: usageDaySelect(ctx.q.dialect.name, runs.sql, flagged), params: runs.params };
 }
 
 /** The period's usage rows as `(…) u`. */
@@ -32,13 +29,16 @@ export function usageRows(ctx: ReportContext): { sql: string; params: SqlValue[]
   const first = Math.ceil(since / DAY); // the first whole day
   const end = Math.floor(until / DAY); // the day after the last whole day
   const flagged = ctx.spec.includeFlagged ? [fromRuns(ctx, since, until, 'only')] : [];
-  if (first >= end) {
+  // the stored totals are per cluster, executable, module and library set, not per user or
+  // account: a report on some users' (accounts', executables') runs computes its rows from those runs
+  const filter = ctx.usageFilter();
+  if (first >= end || filter === null) {
     const all = [fromRuns(ctx, since, until), ...flagged];
     return { sql: `(${all.map((x) => x.sql).join(' UNION ALL ')}) u`, params: all.flatMap((x) => x.params) };
   }
   const cols = [...USAGE_DAY_KEY, ...USAGE_DAY_SUMS].map((c) => quote(c, ctx.q.dialect.name)).join(', ');
-  const parts = [`SELECT ${cols} FROM xalt_usage_day WHERE day >= ? AND day < ?${syshost !== undefined ? ' AND syshost = ?' : ''}`];
-  const params: SqlValue[] = [first, end, ...(syshost !== undefined ? [syshost] : [])];
+  const parts = [`SELECT ${cols} FROM xalt_usage_day WHERE day >= ? AND day < ?${syshost !== undefined ? ' AND syshost = ?' : ''}${filter.sql ? ` AND ${filter.sql}` : ''}`];
+  const params: SqlValue[] = [first, end, ...(syshost !== undefined ? [syshost] : []), ...filter.params];
   for (const [from, to] of [[since, first * DAY], [end * DAY, until]] as const) {
     if (from >= to) continue;
     const part = fromRuns(ctx, from, to);

@@ -70,3 +70,30 @@ export function coreHourSeries(ctx: ReportContext): Promise<Series> {
 export function coreHourAndRunSeriesOf(ctx: ReportContext, days: readonly SqlRow[]): Series[] {
   return [toSeries(ctx, coreHours(ctx), days, 'core_hours'), toSeries(ctx, runs(ctx), days, 'runs')];
 }
+
+/**
+ * The failure rate (failed runs as a share of runs, %) per week starting Monday, from per-day
+ * rows: day number `d`, runs `runs`, failed runs `failed`. A week without runs is 0. The first
+ * and last weeks may be cut by the period: their rates are those of the days inside it.
+ */
+export function weeklyFailureRate(ctx: ReportContext, days: readonly SqlRow[]): Series {
+  const runs = new Map<number, number>();
+  const failed = new Map<number, number>();
+  for (const r of days) {
+    const w = weekStart(Number(r['d']));
+    runs.set(w, (runs.get(w) ?? 0) + Number(r['runs']));
+    failed.set(w, (failed.get(w) ?? 0) + Number(r['failed']));
+  }
+  let first = weekStart(Math.floor(ctx.spec.since / DAY));
+  let last = weekStart(Math.floor((ctx.spec.until - 1) / DAY));
+  if ((last - first) / 7 > 400 && runs.size) {
+    first = Math.max(first, Math.min(...runs.keys()));
+    last = Math.min(last, Math.max(...runs.keys()));
+  }
+  const points: { t: string; value: number }[] = [];
+  for (let w = first; w <= last; w += 7) {
+    const n = runs.get(w) ?? 0;
+    points.push({ t: isoDay(w), value: n > 0 ? (100 * (failed.get(w) ?? 0)) / n : 0 });
+  }
+  return { id: 'failure_rate_by_week', title: 'Failed runs (% of runs) per week', bucket: 'week', unit: '%', points };
+}

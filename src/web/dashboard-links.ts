@@ -47,6 +47,8 @@ export function labelLinks(key: string, value: string, scope: LinkScope): string
       return `${a(findHref({ module: value, view: 'users' }, scope), value)} ${a(findHref({ module: value }, scope), 'runs', 'also')}`;
     case 'user':
       return a(findHref({ user: value }, scope), value);
+    case 'account':
+      return `${a(findHref({ account: value }, scope), value)} ${a(findHref({ account: value, view: 'users' }, scope), 'users', 'also')}`;
     case 'package':
       return `${a(findHref({ package: value }, scope), value)} ${a(findHref({ package: value, view: 'users' }, scope), 'users', 'also')}`;
     default:

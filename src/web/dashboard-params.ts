@@ -10,7 +10,7 @@ import { reportSpec } from '../report/report-options.js';
 import type { ReportSpec } from '../report/report-spec.js';
 
 const REPORT_KEYS = ['since', 'until', 'syshost', 'top'] as const;
-const FIND_KEYS = ['user', 'job', 'uuid', 'exec', 'module', 'package', 'host', 'syshost', 'since', 'until', 'limit'] as const;
+const FIND_KEYS = ['user', 'account', 'job', 'uuid', 'exec', 'module', 'package', 'library', 'queue', 'outcome', 'host', 'syshost', 'since', 'until', 'limit'] as const;
 
 function pick(q: URLSearchParams, keys: readonly string[]): Record<string, string | boolean> {
   const out: Record<string, string | boolean> = {};
@@ -32,10 +32,10 @@ export function findOptionsFromQuery(q: URLSearchParams, now: number): FindOptio
   return findOptions({ ...pick(q, FIND_KEYS), ...(q.get('failed') ? { failed: true } : {}), ...(q.get('include-flagged') ? { 'include-flagged': true } : {}) }, now);
 }
 
-/** The page of a find (`page=N`, from 1) as rows to skip, given the rows per page. */
-export function findOffset(q: URLSearchParams, limit: number): number {
+/** The page of a find (`page=N`, from 1) as rows to skip, given the rows per page (null: one page of all). */
+export function findOffset(q: URLSearchParams, limit: number | null): number {
   const text = q.get('page');
-  if (text === null || text === '') return 0;
+  if (text === null || text === '' || limit === null) return 0;
   const page = Number(text);
   if (!Number.isInteger(page) || page < 1) throw new UserError('XALT_USAGE', `page ${JSON.stringify(text)}: expected a whole number ≥ 1`, 'pages count from 1');
   return (page - 1) * limit;

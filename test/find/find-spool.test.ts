@@ -90,3 +90,24 @@ test('find --spool: nothing matched exits 3; bad spool and --module are clear er
     s.cleanup();
   }
 });
+
+test('find --spool takes the new filters too: comma lists, account, queue, outcome, library', async () => {
+  const s = spool();
+  try {
+    const n = async (...args: string[]) => [...(await xalt('find', '--spool', s.dir, ...args)).stdout.matchAll(/^run /gm)].length;
+    assert.equal(await n('--user', 'alice,carol'), 3);
+    assert.equal(await n('--job', '100,300'), 2);
+    assert.equal(await n('--account', 'acct'), 5);
+    assert.equal(await n('--account', 'other'), 0);
+    assert.equal(await n('--partition', 'normal'), 5);
+    assert.equal(await n('--outcome', 'signal,never_ended'), 2);
+    assert.equal(await n('--outcome', 'ok'), 3);
+    assert.equal(await n('--library', 'libc.so*'), 5);
+    assert.equal(await n('--library', '/lib64/*'), 5);
+    assert.equal(await n('--library', 'libssl*'), 0);
+    const p = await xalt('find', '--spool', s.dir, '--parsable', '--noheader', '--fields', 'user,job', '--user', 'carol');
+    assert.equal(p.stdout, 'carol|300.0\n', 'the job as Slurm names it: job 300, step 0');
+  } finally {
+    s.cleanup();
+  }
+});

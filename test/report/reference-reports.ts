@@ -16,14 +16,33 @@ const coreHours = (r: Run, spec: ReportSpec) => (n(r, 'run_time') * n(r, 'num_co
 const knownValue = (v: unknown) => (v === null || v === undefined || v === '' || v === 'unknown' ? null : String(v));
 const failed = referenceFailed;
 
-/** The period's runs (of the report's cluster; flagged ones only if the spec includes them), each with the obj_ids it loaded. */
+const globRe = (g: string) => new RegExp(`^${g.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
+const moduleIs = (m: unknown, name: string) => typeof m === 'string' && (m === name || m.startsWith(`${name}/`));
+
+/**
+ * True when the run is one of the spec's selection (docs/report.md): one of its users, one of
+ * its accounts, an executable whose name (or, with a `/`, path) matches one of its patterns, a
+ * module that is the executable's or a loaded library's.
+ */
+function selected(r: Run, spec: ReportSpec, moduleOf: ReadonlyMap<number, unknown>): boolean {
+  const s = spec.selection ?? {};
+  if (s.user && !s.user.includes(String(r['user']))) return false;
+  if (s.account && !s.account.includes(String(r['account']))) return false;
+  if (s.exec && !s.exec.some((e) => (e.includes('/') ? globRe(e).test(String(r['exec_path'])) : globRe(e).test(String(r['exec_name'])) || globRe(e).test(String(r['app_name']))))) return false;
+  const mods = [r['module_name'], ...(r['objects'] as number[]).map((o) => moduleOf.get(o))];
+  if (s.module && !s.module.some((m) => mods.some((x) => moduleIs(x, m)))) return false;
+  return true;
+}
+
+/** The period's runs (of the report's cluster and selection; flagged ones only if the spec includes them), each with the obj_ids it loaded. */
 async function periodRuns(q: Queryable, spec: ReportSpec): Promise<Run[]> {
   const params: SqlValue[] = [spec.since, spec.until, ...(spec.syshost !== undefined ? [spec.syshost] : [])];
   const runs = (await q.all<Run>(`SELECT * FROM xalt_run WHERE start_time >= ? AND start_time < ?${spec.syshost !== undefined ? ' AND syshost = ?' : ''}`, params))
     .filter((r) => spec.includeFlagged || Number(r['flagged']) === 0);
   const objs = new Map<number, number[]>();
   for (const j of await q.all<Run>('SELECT run_id, obj_id FROM join_run_object')) objs.set(Number(j['run_id']), [...(objs.get(Number(j['run_id'])) ?? []), Number(j['obj_id'])]);
-  return runs.map((r) => ({ ...r, objects: objs.get(Number(r['run_id'])) ?? [] }));
+  const moduleOf = new Map((await q.all<Run>('SELECT obj_id, module_name FROM xalt_object')).map((o) => [Number(o['obj_id']), o['module_name']]));
+  return runs.map((r) => ({ ...r, objects: objs.get(Number(r['run_id'])) ?? [] })).filter((r) => selected(r, spec, moduleOf));
 }
 
 /** The standard measures of some runs. */

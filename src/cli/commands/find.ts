@@ -11,8 +11,11 @@ import { openReadStore } from '../../db/read-store.js';
 import { flag, stringOption, type CommandArgs } from '../command-args.js';
 import { ExitCode, RuntimeError, UserError } from '../../errors.js';
 import { chooseFormat } from '../choose-format.js';
-import { renderRunsDocument, renderRunsJson, renderRunsText } from '../../query/found-runs-document.js';
+import { findFields, renderRunsDocument, renderRunsJson, renderRunsText } from '../../query/found-runs-document.js';
 import { renderDocument } from '../../document/render-document.js';
+import { renderDelimited } from '../../document/delimited.js';
+import { renderTextTable } from '../../document/text-table.js';
+import type { Format } from '../../document/document.js';
 
 /** No record is anywhere near this; a bigger file is damage or abuse, and is skipped with a warning. */
 const MAX_RECORD_BYTES = 16 * 1024 * 1024;
@@ -50,9 +53,23 @@ async function search(args: CommandArgs, opts: FindOptions): Promise<FindResult 
   }
 }
 
+/** What to print: blocks per run, a flat table of some columns, or a machine format. */
+function renderRuns(args: CommandArgs, format: Format, result: FindResult): string {
+  const fieldsText = stringOption(args, 'fields');
+  const columns = fieldsText === undefined ? undefined : findFields(fieldsText);
+  const noHeader = flag(args, 'noheader');
+  if (flag(args, 'parsable')) return renderDelimited(renderRunsDocument(result.runs, columns), 'pipe', { noHeader });
+  if (format === 'table' && columns === undefined) return renderRunsText(result.runs, flag(args, 'verbose'));
+  if (format === 'table') return renderTextTable(renderRunsDocument(result.runs, columns).tables[0]!, { noHeader });
+  if (format === 'json') return renderRunsJson(result.runs, result.truncated, result.flaggedLeftOut ?? 0);
+  return renderDocument(renderRunsDocument(result.runs, columns), format, { noHeader });
+}
+
 export async function run(args: CommandArgs): Promise<number> {
   const format = chooseFormat(args.values, ['table', 'csv', 'tsv', 'json', 'ndjson', 'md']);
+  if (flag(args, 'parsable') && format !== 'table') throw new UserError('XALT_USAGE', `--parsable is a format of its own; it cannot go with --format ${format}`, 'drop --parsable, or --format/--json/--csv');
   const opts = findOptions(args.values, Date.now() / 1000);
+  if (stringOption(args, 'fields') !== undefined) findFields(stringOption(args, 'fields')!); // a bad field is a usage error before the search
   const result = await search(args, opts);
   const quiet = flag(args, 'quiet');
   if (!quiet) for (const w of result.warnings) args.stderr.write(`xalt: warning: ${w}\n`);
@@ -67,11 +84,9 @@ export async function run(args: CommandArgs): Promise<number> {
     if (format === 'json') args.stdout.write(renderRunsJson([], false, leftOut));
     return ExitCode.notFound;
   }
-  if (format === 'table') args.stdout.write(renderRunsText(result.runs, flag(args, 'verbose')));
-  else if (format === 'json') args.stdout.write(renderRunsJson(result.runs, result.truncated, leftOut));
-  else args.stdout.write(renderDocument(renderRunsDocument(result.runs), format));
+  args.stdout.write(renderRuns(args, format, result));
   if (result.truncated && !quiet) {
-    args.stderr.write(`xalt: showing the ${result.runs.length} most recent matching runs; more match (raise --limit or narrow the filter)\n`);
+    args.stderr.write(`xalt: showing the ${result.runs.length} most recent matching runs; more match (raise --limit, give --all, or narrow the filter)\n`);
   }
   noteLeftOut();
   return ExitCode.ok;
