@@ -4,6 +4,6 @@ LINK_HELPERS := $(BUILD)/xalt_link
 
 all: $(LINK_HELPERS)
 
-$(BUILD)/xalt_link: link/xalt_link.c link/functions.c link/functions.h $(SRC) $(GEN_C) src/internal.h src/site_config.h
+$(BUILD)/xalt_link: link/xalt_link.c link/functions.c link/functions.h $(SRC) $(GEN_C) $(GEN_H) src/internal.h src/site_config.h
 	@mkdir -p $(BUILD)
 	$(CC) $(XCFLAGS) $(CFLAGS) -o $@ link/xalt_link.c link/functions.c $(SRC) $(GEN_C) -Wl,--gc-sections $(LIBS)

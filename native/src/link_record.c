@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "record_fields.h"
 
 #define XALT_MAX_ANCESTRY 64  /* process-tree depth walked; real trees are < 20 deep */
 #define XALT_MAX_DIRS 256     /* library search directories (-L plus defaults) */
@@ -346,26 +347,59 @@ void xalt_link_inputs_from_args(struct xalt_link *l, const struct xalt_ld_args *
 
 /* ---- the record ---- */
 
+/* The value of each resultT member (the list and its order: gen/record_fields.h). */
+#define RT_uuid l->uuid
+#define RT_link_program l->compiler
+#define RT_link_path l->compiler_path
+#define RT_build_user r->user
+#define RT_build_epoch epoch
+#define RT_exec_path l->output
+#define RT_hash_id sha
+#define RT_wd r->cwd
+#define RT_build_syshost r->syshost
+#define RT_build_host r->host
+#define RT_build_id build_id
+#define RT_link_source l->source
+#define RT_shared (l->shared ? "yes" : "no")
+
 static void result_t(struct xalt_jbuf *b, const struct xalt_link *l, const char *sha, const char *build_id) {
   const struct xalt_run_state *r = &xalt_run;
   char epoch[48];
   xalt_fmt_fixed4(epoch, l->epoch);
-  xalt_jbuf_puts(b, ",\"resultT\":{");
-  xalt_json_kv_str(b, 1, "uuid", l->uuid);
-  xalt_json_kv_str(b, 0, "link_program", l->compiler);
-  xalt_json_kv_str(b, 0, "link_path", l->compiler_path);
-  xalt_json_kv_str(b, 0, "build_user", r->user);
-  xalt_json_kv_str(b, 0, "build_epoch", epoch);
-  xalt_json_kv_str(b, 0, "exec_path", l->output);
-  xalt_json_kv_str(b, 0, "hash_id", sha);
-  xalt_json_kv_str(b, 0, "wd", r->cwd);
-  xalt_json_kv_str(b, 0, "build_syshost", r->syshost);
-  xalt_json_kv_str(b, 0, "build_host", r->host);
-  xalt_json_kv_str(b, 0, "build_id", build_id);
-  xalt_json_kv_str(b, 0, "link_source", l->source);
-  xalt_json_kv_str(b, 0, "shared", l->shared ? "yes" : "no");
+  int first = 1;
+  xalt_jbuf_puts(b, "{");
+#define X(key)                                    \
+  xalt_json_kv_str(b, first, #key, RT_##key); \
+  first = 0;
+  XALT_LINK_RESULTT_MEMBERS(X)
+#undef X
   xalt_jbuf_puts(b, "}");
 }
+
+static void link_a(struct xalt_jbuf *b, const struct xalt_link *l) {
+  xalt_jbuf_puts(b, "[");
+  for (size_t i = 0; i < l->inputs.len;) {
+    const char *p = l->inputs.p + i;
+    size_t n = strlen(p);
+    xalt_jbuf_puts(b, i ? ",[" : "[");
+    xalt_json_str(b, p, n);
+    xalt_jbuf_puts(b, ",\"0\"]");
+    i += n + 1;
+  }
+  xalt_jbuf_puts(b, "]");
+}
+
+static void functions(struct xalt_jbuf *b, const struct xalt_link *l) {
+  if (l->functions && l->functions->len) xalt_jbuf_put(b, l->functions->p, l->functions->len);
+  else xalt_jbuf_puts(b, "[]");
+}
+
+/* The value of each top-level member. */
+#define LINK_crc xalt_jbuf_puts(&b, "\"0xFFFF\"") /* sealed when complete */
+#define LINK_resultT result_t(&b, l, sha, build_id)
+#define LINK_linkA link_a(&b, l)
+#define LINK_function functions(&b, l)
+#define LINK_link_line xalt_jbuf_put(&b, l->link_line.p, l->link_line.len)
 
 int xalt_link_emit(struct xalt_link *l) {
   if (xalt_run.transport == XALT_TRANSPORT_NONE) return 0;
@@ -377,22 +411,14 @@ int xalt_link_emit(struct xalt_link *l) {
   xalt_elf_file_build_id(l->output, build_id, sizeof build_id);
   struct xalt_jbuf b;
   xalt_jbuf_init(&b);
-  xalt_jbuf_puts(&b, "{\"crc\":\"0xFFFF\"");
-  result_t(&b, l, sha, build_id);
-  xalt_jbuf_puts(&b, ",\"linkA\":[");
-  for (size_t i = 0; i < l->inputs.len;) {
-    const char *p = l->inputs.p + i;
-    size_t n = strlen(p);
-    xalt_jbuf_puts(&b, i ? ",[" : "[");
-    xalt_json_str(&b, p, n);
-    xalt_jbuf_puts(&b, ",\"0\"]");
-    i += n + 1;
-  }
-  xalt_jbuf_puts(&b, "],\"function\":");
-  if (l->functions && l->functions->len) xalt_jbuf_put(&b, l->functions->p, l->functions->len);
-  else xalt_jbuf_puts(&b, "[]");
-  xalt_jbuf_puts(&b, ",\"link_line\":");
-  xalt_jbuf_put(&b, l->link_line.p, l->link_line.len);
+  int first = 1;
+  xalt_jbuf_puts(&b, "{");
+#define X(key)                                                 \
+  xalt_jbuf_puts(&b, first ? "\"" #key "\":" : ",\"" #key "\":"); \
+  first = 0;                                                   \
+  LINK_##key;
+  XALT_LINK_MEMBERS(X)
+#undef X
   xalt_jbuf_puts(&b, "}\n");
   xalt_json_seal_crc(&b);
   char stamp[XALT_STAMP_MAX], name[XALT_PATH_MAX];
