@@ -134,23 +134,6 @@ static int ship_run(struct ship_ctx *c, struct staged *f, int close, struct ship
   return 0;
 }
 
-/* First 12 hex digits of SHA-1("<run_uuid>\n<what>"): the same package of the same run gets
- * the same name (contracts.md "Spool"). */
-static void unique12(const char *uuid, const char *what, size_t wl, char out[13]) {
-  static const char HEX[] = "0123456789abcdef";
-  static char mem[4096];
-  struct xalt_jbuf b;
-  unsigned char d[20];
-  xalt_jbuf_init_mem(&b, mem, sizeof mem);
-  xalt_jbuf_puts(&b, uuid);
-  xalt_jbuf_put(&b, "\n", 1);
-  xalt_jbuf_put(&b, what, wl);
-  xalt_sha1((const unsigned char *)b.p, b.len, d);
-  xalt_jbuf_free(&b);
-  for (int i = 0; i < 6; i++) { out[2 * i] = HEX[d[i] >> 4]; out[2 * i + 1] = HEX[d[i] & 15]; }
-  out[12] = '\0';
-}
-
 static int ship_pkg(struct ship_ctx *c, struct staged *f, struct ship_sink *sink) {
   const struct owner *ow = owner_of(f->st.st_uid);
   const char *flags = owner_matches(ow, f->n.user) ? "-" : "owner_mismatch";
@@ -169,8 +152,8 @@ static int ship_pkg(struct ship_ctx *c, struct staged *f, struct ship_sink *sink
     get_str(s, ok ? &o : NULL, XALT_KEY(pkg, xalt_run_uuid), uuid, sizeof uuid);
     if (!ship_is_uuid(uuid, strlen(uuid))) memcpy(uuid, f->n.uuid, sizeof f->n.uuid);
     get_str(s, ok ? &o : NULL, XALT_KEY(pkg, package_name), pkg, sizeof pkg);
-    if (ok && pkg[0]) unique12(uuid, pkg, strlen(pkg), u12);
-    else unique12(uuid, s, len, u12); /* not a record we can read: ingest quarantines it, under a name of its own */
+    if (ok && pkg[0]) xalt_pkg_unique(uuid, pkg, strlen(pkg), u12);
+    else xalt_pkg_unique(uuid, s, len, u12); /* not a record we can read: ingest quarantines it, under a name of its own */
     snprintf(name, sizeof name, "pkg.%s.%s.%s.%s.%s.json", c->syshost, f->n.stamp, ow->name, uuid, u12);
     snprintf(key, sizeof key, "pkg_%s_%s", uuid, u12);
     line.len = 0;

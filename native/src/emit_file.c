@@ -351,20 +351,6 @@ static long package_name(const char *line, size_t len, char *out, size_t cap) {
   return i < len && n < cap ? (long)n : -1;
 }
 
-void xalt_pkg_unique(const char *run_uuid, const char *package, size_t len, char out[13]) {
-  static const char HEX[] = "0123456789abcdef";
-  char buf[XALT_UUID_LEN + 1 + 1024];
-  size_t ul = strlen(run_uuid);
-  if (len > sizeof buf - ul - 1) len = sizeof buf - ul - 1;
-  memcpy(buf, run_uuid, ul);
-  buf[ul] = '\n';
-  memcpy(buf + ul + 1, package, len);
-  unsigned char d[20];
-  xalt_sha1((const unsigned char *)buf, ul + 1 + len, d);
-  for (int i = 0; i < 6; i++) { out[2 * i] = HEX[d[i] >> 4]; out[2 * i + 1] = HEX[d[i] & 15]; }
-  out[12] = '\0';
-}
-
 /* One complete staged line (with its '\n' after it) as pkg.<...>.<12 hex>.json. */
 static void publish_line(int dfd, const char *dir, const char *line, size_t len) {
   const struct xalt_run_state *r = &xalt_run;

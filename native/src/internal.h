@@ -39,6 +39,7 @@
 #define XALT_TZ_FILE_MAX 65536 /* zone files are 0.1-4 kB; a bigger one is not a zone file */
 #define XALT_POOL_SIZE (256 * 1024) /* a run's strings and JSON: ~5 kB in practice (see the pool) */
 #define XALT_HANDLED_SIGNALS 14 /* signal.c: the synchronous fatal signals and XALT's asynchronous list */
+#define XALT_MAX_ANCESTRY 64   /* process-tree depth walked (ptA, a link's compiler); real trees are < 20 deep */
 
 /* ---- jbuf: a growable byte buffer (json.c). signal-safe, no malloc. It starts in storage
  * the caller lends (the run's pool, a stack array) or none, and moves to mmap'd memory
@@ -84,6 +85,10 @@ size_t xalt_fmt_fixed4(char *out, double v);
 size_t xalt_fmt_long(char *out, long long v);
 /* CRC-16/CCITT-FALSE of `n` bytes. */
 unsigned xalt_crc16(const char *s, size_t n);
+/* The 4 upper-case hex digits of a crc, as records carry it ("0x" + these). */
+void xalt_crc_hex(unsigned crc, char out[4]);
+/* Append `\uXXXX` (lower-case hex) for the UTF-16 unit `u`. */
+void xalt_json_u_escape(struct xalt_jbuf *b, unsigned u);
 /* Replace the "0xFFFF" placeholder at offset 8 of a serialized record with its crc. */
 void xalt_json_seal_crc(struct xalt_jbuf *b);
 
@@ -103,6 +108,31 @@ static inline int xalt_prefix_eq(const char *a, const char *b, size_t n) {
   for (size_t i = 0; i < n; i++)
     if (a[i] != b[i]) return 0;
   return 1;
+}
+
+/* 1 when `s` equals one of the strings of the NULL-terminated `list`. */
+static inline int xalt_in_list(const char *s, const char *const *list) {
+  for (; *list; list++)
+    if (xalt_streq(s, *list)) return 1;
+  return 0;
+}
+/* Lower-case hex of the `n` bytes at `d` into `out` (at most cap-1 digits, whole bytes only,
+ * NUL-terminated; cap >= 1); returns the number of digits written. */
+static inline size_t xalt_hex(const unsigned char *d, size_t n, char *out, size_t cap) {
+  static const char HEX[] = "0123456789abcdef";
+  size_t o = 0;
+  for (size_t i = 0; i < n && o + 2 < cap; i++) {
+    out[o++] = HEX[d[i] >> 4];
+    out[o++] = HEX[d[i] & 15];
+  }
+  out[o] = '\0';
+  return o;
+}
+/* 64-bit FNV-1a of `n` bytes: the de-duplication key of a library path (libA, linkA). */
+static inline uint64_t xalt_fnv1a(const char *s, size_t n) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
+  return h;
 }
 
 /* ---- sys: system calls and string functions without libc ----
@@ -454,6 +484,10 @@ int xalt_sha1_file_cached(const char *path, const struct stat *exe, const char *
 const char *xalt_cache_dir_path(const char *tmpdir, uid_t uid);
 /* SHA-1 of `n` bytes into 20-byte `digest`. */
 void xalt_sha1(const unsigned char *data, size_t n, unsigned char digest[20]);
+/* Name of the pkg record for `package` (`len` bytes) of run `run_uuid`: the first 12 hex
+ * digits of SHA-1("<run_uuid>\n<package>") (contracts.md), into out[13]. Used by the
+ * collector (transport direct) and xalt-ship alike. */
+void xalt_pkg_unique(const char *run_uuid, const char *package, size_t len, char out[13]);
 
 /* ---- uuid.c ---- */
 /* Fill `n` random bytes (getrandom; a time/pid mix if that fails). */
@@ -505,9 +539,6 @@ void xalt_drop_run(void);
 /* The run's pkg staging file at its end: published into the spool and removed (direct),
  * left for xalt-ship (ship, syslog), removed (none). */
 void xalt_finish_pkgs(void);
-/* Name of the pkg record for `package` of run `run_uuid`: the first 12 hex digits of
- * SHA-1("<run_uuid>\n<package>") (contracts.md), into out[13]. */
-void xalt_pkg_unique(const char *run_uuid, const char *package, size_t len, char out[13]);
 /* Name the run file in staging (xalt_run.run_staging, in the pool; "" when it does not fit). */
 void xalt_run_staging_path(void);
 /* Path of this run's pkg staging file (contracts.md) into out; "" when it does not fit. */
@@ -608,6 +639,8 @@ int xalt_linker_candidate(const char *argv0, const char *exe);
 /* comm (truncated to cn-1), parent pid and start time (clock ticks) of `pid` from
  * /proc/<pid>/stat; comm may hold spaces and parentheses. Returns 0, or -1 if unreadable. */
 int xalt_proc_stat(long pid, char *comm, size_t cn, long *ppid, unsigned long long *start);
+/* "/proc/<pid>/<what>" into `out` (>= 40 bytes; `what` up to 16 characters). */
+void xalt_proc_path(char *out, long pid, const char *what);
 
 /* init.c: user, host, syshost, spool prefix and cwd of this process into xalt_run (if not
  * tracked), creating the state when there is none; returns 0 when xalt_run is usable. */
