@@ -23,6 +23,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -33,10 +34,20 @@
 #define XALT_NAME_MAX (3 * XALT_FIELD_MAX + 128) /* a record file name: kind, syshost, stamp, user, uuid */
 
 static struct sigaction xfsz_saved;
-static int xfsz_depth;
+static int xfsz_depth, xfsz_ignored;
+
+/* 1 when the process has no file-size limit (the usual case): a write cannot raise SIGXFSZ,
+ * and one prlimit saves the two sigaction calls around each record. Asked every time: the
+ * program may have set a limit since the last record. */
+static int no_size_limit(void) {
+  struct { unsigned long long cur, max; } lim;
+  return xalt_syscall6(SYS_prlimit64, 0, RLIMIT_FSIZE, 0, (long)&lim, 0, 0) == 0 && lim.cur == RLIM_INFINITY;
+}
 
 void xalt_quiet_begin(void) {
   if (xfsz_depth++) return;
+  xfsz_ignored = !no_size_limit();
+  if (!xfsz_ignored) return;
   struct sigaction ign;
   memset(&ign, 0, sizeof ign);
   ign.sa_handler = SIG_IGN;
@@ -44,7 +55,7 @@ void xalt_quiet_begin(void) {
 }
 
 void xalt_quiet_end(void) {
-  if (--xfsz_depth == 0) sigaction(SIGXFSZ, &xfsz_saved, NULL);
+  if (--xfsz_depth == 0 && xfsz_ignored) sigaction(SIGXFSZ, &xfsz_saved, NULL);
 }
 
 const char *xalt_transport_name(enum xalt_transport t) {

@@ -75,6 +75,10 @@ void xalt_json_str_body(struct xalt_jbuf *b, const char *s, size_t n);
 void xalt_json_arg_redacted(struct xalt_jbuf *b, const char *s, size_t n, int *redact_next);
 /* Append an environment value as a JSON string with URL credentials replaced. */
 void xalt_json_env_value_redacted(struct xalt_jbuf *b, const char *s, size_t n);
+/* Append a member's name: `lit` is `,"key":` (`n` bytes, a literal: no escaping needed),
+ * written without its comma when *first, which it then clears. */
+void xalt_json_key(struct xalt_jbuf *b, int *first, const char *lit, size_t n);
+#define XALT_JSON_KEY(b, first, key) xalt_json_key((b), (first), ",\"" key "\":", sizeof(",\"" key "\":") - 1)
 /* Append `"key":"value"` (with a leading comma unless `first`). */
 void xalt_json_kv_str(struct xalt_jbuf *b, int first, const char *key, const char *value);
 /* Append `"key":<v as %.4f>` (or %.5e below 1e-4), the userDT/XALT_measureT number format. */
@@ -382,6 +386,11 @@ struct xalt_run_state {
   struct xalt_slice cmdline;        /* cmdlineA JSON, built at init (argv may be rewritten later) */
   struct xalt_slice envt;           /* envT JSON, built at init (the program may clear environ) */
   struct xalt_slice pta;            /* ptA JSON once built (a start record's is reused by the end record) */
+  struct xalt_slice liba;           /* libA JSON of the start record, reused by the end record while
+                                       the loader has loaded and unloaded nothing since (liba_gen) */
+  unsigned long long liba_gen;      /* xalt_loader_generation() when liba was built; 0: none */
+  int liba_gpu;                     /* liba lists a GPU library */
+  int container;                    /* record.c: 0 unknown, 1 in a Singularity container, -1 not */
   struct xalt_slice link_t;         /* xaltLinkT JSON (the watermark), built at init */
   double build_epoch;               /* the watermark's Build_Epoch, -1 without one */
   size_t pool_used;                 /* bytes of the pool in use; pool[0] is the "" unset paths point to */
@@ -454,6 +463,9 @@ int xalt_path_has_no_symlink(const char *path);
  * loader's object list named by the kernel where it can (Linux 6.11+), else, and always in
  * a signal handler, from the maps text. */
 void xalt_json_libA(struct xalt_jbuf *b, int *gpu_lib_seen, int in_signal_handler);
+/* A number that changes whenever the dynamic loader loads or unloads an object (glibc's
+ * dlpi_adds and dlpi_subs), never 0; 0 when the loader does not say. Not for signal handlers. */
+unsigned long long xalt_loader_generation(void);
 /* Append ptA (ancestry from the parent upwards) as a JSON array to `b`. With a cache
  * directory (xalt_cache_dir_path) and its file `cache` (<dir>/ptA), the last ancestry built
  * is reused while the parent is the same process (pid, start time and its parent unchanged). */

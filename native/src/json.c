@@ -139,6 +139,12 @@ void xalt_json_str_body(struct xalt_jbuf *b, const char *str, size_t n) {
   xalt_jbuf_put(b, str + run, n - run);
 }
 
+void xalt_json_key(struct xalt_jbuf *b, int *first, const char *lit, size_t n) {
+  if (*first) lit++, n--;
+  *first = 0;
+  xalt_jbuf_put(b, lit, n);
+}
+
 void xalt_json_kv_str(struct xalt_jbuf *b, int first, const char *key, const char *value) {
   if (!first) xalt_jbuf_put(b, ",", 1);
   xalt_json_str(b, key, strlen(key));

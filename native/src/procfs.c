@@ -293,6 +293,19 @@ static int libs_from_loader(struct lib_list *l) {
   return -1;
 }
 
+static int first_object(struct dl_phdr_info *info, size_t size, void *arg) {
+  unsigned long long *gen = arg;
+  if (size >= offsetof(struct dl_phdr_info, dlpi_subs) + sizeof info->dlpi_subs)
+    *gen = ((unsigned long long)info->dlpi_adds << 32 ^ (unsigned long long)info->dlpi_subs) | 1ULL << 63;
+  return 1; /* the counters are the same in every object's entry */
+}
+
+unsigned long long xalt_loader_generation(void) {
+  unsigned long long gen = 0;
+  dl_iterate_phdr(first_object, &gen);
+  return gen;
+}
+
 void xalt_json_libA(struct xalt_jbuf *b, int *gpu_lib_seen, int in_signal_handler) {
   struct lib_list l = {b, 0, 0};
   xalt_jbuf_put(b, "[", 1);

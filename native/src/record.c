@@ -25,16 +25,30 @@ static const char *policy_name(enum xalt_start_policy p) {
   return p == XALT_START_ALWAYS ? "always" : p == XALT_START_STAGED ? "staged" : "mpi";
 }
 
-static void put_str(struct xalt_jbuf *b, int *first, const char *key, const char *v) {
-  if (v == OMIT) return;
-  xalt_json_kv_str(b, *first, key, v);
-  *first = 0;
-}
+/* A member with a string value (`key` a literal), unless the value is OMIT. */
+#define PUT_STR(b, first, key, value)                   \
+  do {                                                  \
+    const char *v_ = (value);                           \
+    if (v_ == OMIT) break;                              \
+    XALT_JSON_KEY(b, first, key);                       \
+    xalt_json_str(b, v_, xalt_strlen(v_));              \
+  } while (0)
 
-static void put_num(struct xalt_jbuf *b, int *first, const char *key, double v) {
-  if (v != v) return; /* OMIT_NUM */
-  xalt_json_kv_num(b, *first, key, v);
-  *first = 0;
+/* A member with a number value in XALT's %.4f, unless the value is OMIT_NUM. */
+#define PUT_NUM(b, first, key, value)                   \
+  do {                                                  \
+    double v_ = (value);                                \
+    char num_[40];                                      \
+    if (v_ != v_) break; /* OMIT_NUM */                 \
+    XALT_JSON_KEY(b, first, key);                       \
+    xalt_jbuf_put(b, num_, xalt_fmt_fixed4(num_, v_));  \
+  } while (0)
+
+/* Whether the run is in a Singularity container: looked up once per run. */
+static int in_container(void) {
+  struct xalt_run_state *r = &xalt_run;
+  if (!r->container) r->container = xalt_access("/.singularity.d", F_OK) == 0 ? 1 : -1;
+  return r->container > 0;
 }
 
 /* The value of each userT member (the list and its order: gen/record_fields.h). */
@@ -46,7 +60,7 @@ static void put_num(struct xalt_jbuf *b, int *first, const char *key, double v) 
 #define UT_currentEpoch epoch
 #define UT_start_date r->start_date
 #define UT_user r->user
-#define UT_container (xalt_access("/.singularity.d", F_OK) == 0 ? "singularity" : OMIT)
+#define UT_container (in_container() ? "singularity" : OMIT)
 #define UT_execModify mod
 #define UT_scheduler r->sched.scheduler
 #define UT_account r->sched.account
@@ -75,8 +89,8 @@ static void user_t(struct xalt_jbuf *b, const struct xalt_end *e, double now) {
   for (long long d = 100000, f = us % 1000000; d; d /= 10) epoch[n++] = (char)('0' + (f / d) % 10);
   epoch[n] = '\0';
   int first = 1;
-  xalt_jbuf_puts(b, "{");
-#define X(key) put_str(b, &first, #key, UT_##key);
+  xalt_jbuf_put(b, "{", 1);
+#define X(key) PUT_STR(b, &first, #key, UT_##key);
   XALT_RUN_USERT_MEMBERS(X)
 #undef X
   xalt_jbuf_puts(b, "}");
@@ -104,8 +118,8 @@ static void user_dt(struct xalt_jbuf *b, const struct xalt_end *e, double build_
   const struct xalt_run_state *r = &xalt_run;
   long gpus = e->is_start ? 0 : xalt_gpus_used(gpu_lib);
   int first = 1;
-  xalt_jbuf_puts(b, "{");
-#define X(key) put_num(b, &first, #key, UDT_##key);
+  xalt_jbuf_put(b, "{", 1);
+#define X(key) PUT_NUM(b, &first, #key, UDT_##key);
   XALT_RUN_USERDT_MEMBERS(X)
 #undef X
   xalt_jbuf_puts(b, "}");
@@ -114,16 +128,17 @@ static void user_dt(struct xalt_jbuf *b, const struct xalt_end *e, double build_
 static void qa_t(struct xalt_jbuf *b) {
   const struct xalt_run_state *r = &xalt_run;
   char num[24];
+  int first = 1;
   xalt_fmt_long(num, r->always_record);
-  xalt_jbuf_puts(b, "{");
-  xalt_json_kv_str(b, 1, "XALT_GIT_VERSION", XALT_VERSION_STRING);
-  xalt_json_kv_str(b, 0, "XALT_MPI_ALWAYS_RECORD", num);
-  xalt_json_kv_str(b, 0, "XALT_MPI_TRACKING", r->track_mpi ? "yes" : "no");
-  xalt_json_kv_str(b, 0, "XALT_SCALAR_TRACKING", r->track_scalar ? "yes" : "no");
-  xalt_json_kv_str(b, 0, "XALT_SAMPLING", r->sampling ? "yes" : "no");
-  xalt_json_kv_str(b, 0, "XALT_FILE_PREFIX", r->prefix[0] ? r->prefix : "USE_HOME");
-  xalt_json_kv_str(b, 0, "XALT_CONFIG_FINGERPRINT", xalt_site_config.config_fingerprint);
-  xalt_jbuf_puts(b, "}");
+  xalt_jbuf_put(b, "{", 1);
+  PUT_STR(b, &first, "XALT_GIT_VERSION", XALT_VERSION_STRING);
+  PUT_STR(b, &first, "XALT_MPI_ALWAYS_RECORD", num);
+  PUT_STR(b, &first, "XALT_MPI_TRACKING", r->track_mpi ? "yes" : "no");
+  PUT_STR(b, &first, "XALT_SCALAR_TRACKING", r->track_scalar ? "yes" : "no");
+  PUT_STR(b, &first, "XALT_SAMPLING", r->sampling ? "yes" : "no");
+  PUT_STR(b, &first, "XALT_FILE_PREFIX", r->prefix[0] ? r->prefix : "USE_HOME");
+  PUT_STR(b, &first, "XALT_CONFIG_FINGERPRINT", xalt_site_config.config_fingerprint);
+  xalt_jbuf_put(b, "}", 1);
 }
 
 /* "<st_dev>:<st_ino>:<st_size>:<st_mtime>" (decimal): the key xalt-ship hashes the file by. */
@@ -184,6 +199,24 @@ static void prepare(void) {
   r->measure_pta = xalt_mono() - t0 - r->measure_sha1;
 }
 
+/* A start record's libA, kept for its end record (built before the record, which is
+ * written at the pool's tail). */
+static void keep_start_libA(void) {
+  struct xalt_run_state *r = &xalt_run;
+  if (r->liba_gen) return;
+  unsigned long long gen = xalt_loader_generation();
+  if (!gen) return;
+  struct xalt_jbuf b;
+  xalt_pool_jbuf(&b);
+  xalt_json_libA(&b, &r->liba_gpu, 0);
+  if (b.failed) {
+    xalt_pool_release(xalt_pool_mark(), &b);
+    return;
+  }
+  r->liba = xalt_pool_keep(&b);
+  r->liba_gen = gen;
+}
+
 /* The record being built: where it goes, how the run ended, and the clock readings that
  * XALT_measureT reports. */
 struct build {
@@ -197,9 +230,18 @@ struct build {
 static void m_crc(struct build *w) { xalt_jbuf_puts(w->b, "\"0xFFFF\""); } /* sealed when complete */
 static void m_cmdlineA(struct build *w) { xalt_jbuf_put(w->b, xalt_run.cmdline.p, xalt_run.cmdline.len); }
 static void m_hash_id(struct build *w) { xalt_json_str(w->b, xalt_run.sha1, strlen(xalt_run.sha1)); }
+/* libA: the list kept for the start record (keep_start_libA), in the end record too while
+ * the loader has loaded and unloaded nothing since (most programs); else listed afresh
+ * (from the maps text in a signal handler). */
 static void m_libA(struct build *w) {
+  const struct xalt_run_state *r = &xalt_run;
   w->t[1] = xalt_mono();
-  xalt_json_libA(w->b, &w->gpu_lib, w->e->signal != 0);
+  if (!w->e->signal && r->liba_gen && xalt_loader_generation() == r->liba_gen) {
+    xalt_jbuf_put(w->b, r->liba.p, r->liba.len);
+    w->gpu_lib = r->liba_gpu;
+  } else {
+    xalt_json_libA(w->b, &w->gpu_lib, w->e->signal != 0);
+  }
   w->t[2] = xalt_mono();
 }
 static void m_ptA(struct build *w) { xalt_jbuf_put(w->b, xalt_run.pta.p, xalt_run.pta.len); }
@@ -217,33 +259,34 @@ static void m_XALT_measureT(struct build *w) {
   const struct xalt_run_state *r = &xalt_run;
   const double *t = w->t;
   struct xalt_jbuf *b = w->b;
-  xalt_jbuf_puts(b, "{");
-  xalt_json_kv_num(b, 1, "01_BuildUserT____", t[3] - t[2]);
-  xalt_json_kv_num(b, 0, "02_Sha1_exec_____", r->measure_sha1);
-  xalt_json_kv_num(b, 0, "03_BuildEnvT_____", 0);
-  xalt_json_kv_num(b, 0, "04_WalkProcTree__", r->measure_pta);
-  xalt_json_kv_num(b, 0, "05_Build_RecordT_", t[4] - t[0]);
-  xalt_json_kv_num(b, 0, "06_ParseProcMaps_", t[2] - t[1]);
-  xalt_json_kv_num(b, 0, "07_GPU_Setup_____", 0);
-  xalt_json_kv_num(b, 0, "08____total______", r->init_cost + (xalt_mono() - t[0]) + r->measure_sha1 + r->measure_pta);
-  xalt_jbuf_puts(b, "}");
+  int first = 1;
+  xalt_jbuf_put(b, "{", 1);
+  PUT_NUM(b, &first, "01_BuildUserT____", t[3] - t[2]);
+  PUT_NUM(b, &first, "02_Sha1_exec_____", r->measure_sha1);
+  PUT_NUM(b, &first, "03_BuildEnvT_____", 0);
+  PUT_NUM(b, &first, "04_WalkProcTree__", r->measure_pta);
+  PUT_NUM(b, &first, "05_Build_RecordT_", t[4] - t[0]);
+  PUT_NUM(b, &first, "06_ParseProcMaps_", t[2] - t[1]);
+  PUT_NUM(b, &first, "07_GPU_Setup_____", 0);
+  PUT_NUM(b, &first, "08____total______", r->init_cost + (xalt_mono() - t[0]) + r->measure_sha1 + r->measure_pta);
+  xalt_jbuf_put(b, "}", 1);
 }
 static void m_XALT_qaT(struct build *w) { qa_t(w->b); }
 
 size_t xalt_build_record(struct xalt_jbuf *b, const struct xalt_end *e) {
   prepare();
+  if (e->is_start) keep_start_libA();
   size_t mark = xalt_pool_mark();
   xalt_pool_jbuf(b);
   struct build w = {b, e, {xalt_mono(), 0, 0, 0, 0}, 0};
   int first = 1;
   xalt_jbuf_puts(b, "{");
-#define X(key)                                             \
-  xalt_jbuf_puts(b, first ? "\"" #key "\":" : ",\"" #key "\":"); \
-  first = 0;                                               \
+#define X(key)                   \
+  XALT_JSON_KEY(b, &first, #key); \
   m_##key(&w);
   XALT_RUN_MEMBERS(X)
 #undef X
-  xalt_jbuf_puts(b, "}\n");
+  xalt_jbuf_put(b, "}\n", 2);
   xalt_json_seal_crc(b);
   xalt_pool_keep(b); /* the file names written after it go behind it */
   return mark;
