@@ -12,7 +12,8 @@
  *   none          nothing.
  *
  * Every file is created 0600 with O_CREAT|O_EXCL|O_NOFOLLOW; a record that replaces another,
- * and every spool file, is written as ".<name>.new" and renamed into place. A write that
+ * and every spool file, is written as ".<name>.new" and renamed into place (a staged run
+ * file that replaces nothing is written directly, as a start record is). A write that
  * fails (full disk, file-size limit, unwritable directory) drops the record and removes the
  * partial file; SIGXFSZ is ignored while we write (xalt_quiet_begin) so a `ulimit -f`
  * cannot kill the program because of us.
@@ -301,7 +302,14 @@ int xalt_emit_end(const struct xalt_jbuf *rec) {
     if (rc == 0 && r->start_staged) xalt_unlink(r->run_staging);
     return rc;
   }
-  return r->run_staging[0] ? staging_replace(r->run_staging, rec) : -1;
+  if (!r->run_staging[0]) return -1;
+  if (r->start_staged) return staging_replace(r->run_staging, rec);
+  /* No start record to replace (start policy mpi, or its write failed): created and written
+   * like a start record, without the rename. xalt-ship reads a run file it finds empty or
+   * cut short as a run not ended yet. */
+  int err = put_file(AT_FDCWD, r->run_staging, NULL, rec->p, rec->len);
+  trace_write(err, "", r->run_staging);
+  return err ? -1 : 0;
 }
 
 void xalt_drop_run(void) {

@@ -72,7 +72,7 @@ async function writeEverything(n: Node): Promise<{ prog: string }> {
   const killed = spawn(prog, ['sleep'], { env, stdio: 'ignore' });
   const runFiles = () => staged(n).filter((f) => f.startsWith('xalt_run.'));
   for (const t0 = Date.now(); runFiles().length < 3; await new Promise((res) => setTimeout(res, 20))) {
-    if (Date.now() - t0 > 20_000) throw new Error(`no start record staged: ${staged(n).join(', ')}`);
+    if (Date.now() - t0 > 60_000) throw new Error(`no start record staged: ${staged(n).join(', ')}`);
   }
   killed.kill('SIGKILL');
   await new Promise((res) => killed.once('exit', res));
