@@ -9,7 +9,7 @@ SHIP_CFLAGS := -std=c11 $(WARN) -Isrc -Igen -Iship -ffunction-sections -fdata-se
 SHIP_LDFLAGS := -pie -Wl,--gc-sections -Wl,-z,relro -Wl,-z,now
 SHIP_OBJ    := $(XALT_OBJ)/ship
 SHIP_OBJS   := $(patsubst ship/%.c,$(SHIP_OBJ)/%.o,$(SHIP_SRC)) $(patsubst src/%.c,$(SHIP_OBJ)/src-%.o,$(SHIP_SHARED))
-SHIP_GEN_O  := $(BUILD)/ship-site_config.o
+SHIP_GEN_O  := $(BUILD)/gen/site_config.ship.o
 SHIP_COMPILE = $(CC) $(SHIP_CFLAGS) $(CFLAGS) -c -o $@.$$$$.tmp $< && mv -f $@.$$$$.tmp $@
 
 all: $(BUILD)/xalt-ship
@@ -23,7 +23,7 @@ $(SHIP_OBJ)/src-%.o: src/%.c $(HEADERS) $(XALT_OBJ)/.flags
 	$(SHIP_COMPILE)
 
 $(SHIP_GEN_O): $(GEN_C) src/site_config.h $(XALT_OBJ)/.flags
-	@mkdir -p $(BUILD)
+	@mkdir -p $(BUILD)/gen
 	$(CC) $(SHIP_CFLAGS) $(CFLAGS) $(GEN_CFLAGS) -c -o $@.$$$$.tmp $< && mv -f $@.$$$$.tmp $@
 
 $(BUILD)/xalt-ship: $(SHIP_OBJS) $(SHIP_GEN_O) ship.mk
