@@ -40,7 +40,6 @@ static size_t body_len(const char *s, size_t n) {
 }
 
 int record_crc_ok(const char *s, size_t n) {
-  static const char UHEX[] = "0123456789ABCDEF";
   size_t body = body_len(s, n);
   if (body < 15 || memcmp(s, "{\"crc\":\"0x", 10) != 0 || s[14] != '"') return 0;
   char want[4];
@@ -56,11 +55,11 @@ int record_crc_ok(const char *s, size_t n) {
   xalt_jbuf_init_mem(&b, mem, sizeof mem);
   xalt_jbuf_put(&b, head, 14);
   xalt_jbuf_put(&b, s + 14, body - 14);
-  unsigned crc = b.failed ? 0x10000 : xalt_crc16(b.p, b.len);
+  int failed = b.failed;
+  char got[4];
+  xalt_crc_hex(failed ? 0 : xalt_crc16(b.p, b.len), got);
   xalt_jbuf_free(&b);
-  for (int i = 0; i < 4; i++)
-    if (UHEX[(crc >> (12 - 4 * i)) & 15] != want[i]) return 0;
-  return 1;
+  return !failed && memcmp(got, want, 4) == 0;
 }
 
 void edit_apply(const struct record_edit *ed, const char *s, size_t n, struct xalt_jbuf *out) {

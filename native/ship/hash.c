@@ -76,12 +76,6 @@ int hash_cache_open(int state_fd) {
   return fd;
 }
 
-static void to_hex(const unsigned char d[20], char out[41]) {
-  static const char HEX[] = "0123456789abcdef";
-  for (int i = 0; i < 20; i++) { out[2 * i] = HEX[d[i] >> 4]; out[2 * i + 1] = HEX[d[i] & 15]; }
-  out[40] = '\0';
-}
-
 /* The cache entry's name and the line it must hold for the file `st` (without the hash). */
 static size_t cache_key(const struct stat *st, char name[64], char line[CACHE_LINE]) {
   snprintf(name, 64, "%llu.%llu", (unsigned long long)st->st_dev, (unsigned long long)st->st_ino);
@@ -129,7 +123,7 @@ static int sha1_fd(int fd, size_t size, char out[41]) {
   unsigned char d[20];
   if (size == 0) {
     xalt_sha1((const unsigned char *)"", 0, d);
-    to_hex(d, out);
+    xalt_hex(d, 20, out, 41);
     return 0;
   }
   void *m = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
@@ -145,7 +139,7 @@ static int sha1_fd(int fd, size_t size, char out[41]) {
   }
   sigaction(SIGBUS, &old, NULL);
   munmap(m, size);
-  if (rc == 0) to_hex(d, out);
+  if (rc == 0) xalt_hex(d, 20, out, 41);
   return rc;
 }
 

@@ -12,6 +12,7 @@
 #define _GNU_SOURCE
 #include <string.h>
 
+#include "record_fields.h"
 #include "ship.h"
 
 struct one_line {
@@ -83,17 +84,17 @@ static int emit_record(struct ship_sink *sink, const struct one_line *r, const s
 static int ship_run(struct ship_ctx *c, struct staged *f, int close, struct ship_sink *sink) {
   struct one_line r;
   struct jobject ut, dt;
-  if (scan_one_line(f, &r) != 0 || get_obj(r.s, r.len, &r.top, "userT", &ut) != 0 || get_obj(r.s, r.len, &r.top, "userDT", &dt) != 0) {
+  if (scan_one_line(f, &r) != 0 || get_obj(r.s, r.len, &r.top, XALT_KEY(run, userT), &ut) != 0 || get_obj(r.s, r.len, &r.top, XALT_KEY(run, userDT), &dt) != 0) {
     f->refused = REFUSE_MALFORMED;
     return 0;
   }
   char user[XALT_FIELD_MAX], uuid[64], path[XALT_PATH_MAX], identity[128], hash[64], sha[41];
-  get_str(r.s, &ut, "user", user, sizeof user);
-  get_str(r.s, &ut, "run_uuid", uuid, sizeof uuid);
-  get_str(r.s, &ut, "exec_path", path, sizeof path);
-  get_str(r.s, &ut, "exec_identity", identity, sizeof identity);
-  get_str(r.s, &r.top, "hash_id", hash, sizeof hash);
-  double start = get_num(r.s, &dt, "start_time"), end = get_num(r.s, &dt, "end_time");
+  get_str(r.s, &ut, XALT_KEY(run_userT, user), user, sizeof user);
+  get_str(r.s, &ut, XALT_KEY(run_userT, run_uuid), uuid, sizeof uuid);
+  get_str(r.s, &ut, XALT_KEY(run_userT, exec_path), path, sizeof path);
+  get_str(r.s, &ut, XALT_KEY(run_userT, exec_identity), identity, sizeof identity);
+  get_str(r.s, &r.top, XALT_KEY(run, hash_id), hash, sizeof hash);
+  double start = get_num(r.s, &dt, XALT_KEY(run_userDT, start_time)), end = get_num(r.s, &dt, XALT_KEY(run_userDT, end_time));
   if (!ship_is_uuid(uuid, strlen(uuid))) memcpy(uuid, f->n.uuid, sizeof f->n.uuid);
 
   const struct owner *ow = owner_of(f->st.st_uid);
@@ -102,7 +103,7 @@ static int ship_run(struct ship_ctx *c, struct staged *f, int close, struct ship
   if (identity[0] && hash_executable(path, identity, ow, c->cache_fd, sha) == 0 && strcmp(sha, hash) != 0) {
     char v[48];
     snprintf(v, sizeof v, "\"%s\"", sha);
-    edit_set(&ed, r.s, &r.top, "hash_id", v);
+    edit_set(&ed, r.s, &r.top, XALT_KEY(run, hash_id), v);
   }
 
   char stamp[XALT_STAMP_MAX], name[SHIP_NAME_MAX], key[96];
@@ -117,37 +118,20 @@ static int ship_run(struct ship_ctx *c, struct staged *f, int close, struct ship
   char num[48], v[SHIP_STATE_MAX + 8];
   double run_time = c->now - start;
   if (!(run_time > 0)) run_time = 0;
-  edit_set(&ed, r.s, &ut, "end_reason", "\"job_end\"");
+  edit_set(&ed, r.s, &ut, XALT_KEY(run_userT, end_reason), "\"job_end\"");
   snprintf(v, sizeof v, "\"%s\"", c->o->job_state);
-  edit_set(&ed, r.s, &ut, "job_state", v);
+  edit_set(&ed, r.s, &ut, XALT_KEY(run_userT, job_state), v);
   xalt_fmt_fixed4(num, c->now);
-  edit_set(&ed, r.s, &dt, "end_time", num);
+  edit_set(&ed, r.s, &dt, XALT_KEY(run_userDT, end_time), num);
   xalt_fmt_fixed4(num, run_time);
-  edit_set(&ed, r.s, &dt, "run_time", num);
+  edit_set(&ed, r.s, &dt, XALT_KEY(run_userDT, run_time), num);
   xalt_fmt_fixed4(num, -1);
-  edit_set(&ed, r.s, &dt, "exit_status", num);
+  edit_set(&ed, r.s, &dt, XALT_KEY(run_userDT, exit_status), num);
   snprintf(name, sizeof name, "run.%s.%s.%s.zzz.%s.json", c->syshost, stamp, ow->name, uuid);
   snprintf(key, sizeof key, "run_fini_%s", uuid);
   if (emit_record(sink, &r, &ed, name, ow, flags, "run", key) != 0) return -1;
   c->runs_closed++;
   return 0;
-}
-
-/* First 12 hex digits of SHA-1("<run_uuid>\n<what>"): the same package of the same run gets
- * the same name (contracts.md "Spool"). */
-static void unique12(const char *uuid, const char *what, size_t wl, char out[13]) {
-  static const char HEX[] = "0123456789abcdef";
-  static char mem[4096];
-  struct xalt_jbuf b;
-  unsigned char d[20];
-  xalt_jbuf_init_mem(&b, mem, sizeof mem);
-  xalt_jbuf_puts(&b, uuid);
-  xalt_jbuf_put(&b, "\n", 1);
-  xalt_jbuf_put(&b, what, wl);
-  xalt_sha1((const unsigned char *)b.p, b.len, d);
-  xalt_jbuf_free(&b);
-  for (int i = 0; i < 6; i++) { out[2 * i] = HEX[d[i] >> 4]; out[2 * i + 1] = HEX[d[i] & 15]; }
-  out[12] = '\0';
 }
 
 static int ship_pkg(struct ship_ctx *c, struct staged *f, struct ship_sink *sink) {
@@ -165,11 +149,11 @@ static int ship_pkg(struct ship_ctx *c, struct staged *f, struct ship_sink *sink
     char uuid[64], pkg[1024], u12[13], name[SHIP_NAME_MAX], key[96];
     struct jobject o;
     int ok = s[0] == '{' && jscan_check(s, len) == 0 && jscan_object(s, len, 0, &o) == 0;
-    get_str(s, ok ? &o : NULL, "xalt_run_uuid", uuid, sizeof uuid);
+    get_str(s, ok ? &o : NULL, XALT_KEY(pkg, xalt_run_uuid), uuid, sizeof uuid);
     if (!ship_is_uuid(uuid, strlen(uuid))) memcpy(uuid, f->n.uuid, sizeof f->n.uuid);
-    get_str(s, ok ? &o : NULL, "package_name", pkg, sizeof pkg);
-    if (ok && pkg[0]) unique12(uuid, pkg, strlen(pkg), u12);
-    else unique12(uuid, s, len, u12); /* not a record we can read: ingest quarantines it, under a name of its own */
+    get_str(s, ok ? &o : NULL, XALT_KEY(pkg, package_name), pkg, sizeof pkg);
+    if (ok && pkg[0]) xalt_pkg_unique(uuid, pkg, strlen(pkg), u12);
+    else xalt_pkg_unique(uuid, s, len, u12); /* not a record we can read: ingest quarantines it, under a name of its own */
     snprintf(name, sizeof name, "pkg.%s.%s.%s.%s.%s.json", c->syshost, f->n.stamp, ow->name, uuid, u12);
     snprintf(key, sizeof key, "pkg_%s_%s", uuid, u12);
     line.len = 0;
@@ -188,14 +172,14 @@ static int ship_link(struct ship_ctx *c, struct staged *f, struct ship_sink *sin
     f->refused = REFUSE_MALFORMED;
     return 0;
   }
-  const struct jobject *t = get_obj(r.s, r.len, &r.top, "resultT", &rt) == 0 ? &rt : &r.top; /* XALT 2: flat */
+  const struct jobject *t = get_obj(r.s, r.len, &r.top, XALT_KEY(link, resultT), &rt) == 0 ? &rt : &r.top; /* XALT 2: flat */
   char user[XALT_FIELD_MAX], uuid[64], name[SHIP_NAME_MAX], key[96], stamp[XALT_STAMP_MAX];
-  get_str(r.s, t, "build_user", user, sizeof user);
-  get_str(r.s, t, "uuid", uuid, sizeof uuid);
+  get_str(r.s, t, XALT_KEY(link_resultT, build_user), user, sizeof user);
+  get_str(r.s, t, XALT_KEY(link_resultT, uuid), uuid, sizeof uuid);
   if (!ship_is_uuid(uuid, strlen(uuid))) memcpy(uuid, f->n.uuid, sizeof f->n.uuid);
   const struct owner *ow = owner_of(f->st.st_uid);
   const char *flags = owner_matches(ow, user) ? "-" : "owner_mismatch";
-  stamp_of(stamp, get_num(r.s, t, "build_epoch"), (double)f->st.st_mtim.tv_sec);
+  stamp_of(stamp, get_num(r.s, t, XALT_KEY(link_resultT, build_epoch)), (double)f->st.st_mtim.tv_sec);
   snprintf(name, sizeof name, "link.%s.%s.%s.%s.json", c->syshost, stamp, ow->name, uuid);
   snprintf(key, sizeof key, "link_%s", uuid);
   struct record_edit none = {0};
@@ -213,6 +197,6 @@ int records_ship(struct ship_ctx *c, struct staged *f, int close, struct ship_si
 int records_run_ended(const struct staged *f) {
   struct one_line r;
   struct jobject dt;
-  if (scan_one_line(f, &r) != 0 || get_obj(r.s, r.len, &r.top, "userDT", &dt) != 0) return 0;
-  return get_num(r.s, &dt, "end_time") > 0;
+  if (scan_one_line(f, &r) != 0 || get_obj(r.s, r.len, &r.top, XALT_KEY(run, userDT), &dt) != 0) return 0;
+  return get_num(r.s, &dt, XALT_KEY(run_userDT, end_time)) > 0;
 }

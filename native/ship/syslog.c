@@ -79,7 +79,6 @@ void syslog_close(struct syslog_out *l) {
 /* `s` with every non-ASCII character as \uXXXX (surrogate pairs above U+FFFF), crc resealed
  * when it matched before. Non-ASCII bytes only occur inside strings of a valid record. */
 static void ascii_only(const char *s, size_t n, struct xalt_jbuf *out) {
-  static const char HEX[] = "0123456789abcdef";
   int reseal = record_crc_ok(s, n);
   for (size_t i = 0; i < n;) {
     size_t used;
@@ -90,10 +89,7 @@ static void ascii_only(const char *s, size_t n, struct xalt_jbuf *out) {
       unsigned u[2] = {cp, 0};
       int k = 1;
       if (cp > 0xFFFF) { u[0] = 0xD800 + ((cp - 0x10000) >> 10); u[1] = 0xDC00 + ((cp - 0x10000) & 0x3FF); k = 2; }
-      for (int j = 0; j < k; j++) {
-        char esc[6] = {'\\', 'u', HEX[u[j] >> 12], HEX[(u[j] >> 8) & 15], HEX[(u[j] >> 4) & 15], HEX[u[j] & 15]};
-        xalt_jbuf_put(out, esc, 6);
-      }
+      for (int j = 0; j < k; j++) xalt_json_u_escape(out, u[j]);
     }
     i += used;
   }

@@ -14,9 +14,11 @@
 
 #include "internal.h"
 
-/* Basenames that are never tracked: shells and the helpers xalt (and XALT) run. */
-static const char *const NEVER[] = {"sh", "dash", "bash", "zsh", "csh", "tcsh", "ksh", "mksh", "fish", "nu", "rc",
-                                    "xalt", "my_uuidgen", "logger", NULL};
+#include "never_tracked.h"
+
+/* Basenames that are never tracked: shells and the helpers xalt (and XALT) run, the lists of
+ * src/config/builtin-rules.ts. */
+static const char *const NEVER[] = {XALT_NEVER_TRACKED_NAMES, NULL};
 
 XALT_HOT int xalt_is_self_or_shell(const char *exec_path) {
   const char *base = exec_path;

@@ -102,17 +102,10 @@ const char *xalt_find_watermark(size_t *len) {
 }
 
 void xalt_read_build_id(char *out, size_t n) {
-  static const char HEX[] = "0123456789abcdef";
   struct note_search s = {NT_GNU_BUILD_ID, "GNU", NULL, 0};
   out[0] = '\0';
   dl_iterate_phdr(find_note, &s);
-  if (!s.desc) return;
-  size_t o = 0;
-  for (size_t i = 0; i < s.desc_len && o + 2 < n; i++) {
-    out[o++] = HEX[s.desc[i] >> 4];
-    out[o++] = HEX[s.desc[i] & 15];
-  }
-  out[o] = '\0';
+  if (s.desc) xalt_hex(s.desc, s.desc_len, out, n);
 }
 
 /* Copy `v` (length n) into dst replacing XALT's "_%_%_" space encoding. */

@@ -12,7 +12,8 @@
  *   none          nothing.
  *
  * Every file is created 0600 with O_CREAT|O_EXCL|O_NOFOLLOW; a record that replaces another,
- * and every spool file, is written as ".<name>.new" and renamed into place. A write that
+ * and every spool file, is written as ".<name>.new" and renamed into place (a staged run
+ * file that replaces nothing is written directly, as a start record is). A write that
  * fails (full disk, file-size limit, unwritable directory) drops the record and removes the
  * partial file; SIGXFSZ is ignored while we write (xalt_quiet_begin) so a `ulimit -f`
  * cannot kill the program because of us.
@@ -23,6 +24,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -33,10 +35,20 @@
 #define XALT_NAME_MAX (3 * XALT_FIELD_MAX + 128) /* a record file name: kind, syshost, stamp, user, uuid */
 
 static struct sigaction xfsz_saved;
-static int xfsz_depth;
+static int xfsz_depth, xfsz_ignored;
+
+/* 1 when the process has no file-size limit (the usual case): a write cannot raise SIGXFSZ,
+ * and one prlimit saves the two sigaction calls around each record. Asked every time: the
+ * program may have set a limit since the last record. */
+static int no_size_limit(void) {
+  struct { unsigned long long cur, max; } lim;
+  return xalt_syscall6(SYS_prlimit64, 0, RLIMIT_FSIZE, 0, (long)&lim, 0, 0) == 0 && lim.cur == RLIM_INFINITY;
+}
 
 void xalt_quiet_begin(void) {
   if (xfsz_depth++) return;
+  xfsz_ignored = !no_size_limit();
+  if (!xfsz_ignored) return;
   struct sigaction ign;
   memset(&ign, 0, sizeof ign);
   ign.sa_handler = SIG_IGN;
@@ -44,7 +56,7 @@ void xalt_quiet_begin(void) {
 }
 
 void xalt_quiet_end(void) {
-  if (--xfsz_depth == 0) sigaction(SIGXFSZ, &xfsz_saved, NULL);
+  if (--xfsz_depth == 0 && xfsz_ignored) sigaction(SIGXFSZ, &xfsz_saved, NULL);
 }
 
 const char *xalt_transport_name(enum xalt_transport t) {
@@ -290,7 +302,14 @@ int xalt_emit_end(const struct xalt_jbuf *rec) {
     if (rc == 0 && r->start_staged) xalt_unlink(r->run_staging);
     return rc;
   }
-  return r->run_staging[0] ? staging_replace(r->run_staging, rec) : -1;
+  if (!r->run_staging[0]) return -1;
+  if (r->start_staged) return staging_replace(r->run_staging, rec);
+  /* No start record to replace (start policy mpi, or its write failed): created and written
+   * like a start record, without the rename. xalt-ship reads a run file it finds empty or
+   * cut short as a run not ended yet. */
+  int err = put_file(AT_FDCWD, r->run_staging, NULL, rec->p, rec->len);
+  trace_write(err, "", r->run_staging);
+  return err ? -1 : 0;
 }
 
 void xalt_drop_run(void) {
@@ -349,20 +368,6 @@ static long package_name(const char *line, size_t len, char *out, size_t cap) {
     }
   }
   return i < len && n < cap ? (long)n : -1;
-}
-
-void xalt_pkg_unique(const char *run_uuid, const char *package, size_t len, char out[13]) {
-  static const char HEX[] = "0123456789abcdef";
-  char buf[XALT_UUID_LEN + 1 + 1024];
-  size_t ul = strlen(run_uuid);
-  if (len > sizeof buf - ul - 1) len = sizeof buf - ul - 1;
-  memcpy(buf, run_uuid, ul);
-  buf[ul] = '\n';
-  memcpy(buf + ul + 1, package, len);
-  unsigned char d[20];
-  xalt_sha1((const unsigned char *)buf, ul + 1 + len, d);
-  for (int i = 0; i < 6; i++) { out[2 * i] = HEX[d[i] >> 4]; out[2 * i + 1] = HEX[d[i] & 15]; }
-  out[12] = '\0';
 }
 
 /* One complete staged line (with its '\n' after it) as pkg.<...>.<12 hex>.json. */

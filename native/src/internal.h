@@ -39,6 +39,7 @@
 #define XALT_TZ_FILE_MAX 65536 /* zone files are 0.1-4 kB; a bigger one is not a zone file */
 #define XALT_POOL_SIZE (256 * 1024) /* a run's strings and JSON: ~5 kB in practice (see the pool) */
 #define XALT_HANDLED_SIGNALS 14 /* signal.c: the synchronous fatal signals and XALT's asynchronous list */
+#define XALT_MAX_ANCESTRY 64   /* process-tree depth walked (ptA, a link's compiler); real trees are < 20 deep */
 
 /* ---- jbuf: a growable byte buffer (json.c). signal-safe, no malloc. It starts in storage
  * the caller lends (the run's pool, a stack array) or none, and moves to mmap'd memory
@@ -74,6 +75,10 @@ void xalt_json_str_body(struct xalt_jbuf *b, const char *s, size_t n);
 void xalt_json_arg_redacted(struct xalt_jbuf *b, const char *s, size_t n, int *redact_next);
 /* Append an environment value as a JSON string with URL credentials replaced. */
 void xalt_json_env_value_redacted(struct xalt_jbuf *b, const char *s, size_t n);
+/* Append a member's name: `lit` is `,"key":` (`n` bytes, a literal: no escaping needed),
+ * written without its comma when *first, which it then clears. */
+void xalt_json_key(struct xalt_jbuf *b, int *first, const char *lit, size_t n);
+#define XALT_JSON_KEY(b, first, key) xalt_json_key((b), (first), ",\"" key "\":", sizeof(",\"" key "\":") - 1)
 /* Append `"key":"value"` (with a leading comma unless `first`). */
 void xalt_json_kv_str(struct xalt_jbuf *b, int first, const char *key, const char *value);
 /* Append `"key":<v as %.4f>` (or %.5e below 1e-4), the userDT/XALT_measureT number format. */
@@ -84,6 +89,10 @@ size_t xalt_fmt_fixed4(char *out, double v);
 size_t xalt_fmt_long(char *out, long long v);
 /* CRC-16/CCITT-FALSE of `n` bytes. */
 unsigned xalt_crc16(const char *s, size_t n);
+/* The 4 upper-case hex digits of a crc, as records carry it ("0x" + these). */
+void xalt_crc_hex(unsigned crc, char out[4]);
+/* Append `\uXXXX` (lower-case hex) for the UTF-16 unit `u`. */
+void xalt_json_u_escape(struct xalt_jbuf *b, unsigned u);
 /* Replace the "0xFFFF" placeholder at offset 8 of a serialized record with its crc. */
 void xalt_json_seal_crc(struct xalt_jbuf *b);
 
@@ -103,6 +112,31 @@ static inline int xalt_prefix_eq(const char *a, const char *b, size_t n) {
   for (size_t i = 0; i < n; i++)
     if (a[i] != b[i]) return 0;
   return 1;
+}
+
+/* 1 when `s` equals one of the strings of the NULL-terminated `list`. */
+static inline int xalt_in_list(const char *s, const char *const *list) {
+  for (; *list; list++)
+    if (xalt_streq(s, *list)) return 1;
+  return 0;
+}
+/* Lower-case hex of the `n` bytes at `d` into `out` (at most cap-1 digits, whole bytes only,
+ * NUL-terminated; cap >= 1); returns the number of digits written. */
+static inline size_t xalt_hex(const unsigned char *d, size_t n, char *out, size_t cap) {
+  static const char HEX[] = "0123456789abcdef";
+  size_t o = 0;
+  for (size_t i = 0; i < n && o + 2 < cap; i++) {
+    out[o++] = HEX[d[i] >> 4];
+    out[o++] = HEX[d[i] & 15];
+  }
+  out[o] = '\0';
+  return o;
+}
+/* 64-bit FNV-1a of `n` bytes: the de-duplication key of a library path (libA, linkA). */
+static inline uint64_t xalt_fnv1a(const char *s, size_t n) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
+  return h;
 }
 
 /* ---- sys: system calls and string functions without libc ----
@@ -352,6 +386,11 @@ struct xalt_run_state {
   struct xalt_slice cmdline;        /* cmdlineA JSON, built at init (argv may be rewritten later) */
   struct xalt_slice envt;           /* envT JSON, built at init (the program may clear environ) */
   struct xalt_slice pta;            /* ptA JSON once built (a start record's is reused by the end record) */
+  struct xalt_slice liba;           /* libA JSON of the start record, reused by the end record while
+                                       the loader has loaded and unloaded nothing since (liba_gen) */
+  unsigned long long liba_gen;      /* xalt_loader_generation() when liba was built; 0: none */
+  int liba_gpu;                     /* liba lists a GPU library */
+  int container;                    /* record.c: 0 unknown, 1 in a Singularity container, -1 not */
   struct xalt_slice link_t;         /* xaltLinkT JSON (the watermark), built at init */
   double build_epoch;               /* the watermark's Build_Epoch, -1 without one */
   size_t pool_used;                 /* bytes of the pool in use; pool[0] is the "" unset paths point to */
@@ -424,6 +463,9 @@ int xalt_path_has_no_symlink(const char *path);
  * loader's object list named by the kernel where it can (Linux 6.11+), else, and always in
  * a signal handler, from the maps text. */
 void xalt_json_libA(struct xalt_jbuf *b, int *gpu_lib_seen, int in_signal_handler);
+/* A number that changes whenever the dynamic loader loads or unloads an object (glibc's
+ * dlpi_adds and dlpi_subs), never 0; 0 when the loader does not say. Not for signal handlers. */
+unsigned long long xalt_loader_generation(void);
 /* Append ptA (ancestry from the parent upwards) as a JSON array to `b`. With a cache
  * directory (xalt_cache_dir_path) and its file `cache` (<dir>/ptA), the last ancestry built
  * is reused while the parent is the same process (pid, start time and its parent unchanged). */
@@ -454,6 +496,10 @@ int xalt_sha1_file_cached(const char *path, const struct stat *exe, const char *
 const char *xalt_cache_dir_path(const char *tmpdir, uid_t uid);
 /* SHA-1 of `n` bytes into 20-byte `digest`. */
 void xalt_sha1(const unsigned char *data, size_t n, unsigned char digest[20]);
+/* Name of the pkg record for `package` (`len` bytes) of run `run_uuid`: the first 12 hex
+ * digits of SHA-1("<run_uuid>\n<package>") (contracts.md), into out[13]. Used by the
+ * collector (transport direct) and xalt-ship alike. */
+void xalt_pkg_unique(const char *run_uuid, const char *package, size_t len, char out[13]);
 
 /* ---- uuid.c ---- */
 /* Fill `n` random bytes (getrandom; a time/pid mix if that fails). */
@@ -505,9 +551,6 @@ void xalt_drop_run(void);
 /* The run's pkg staging file at its end: published into the spool and removed (direct),
  * left for xalt-ship (ship, syslog), removed (none). */
 void xalt_finish_pkgs(void);
-/* Name of the pkg record for `package` of run `run_uuid`: the first 12 hex digits of
- * SHA-1("<run_uuid>\n<package>") (contracts.md), into out[13]. */
-void xalt_pkg_unique(const char *run_uuid, const char *package, size_t len, char out[13]);
 /* Name the run file in staging (xalt_run.run_staging, in the pool; "" when it does not fit). */
 void xalt_run_staging_path(void);
 /* Path of this run's pkg staging file (contracts.md) into out; "" when it does not fit. */
@@ -608,6 +651,8 @@ int xalt_linker_candidate(const char *argv0, const char *exe);
 /* comm (truncated to cn-1), parent pid and start time (clock ticks) of `pid` from
  * /proc/<pid>/stat; comm may hold spaces and parentheses. Returns 0, or -1 if unreadable. */
 int xalt_proc_stat(long pid, char *comm, size_t cn, long *ppid, unsigned long long *start);
+/* "/proc/<pid>/<what>" into `out` (>= 40 bytes; `what` up to 16 characters). */
+void xalt_proc_path(char *out, long pid, const char *what);
 
 /* init.c: user, host, syshost, spool prefix and cwd of this process into xalt_run (if not
  * tracked), creating the state when there is none; returns 0 when xalt_run is usable. */

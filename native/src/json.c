@@ -87,7 +87,11 @@ static size_t utf8_len(const unsigned char *s, size_t n) {
   return len;
 }
 
-static const char HEX[] = "0123456789abcdef";
+void xalt_json_u_escape(struct xalt_jbuf *b, unsigned u) {
+  char esc[6] = {'\\', 'u'};
+  for (int i = 0; i < 4; i++) esc[2 + i] = "0123456789abcdef"[(u >> (12 - 4 * i)) & 15];
+  xalt_jbuf_put(b, esc, 6);
+}
 
 /* 1 when none of the 8 bytes of w needs attention in a JSON string: all are printable
  * ASCII (0x20..0x7f) other than '"' and '\\' (classic word-at-a-time zero-byte tests). */
@@ -119,7 +123,6 @@ void xalt_json_str_body(struct xalt_jbuf *b, const char *str, size_t n) {
     size_t ok = (c >= 0x20 && c != '"' && c != '\\') ? utf8_len(s + i, n - i) : 0;
     if (ok) { i += ok; continue; }
     xalt_jbuf_put(b, str + run, i - run);
-    char esc[6] = {'\\', 'u', '0', '0', HEX[c >> 4], HEX[c & 15]};
     switch (c) {
       case '"': xalt_jbuf_put(b, "\\\"", 2); break;
       case '\\': xalt_jbuf_put(b, "\\\\", 2); break;
@@ -128,12 +131,18 @@ void xalt_json_str_body(struct xalt_jbuf *b, const char *str, size_t n) {
       case '\n': xalt_jbuf_put(b, "\\n", 2); break;
       case '\f': xalt_jbuf_put(b, "\\f", 2); break;
       case '\r': xalt_jbuf_put(b, "\\r", 2); break;
-      default: xalt_jbuf_put(b, esc, 6); /* control char, or a byte that is not UTF-8 */
+      default: xalt_json_u_escape(b, c); /* control char, or a byte that is not UTF-8 */
     }
     i++;
     run = i;
   }
   xalt_jbuf_put(b, str + run, n - run);
+}
+
+void xalt_json_key(struct xalt_jbuf *b, int *first, const char *lit, size_t n) {
+  if (*first) lit++, n--;
+  *first = 0;
+  xalt_jbuf_put(b, lit, n);
 }
 
 void xalt_json_kv_str(struct xalt_jbuf *b, int first, const char *key, const char *value) {
@@ -351,11 +360,14 @@ unsigned xalt_crc16(const char *s, size_t n) {
   return crc;
 }
 
+void xalt_crc_hex(unsigned crc, char out[4]) {
+  for (int i = 0; i < 4; i++) out[i] = "0123456789ABCDEF"[(crc >> (12 - 4 * i)) & 15];
+}
+
 void xalt_json_seal_crc(struct xalt_jbuf *b) {
-  static const char UHEX[] = "0123456789ABCDEF";
   if (b->failed || b->len < 14 || memcmp(b->p, "{\"crc\":\"0xFFFF\"", 15) != 0) return;
   size_t body = b->len;
   while (body && b->p[body - 1] == '\n') body--; /* the crc covers the record without its newline */
   unsigned crc = xalt_crc16(b->p, body);
-  for (int i = 0; i < 4; i++) b->p[10 + i] = UHEX[(crc >> (12 - 4 * i)) & 15];
+  xalt_crc_hex(crc, b->p + 10);
 }

@@ -21,12 +21,6 @@ static const char *const STDOUT_OPTS[] = {"-M", "--print-map", "--verbose", "-t"
 static const char *const INFO_OPTS[] = {"--version", "-v", "-V", "--help", "-version", "--target-help", NULL};
 static const char *const PARTIAL_OPTS[] = {"-r", "--relocatable", "-Ur", "-i", NULL};
 
-static int in_list(const char *s, const char *const *list) {
-  for (; *list; list++)
-    if (!strcmp(s, *list)) return 1;
-  return 0;
-}
-
 static void push(struct xalt_ld_args *a, const char *s, size_t n) {
   xalt_jbuf_put(&a->all, s, n);
   xalt_jbuf_put(&a->all, "", 1);
@@ -79,10 +73,10 @@ static int is_probe(const char *out) {
 }
 
 static void classify(struct xalt_ld_args *a, const char *s, const char *next) {
-  if (in_list(s, INFO_OPTS)) a->info_only = 1;
-  else if (in_list(s, PARTIAL_OPTS)) a->partial = 1;
+  if (xalt_in_list(s, INFO_OPTS)) a->info_only = 1;
+  else if (xalt_in_list(s, PARTIAL_OPTS)) a->partial = 1;
   else if (!strcmp(s, "-shared") || !strcmp(s, "-Bshareable") || !strcmp(s, "--shared")) a->shared = 1;
-  else if (in_list(s, STDOUT_OPTS) || !strncmp(s, "--trace-symbol=", 15)) a->user_stdout = 1;
+  else if (xalt_in_list(s, STDOUT_OPTS) || !strncmp(s, "--trace-symbol=", 15)) a->user_stdout = 1;
   else if ((!strcmp(s, "-Map") || !strcmp(s, "--Map")) && next && !strcmp(next, "-")) a->user_stdout = 1;
   const char *m = !strcmp(s, "-m") ? next : !strncmp(s, "-m", 2) ? s + 2 : NULL;
   if (m && !strcmp(m, "elf_i386")) a->elf32 = 1;

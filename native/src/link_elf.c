@@ -43,16 +43,6 @@ static int map_file(const char *path, struct elf_map *m) {
 
 static int in_file(const struct elf_map *m, uint64_t off, uint64_t len) { return off <= m->size && len <= m->size - off; }
 
-static void hex(const unsigned char *d, size_t len, char *out, size_t n) {
-  static const char HEX[] = "0123456789abcdef";
-  size_t o = 0;
-  for (size_t i = 0; i < len && o + 2 < n; i++) {
-    out[o++] = HEX[d[i] >> 4];
-    out[o++] = HEX[d[i] & 15];
-  }
-  out[o] = '\0';
-}
-
 /* Look for NT_GNU_BUILD_ID in `len` bytes of notes at `off` (alignment 4 or 8). */
 static int notes_build_id(const struct elf_map *m, uint64_t off, uint64_t len, uint64_t align, char *out, size_t n) {
   if (!in_file(m, off, len)) return 0;
@@ -64,7 +54,7 @@ static int notes_build_id(const struct elf_map *m, uint64_t off, uint64_t len, u
     uint64_t total = (desc_off + (uint64_t)nh->n_descsz + align - 1) & ~(align - 1);
     if (desc_off + nh->n_descsz > (uint64_t)(end - p)) return 0;
     if (nh->n_type == NT_GNU_BUILD_ID && nh->n_namesz == 4 && !memcmp(p + sizeof *nh, "GNU", 4)) {
-      hex(p + desc_off, nh->n_descsz, out, n);
+      xalt_hex(p + desc_off, nh->n_descsz, out, n);
       return 1;
     }
     if (total > (uint64_t)(end - p)) return 0;

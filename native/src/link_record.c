@@ -17,8 +17,8 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "record_fields.h"
 
-#define XALT_MAX_ANCESTRY 64  /* process-tree depth walked; real trees are < 20 deep */
 #define XALT_MAX_DIRS 256     /* library search directories (-L plus defaults) */
 
 /* XALT's skip list (comm names, 15 chars at most) plus our wrapper's helper. */
@@ -28,12 +28,6 @@ static const char *const OVERRIDE[] = {"rustc", "chpl", "nim", "ghc", "icx", "if
 static const char *const MPI[] = {"mpiCC", "mpic++", "mpicc", "mpicxx", "mpif77", "mpif90", "mpifc", "mpifort", "mpigcc",
                                   "mpigxx", "mpig++", "mpiicc", "mpiicpc", "mpiifort", "mpiicx", "mpiicpx", "mpiifx",
                                   "mpipgic++", "mpipgicc", "mpipgifort", "mpixlC", "mpixlc", "mpixlf", "mpinvc", "mpinvfortran", NULL};
-
-static int in_list(const char *s, const char *const *list) {
-  for (; *list; list++)
-    if (!strcmp(s, *list)) return 1;
-  return 0;
-}
 
 /* ld, ld.bfd, ld.gold, ld.lld, lld, mold, gold, *-ld, *-ld.*, *-lld; never ld.so (the loader). */
 /* Runs for every process a path rule skips (linker.c), so it calls no libc function and
@@ -86,15 +80,6 @@ struct proc {
   char comm[64];
 };
 
-static void proc_file(char *out, long pid, const char *what) {
-  char num[24];
-  size_t n = xalt_fmt_long(num, pid);
-  memcpy(out, "/proc/", 6);
-  memcpy(out + 6, num, n);
-  out[6 + n] = '/';
-  strcpy(out + 7 + n, what);
-}
-
 /* comm and ppid of `pid`, parsed by the collector's /proc reader (procfs.c). */
 static int read_proc(long pid, struct proc *p) {
   unsigned long long start;
@@ -105,7 +90,7 @@ static int read_proc(long pid, struct proc *p) {
 
 static void proc_exe(long pid, char *out, size_t n) {
   char path[64];
-  proc_file(path, pid, "exe");
+  xalt_proc_path(path, pid, "exe");
   ssize_t r = readlink(path, out, n - 1);
   out[r > 0 ? r : 0] = '\0';
 }
@@ -114,7 +99,7 @@ static void proc_cmdline_json(long pid, struct xalt_jbuf *b) {
   char path[64], chunk[4096];
   struct xalt_jbuf raw;
   xalt_jbuf_init(&raw);
-  proc_file(path, pid, "cmdline");
+  xalt_proc_path(path, pid, "cmdline");
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   ssize_t r;
   if (fd >= 0) {
@@ -145,7 +130,7 @@ void xalt_link_find_compiler(struct xalt_link *l) {
   xalt_jbuf_puts(&l->link_line, "[]");
   for (; depth < XALT_MAX_ANCESTRY && pid >= 2 && read_proc(pid, &p) == 0; depth++) {
     pid = p.ppid;
-    if (in_list(p.comm, SKIP) || xalt_is_linker_name(p.comm)) continue;
+    if (xalt_in_list(p.comm, SKIP) || xalt_is_linker_name(p.comm)) continue;
     xalt_copy(l->compiler, sizeof l->compiler, p.comm, NULL);
     proc_exe(p.pid, l->compiler_path, sizeof l->compiler_path);
     proc_cmdline_json(p.pid, &l->link_line);
@@ -154,10 +139,10 @@ void xalt_link_find_compiler(struct xalt_link *l) {
   /* Above the compiler: a language driver overrides it, the first MPI wrapper wraps it. */
   for (; depth < XALT_MAX_ANCESTRY && pid >= 2 && read_proc(pid, &p) == 0; depth++) {
     pid = p.ppid;
-    if (in_list(p.comm, OVERRIDE)) {
+    if (xalt_in_list(p.comm, OVERRIDE)) {
       xalt_copy(l->compiler, sizeof l->compiler, p.comm, NULL);
       proc_exe(p.pid, l->compiler_path, sizeof l->compiler_path);
-    } else if (in_list(p.comm, MPI)) {
+    } else if (xalt_in_list(p.comm, MPI)) {
       char name[XALT_FIELD_MAX], path[XALT_PATH_MAX];
       size_t nl = strlen(p.comm), cl = strlen(l->compiler), pl = strlen(l->compiler_path);
       if (nl + cl + 3 > sizeof name || cl + pl + 2 > sizeof path) break;
@@ -176,12 +161,6 @@ void xalt_link_find_compiler(struct xalt_link *l) {
 }
 
 /* ---- linkA ---- */
-
-static uint64_t fnv1a(const char *s, size_t n) {
-  uint64_t h = 0xcbf29ce484222325ULL;
-  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
-  return h;
-}
 
 static int ends_with(const char *s, size_t n, const char *tail) {
   size_t t = strlen(tail);
@@ -204,7 +183,7 @@ void xalt_link_add_input(struct xalt_link *l, const char *path, size_t len) {
   size_t rl = strlen(real);
   struct stat st;
   if (excluded(real, rl) || (l->exclude[0] && !strcmp(real, l->exclude)) || stat(real, &st) != 0 || !S_ISREG(st.st_mode)) return;
-  uint64_t h = fnv1a(real, rl);
+  uint64_t h = xalt_fnv1a(real, rl);
   for (size_t i = 0; i < l->nseen; i++)
     if (l->seen[i] == h) return;
   if (l->nseen < sizeof l->seen / sizeof l->seen[0]) l->seen[l->nseen++] = h;
@@ -324,7 +303,7 @@ void xalt_link_inputs_from_args(struct xalt_link *l, const struct xalt_ld_args *
       if (v) add_library(l, &ds, v, is_static);
     } else if (!strncmp(s, "-l", 2)) add_library(l, &ds, s + 2, is_static);
     else if (!strncmp(s, "--library=", 10)) add_library(l, &ds, s + 10, is_static);
-    if (in_list(s, WITH_VALUE)) s = xalt_ld_args_next(a, s);
+    if (xalt_in_list(s, WITH_VALUE)) s = xalt_ld_args_next(a, s);
     if (!s) break;
   }
   /* What the output needs at run time, resolved through its RUNPATH, -L and the defaults. */
@@ -346,26 +325,59 @@ void xalt_link_inputs_from_args(struct xalt_link *l, const struct xalt_ld_args *
 
 /* ---- the record ---- */
 
+/* The value of each resultT member (the list and its order: gen/record_fields.h). */
+#define RT_uuid l->uuid
+#define RT_link_program l->compiler
+#define RT_link_path l->compiler_path
+#define RT_build_user r->user
+#define RT_build_epoch epoch
+#define RT_exec_path l->output
+#define RT_hash_id sha
+#define RT_wd r->cwd
+#define RT_build_syshost r->syshost
+#define RT_build_host r->host
+#define RT_build_id build_id
+#define RT_link_source l->source
+#define RT_shared (l->shared ? "yes" : "no")
+
 static void result_t(struct xalt_jbuf *b, const struct xalt_link *l, const char *sha, const char *build_id) {
   const struct xalt_run_state *r = &xalt_run;
   char epoch[48];
   xalt_fmt_fixed4(epoch, l->epoch);
-  xalt_jbuf_puts(b, ",\"resultT\":{");
-  xalt_json_kv_str(b, 1, "uuid", l->uuid);
-  xalt_json_kv_str(b, 0, "link_program", l->compiler);
-  xalt_json_kv_str(b, 0, "link_path", l->compiler_path);
-  xalt_json_kv_str(b, 0, "build_user", r->user);
-  xalt_json_kv_str(b, 0, "build_epoch", epoch);
-  xalt_json_kv_str(b, 0, "exec_path", l->output);
-  xalt_json_kv_str(b, 0, "hash_id", sha);
-  xalt_json_kv_str(b, 0, "wd", r->cwd);
-  xalt_json_kv_str(b, 0, "build_syshost", r->syshost);
-  xalt_json_kv_str(b, 0, "build_host", r->host);
-  xalt_json_kv_str(b, 0, "build_id", build_id);
-  xalt_json_kv_str(b, 0, "link_source", l->source);
-  xalt_json_kv_str(b, 0, "shared", l->shared ? "yes" : "no");
+  int first = 1;
+  xalt_jbuf_puts(b, "{");
+#define X(key)                                    \
+  xalt_json_kv_str(b, first, #key, RT_##key); \
+  first = 0;
+  XALT_LINK_RESULTT_MEMBERS(X)
+#undef X
   xalt_jbuf_puts(b, "}");
 }
+
+static void link_a(struct xalt_jbuf *b, const struct xalt_link *l) {
+  xalt_jbuf_puts(b, "[");
+  for (size_t i = 0; i < l->inputs.len;) {
+    const char *p = l->inputs.p + i;
+    size_t n = strlen(p);
+    xalt_jbuf_puts(b, i ? ",[" : "[");
+    xalt_json_str(b, p, n);
+    xalt_jbuf_puts(b, ",\"0\"]");
+    i += n + 1;
+  }
+  xalt_jbuf_puts(b, "]");
+}
+
+static void functions(struct xalt_jbuf *b, const struct xalt_link *l) {
+  if (l->functions && l->functions->len) xalt_jbuf_put(b, l->functions->p, l->functions->len);
+  else xalt_jbuf_puts(b, "[]");
+}
+
+/* The value of each top-level member. */
+#define LINK_crc xalt_jbuf_puts(&b, "\"0xFFFF\"") /* sealed when complete */
+#define LINK_resultT result_t(&b, l, sha, build_id)
+#define LINK_linkA link_a(&b, l)
+#define LINK_function functions(&b, l)
+#define LINK_link_line xalt_jbuf_put(&b, l->link_line.p, l->link_line.len)
 
 int xalt_link_emit(struct xalt_link *l) {
   if (xalt_run.transport == XALT_TRANSPORT_NONE) return 0;
@@ -377,22 +389,14 @@ int xalt_link_emit(struct xalt_link *l) {
   xalt_elf_file_build_id(l->output, build_id, sizeof build_id);
   struct xalt_jbuf b;
   xalt_jbuf_init(&b);
-  xalt_jbuf_puts(&b, "{\"crc\":\"0xFFFF\"");
-  result_t(&b, l, sha, build_id);
-  xalt_jbuf_puts(&b, ",\"linkA\":[");
-  for (size_t i = 0; i < l->inputs.len;) {
-    const char *p = l->inputs.p + i;
-    size_t n = strlen(p);
-    xalt_jbuf_puts(&b, i ? ",[" : "[");
-    xalt_json_str(&b, p, n);
-    xalt_jbuf_puts(&b, ",\"0\"]");
-    i += n + 1;
-  }
-  xalt_jbuf_puts(&b, "],\"function\":");
-  if (l->functions && l->functions->len) xalt_jbuf_put(&b, l->functions->p, l->functions->len);
-  else xalt_jbuf_puts(&b, "[]");
-  xalt_jbuf_puts(&b, ",\"link_line\":");
-  xalt_jbuf_put(&b, l->link_line.p, l->link_line.len);
+  int first = 1;
+  xalt_jbuf_puts(&b, "{");
+#define X(key)                                                 \
+  xalt_jbuf_puts(&b, first ? "\"" #key "\":" : ",\"" #key "\":"); \
+  first = 0;                                                   \
+  LINK_##key;
+  XALT_LINK_MEMBERS(X)
+#undef X
   xalt_jbuf_puts(&b, "}\n");
   xalt_json_seal_crc(&b);
   char stamp[XALT_STAMP_MAX], name[XALT_PATH_MAX];

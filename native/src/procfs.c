@@ -19,7 +19,6 @@
 
 #include "internal.h"
 
-#define XALT_MAX_ANCESTORS 64 /* ptA depth; real trees are < 20 deep */
 
 int xalt_exe_path(char *out, size_t n) {
   long r = xalt_readlink("/proc/self/exe", out, n - 1);
@@ -140,12 +139,6 @@ static int is_shared_object(const char *path, size_t n) {
   return 0;
 }
 
-static uint64_t fnv1a(const char *s, size_t n) {
-  uint64_t h = 0xcbf29ce484222325ULL;
-  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
-  return h;
-}
-
 static int gpu_library(const char *path, size_t n) {
   static const char *const names[] = {"libcuda.so", "libcudart.so", "libnvidia-ml.so", "libamdhip64.so",
                                       "libhsa-runtime64.so", "librocm_smi64.so", NULL};
@@ -175,7 +168,7 @@ static void lib_add(struct lib_list *l, const char *path, size_t pl) {
   const char *base = path;
   for (size_t i = 0; i < pl; i++) if (path[i] == '/') base = path + i + 1;
   if (!strncmp(base, "libxalt", 7)) return;
-  uint64_t h = fnv1a(path, pl);
+  uint64_t h = xalt_fnv1a(path, pl);
   int n = l->count < XALT_MAX_LIBS ? l->count : XALT_MAX_LIBS;
   for (int i = 0; i < n; i++) if (*seen_slot(i) == h) return;
   if (l->count < XALT_MAX_LIBS) *seen_slot(l->count) = h;
@@ -300,6 +293,19 @@ static int libs_from_loader(struct lib_list *l) {
   return -1;
 }
 
+static int first_object(struct dl_phdr_info *info, size_t size, void *arg) {
+  unsigned long long *gen = arg;
+  if (size >= offsetof(struct dl_phdr_info, dlpi_subs) + sizeof info->dlpi_subs)
+    *gen = ((unsigned long long)info->dlpi_adds << 32 ^ (unsigned long long)info->dlpi_subs) | 1ULL << 63;
+  return 1; /* the counters are the same in every object's entry */
+}
+
+unsigned long long xalt_loader_generation(void) {
+  unsigned long long gen = 0;
+  dl_iterate_phdr(first_object, &gen);
+  return gen;
+}
+
 void xalt_json_libA(struct xalt_jbuf *b, int *gpu_lib_seen, int in_signal_handler) {
   struct lib_list l = {b, 0, 0};
   xalt_jbuf_put(b, "[", 1);
@@ -308,8 +314,7 @@ void xalt_json_libA(struct xalt_jbuf *b, int *gpu_lib_seen, int in_signal_handle
   if (gpu_lib_seen) *gpu_lib_seen = l.gpu_lib_seen;
 }
 
-/* "/proc/<pid>/<what>" into out. */
-static void proc_path(char *out, long pid, const char *what) {
+void xalt_proc_path(char *out, long pid, const char *what) {
   char num[24];
   size_t n = xalt_fmt_long(num, pid);
   memcpy(out, "/proc/", 6);
@@ -321,7 +326,7 @@ static void proc_path(char *out, long pid, const char *what) {
 /* comm, ppid and start time from /proc/<pid>/stat ("pid (comm) S ppid ..."; comm may hold spaces). */
 int xalt_proc_stat(long pid, char *comm, size_t cn, long *ppid, unsigned long long *start) {
   char path[64], buf[1024];
-  proc_path(path, pid, "stat");
+  xalt_proc_path(path, pid, "stat");
   int fd = xalt_open(path, O_RDONLY | O_CLOEXEC, 0);
   if (fd < 0) return -1;
   long r = xalt_read(fd, buf, sizeof buf - 1);
@@ -350,7 +355,7 @@ int xalt_proc_stat(long pid, char *comm, size_t cn, long *ppid, unsigned long lo
 
 static void json_ancestor(struct xalt_jbuf *b, long pid, const char *comm) {
   char path[64], exe[XALT_PATH_MAX], num[24];
-  proc_path(path, pid, "exe");
+  xalt_proc_path(path, pid, "exe");
   long r = xalt_readlink(path, exe, sizeof exe - 1);
   exe[r > 0 ? r : 0] = '\0';
   xalt_jbuf_puts(b, "{");
@@ -362,7 +367,7 @@ static void json_ancestor(struct xalt_jbuf *b, long pid, const char *comm) {
   struct xalt_jbuf cmd;
   char mem[XALT_SMALL_JSON];
   xalt_jbuf_init_mem(&cmd, mem, sizeof mem);
-  proc_path(path, pid, "cmdline");
+  xalt_proc_path(path, pid, "cmdline");
   if (read_all(path, &cmd, 1) == 0) {
     size_t len = cmd.len;
     while (len && cmd.p[len - 1] == '\0') len--; /* the list ends in NUL */
@@ -385,7 +390,7 @@ static void walk(struct xalt_jbuf *b, long pid, const char *comm0, long ppid0) {
   long ppid = ppid0;
   xalt_copy(comm, sizeof comm, comm0, "");
   xalt_jbuf_put(b, "[", 1);
-  for (int depth = 0; depth < XALT_MAX_ANCESTORS; depth++) {
+  for (int depth = 0; depth < XALT_MAX_ANCESTRY; depth++) {
     unsigned long long start;
     if (depth && (xalt_proc_stat(pid, comm, sizeof comm, &ppid, &start) != 0 || ppid < 2)) break;
     if (depth) xalt_jbuf_put(b, ",", 1);

@@ -1,6 +1,7 @@
 /*
- * record.c — the run record, member by member in the order of src/schema/run-record.ts:
- * XALT 3's members, then xalt's extension keys inside userT and userDT.
+ * record.c — the run record: the value of each member, written in the order of the member
+ * lists generated from src/schema/run-record.ts (gen/record_fields.h). A member the schema
+ * adds without a value here does not compile; one it drops leaves an unused function here.
  * signal-safe: yes, given xalt_run's precomputed strings (start stamp, dates) — except
  * the watermark and build-id reads, which init.c does ahead of time.
  * allocates: yes (mmap-backed buffers for large records).
@@ -12,89 +13,132 @@
 
 #include "internal.h"
 
+#include "record_fields.h"
+
 #define XALT_VERSION_STRING "xalt-0.1.0" /* XALT_qaT.XALT_GIT_VERSION */
-#define XALT_SCHEMA_VERSION 2            /* src/schema/run-record.ts SCHEMA_VERSION */
+
+/* A table member's value meaning "leave the member out". */
+#define OMIT NULL
+#define OMIT_NUM __builtin_nan("")
 
 static const char *policy_name(enum xalt_start_policy p) {
   return p == XALT_START_ALWAYS ? "always" : p == XALT_START_STAGED ? "staged" : "mpi";
 }
 
+/* A member with a string value (`key` a literal), unless the value is OMIT. */
+#define PUT_STR(b, first, key, value)                   \
+  do {                                                  \
+    const char *v_ = (value);                           \
+    if (v_ == OMIT) break;                              \
+    XALT_JSON_KEY(b, first, key);                       \
+    xalt_json_str(b, v_, xalt_strlen(v_));              \
+  } while (0)
+
+/* A member with a number value in XALT's %.4f, unless the value is OMIT_NUM. */
+#define PUT_NUM(b, first, key, value)                   \
+  do {                                                  \
+    double v_ = (value);                                \
+    char num_[40];                                      \
+    if (v_ != v_) break; /* OMIT_NUM */                 \
+    XALT_JSON_KEY(b, first, key);                       \
+    xalt_jbuf_put(b, num_, xalt_fmt_fixed4(num_, v_));  \
+  } while (0)
+
+/* Whether the run is in a Singularity container: looked up once per run. */
+static int in_container(void) {
+  struct xalt_run_state *r = &xalt_run;
+  if (!r->container) r->container = xalt_access("/.singularity.d", F_OK) == 0 ? 1 : -1;
+  return r->container > 0;
+}
+
+/* The value of each userT member (the list and its order: gen/record_fields.h). */
+#define UT_syshost r->syshost
+#define UT_run_uuid r->run_uuid
+#define UT_exec_path r->exec_path
+#define UT_exec_type "binary"
+#define UT_cwd r->cwd
+#define UT_currentEpoch epoch
+#define UT_start_date r->start_date
+#define UT_user r->user
+#define UT_container (in_container() ? "singularity" : OMIT)
+#define UT_execModify mod
+#define UT_scheduler r->sched.scheduler
+#define UT_account r->sched.account
+#define UT_job_id r->sched.job_id
+#define UT_queue r->sched.queue
+#define UT_submit_host r->sched.submit_host
+#define UT_host r->host
+#define UT_job_step r->sched.job_step
+#define UT_end_reason e->end_reason
+#define UT_exec_build_id r->build_id
+#define UT_parent_run_uuid r->parent_uuid
+#define UT_start_policy policy_name(r->start_policy)
+#define UT_exec_identity r->exe_identity
+#define UT_array_job_id r->sched.array_job_id
+#define UT_array_task_id r->sched.array_task_id
+#define UT_job_state "" /* xalt-ship's, for runs it closes */
+
 static void user_t(struct xalt_jbuf *b, const struct xalt_end *e, double now) {
   const struct xalt_run_state *r = &xalt_run;
-  char num[48], mod[XALT_DATE_MAX] = "";
+  char epoch[48], mod[XALT_DATE_MAX] = "";
   if (r->have_exe_mtime) xalt_fmt_cdate(mod, sizeof mod, r->exe_mtime);
   /* currentEpoch is XALT's "%f": six decimals. */
   long long us = (long long)(now * 1e6);
-  size_t n = xalt_fmt_long(num, us / 1000000);
-  num[n++] = '.';
-  for (long long d = 100000, f = us % 1000000; d; d /= 10) num[n++] = (char)('0' + (f / d) % 10);
-  num[n] = '\0';
-  xalt_jbuf_puts(b, ",\"userT\":{");
-  xalt_json_kv_str(b, 1, "syshost", r->syshost);
-  xalt_json_kv_str(b, 0, "run_uuid", r->run_uuid);
-  xalt_json_kv_str(b, 0, "exec_path", r->exec_path);
-  xalt_json_kv_str(b, 0, "exec_type", "binary");
-  xalt_json_kv_str(b, 0, "cwd", r->cwd);
-  xalt_json_kv_str(b, 0, "currentEpoch", num);
-  xalt_json_kv_str(b, 0, "start_date", r->start_date);
-  xalt_json_kv_str(b, 0, "user", r->user);
-  if (xalt_access("/.singularity.d", F_OK) == 0) xalt_json_kv_str(b, 0, "container", "singularity");
-  xalt_json_kv_str(b, 0, "execModify", mod);
-  xalt_json_kv_str(b, 0, "scheduler", r->sched.scheduler);
-  xalt_json_kv_str(b, 0, "account", r->sched.account);
-  xalt_json_kv_str(b, 0, "job_id", r->sched.job_id);
-  xalt_json_kv_str(b, 0, "queue", r->sched.queue);
-  xalt_json_kv_str(b, 0, "submit_host", r->sched.submit_host);
-  xalt_json_kv_str(b, 0, "host", r->host);
-  xalt_json_kv_str(b, 0, "job_step", r->sched.job_step);
-  xalt_json_kv_str(b, 0, "end_reason", e->end_reason);
-  xalt_json_kv_str(b, 0, "exec_build_id", r->build_id);
-  xalt_json_kv_str(b, 0, "parent_run_uuid", r->parent_uuid);
-  xalt_json_kv_str(b, 0, "start_policy", policy_name(r->start_policy));
-  xalt_json_kv_str(b, 0, "exec_identity", r->exe_identity);
-  xalt_json_kv_str(b, 0, "array_job_id", r->sched.array_job_id);
-  xalt_json_kv_str(b, 0, "array_task_id", r->sched.array_task_id);
-  xalt_json_kv_str(b, 0, "job_state", ""); /* xalt-ship's, for runs it closes */
+  size_t n = xalt_fmt_long(epoch, us / 1000000);
+  epoch[n++] = '.';
+  for (long long d = 100000, f = us % 1000000; d; d /= 10) epoch[n++] = (char)('0' + (f / d) % 10);
+  epoch[n] = '\0';
+  int first = 1;
+  xalt_jbuf_put(b, "{", 1);
+#define X(key) PUT_STR(b, &first, #key, UT_##key);
+  XALT_RUN_USERT_MEMBERS(X)
+#undef X
   xalt_jbuf_puts(b, "}");
 }
+
+/* The value of each userDT member. */
+#define UDT_Build_Epoch (build_epoch >= 0 ? build_epoch : OMIT_NUM)
+#define UDT_start_time r->start_time
+#define UDT_end_time (e->is_start ? 0 : e->end_time)
+#define UDT_run_time (e->is_start ? 0 : e->run_time)
+#define UDT_probability e->probability
+#define UDT_num_tasks (double)r->num_tasks
+#define UDT_num_gpus (double)gpus
+#define UDT_exec_epoch (double)(long long)r->start_time
+#define UDT_num_threads (double)r->num_threads
+#define UDT_num_cores (double)r->num_tasks * (double)r->sched.cpus_per_task
+#define UDT_num_nodes (double)r->sched.num_nodes
+#define UDT_exit_status (e->is_start ? -1 : e->exit_status)
+#define UDT_signal e->signal
+#define UDT_gpu_used (gpus > 0 ? 1 : 0)
+#define UDT_cpus_per_task (double)r->sched.cpus_per_task
+#define UDT_schema_version XALT_SCHEMA_VERSION
 
 static void user_dt(struct xalt_jbuf *b, const struct xalt_end *e, double build_epoch, int gpu_lib) {
   const struct xalt_run_state *r = &xalt_run;
   long gpus = e->is_start ? 0 : xalt_gpus_used(gpu_lib);
-  xalt_jbuf_puts(b, ",\"userDT\":{");
   int first = 1;
-  if (build_epoch >= 0) { xalt_json_kv_num(b, 1, "Build_Epoch", build_epoch); first = 0; }
-  xalt_json_kv_num(b, first, "start_time", r->start_time);
-  xalt_json_kv_num(b, 0, "end_time", e->is_start ? 0 : e->end_time);
-  xalt_json_kv_num(b, 0, "run_time", e->is_start ? 0 : e->run_time);
-  xalt_json_kv_num(b, 0, "probability", e->probability);
-  xalt_json_kv_num(b, 0, "num_tasks", (double)r->num_tasks);
-  xalt_json_kv_num(b, 0, "num_gpus", (double)gpus);
-  xalt_json_kv_num(b, 0, "exec_epoch", (double)(long long)r->start_time);
-  xalt_json_kv_num(b, 0, "num_threads", (double)r->num_threads);
-  xalt_json_kv_num(b, 0, "num_cores", (double)r->num_tasks * (double)r->sched.cpus_per_task);
-  xalt_json_kv_num(b, 0, "num_nodes", (double)r->sched.num_nodes);
-  xalt_json_kv_num(b, 0, "exit_status", e->is_start ? -1 : e->exit_status);
-  xalt_json_kv_num(b, 0, "signal", e->signal);
-  xalt_json_kv_num(b, 0, "gpu_used", gpus > 0 ? 1 : 0);
-  xalt_json_kv_num(b, 0, "cpus_per_task", (double)r->sched.cpus_per_task);
-  xalt_json_kv_num(b, 0, "schema_version", XALT_SCHEMA_VERSION);
+  xalt_jbuf_put(b, "{", 1);
+#define X(key) PUT_NUM(b, &first, #key, UDT_##key);
+  XALT_RUN_USERDT_MEMBERS(X)
+#undef X
   xalt_jbuf_puts(b, "}");
 }
 
 static void qa_t(struct xalt_jbuf *b) {
   const struct xalt_run_state *r = &xalt_run;
   char num[24];
+  int first = 1;
   xalt_fmt_long(num, r->always_record);
-  xalt_jbuf_puts(b, ",\"XALT_qaT\":{");
-  xalt_json_kv_str(b, 1, "XALT_GIT_VERSION", XALT_VERSION_STRING);
-  xalt_json_kv_str(b, 0, "XALT_MPI_ALWAYS_RECORD", num);
-  xalt_json_kv_str(b, 0, "XALT_MPI_TRACKING", r->track_mpi ? "yes" : "no");
-  xalt_json_kv_str(b, 0, "XALT_SCALAR_TRACKING", r->track_scalar ? "yes" : "no");
-  xalt_json_kv_str(b, 0, "XALT_SAMPLING", r->sampling ? "yes" : "no");
-  xalt_json_kv_str(b, 0, "XALT_FILE_PREFIX", r->prefix[0] ? r->prefix : "USE_HOME");
-  xalt_json_kv_str(b, 0, "XALT_CONFIG_FINGERPRINT", xalt_site_config.config_fingerprint);
-  xalt_jbuf_puts(b, "}");
+  xalt_jbuf_put(b, "{", 1);
+  PUT_STR(b, &first, "XALT_GIT_VERSION", XALT_VERSION_STRING);
+  PUT_STR(b, &first, "XALT_MPI_ALWAYS_RECORD", num);
+  PUT_STR(b, &first, "XALT_MPI_TRACKING", r->track_mpi ? "yes" : "no");
+  PUT_STR(b, &first, "XALT_SCALAR_TRACKING", r->track_scalar ? "yes" : "no");
+  PUT_STR(b, &first, "XALT_SAMPLING", r->sampling ? "yes" : "no");
+  PUT_STR(b, &first, "XALT_FILE_PREFIX", r->prefix[0] ? r->prefix : "USE_HOME");
+  PUT_STR(b, &first, "XALT_CONFIG_FINGERPRINT", xalt_site_config.config_fingerprint);
+  xalt_jbuf_put(b, "}", 1);
 }
 
 /* "<st_dev>:<st_ino>:<st_size>:<st_mtime>" (decimal): the key xalt-ship hashes the file by. */
@@ -155,44 +199,94 @@ static void prepare(void) {
   r->measure_pta = xalt_mono() - t0 - r->measure_sha1;
 }
 
-size_t xalt_build_record(struct xalt_jbuf *b, const struct xalt_end *e) {
+/* A start record's libA, kept for its end record (built before the record, which is
+ * written at the pool's tail). */
+static void keep_start_libA(void) {
   struct xalt_run_state *r = &xalt_run;
+  if (r->liba_gen) return;
+  unsigned long long gen = xalt_loader_generation();
+  if (!gen) return;
+  struct xalt_jbuf b;
+  xalt_pool_jbuf(&b);
+  xalt_json_libA(&b, &r->liba_gpu, 0);
+  if (b.failed) {
+    xalt_pool_release(xalt_pool_mark(), &b);
+    return;
+  }
+  r->liba = xalt_pool_keep(&b);
+  r->liba_gen = gen;
+}
+
+/* The record being built: where it goes, how the run ended, and the clock readings that
+ * XALT_measureT reports. */
+struct build {
+  struct xalt_jbuf *b;
+  const struct xalt_end *e;
   double t[5];
-  int gpu_lib = 0;
+  int gpu_lib;
+};
+
+/* The value of each top-level member (the list and its order: gen/record_fields.h). */
+static void m_crc(struct build *w) { xalt_jbuf_puts(w->b, "\"0xFFFF\""); } /* sealed when complete */
+static void m_cmdlineA(struct build *w) { xalt_jbuf_put(w->b, xalt_run.cmdline.p, xalt_run.cmdline.len); }
+static void m_hash_id(struct build *w) { xalt_json_str(w->b, xalt_run.sha1, strlen(xalt_run.sha1)); }
+/* libA: the list kept for the start record (keep_start_libA), in the end record too while
+ * the loader has loaded and unloaded nothing since (most programs); else listed afresh
+ * (from the maps text in a signal handler). */
+static void m_libA(struct build *w) {
+  const struct xalt_run_state *r = &xalt_run;
+  w->t[1] = xalt_mono();
+  if (!w->e->signal && r->liba_gen && xalt_loader_generation() == r->liba_gen) {
+    xalt_jbuf_put(w->b, r->liba.p, r->liba.len);
+    w->gpu_lib = r->liba_gpu;
+  } else {
+    xalt_json_libA(w->b, &w->gpu_lib, w->e->signal != 0);
+  }
+  w->t[2] = xalt_mono();
+}
+static void m_ptA(struct build *w) { xalt_jbuf_put(w->b, xalt_run.pta.p, xalt_run.pta.len); }
+static void m_envT(struct build *w) { xalt_jbuf_put(w->b, xalt_run.envt.p, xalt_run.envt.len); }
+static void m_userT(struct build *w) {
+  user_t(w->b, w->e, xalt_now());
+  w->t[3] = xalt_mono();
+}
+static void m_userDT(struct build *w) { user_dt(w->b, w->e, xalt_run.build_epoch, w->gpu_lib); }
+static void m_xaltLinkT(struct build *w) {
+  xalt_jbuf_put(w->b, xalt_run.link_t.p, xalt_run.link_t.len);
+  w->t[4] = xalt_mono();
+}
+static void m_XALT_measureT(struct build *w) {
+  const struct xalt_run_state *r = &xalt_run;
+  const double *t = w->t;
+  struct xalt_jbuf *b = w->b;
+  int first = 1;
+  xalt_jbuf_put(b, "{", 1);
+  PUT_NUM(b, &first, "01_BuildUserT____", t[3] - t[2]);
+  PUT_NUM(b, &first, "02_Sha1_exec_____", r->measure_sha1);
+  PUT_NUM(b, &first, "03_BuildEnvT_____", 0);
+  PUT_NUM(b, &first, "04_WalkProcTree__", r->measure_pta);
+  PUT_NUM(b, &first, "05_Build_RecordT_", t[4] - t[0]);
+  PUT_NUM(b, &first, "06_ParseProcMaps_", t[2] - t[1]);
+  PUT_NUM(b, &first, "07_GPU_Setup_____", 0);
+  PUT_NUM(b, &first, "08____total______", r->init_cost + (xalt_mono() - t[0]) + r->measure_sha1 + r->measure_pta);
+  xalt_jbuf_put(b, "}", 1);
+}
+static void m_XALT_qaT(struct build *w) { qa_t(w->b); }
+
+size_t xalt_build_record(struct xalt_jbuf *b, const struct xalt_end *e) {
   prepare();
+  if (e->is_start) keep_start_libA();
   size_t mark = xalt_pool_mark();
   xalt_pool_jbuf(b);
-  t[0] = xalt_mono();
-  xalt_jbuf_puts(b, "{\"crc\":\"0xFFFF\",\"cmdlineA\":");
-  xalt_jbuf_put(b, r->cmdline.p, r->cmdline.len);
-  xalt_jbuf_puts(b, ",\"hash_id\":");
-  xalt_json_str(b, r->sha1, strlen(r->sha1));
-  xalt_jbuf_puts(b, ",\"libA\":");
-  t[1] = xalt_mono();
-  xalt_json_libA(b, &gpu_lib, e->signal != 0);
-  t[2] = xalt_mono();
-  xalt_jbuf_puts(b, ",\"ptA\":");
-  xalt_jbuf_put(b, r->pta.p, r->pta.len);
-  xalt_jbuf_puts(b, ",\"envT\":");
-  xalt_jbuf_put(b, r->envt.p, r->envt.len);
-  user_t(b, e, xalt_now());
-  t[3] = xalt_mono();
-  user_dt(b, e, r->build_epoch, gpu_lib);
-  xalt_jbuf_puts(b, ",\"xaltLinkT\":");
-  xalt_jbuf_put(b, r->link_t.p, r->link_t.len);
-  t[4] = xalt_mono();
-  xalt_jbuf_puts(b, ",\"XALT_measureT\":{");
-  xalt_json_kv_num(b, 1, "01_BuildUserT____", t[3] - t[2]);
-  xalt_json_kv_num(b, 0, "02_Sha1_exec_____", r->measure_sha1);
-  xalt_json_kv_num(b, 0, "03_BuildEnvT_____", 0);
-  xalt_json_kv_num(b, 0, "04_WalkProcTree__", r->measure_pta);
-  xalt_json_kv_num(b, 0, "05_Build_RecordT_", t[4] - t[0]);
-  xalt_json_kv_num(b, 0, "06_ParseProcMaps_", t[2] - t[1]);
-  xalt_json_kv_num(b, 0, "07_GPU_Setup_____", 0);
-  xalt_json_kv_num(b, 0, "08____total______", r->init_cost + (xalt_mono() - t[0]) + r->measure_sha1 + r->measure_pta);
-  xalt_jbuf_puts(b, "}");
-  qa_t(b);
-  xalt_jbuf_puts(b, "}\n");
+  struct build w = {b, e, {xalt_mono(), 0, 0, 0, 0}, 0};
+  int first = 1;
+  xalt_jbuf_puts(b, "{");
+#define X(key)                   \
+  XALT_JSON_KEY(b, &first, #key); \
+  m_##key(&w);
+  XALT_RUN_MEMBERS(X)
+#undef X
+  xalt_jbuf_put(b, "}\n", 2);
   xalt_json_seal_crc(b);
   xalt_pool_keep(b); /* the file names written after it go behind it */
   return mark;

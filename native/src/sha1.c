@@ -64,10 +64,17 @@ void xalt_sha1(const unsigned char *data, size_t n, unsigned char digest[20]) {
   for (int k = 0; k < 20; k++) digest[k] = (unsigned char)(c.h[k / 4] >> (24 - 8 * (k % 4)));
 }
 
-static void to_hex(const unsigned char d[20], char out[41]) {
-  static const char HEX[] = "0123456789abcdef";
-  for (int i = 0; i < 20; i++) { out[2 * i] = HEX[d[i] >> 4]; out[2 * i + 1] = HEX[d[i] & 15]; }
-  out[40] = '\0';
+void xalt_pkg_unique(const char *run_uuid, const char *package, size_t len, char out[13]) {
+  char mem[1024]; /* a uuid and a package name; a longer line (xalt-ship names unreadable ones by it) is mapped */
+  struct xalt_jbuf b;
+  unsigned char d[20];
+  xalt_jbuf_init_mem(&b, mem, sizeof mem);
+  xalt_jbuf_puts(&b, run_uuid);
+  xalt_jbuf_put(&b, "\n", 1);
+  xalt_jbuf_put(&b, package, len);
+  xalt_sha1((const unsigned char *)b.p, b.failed ? 0 : b.len, d);
+  xalt_jbuf_free(&b);
+  xalt_hex(d, 6, out, 13);
 }
 
 /* Append the decimal of v to p; returns the new end. */
@@ -145,12 +152,12 @@ static void cache_store(const char *entry, size_t dl, const char *key, size_t kl
 
 static int hash_fd(int fd, const struct stat *st, char out[41]) {
   unsigned char d[20];
-  if (st->st_size == 0) { xalt_sha1((const unsigned char *)"", 0, d); to_hex(d, out); return 0; }
+  if (st->st_size == 0) { xalt_sha1((const unsigned char *)"", 0, d); xalt_hex(d, 20, out, 41); return 0; }
   void *m = mmap(NULL, (size_t)st->st_size, PROT_READ, MAP_PRIVATE, fd, 0);
   if (m == MAP_FAILED) return -1;
   xalt_sha1(m, (size_t)st->st_size, d);
   munmap(m, (size_t)st->st_size);
-  to_hex(d, out);
+  xalt_hex(d, 20, out, 41);
   return 0;
 }
 

@@ -34,20 +34,20 @@ void xalt_random(void *out, size_t n) {
 }
 
 void xalt_uuid7(char out[XALT_UUID_LEN + 1], double now) {
-  static const char HEX[] = "0123456789abcdef";
   unsigned char b[16];
   xalt_random(b, sizeof b);
   uint64_t ms = (uint64_t)(now * 1000.0);
   for (int i = 0; i < 6; i++) b[i] = (unsigned char)(ms >> (8 * (5 - i)));
   b[6] = (unsigned char)((b[6] & 0x0F) | 0x70);
   b[8] = (unsigned char)((b[8] & 0x3F) | 0x80);
-  char *o = out;
-  for (int i = 0; i < 16; i++) {
-    if (i == 4 || i == 6 || i == 8 || i == 10) *o++ = '-';
-    *o++ = HEX[b[i] >> 4];
-    *o++ = HEX[b[i] & 15];
+  /* 8-4-4-4-12 hex digits: bytes 0-3, 4-5, 6-7, 8-9, 10-15 */
+  char *o = out + xalt_hex(b, 4, out, 9);
+  for (int i = 4; i < 10; i += 2) {
+    *o++ = '-';
+    o += xalt_hex(b + i, 2, o, 5);
   }
-  *o = '\0';
+  *o++ = '-';
+  xalt_hex(b + 10, 6, o, 13);
 }
 
 double xalt_random_unit(void) {

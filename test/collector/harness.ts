@@ -5,6 +5,7 @@
  * syslog, the default) or from a spool (transport direct) — validated against the schema,
  * crc checked.
  */
+import { sharedObjEnv } from '../helpers/native-objects.js';
 import { testUser as sharedTestUser } from '../helpers/test-users.js';
 import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -35,7 +36,8 @@ export function scratch(tag: string): string {
 const built = new Map<string, string>();
 
 /**
- * Build libxalt.so (default tables, or `genC` with `cflags`) and return its path.
+ * Build libxalt.so (default tables, or `genC` compiled with `cflags`) and return its path.
+ * Every variant links the same objects; only its site_config.c is compiled.
  * XALT_TEST_COLLECTOR overrides the default build (e.g. the ASan/UBSan builds of
  * `make -C native asan ubsan`; it may list several libraries, as LD_PRELOAD does).
  */
@@ -47,8 +49,8 @@ export function buildLib(genC?: string, cflags = ''): string {
   if (have) return have;
   const out = genC ? scratch('lib') : join(ROOT, 'native/build');
   const args = ['-s', '-C', join(ROOT, 'native'), `BUILD=${out}`];
-  if (genC) args.push(`GEN_C=${genC}`, `CFLAGS=-O2 ${cflags}`);
-  execFileSync('make', args, { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (genC) args.push(`GEN_C=${genC}`, `GEN_CFLAGS=${cflags}`, join(out, 'libxalt.so'));
+  execFileSync('make', args, { stdio: ['ignore', 'ignore', 'inherit'], env: sharedObjEnv() });
   const lib = join(out, 'libxalt.so');
   built.set(key, lib);
   return lib;
@@ -64,7 +66,7 @@ export function buildLibFromToml(toml = '[spool]\ntransport = "direct"\n'): stri
   if (have) return have;
   const out = scratch('tomllib');
   writeFileSync(join(out, 'xalt.toml'), toml);
-  execFileSync(process.execPath, [join(ROOT, 'bin/xalt'), 'build', '-c', join(out, 'xalt.toml'), '--out', out], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(process.execPath, [join(ROOT, 'bin/xalt'), 'build', '-c', join(out, 'xalt.toml'), '--out', out], { stdio: ['ignore', 'ignore', 'inherit'], env: sharedObjEnv() });
   const lib = join(out, 'libxalt.so');
   built.set(key, lib);
   return lib;

@@ -9,6 +9,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, wr
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createHash } from 'node:crypto';
+import { HELPERS, SHELLS } from '../../src/config/builtin-rules.js';
 import { fileTimeStamp, pkgFileName, parseRecordFileName, recordDir } from '../../src/schema/spool-layout.js';
 import { RULES_CONFIG, buildLib, compile, endRecords, listFiles, prepareSpool, run, runRecords, scratch, trackingEnv } from './harness.js';
 
@@ -32,6 +33,18 @@ test('path rule SKIP: not tracked; no rule: tracked, syshost from the compiled r
   assert.equal(recs.length, 1);
   assert.equal(recs[0]!.record.userT.syshost, 'testcluster');
   assert.equal(recs[0]!.record.XALT_qaT?.['XALT_CONFIG_FINGERPRINT'], 'test-rules');
+});
+
+test('shells and xalt\'s helpers are never tracked, even by a rule table without the built-in head rules', () => {
+  // The fixture table has no shell rules: the collector's own list (generated from builtin-rules.ts) decides.
+  for (const name of [...SHELLS, ...HELPERS, 'xalt', 'xalt_anything', 'xalt-ship']) {
+    const t = trackingEnv();
+    run(named(name), [], { env: t.env, preload: lib });
+    assert.equal(runRecords(t.tmp).length, 0, `${name} was tracked`);
+  }
+  const t = trackingEnv();
+  run(named('kshell'), [], { env: t.env, preload: lib });
+  assert.equal(runRecords(t.tmp).length, 1, 'a name that only contains a shell\'s is tracked');
 });
 
 test('host rule SKIP: nothing tracked on that host', () => {

@@ -4,12 +4,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sharedObjEnv } from '../helpers/native-objects.js';
 import { ROOT } from './c-harness.js';
 
 const XALT = join(ROOT, 'bin', 'xalt');
 
 function xalt(args: string[], env: NodeJS.ProcessEnv = {}, cwd = tmpdir()) {
-  const r = spawnSync(XALT, args, { encoding: 'utf8', env: { ...process.env, XALT_CONFIG: '', XALT_DIR: '', ...env }, cwd });
+  const r = spawnSync(XALT, args, { encoding: 'utf8', env: { ...sharedObjEnv(), XALT_CONFIG: '', XALT_DIR: '', ...env }, cwd });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

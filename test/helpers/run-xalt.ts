@@ -1,6 +1,7 @@
 /** Run the built `xalt` command as a child process, as a user would. */
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { sharedObjEnv } from './native-objects.js';
 
 /** The repository root (tests run from dist/test/...). */
 export const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
@@ -14,6 +15,6 @@ export interface XaltResult {
 
 /** Run `xalt args…`; never throws on a non-zero exit. */
 export function runXalt(args: readonly string[], options: SpawnSyncOptions = {}): XaltResult {
-  const r = spawnSync(process.execPath, [xaltBin, ...args], { encoding: 'utf8', timeout: 120_000, ...options, env: { ...process.env, NO_COLOR: '1', ...options.env } });
+  const r = spawnSync(process.execPath, [xaltBin, ...args], { encoding: 'utf8', timeout: 120_000, ...options, env: { ...sharedObjEnv(), NO_COLOR: '1', ...options.env } });
   return { status: r.status ?? -1, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
 }

@@ -7,6 +7,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, chmodSync, mkdirSync, mkdtempSync, rmSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { sharedObjEnv } from '../helpers/native-objects.js';
 import { verifyRecordCrc } from '../../src/schema/crc16.js';
 import { validateLink } from '../../src/schema/validate.js';
 import type { LinkRecord } from '../../src/schema/link-record.js';
@@ -29,7 +30,7 @@ export function buildNative(transport: 'ship' | 'direct' = 'ship'): { lib: strin
   const out = scratch('linkbuild');
   const config = join(out, 'xalt.toml');
   writeFileSync(config, `# link tests: track every path (built-in rules still skip shells and xalt itself)\n[spool]\ntransport = "${transport}"\n`);
-  execFileSync(process.execPath, [join(ROOT, 'bin/xalt'), 'build', '-c', config, '--out', out], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(process.execPath, [join(ROOT, 'bin/xalt'), 'build', '-c', config, '--out', out], { stdio: ['ignore', 'ignore', 'inherit'], env: sharedObjEnv() });
   const b = { lib: join(out, 'libxalt.so'), helper: join(out, 'xalt_link') };
   built.set(transport, b);
   return b;
