@@ -10,7 +10,6 @@
  * where summing the runs costs a pass over a million rows per measure.
  */
 import type { SqlValue } from '../db/store.js';
-import { quote } from '../db/render-ddl.js';
 import { USAGE_DAY_KEY } from '../db/schema-tables.js';
 import { USAGE_DAY_SUMS, usageDaySelect } from '../db/usage-day.js';
 import type { ReportContext } from './report-context.js';
@@ -21,7 +20,7 @@ const DAY = 86400;
 function fromRuns(ctx: ReportContext, from: number, to: number, flagged: 'none' | 'only' = 'none'): { sql: string; params: SqlValue[] } {
   const host = ctx.spec.syshost !== undefined;
   return {
-    sql: usageDaySelect(ctx.q.dialect.name, `r.start_time >= ? AND r.start_time < ?${host ? ' AND r.syshost = ?' : ''}`, flagged),
+    sql: usageDaySelect(ctx.q.dialect, `r.start_time >= ? AND r.start_time < ?${host ? ' AND r.syshost = ?' : ''}`, flagged),
     params: [from, to, ...(host ? [ctx.spec.syshost!] : [])],
   };
 }
@@ -36,7 +35,7 @@ export function usageRows(ctx: ReportContext): { sql: string; params: SqlValue[]
     const all = [fromRuns(ctx, since, until), ...flagged];
     return { sql: `(${all.map((x) => x.sql).join(' UNION ALL ')}) u`, params: all.flatMap((x) => x.params) };
   }
-  const cols = [...USAGE_DAY_KEY, ...USAGE_DAY_SUMS].map((c) => quote(c, ctx.q.dialect.name)).join(', ');
+  const cols = [...USAGE_DAY_KEY, ...USAGE_DAY_SUMS].map(ctx.q.dialect.quote).join(', ');
   const parts = [`SELECT ${cols} FROM xalt_usage_day WHERE day >= ? AND day < ?${syshost !== undefined ? ' AND syshost = ?' : ''}`];
   const params: SqlValue[] = [first, end, ...(syshost !== undefined ? [syshost] : [])];
   for (const [from, to] of [[since, first * DAY], [end * DAY, until]] as const) {
