@@ -28,7 +28,7 @@ function serverUrl(kind: 'mysql' | 'postgres'): string | undefined {
   return u.toString();
 }
 
-async function copyTable(from: Store, to: Queryable, table: string): Promise<void> {
+async function copyTable(from: Store, to: Store, table: string): Promise<void> {
   const [first] = await from.all<Record<string, unknown>>(`SELECT * FROM ${table} LIMIT 1`);
   if (!first) return;
   const cols = Object.keys(first);
@@ -43,10 +43,13 @@ async function copyTable(from: Store, to: Queryable, table: string): Promise<voi
     const rows = await from.all<Record<string, SqlValue>>(`SELECT * FROM ${table} ORDER BY ${key.map((k) => `"${k}"`).join(', ')} LIMIT ${per * 20} OFFSET ${offset}`);
     if (!rows.length) break;
     offset += rows.length;
-    for (let at = 0; at < rows.length; at += per) {
-      const part = rows.slice(at, at + per);
-      await to.run(`INSERT INTO ${table} (${list}) VALUES ${part.map(() => tuple).join(', ')}`, part.flatMap((r) => cols.map((c) => r[c] ?? null)));
-    }
+    // one transaction per page: a commit per statement would wait for the disk each time
+    await to.transaction(async (tx: Queryable) => {
+      for (let at = 0; at < rows.length; at += per) {
+        const part = rows.slice(at, at + per);
+        await tx.run(`INSERT INTO ${table} (${list}) VALUES ${part.map(() => tuple).join(', ')}`, part.flatMap((r) => cols.map((c) => r[c] ?? null)));
+      }
+    });
   }
 }
 

@@ -15,7 +15,7 @@ const converted = new Map<string, string>();
  * inside a string literal or a quoted identifier is left alone. Cached: ingest runs the same
  * few statements thousands of times.
  */
-export function numberPlaceholders(sql: string): string {
+function numberPlaceholders(sql: string): string {
   let out = converted.get(sql);
   if (out !== undefined) return out;
   out = '';
