@@ -23,7 +23,7 @@ function sources(dir: string, out: string[] = []): string[] {
 /** What only a dialect may say: a database's name compared, or its own syntax. */
 const DIALECT_ONLY = [
   /dialect\.name/, /===? '(mysql|sqlite|postgres)'/, /!==? '(mysql|sqlite|postgres)'/,
-  /INDEXED BY/, /PRAGMA/i, /9223372036854775807/, /INSERT (OR )?IGNORE/, /GROUP_CONCAT/, /GET_LOCK/, /sqlite_master/,
+  /INDEXED BY/, /PRAGMA/i, /9223372036854775807/, /INSERT (OR )?IGNORE/i, /GROUP_CONCAT|string_agg/i, /GET_LOCK/i, /sqlite_master/,
 ];
 
 test('no code outside src/db/ branches on the database or writes one database\'s syntax', () => {

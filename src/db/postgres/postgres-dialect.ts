@@ -15,7 +15,7 @@ export const postgresDialect: Dialect = {
   regexp: (expr) => `${expr} ~ ?`,
   forUpdate: ' FOR UPDATE',
   day: (t) => `FLOOR(${t} / 86400)`,
-  listValues: (expr, sep) => `string_agg(DISTINCT ${expr}, '${sep}')`,
+  listValues: (expr, sep) => `string_agg(DISTINCT CAST(${expr} AS TEXT), '${sep}')`,
   indexedBy: () => '',
   keepSubquery: '',
   async hasTable(q: Queryable, name: string): Promise<boolean> {
