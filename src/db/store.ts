@@ -25,8 +25,9 @@ export interface DialectCapabilities {
   /**
    * Reports read a period's runs along a covering index (`indexedBy`) so that grouping needs
    * no sort, and count distinct values per group in index order. True for SQLite, whose
-   * planner otherwise sorts every row of a start_time range and has no hash aggregation;
-   * servers aggregate through hash tables and choose their plans well.
+   * planner otherwise sorts every row of a start_time range and has no hash aggregation.
+   * False for servers, which aggregate through hash or temporary tables: what costs there is
+   * each pass over the runs, so reports make as few as they can (src/report/job-pass.ts).
    */
   readonly walksCoveringIndexes: boolean;
   /** DDL runs inside a transaction (SQLite, PostgreSQL); MySQL commits each statement implicitly */
