@@ -38,7 +38,7 @@ export const globalOptions: Readonly<Record<string, OptionSpec>> = {
   quiet: { type: 'boolean', short: 'q', description: 'print errors only' },
 };
 
-const db = { type: 'string', valueName: 'URL', description: 'store: a SQLite file path or mysql://user:pass@host:port/db (default from config [store])' } as const;
+const db = { type: 'string', valueName: 'URL', description: 'store: a SQLite file path, mysql://user:pass@host:port/db or postgresql://user:pass@host:port/db (default $XALT_DB, else config [store])' } as const;
 const format = { type: 'string', valueName: 'FMT', description: 'output format: table, csv, tsv, json, ndjson, md, html' } as const;
 const json = { type: 'boolean', description: 'shorthand for --format json' } as const;
 
@@ -93,7 +93,7 @@ export const commands: readonly CommandSpec[] = [
       delete: { type: 'boolean', description: 'delete record files once committed' },
       archive: { type: 'string', valueName: 'DIR', description: 'move record files here once committed' },
       quarantine: { type: 'string', valueName: 'DIR', description: 'keep copies of quarantined files here (default: SPOOL/.quarantine)' },
-      'batch-size': { type: 'string', valueName: 'N', description: 'record files per transaction (default 5000 for SQLite, 1000 for MySQL/MariaDB)' },
+      'batch-size': { type: 'string', valueName: 'N', description: 'record files per transaction (default 5000 for SQLite, 1000 for MySQL/MariaDB and PostgreSQL)' },
       json,
     },
   },

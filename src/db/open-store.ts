@@ -1,11 +1,12 @@
 /**
  * Open the store named by a URL or path: `mysql://…` (also `mariadb://…`) for MySQL/MariaDB,
- * anything else is a SQLite file path. The schema is migrated to the latest version unless
+ * `postgresql://…` (also `postgres://…`) for PostgreSQL, anything else is a SQLite file path. The schema is migrated to the latest version unless
  * `migrate: false`.
  */
 import { RuntimeError } from '../errors.js';
 import { migrate as applyMigrations } from './migrations/migrations.js';
 import { openMysql } from './mysql/mysql-store.js';
+import { isPostgresUrl, openPostgres } from './postgres/postgres-store.js';
 import { openSqlite } from './sqlite/sqlite-store.js';
 import type { Store } from './store.js';
 
@@ -21,15 +22,26 @@ export interface OpenOptions {
 }
 
 /** True when `url` names a MySQL/MariaDB server. */
-export function isMysqlUrl(url: string): boolean {
+function isMysqlUrl(url: string): boolean {
   return /^(mysql|mariadb):\/\//.test(url);
+}
+
+/** True when `location` is a SQLite file path rather than a database server's URL. */
+export function isSqlitePath(location: string): boolean {
+  return !isMysqlUrl(location) && !isPostgresUrl(location);
+}
+
+async function openAny(url: string, options: OpenOptions): Promise<Store> {
+  if (isMysqlUrl(url)) return openMysql(url.replace(/^mariadb:/, 'mysql:'), options.batchStatements === true);
+  if (isPostgresUrl(url)) return openPostgres(url);
+  return openSqlite(url);
 }
 
 /** Open a store; throws a RuntimeError naming the store when it cannot be reached. */
 export async function openStore(url: string, options: OpenOptions = {}): Promise<Store> {
   let store: Store;
   try {
-    store = isMysqlUrl(url) ? await openMysql(url.replace(/^mariadb:/, 'mysql:'), options.batchStatements === true) : openSqlite(url);
+    store = await openAny(url, options);
   } catch (err) {
     throw storeError(url, err);
   }
@@ -47,7 +59,7 @@ export async function openStore(url: string, options: OpenOptions = {}): Promise
 /** A one-line error for a store that cannot be opened or used. */
 export function storeError(location: string, err: unknown): RuntimeError {
   const e = err as { code?: string; message?: string };
-  const where = location.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1@');
+  const where = location.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1@');
   const what = e.code === 'ECONNREFUSED' ? 'connection refused' : e.code === 'ETIMEDOUT' ? 'connection timed out' : (e.message ?? String(err)).split('\n')[0];
   return new RuntimeError('XALT_STORE_UNAVAILABLE', `store ${where}: ${what}`, 'check the --db URL or [store] in the config, and that the database server is running');
 }

@@ -1,20 +1,21 @@
 /**
- * Open the store for a read-only command (find, report, serve): never create a SQLite file
+ * Open the store for a read-only command (find, report, serve, quarantine): never create a SQLite file
  * by accident (a typo in --db would otherwise report on an empty new database), and never
  * migrate — reading must not change the store.
  */
 import { existsSync } from 'node:fs';
-import { isMysqlUrl, openStore, storeError } from './open-store.js';
+import { isSqlitePath, openStore, storeError } from './open-store.js';
 import type { Store } from './store.js';
-import { storeLocation } from './store-location.js';
+import { storeFromConfig, storeLocation } from './store-location.js';
 import { loadSiteConfig } from '../config/load-site-config.js';
 import { RuntimeError } from '../errors.js';
 
 /** Open the store named by `--db`, `$XALT_DB` or the config's [store], and check it holds xalt's tables. */
 export async function openReadStore(dbOption: string | undefined, configOption?: string): Promise<Store> {
-  const configUrl = dbOption ?? process.env['XALT_DB'] ? undefined : (await loadSiteConfig(configOption)).store.url;
-  const url = storeLocation(dbOption, process.env, configUrl);
-  if (!isMysqlUrl(url) && !existsSync(url)) {
+  // the config is read only when it decides: a broken one must not stop `--db` from working
+  const configUrl = storeFromConfig(dbOption) ? (await loadSiteConfig(configOption)).store.url : undefined;
+  const url = storeLocation(dbOption, configUrl);
+  if (isSqlitePath(url) && !existsSync(url)) {
     throw new RuntimeError('XALT_STORE_UNAVAILABLE', `store ${url}: no such file`, 'check the --db path, or load records first with "xalt ingest"');
   }
   const store = await openStore(url, { migrate: false });
@@ -29,11 +30,7 @@ export async function openReadStore(dbOption: string | undefined, configOption?:
   return store;
 }
 
-/**
- * Reports group and count distinct values over many rows; SQLite's default spills those
- * sorts to temporary files. Keeping them in memory halves report times (a month of a
- * 1,000,000-run store: 0.76 s → 0.31 s per grouped query in bench/report.ts).
- */
+/** Session settings for reading and aggregating (SQLite: sorts in memory, see its dialect). */
 export async function tuneForReading(store: Store): Promise<void> {
-  if (store.dialect.name === 'sqlite') await store.run('PRAGMA temp_store = MEMORY');
+  await store.dialect.tuneForReading(store);
 }

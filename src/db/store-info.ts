@@ -1,10 +1,10 @@
 /** What `xalt db info` reports about a store: kind, location, schema version, row counts. */
 import { LATEST_SCHEMA_VERSION, schemaVersion } from './migrations/migrations.js';
 import { tables } from './schema-tables.js';
-import type { Queryable, Store } from './store.js';
+import type { DialectName, Queryable, Store } from './store.js';
 
 export interface StoreInfo {
-  readonly kind: 'sqlite' | 'mysql';
+  readonly kind: DialectName;
   readonly location: string;
   readonly schema_version: number;
   readonly latest_schema_version: number;

@@ -16,26 +16,16 @@
  * moves out. `rebuildUsageDays`
  * recomputes rows from xalt_run with the same definitions in SQL (migration, tests, bench).
  */
-import { quote } from './render-ddl.js';
 import { failedSql, isFailed } from './run-outcome.js';
 import { USAGE_DAY_KEY } from './schema-tables.js';
-import type { Dialect, DialectName, Queryable, SqlValue } from './store.js';
+import type { Dialect, Queryable, SqlValue } from './store.js';
 
 /** The sums of a row, in column order. */
 export const USAGE_DAY_SUMS = ['runs', 'runs_w', 'core_s', 'core_s_w', 'gpu_s', 'gpu_s_w', 'failed', 'failed_w'] as const;
 
 const DAY = 86400;
 
-/**
- * SQL for the UTC day number of time `t` (seconds since the epoch): floor(t / 86400). Day d
- * holds exactly the times in [d × 86400, (d + 1) × 86400) — the ranges reports cut periods
- * at: the division of a double a hair below a multiple of 86400 never rounds up to it.
- */
-export function daySql(db: DialectName, t: string): string {
-  return db === 'mysql' ? `FLOOR(${t} / ${DAY})` : `CAST(${t} / ${DAY} AS INTEGER)`;
-}
-
-/** The UTC day number of time `t`, as `daySql` computes it (start times are not negative). */
+/** The UTC day number of time `t`, as `Dialect.day` computes it (start times are not negative). */
 function dayOf(t: number): number {
   return Math.floor(t / DAY);
 }
@@ -54,10 +44,10 @@ const WEIGHT_SQL = '(CASE WHEN r.probability > 0 THEN 1e0 / r.probability ELSE 1
  * `r`), in USAGE_DAY_KEY then USAGE_DAY_SUMS order. Flagged runs are left out unless
  * `flagged` is 'only' (the rows the flagged runs would make, for reports that include them).
  */
-export function usageDaySelect(db: DialectName, where: string, flagged: 'none' | 'only' = 'none'): string {
+export function usageDaySelect(dialect: Dialect, where: string, flagged: 'none' | 'only' = 'none'): string {
   const w = WEIGHT_SQL;
   const keys = [
-    `${daySql(db, 'r.start_time')} AS day`, 'r.syshost AS syshost', 'r.app_name AS app_name', 'CASE WHEN r.module_name IS NULL THEN 0 ELSE 1 END AS has_module',
+    `${dialect.day('r.start_time')} AS day`, 'r.syshost AS syshost', 'r.app_name AS app_name', 'CASE WHEN r.module_name IS NULL THEN 0 ELSE 1 END AS has_module',
     `COALESCE(r.module_name, '') AS module_name`, `CASE WHEN ${MPI_SQL} THEN 1 ELSE 0 END AS mpi`, 'COALESCE(r.libset_id, 0) AS libset_id',
   ];
   const sums = [
@@ -100,11 +90,12 @@ function upsertSql(dialect: Dialect, n: number): string {
   const id = `${dialect.name}:${n}`;
   let sql = upserts.get(id);
   if (!sql) {
-    const db = dialect.name;
+    const q = dialect.quote;
     const cols = [...USAGE_DAY_KEY, ...USAGE_DAY_SUMS];
-    const set = USAGE_DAY_SUMS.map((c) => `${quote(c, db)} = ${quote(c, db)} + ${dialect.excluded(quote(c, db))}`);
+    // PostgreSQL: the row's sum is qualified (excluded.runs alone would be ambiguous for it)
+    const set = USAGE_DAY_SUMS.map((c) => `${q(c)} = xalt_usage_day.${q(c)} + ${dialect.excluded(q(c))}`);
     const row = `(${cols.map(() => '?').join(', ')})`;
-    sql = `INSERT INTO xalt_usage_day (${cols.map((c) => quote(c, db)).join(', ')}) VALUES ${Array(n).fill(row).join(', ')} ${dialect.upsert([...USAGE_DAY_KEY], set)}`;
+    sql = `INSERT INTO xalt_usage_day (${cols.map(q).join(', ')}) VALUES ${Array(n).fill(row).join(', ')} ${dialect.upsert([...USAGE_DAY_KEY], set)}`;
     upserts.set(id, sql);
   }
   return sql;
@@ -135,11 +126,11 @@ export class UsageDeltas {
       const part = rows.slice(at, at + 200);
       await q.run(upsertSql(q.dialect, part.length), part.flatMap((r) => [...r.key, ...r.sums]));
     }
-    const db = q.dialect.name;
+    const quote = q.dialect.quote;
     // a row whose last run moved to another row (its library set grew) is left with nothing
     const emptied = rows.filter((r) => r.sums[0]! < 0);
     for (const r of emptied) {
-      await q.run(`DELETE FROM xalt_usage_day WHERE ${USAGE_DAY_KEY.map((c) => `${quote(c, db)} = ?`).join(' AND ')} AND runs = 0`, r.key);
+      await q.run(`DELETE FROM xalt_usage_day WHERE ${USAGE_DAY_KEY.map((c) => `${quote(c)} = ?`).join(' AND ')} AND runs = 0`, r.key);
     }
   }
 }
@@ -149,11 +140,10 @@ export class UsageDeltas {
  * and clusters those runs started on.
  */
 export async function rebuildUsageDays(q: Queryable, runIds?: readonly number[]): Promise<void> {
-  const db = q.dialect.name;
-  const insert = `INSERT INTO xalt_usage_day (${[...USAGE_DAY_KEY, ...USAGE_DAY_SUMS].map((c) => quote(c, db)).join(', ')}) `;
+  const insert = `INSERT INTO xalt_usage_day (${[...USAGE_DAY_KEY, ...USAGE_DAY_SUMS].map(q.dialect.quote).join(', ')}) `;
   if (runIds === undefined) {
     await q.run('DELETE FROM xalt_usage_day');
-    await q.run(insert + usageDaySelect(db, '1 = 1'));
+    await q.run(insert + usageDaySelect(q.dialect, '1 = 1'));
     return;
   }
   const days = new Map<string, { day: number; syshost: string }>();
@@ -164,6 +154,6 @@ export async function rebuildUsageDays(q: Queryable, runIds?: readonly number[])
   }
   for (const { day, syshost } of days.values()) {
     await q.run('DELETE FROM xalt_usage_day WHERE day = ? AND syshost = ?', [day, syshost]);
-    await q.run(insert + usageDaySelect(db, 'r.start_time >= ? AND r.start_time < ? AND r.syshost = ?'), [day * DAY, (day + 1) * DAY, syshost]);
+    await q.run(insert + usageDaySelect(q.dialect, 'r.start_time >= ? AND r.start_time < ? AND r.syshost = ?'), [day * DAY, (day + 1) * DAY, syshost]);
   }
 }

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SiteConfig } from '../config/site-config.js';
 import { PACKAGE_ROOT } from '../config/load-site-config.js';
-import { isMysqlUrl, openStore } from '../db/open-store.js';
+import { isSqlitePath, openStore } from '../db/open-store.js';
 import { schemaVersion, LATEST_SCHEMA_VERSION } from '../db/migrations/migrations.js';
 import { validateRun } from '../schema/validate.js';
 import { verifyRecordCrc } from '../schema/crc16.js';
@@ -229,7 +229,7 @@ export function checkLinkWrapper(layout: Layout, env: NodeJS.ProcessEnv): CheckR
 }
 
 export async function checkStore(url: string): Promise<CheckResult> {
-  if (!isMysqlUrl(url) && !existsSync(url)) return result('store', 'warn', `${url} does not exist yet ("xalt ingest" or "xalt db migrate" creates it)`);
+  if (isSqlitePath(url) && !existsSync(url)) return result('store', 'warn', `${url} does not exist yet ("xalt ingest" or "xalt db migrate" creates it)`);
   try {
     const store = await openStore(url, { migrate: false });
     try {

@@ -7,11 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IngestRules } from './ingest-rules.js';
 
-/** The store used when neither --db nor the config names one. */
-export const DEFAULT_STORE = './xalt.db';
-
 export interface IngestSettings extends IngestRules {
-  /** store URL from the config, if it names one */
+  /** store URL from the config, if it names one (src/db/store-location.ts decides) */
   readonly storeUrl?: string;
   /** spool prefix from the config, read when no SPOOL is given */
   readonly spoolPrefix?: string;
@@ -52,15 +49,6 @@ export async function loadIngestSettings(configPath?: string): Promise<IngestSet
     applications: cfg.rules?.applications ?? [],
     ...(cfg.privacy?.redactWords ? { redactWords: cfg.privacy.redactWords } : {}),
   };
-}
-
-/**
- * The store to open: --db, else $XALT_DB, else the config's, else ./xalt.db — the same order
- * as find, report and serve (src/db/store-location.ts), so an admin's ingest and reports
- * can never silently use different stores.
- */
-export function storeUrl(dbOption: string | undefined, settings: IngestSettings, env: Readonly<Record<string, string | undefined>> = process.env): string {
-  return dbOption || env['XALT_DB'] || settings.storeUrl || DEFAULT_STORE;
 }
 
 /**

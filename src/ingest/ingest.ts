@@ -34,7 +34,7 @@ export interface IngestOptions extends IngestRules {
    * (default: when more than `READER_MIN_FILES` files are to be read; the thread costs ~30 ms to start).
    */
   readonly readerThread?: boolean;
-  /** files per transaction (default `defaultBatchSize`) */
+  /** files per transaction (default: the store's, `DialectCapabilities.ingestBatchSize`) */
   readonly batchSize?: number;
   readonly maxFileSize?: number;
   onProgress?(p: IngestProgress): void;
@@ -148,16 +148,6 @@ function chooseParser(setup: Parameters<typeof inlineParser>[0], files: number, 
 }
 
 /**
- * Files per transaction by default. SQLite: 5000 — every commit rewrites each index page the
- * batch touched, and the ledger's and join tables' indexes take keys all over their range, so
- * larger batches write each such page fewer times (measured: commit cost per file 10 µs at
- * 1000, under 5 µs at 5000). MySQL/MariaDB: 1000, so concurrent ingesters hold row locks briefly.
- */
-export function defaultBatchSize(dialect: string): number {
-  return dialect === 'sqlite' ? 5000 : 1000;
-}
-
-/**
  * Hands out batches in order from a random start, and jumps to a random remaining batch when
  * the last one was mostly taken by another ingester: two ingesters on one spool then share the
  * work instead of one queueing behind the other's claims (loading is order-independent).
@@ -208,7 +198,7 @@ export async function ingestSpools(store: Store, roots: readonly string[], opts:
     ...emptyCounts(), files: found.files, alreadyLoaded: found.alreadyLoaded, read: pending.length,
     bundles: found.bundles, bundlesRead: 0, bundleEntries: 0, seconds: 0, recordsPerSecond: 0,
   };
-  const batchSize = opts.batchSize ?? defaultBatchSize(store.dialect.name);
+  const batchSize = opts.batchSize ?? store.dialect.capabilities.ingestBatchSize;
   const now = Date.now() / 1000;
   const setup = { rules: { preIngest: opts.preIngest ?? [], applications: opts.applications ?? [] }, reverseMap: opts.reverseMap, maxFileSize: opts.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, now };
   const loader = new StoreLoader(store);

@@ -9,7 +9,7 @@
  * uuid, a pkg by (run_uuid, program, pkg_name); a start and end of one run met in one chunk
  * go in as one row (run-pairing.ts). Dictionary rows (objects, environment names, functions)
  * are inserted sorted and cached only after commit, so a rolled-back batch leaves no stale ids
- * behind. MySQL deadlocks between concurrent ingesters are retried.
+ * behind. Deadlocks between concurrent ingesters on a database server are retried.
  *
  * Records belong to an owner (`owner_user`: the file's owner, or the uid xalt-ship vouched for).
  * A record may complete, replace or attach to a run, link or package only when it has the same
@@ -19,11 +19,10 @@
  * What reports derive from runs is kept in the same transaction (run-rollups.ts): each run
  * inserted gets its library set and adds to the daily usage totals; a run an end record
  * completes gets the set grown by the end's libraries and moves its totals from what its row
- * said before (read, and locked on MySQL, before the merge) to what it says after. A record
+ * said before (read, and locked on a database server, before the merge) to what it says after. A record
  * with integrity flags adds them to its run's (run-flags.ts); a flagged run has no totals.
  */
 import { libsetText } from '../db/libset.js';
-import { quote } from '../db/render-ddl.js';
 import { tables } from '../db/schema-tables.js';
 import type { Queryable, RunResult, SqlValue, Statement, Store } from '../db/store.js';
 import { USAGE_RUN_COLUMNS, type UsageRun } from '../db/usage-day.js';
@@ -110,8 +109,13 @@ function fit(table: string, row: Row): Row {
   return Object.fromEntries(cols.map((c, i) => [c, vals[i]!])) as Row;
 }
 
-const RETRYABLE = new Set([1213, 1205]); // ER_LOCK_DEADLOCK, ER_LOCK_WAIT_TIMEOUT
 const CHUNK = 400;
+
+/** Claims a file in the ledger (an insert-ignore on its path hash). */
+const LEDGER_INTO = `xalt_ingested_file (path_hash, path, size, mtime, status, ingested_at) VALUES (?, ?, ?, ?, 'loaded', ?)`;
+
+/** The id column of each table with one, which an insert reports back (`RunResult.lastInsertId`). */
+const ID_COLUMN: Readonly<Record<string, string>> = Object.fromEntries(tables.flatMap((t) => t.columns.filter((c) => c.type === 'id').map((c) => [t.name, c.name] as const)));
 
 function chunks<T>(xs: readonly T[], n = CHUNK): T[][] {
   const out: T[][] = [];
@@ -203,7 +207,7 @@ export class StoreLoader {
   private readonly q: (name: string) => string;
 
   constructor(private readonly store: Store) {
-    this.q = (name) => quote(name, store.dialect.name);
+    this.q = store.dialect.quote;
   }
 
   /** Load one batch in one transaction; returns counts and each file's status, in order. */
@@ -222,7 +226,7 @@ export class StoreLoader {
         const st = await this.store.transaction(async (tx) => {
           const state = newTxState(this.libsets);
           for (const chunk of chunks) await this.loadInTx(tx, await chunk(), now, state);
-          const ledgerSql = `${tx.dialect.insertIgnore} INTO xalt_ingested_file (path_hash, path, size, mtime, status, ingested_at) VALUES (?, ?, ?, ?, 'loaded', ?)`;
+          const ledgerSql = tx.dialect.insertIgnore(LEDGER_INTO);
           await runBatch(tx, done.map((f) => [ledgerSql, [f.hash, f.rel.slice(0, 1024), f.size, f.mtime, now]]));
           // once per transaction: runs of one day and executable share a row of totals
           await state.rollups.flush(tx);
@@ -232,7 +236,7 @@ export class StoreLoader {
         st.rollups.commit();
         return { counts: st.counts, statuses: st.statuses };
       } catch (err) {
-        if (attempt >= 8 || !RETRYABLE.has((err as { errno?: number }).errno ?? 0)) throw err;
+        if (attempt >= 8 || !this.store.dialect.isRetryable(err)) throw err;
         await new Promise((r) => setTimeout(r, 20 + Math.random() * 100 * (attempt + 1)));
       }
     }
@@ -244,7 +248,7 @@ export class StoreLoader {
    * ledger statuses and join rows.
    */
   private async loadInTx(tx: Queryable, items: readonly LoadItem[], now: number, st: TxState): Promise<void> {
-    const claimSql = `${tx.dialect.insertIgnore} INTO xalt_ingested_file (path_hash, path, size, mtime, status, ingested_at) VALUES (?, ?, ?, ?, 'loaded', ?)`;
+    const claimSql = tx.dialect.insertIgnore(LEDGER_INTO);
     const claims = await runBatch(tx, items.map((i) => [claimSql, [i.file.hash, i.file.rel.slice(0, 1024), i.size, i.mtime, now]]));
     const claimed = items.filter((_, k) => claims[k]!.changes > 0);
     const records = claimed.flatMap((i) => (i.outcome.status === 'record' ? [i.outcome.record] : []));
@@ -396,7 +400,8 @@ export class StoreLoader {
     if (!shape || !hasColumns(r.row, shape.cols, extra.length)) {
       const cols = [...Object.keys(r.row), ...extra];
       const w = widths.get(table)!;
-      shape = { cols, widths: cols.map((c) => w.get(c)), sql: `${tx.dialect.insertIgnore} INTO ${table} (${cols.map(this.q).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})` };
+      const into = `${table} (${cols.map(this.q).join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`;
+      shape = { cols, widths: cols.map((c) => w.get(c)), sql: tx.dialect.insertIgnore(into, ID_COLUMN[table]) };
       this.shapes.set(table, shape);
     }
     const values: SqlValue[] = Object.values(r.row); // in shape.cols order: checked above
@@ -445,7 +450,7 @@ export class StoreLoader {
     if (rows.length === 0) return;
     for (const part of chunks(rows)) {
       const values = part.map(() => `(${cols.map(() => '?').join(', ')})`).join(', ');
-      await tx.run(`${tx.dialect.insertIgnore} INTO ${table} (${cols.map(this.q).join(', ')}) VALUES ${values}`, part.flat());
+      await tx.run(tx.dialect.insertIgnore(`${table} (${cols.map(this.q).join(', ')}) VALUES ${values}`), part.flat());
       const keys = part.map((r) => r[0]!);
       const found = await tx.all<Record<string, unknown>>(`SELECT ${idCol} AS id, ${keyCol} AS k FROM ${table} WHERE ${keyCol} IN (${keys.map(() => '?').join(', ')})`, keys);
       for (const f of found) into.set(String(f['k']), Number(f['id']));
@@ -477,7 +482,7 @@ export class StoreLoader {
         let sql = this.sqlCache.get(key);
         if (!sql) {
           const tuple = `(${cols.map(() => '?').join(', ')})`;
-          sql = `${tx.dialect.insertIgnore} INTO ${table} (${cols.join(', ')}) VALUES ${Array(n).fill(tuple).join(', ')}`;
+          sql = tx.dialect.insertIgnore(`${table} (${cols.join(', ')}) VALUES ${Array(n).fill(tuple).join(', ')}`);
           this.sqlCache.set(key, sql);
         }
         await tx.run(sql, params);

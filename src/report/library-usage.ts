@@ -48,10 +48,10 @@ async function setPeople(ctx: ReportContext): Promise<{ libset: unknown; user: s
   return ctx.q.all(`SELECT DISTINCT r.libset_id AS libset, r.user AS user, ${known('r.account')} AS account FROM ${src.sql}`, src.params);
 }
 
-/** Pass 3: per known job, the sets its runs loaded (ids, comma-separated). */
+/** Pass 3: per known job, the sets its runs loaded (ids, comma-separated; a set may repeat). */
 async function jobSets(ctx: ReportContext): Promise<{ sets: string }[]> {
   const src = await ctx.sourceBy('job_id', `r.libset_id IS NOT NULL AND r.job_id IS NOT NULL AND r.job_id NOT IN ('', 'unknown')`);
-  return ctx.q.all(`SELECT group_concat(DISTINCT r.libset_id) AS sets FROM ${src.sql} GROUP BY r.job_id`, src.params);
+  return ctx.q.all(`SELECT ${ctx.q.dialect.listValues('r.libset_id', ',')} AS sets FROM ${src.sql} GROUP BY r.job_id`, src.params);
 }
 
 /** Jobs per module: a job counts once for each module any of its sets holds. */

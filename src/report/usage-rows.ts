@@ -10,7 +10,6 @@
  * where summing the runs costs a pass over a million rows per measure.
  */
 import type { SqlValue } from '../db/store.js';
-import { quote } from '../db/render-ddl.js';
 import { USAGE_DAY_KEY } from '../db/schema-tables.js';
 import { USAGE_DAY_SUMS, usageDaySelect } from '../db/usage-day.js';
 import type { ReportContext } from './report-context.js';
@@ -20,7 +19,7 @@ const DAY = 86400;
 /** The runs in [from, to) the report covers, as usage rows computed from xalt_run; flagged runs only, if asked. */
 function fromRuns(ctx: ReportContext, from: number, to: number, flagged: 'none' | 'only' = 'none'): { sql: string; params: SqlValue[] } {
   const runs = ctx.runsIn(from, to);
-  return { sql: usageDaySelect(ctx.q.dialect.name, runs.sql, flagged), params: runs.params };
+  return { sql: usageDaySelect(ctx.q.dialect, runs.sql, flagged), params: runs.params };
 }
 
 /** The period's usage rows as `(…) u`. */
@@ -36,7 +35,7 @@ export function usageRows(ctx: ReportContext): { sql: string; params: SqlValue[]
     const all = [fromRuns(ctx, since, until), ...flagged];
     return { sql: `(${all.map((x) => x.sql).join(' UNION ALL ')}) u`, params: all.flatMap((x) => x.params) };
   }
-  const cols = [...USAGE_DAY_KEY, ...USAGE_DAY_SUMS].map((c) => quote(c, ctx.q.dialect.name)).join(', ');
+  const cols = [...USAGE_DAY_KEY, ...USAGE_DAY_SUMS].map(ctx.q.dialect.quote).join(', ');
   const parts = [`SELECT ${cols} FROM xalt_usage_day WHERE day >= ? AND day < ?${syshost !== undefined ? ' AND syshost = ?' : ''}${filter.sql ? ` AND ${filter.sql}` : ''}`];
   const params: SqlValue[] = [first, end, ...(syshost !== undefined ? [syshost] : []), ...filter.params];
   for (const [from, to] of [[since, first * DAY], [end * DAY, until]] as const) {

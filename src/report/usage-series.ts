@@ -5,14 +5,13 @@
  * `partial`, so its smaller value is not read as a drop.
  */
 import type { Series, SeriesPoint } from '../document/document.js';
-import { daySql } from '../db/usage-day.js';
 import type { ReportContext, SqlRow } from './report-context.js';
 
 const DAY = 86400;
 
 /** Day number since the epoch of `r.start_time`, in this database's SQL: the days of the daily usage totals. */
 function dayExpr(ctx: ReportContext): string {
-  return daySql(ctx.q.dialect.name, 'r.start_time');
+  return ctx.q.dialect.day('r.start_time');
 }
 
 /** Monday of the week holding day number `d` (day 0, 1970-01-01, was a Thursday). */

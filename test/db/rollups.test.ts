@@ -28,6 +28,13 @@ async function schemaOf(q: Queryable): Promise<Record<string, { columns: unknown
     }
     return out;
   }
+  if (q.dialect.name === 'postgres') {
+    const cols = await q.all<Row>(`SELECT table_name AS t, column_name, data_type, character_maximum_length, is_nullable, column_default, is_identity FROM information_schema.columns WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position`);
+    const idx = await q.all<Row>(`SELECT tablename AS t, indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() ORDER BY tablename, indexname`);
+    for (const c of cols) (out[String(c['t'])] ??= { columns: [], indexes: [] }).columns.push(c);
+    for (const i of idx) out[String(i['t'])]!.indexes.push(i);
+    return out;
+  }
   const cols = await q.all<Row>(`SELECT table_name AS t, column_name, column_type, is_nullable, column_default FROM information_schema.columns WHERE table_schema = DATABASE() ORDER BY table_name, ordinal_position`);
   const idx = await q.all<Row>(`SELECT table_name AS t, index_name, seq_in_index, column_name, sub_part, non_unique FROM information_schema.statistics WHERE table_schema = DATABASE() ORDER BY table_name, index_name, seq_in_index`);
   for (const c of cols) (out[String(c['t'])] ??= { columns: [], indexes: [] }).columns.push(c);

@@ -15,7 +15,7 @@ testEachStore('a new store is migrated to the latest schema with every table', a
 
 testEachStore('run_uuid is unique and transactions roll back on error', async ({ store }) => {
   const insert = `INSERT INTO xalt_run (run_uuid, syshost, user, exec_path, exec_name, app_name, start_time, ingested_at) VALUES (?, 's', 'u', '/a', 'a', 'a', 1, 1)`;
-  await store.run(insert.replace(' user,', store.dialect.name === 'mysql' ? ' `user`,' : ' "user",'), ['00000000-0000-7000-8000-000000000001']);
+  await store.run(insert.replace(' user,', ` ${store.dialect.quote('user')},`), ['00000000-0000-7000-8000-000000000001']);
   await assert.rejects(store.transaction(async (tx) => {
     await tx.run(`INSERT INTO xalt_env_name (env_name) VALUES ('PATH')`);
     await tx.run(insert, ['00000000-0000-7000-8000-000000000001']);
@@ -24,10 +24,12 @@ testEachStore('run_uuid is unique and transactions roll back on error', async ({
   assert.equal(envs.length, 0, 'the transaction was rolled back');
 });
 
-test('an unreachable MySQL server gives a one-line error naming it', async () => {
-  await assert.rejects(openStore('mysql://root:secret@127.0.0.1:1/xalt'), (err: Error) => {
-    assert.match(err.message, /^store mysql:\/\/root@127\.0\.0\.1:1\/xalt: connection refused$/);
-    assert.doesNotMatch(err.message, /secret/);
-    return true;
+for (const scheme of ['mysql', 'postgresql']) {
+  test(`an unreachable ${scheme} server gives a one-line error naming it, without the password`, async () => {
+    await assert.rejects(openStore(`${scheme}://root:secret@127.0.0.1:1/xalt`), (err: Error) => {
+      assert.match(err.message, new RegExp(`^store ${scheme}://root@127\\.0\\.0\\.1:1/xalt: connection refused$`));
+      assert.doesNotMatch(err.message, /secret/);
+      return true;
+    });
   });
-});
+}

@@ -13,7 +13,7 @@ import { count, tableCounts } from './helpers.js';
 
 type Obj = Record<string, unknown>;
 const uuidOf = (r: Obj) => (r['userT'] as Obj)['run_uuid'] as string;
-const q = (store: { dialect: { name: string } }, col: string) => (store.dialect.name === 'mysql' ? `\`${col}\`` : `"${col}"`);
+const q = (store: { dialect: { quote(name: string): string } }, col: string) => store.dialect.quote(col);
 
 testEachStore('a month/hash spool loads runs (start+end merged), links, packages, objects, env and functions', async ({ store }) => {
   const root = spoolDir();

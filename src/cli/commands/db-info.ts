@@ -2,9 +2,10 @@
 import { existsSync } from 'node:fs';
 import { flag, stringOption, type CommandArgs } from '../command-args.js';
 import { ExitCode, RuntimeError } from '../../errors.js';
-import { isMysqlUrl, openStore } from '../../db/open-store.js';
+import { isSqlitePath, openStore } from '../../db/open-store.js';
 import { storeInfo, type StoreInfo } from '../../db/store-info.js';
-import { loadIngestSettings, storeUrl } from '../../ingest/ingest-settings.js';
+import { loadIngestSettings } from '../../ingest/ingest-settings.js';
+import { storeLocation } from '../../db/store-location.js';
 
 const iso = (t: number | null) => (t === null ? '-' : new Date(t * 1000).toISOString().replace(/\.\d+Z$/, 'Z'));
 
@@ -31,8 +32,8 @@ function formatInfo(i: StoreInfo): string {
 export async function run(args: CommandArgs): Promise<number> {
   const settings = await loadIngestSettings(stringOption(args, 'config'));
   // never create or migrate a store just to describe it
-  const url = storeUrl(stringOption(args, 'db'), settings);
-  if (!isMysqlUrl(url) && !existsSync(url)) throw new RuntimeError('XALT_STORE_MISSING', `store ${url}: no such file`, 'create it with "xalt db migrate --db PATH" or "xalt ingest --db PATH SPOOL"');
+  const url = storeLocation(stringOption(args, 'db'), settings.storeUrl);
+  if (isSqlitePath(url) && !existsSync(url)) throw new RuntimeError('XALT_STORE_MISSING', `store ${url}: no such file`, 'create it with "xalt db migrate --db PATH" or "xalt ingest --db PATH SPOOL"');
   const store = await openStore(url, { migrate: false });
   try {
     const info = await storeInfo(store);

@@ -3,11 +3,12 @@ import { stringOption, type CommandArgs } from '../command-args.js';
 import { ExitCode } from '../../errors.js';
 import { LATEST_SCHEMA_VERSION, migrate, schemaVersion } from '../../db/migrations/migrations.js';
 import { openStore, storeError } from '../../db/open-store.js';
-import { loadIngestSettings, storeUrl } from '../../ingest/ingest-settings.js';
+import { loadIngestSettings } from '../../ingest/ingest-settings.js';
+import { storeLocation } from '../../db/store-location.js';
 
 export async function run(args: CommandArgs): Promise<number> {
   const settings = await loadIngestSettings(stringOption(args, 'config'));
-  const store = await openStore(storeUrl(stringOption(args, 'db'), settings), { migrate: false });
+  const store = await openStore(storeLocation(stringOption(args, 'db'), settings.storeUrl), { migrate: false });
   try {
     const before = await schemaVersion(store);
     const applied = await migrate(store).catch((err: unknown) => { throw storeError(store.location, err); });

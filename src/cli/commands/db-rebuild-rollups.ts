@@ -5,16 +5,17 @@
  */
 import { rebuildRollups } from '../../db/rollups.js';
 import { existsSync } from 'node:fs';
-import { isMysqlUrl, openStore } from '../../db/open-store.js';
+import { isSqlitePath, openStore } from '../../db/open-store.js';
+import { storeLocation } from '../../db/store-location.js';
 import { ExitCode, RuntimeError } from '../../errors.js';
-import { loadIngestSettings, storeUrl } from '../../ingest/ingest-settings.js';
+import { loadIngestSettings } from '../../ingest/ingest-settings.js';
 import { flag, stringOption, type CommandArgs } from '../command-args.js';
 
 export async function run(args: CommandArgs): Promise<number> {
   const settings = await loadIngestSettings(stringOption(args, 'config'));
-  const url = storeUrl(stringOption(args, 'db'), settings);
+  const url = storeLocation(stringOption(args, 'db'), settings.storeUrl);
   // never create an empty store by a typo in --db
-  if (!isMysqlUrl(url) && !existsSync(url)) throw new RuntimeError('XALT_STORE_MISSING', `store ${url}: no such file`, 'check the --db path');
+  if (isSqlitePath(url) && !existsSync(url)) throw new RuntimeError('XALT_STORE_MISSING', `store ${url}: no such file`, 'check the --db path');
   const store = await openStore(url);
   try {
     const started = Date.now();

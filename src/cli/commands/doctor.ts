@@ -5,6 +5,7 @@
  * link wrapper, and the store. Exit 0 when nothing failed (warnings allowed), 1 otherwise.
  */
 import { readSiteConfig } from '../../config/load-site-config.js';
+import { storeLocation } from '../../db/store-location.js';
 import { checkCollector, checkLinkWrapper, checkPythonHook, checkQuarantine, checkShip, checkSpool, checkStore, checkTmpdir, checkTrackingOn, findLayout, type CheckResult } from '../../doctor/doctor-checks.js';
 import { flag, stringOption, type CommandArgs } from '../command-args.js';
 import { ExitCode } from '../../errors.js';
@@ -23,8 +24,7 @@ export async function run(args: CommandArgs): Promise<number> {
       checkTrackingOn(layout, process.env), checkCollector(layout), checkShip(layout, cfg), checkSpool(cfg, process.env), checkTmpdir(cfg, process.env),
       checkQuarantine(cfg), checkPythonHook(layout, cfg), checkLinkWrapper(layout, process.env),
     );
-    const db = stringOption(args, 'db') ?? process.env['XALT_DB'] ?? cfg.store.url;
-    if (db) results.push(await checkStore(db));
+    results.push(await checkStore(storeLocation(stringOption(args, 'db'), cfg.store.url)));
   }
   if (flag(args, 'json')) args.stdout.write(`${JSON.stringify({ checks: results }, null, 2)}\n`);
   else {

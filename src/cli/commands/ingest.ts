@@ -7,11 +7,12 @@ import { existsSync, lstatSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { flag, listOption, stringOption, type CommandArgs } from '../command-args.js';
 import { ExitCode, RuntimeError, UserError } from '../../errors.js';
-import { isMysqlUrl, openStore, storeError } from '../../db/open-store.js';
+import { isSqlitePath, openStore, storeError } from '../../db/open-store.js';
 import type { Store } from '../../db/store.js';
 import { effectiveUid, UnsafeDirectory, untrustedDirReason } from '../../secure-fs/trusted-dir.js';
 import { ingestSpools, type IngestProgress, type IngestSummary } from '../../ingest/ingest.js';
-import { configuredSpools, loadIngestSettings, storeUrl } from '../../ingest/ingest-settings.js';
+import { configuredSpools, loadIngestSettings } from '../../ingest/ingest-settings.js';
+import { storeLocation } from '../../db/store-location.js';
 import { readReverseMap, type ReverseMapData } from '../../ingest/reverse-map.js';
 import { ingestSyslogFiles } from '../../ingest/syslog/ingest-syslog.js';
 
@@ -78,8 +79,10 @@ function summaryJson(s: IngestSummary): string {
 
 /** Errors from the database driver or the connection to it (anything else is a bug). */
 function isDatabaseError(err: unknown): boolean {
-  const e = err as { code?: unknown; errno?: unknown; name?: unknown };
-  return typeof e.errno === 'number' || e.name === 'SqliteError' || (typeof e.code === 'string' && /^(SQLITE|ECONN|ETIMEDOUT|EPIPE|PROTOCOL_|ER_)/.test(e.code));
+  const e = err as { code?: unknown; errno?: unknown; name?: unknown; severity?: unknown };
+  // PostgreSQL's errors carry a severity and a five-character SQLSTATE
+  const postgres = typeof e.severity === 'string' && typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code);
+  return postgres || typeof e.errno === 'number' || e.name === 'SqliteError' || (typeof e.code === 'string' && /^(SQLITE|ECONN|ETIMEDOUT|EPIPE|PROTOCOL_|ER_)/.test(e.code));
 }
 
 /** How many quarantined files are named one by one before pointing at the table. */
@@ -99,7 +102,7 @@ async function nameQuarantined(store: Store, since: number, stderr: NodeJS.Writa
  * such as /tmp), and the file itself not a symlink nor someone else's.
  */
 function checkStoreLocation(url: string): void {
-  if (isMysqlUrl(url)) return;
+  if (!isSqlitePath(url)) return;
   const path = resolve(url);
   const euid = effectiveUid();
   const why = untrustedDirReason(dirname(path), euid) ?? (() => {
@@ -127,7 +130,7 @@ export async function run(args: CommandArgs): Promise<number> {
   const quiet = flag(args, 'quiet');
   const tty = (args.stderr as NodeJS.WriteStream).isTTY === true && !quiet && !json;
   const bar = progressBar(args.stderr);
-  const url = storeUrl(stringOption(args, 'db'), settings);
+  const url = storeLocation(stringOption(args, 'db'), settings.storeUrl);
   checkStoreLocation(url);
   const store = await openStore(url, { batchStatements: true });
   let summary: IngestSummary;

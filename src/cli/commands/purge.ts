@@ -7,8 +7,9 @@ import { createInterface } from 'node:readline/promises';
 import { countPurge, purgeRuns, type PurgeScope } from '../../db/purge-runs.js';
 import { ExitCode, RuntimeError, UserError } from '../../errors.js';
 import { existsSync } from 'node:fs';
-import { isMysqlUrl, openStore } from '../../db/open-store.js';
-import { loadIngestSettings, storeUrl } from '../../ingest/ingest-settings.js';
+import { isSqlitePath, openStore } from '../../db/open-store.js';
+import { storeLocation } from '../../db/store-location.js';
+import { loadIngestSettings } from '../../ingest/ingest-settings.js';
 import { commaList } from '../../query/run-selection.js';
 import { parseTimeBound } from '../../query/time-bound.js';
 import { flag, stringOption, type CommandArgs } from '../command-args.js';
@@ -47,9 +48,9 @@ export async function run(args: CommandArgs): Promise<number> {
     throw new UserError('XALT_USAGE', 'xalt purge: stdin is not a terminal, so it cannot ask before deleting; give --yes to delete without asking', `xalt purge --before ${stringOption(args, 'before')} --yes`);
   }
   const settings = await loadIngestSettings(stringOption(args, 'config'));
-  const url = storeUrl(stringOption(args, 'db'), settings);
+  const url = storeLocation(stringOption(args, 'db'), settings.storeUrl);
   // never create an empty store by a typo in --db
-  if (!isMysqlUrl(url) && !existsSync(url)) throw new RuntimeError('XALT_STORE_MISSING', `store ${url}: no such file`, 'check the --db path');
+  if (isSqlitePath(url) && !existsSync(url)) throw new RuntimeError('XALT_STORE_MISSING', `store ${url}: no such file`, 'check the --db path');
   const store = await openStore(url);
   try {
     const n = await countPurge(store, scope);

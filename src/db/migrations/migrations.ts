@@ -2,7 +2,7 @@
  * Versioned migrations. Each has a number, the schema changes of that version (rendered from
  * `schema-tables.ts`) and, when the version adds data derived from what is stored, a backfill
  * that computes it. `migrate` applies those above the store's `schema_version` (kept in
- * xalt_meta) under a lock, so two ingesters starting at once on one MySQL server do not race.
+ * xalt_meta) under a lock, so two ingesters starting at once on one database server do not race.
  */
 import { renderSchemaChanges } from '../render-ddl.js';
 import { refreshLibsets } from '../libset.js';
@@ -39,7 +39,7 @@ export const migrations: readonly Migration[] = [
       // records of schema ≤ 2 carry no CPUs per task (the column's default, 1) and counted num_cores as tasks
       await q.run(`UPDATE xalt_run SET flags = 'owner_mismatch', flagged = 1 WHERE owner_mismatch = 1`);
       // rows loaded before: their named user, unless ingest flagged that user as not the file's owner (then unknown: NULL)
-      await q.run(`UPDATE xalt_run SET owner_user = ${q.dialect.name === 'mysql' ? '`user`' : '"user"'} WHERE owner_user IS NULL AND owner_mismatch = 0`);
+      await q.run(`UPDATE xalt_run SET owner_user = ${q.dialect.quote('user')} WHERE owner_user IS NULL AND owner_mismatch = 0`);
       await q.run(`UPDATE xalt_link SET owner_user = build_user WHERE owner_user IS NULL AND owner_mismatch = 0`);
       await q.run(`UPDATE xalt_pkg SET owner_user = (SELECT r.owner_user FROM xalt_run r WHERE r.run_uuid = xalt_pkg.run_uuid) WHERE owner_user IS NULL AND owner_mismatch = 0`);
       await rebuildUsageDays(q);
@@ -52,63 +52,56 @@ export const LATEST_SCHEMA_VERSION = Math.max(...migrations.map((m) => m.version
 
 /** The store's schema version, 0 for an empty database. */
 export async function schemaVersion(q: Queryable): Promise<number> {
-  try {
-    const rows = await q.all<{ meta_value: string }>(`SELECT meta_value FROM xalt_meta WHERE meta_key = 'schema_version'`);
-    return rows[0] ? Number(rows[0].meta_value) : 0;
-  } catch {
-    return 0; // no xalt_meta table yet
-  }
+  if (!(await q.dialect.hasTable(q, 'xalt_meta'))) return 0;
+  const rows = await q.all<{ meta_value: string }>(`SELECT meta_value FROM xalt_meta WHERE meta_key = 'schema_version'`);
+  return rows[0] ? Number(rows[0].meta_value) : 0;
 }
-
-/** MySQL errors that mean a statement's change is already there (a migration run again). */
-const ALREADY_DONE = new Set([
-  1060, // ER_DUP_FIELDNAME: the column exists already
-  1061, // ER_DUP_KEYNAME: the index exists already
-  1091, // ER_CANT_DROP_FIELD_OR_KEY: the index was dropped already
-]);
 
 async function exec(q: Queryable, sql: string): Promise<void> {
   try {
     await q.run(sql);
   } catch (err) {
-    if (ALREADY_DONE.has((err as { errno?: number }).errno ?? 0)) return;
-    throw err;
+    if (!q.dialect.isAlreadyDone(err)) throw err;
   }
 }
 
 async function setVersion(q: Queryable, version: number): Promise<void> {
-  await q.run(`${q.dialect.insertIgnore} INTO xalt_meta (meta_key, meta_value) VALUES ('schema_version', ?)`, [String(version)]);
+  await q.run(q.dialect.insertIgnore(`xalt_meta (meta_key, meta_value) VALUES ('schema_version', ?)`), [String(version)]);
   await q.run(`UPDATE xalt_meta SET meta_value = ? WHERE meta_key = 'schema_version'`, [String(version)]);
 }
 
 /**
- * One migration. SQLite: its DDL, backfill and new version in one transaction, so a failure
- * leaves the store as it was (and another process that migrated meanwhile is noticed under
- * the write lock). MySQL commits DDL implicitly: statements run one by one, each idempotent,
- * and the backfill and version follow in one transaction.
+ * One migration. Where DDL is transactional (SQLite, PostgreSQL): its DDL, backfill and new
+ * version in one transaction, so a failure leaves the store as it was (and another process
+ * that migrated meanwhile is noticed under the lock). MySQL commits DDL implicitly:
+ * statements run one by one, each idempotent, and the backfill and version follow in one
+ * transaction.
  */
 async function apply(store: Store, m: Migration): Promise<void> {
-  if (store.dialect.name === 'sqlite') {
+  const dialect = store.dialect;
+  if (dialect.capabilities.transactionalDdl) {
     await store.transaction(async (tx) => {
+      await dialect.lockTransaction(tx, LOCK);
       if ((await schemaVersion(tx)) >= m.version) return;
-      for (const sql of m.statements('sqlite')) await tx.run(sql);
+      for (const sql of m.statements(dialect.name)) await tx.run(sql);
       await m.backfill?.(tx);
       await setVersion(tx, m.version);
     });
     return;
   }
-  for (const sql of m.statements('mysql')) await exec(store, sql);
+  for (const sql of m.statements(dialect.name)) await exec(store, sql);
   await store.transaction(async (tx) => {
     await m.backfill?.(tx);
     await setVersion(tx, m.version);
   });
 }
 
+/** The lock migrations take. */
+const LOCK = 'xalt_migrate';
+
 /** Bring the store to the latest schema (or to version `to`). Returns the versions applied. */
 export async function migrate(store: Store, options: { readonly to?: number } = {}): Promise<number[]> {
-  const isMysql = store.dialect.name === 'mysql';
-  if (isMysql) await store.all(`SELECT GET_LOCK('xalt_migrate', 60) AS got`);
-  try {
+  return store.dialect.withLock(store, LOCK, async () => {
     const current = await schemaVersion(store);
     const applied: number[] = [];
     for (const m of migrations.filter((x) => x.version > current && x.version <= (options.to ?? Infinity))) {
@@ -116,7 +109,5 @@ export async function migrate(store: Store, options: { readonly to?: number } = 
       applied.push(m.version);
     }
     return applied;
-  } finally {
-    if (isMysql) await store.all(`SELECT RELEASE_LOCK('xalt_migrate') AS released`);
-  }
+  });
 }

@@ -1,15 +1,7 @@
 /** The shared store for large sites: MySQL or MariaDB through mysql2. */
 import mysql from 'mysql2/promise';
-import type { Dialect, Queryable, RunResult, SqlValue, Statement, Store } from '../store.js';
-
-export const mysqlDialect: Dialect = {
-  name: 'mysql',
-  insertIgnore: 'INSERT IGNORE',
-  upsert: (_cols, set) => `ON DUPLICATE KEY UPDATE ${set.join(', ')}`,
-  excluded: (col) => `VALUES(${col})`,
-  regexp: (expr) => `${expr} REGEXP BINARY ?`,
-  forUpdate: ' FOR UPDATE',
-};
+import type { Queryable, RunResult, SqlValue, Statement, Store } from '../store.js';
+import { mysqlDialect } from './mysql-dialect.js';
 
 /** Minimal structural view of what we use of a mysql2 connection. */
 interface Conn {

@@ -1,16 +1,8 @@
 /** The embedded default store: one SQLite file through better-sqlite3. */
 import { accessSync, constants } from 'node:fs';
 import Database from 'better-sqlite3';
-import type { Dialect, Queryable, RunResult, SqlValue, Statement, Store } from '../store.js';
-
-export const sqliteDialect: Dialect = {
-  name: 'sqlite',
-  insertIgnore: 'INSERT OR IGNORE',
-  upsert: (cols, set) => `ON CONFLICT(${cols.join(', ')}) DO UPDATE SET ${set.join(', ')}`,
-  excluded: (col) => `excluded.${col}`,
-  regexp: (expr) => `${expr} REGEXP ?`,
-  forUpdate: '',
-};
+import type { Queryable, RunResult, SqlValue, Statement, Store } from '../store.js';
+import { sqliteDialect } from './sqlite-dialect.js';
 
 type Db = InstanceType<typeof Database>;
 

@@ -1,0 +1,147 @@
+/** PostgreSQL as a shared store, through the pure-JavaScript `pg` client. */
+import pg from 'pg';
+import type { Queryable, RunResult, SqlValue, Statement, Store } from '../store.js';
+import { postgresDialect } from './postgres-dialect.js';
+
+/** Minimal structural view of what we use of a pg client or pool. */
+interface Conn {
+  query(text: string, values?: unknown[]): Promise<{ rows: unknown[]; rowCount: number | null }>;
+}
+
+const converted = new Map<string, string>();
+
+/**
+ * The SQL with its `?` placeholders numbered as PostgreSQL wants them (`$1`, `$2`, …); a `?`
+ * inside a string literal or a quoted identifier is left alone. Cached: ingest runs the same
+ * few statements thousands of times.
+ */
+function numberPlaceholders(sql: string): string {
+  let out = converted.get(sql);
+  if (out !== undefined) return out;
+  out = '';
+  let n = 0;
+  let quote: string | null = null;
+  for (const ch of sql) {
+    if (quote) {
+      if (ch === quote) quote = null;
+      out += ch;
+    } else if (ch === "'" || ch === '"') {
+      quote = ch;
+      out += ch;
+    } else out += ch === '?' ? `$${++n}` : ch;
+  }
+  if (converted.size > 10_000) converted.clear();
+  converted.set(sql, out);
+  return out;
+}
+
+/**
+ * Values as pg sends them: BigInts as their decimal text, and strings without NUL characters,
+ * which PostgreSQL's text cannot hold (a record carrying one would otherwise fail its batch).
+ */
+const values = (params: readonly SqlValue[]) => params.map((v) => (typeof v === 'bigint' ? v.toString() : typeof v === 'string' && v.includes('\u0000') ? v.replace(/\u0000/g, '') : v));
+
+/**
+ * Counts (int8) and sums of integers (numeric) come back as JavaScript numbers, as they do
+ * from the other stores: every count and sum xalt reads is far below 2^53.
+ */
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === 20 || oid === 1700) return (v: string) => Number(v);
+    return pg.types.getTypeParser(oid, format as 'text');
+  },
+} as pg.CustomTypesConfig;
+
+class PostgresQueryable implements Queryable {
+  readonly dialect = postgresDialect;
+  constructor(protected readonly conn: Conn) {}
+
+  async all<T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
+    const r = await this.conn.query(numberPlaceholders(sql), values(params));
+    return r.rows as T[];
+  }
+
+  /** A statement; its `RETURNING` column (see `Dialect.insertIgnore`) is the inserted row's id. */
+  async run(sql: string, params: readonly SqlValue[] = []): Promise<RunResult> {
+    const r = await this.conn.query(numberPlaceholders(sql), values(params));
+    const first = r.rows[0] as Record<string, unknown> | undefined;
+    const id = first === undefined ? 0 : Number(Object.values(first)[0] ?? 0);
+    return { changes: r.rowCount ?? 0, lastInsertId: Number.isFinite(id) ? id : 0 };
+  }
+
+  async runBatch(statements: readonly Statement[]): Promise<RunResult[]> {
+    const out: RunResult[] = [];
+    for (const [sql, params] of statements) out.push(await this.run(sql, params));
+    return out;
+  }
+}
+
+export class PostgresStore extends PostgresQueryable implements Store {
+  constructor(private readonly pool: pg.Pool, readonly location: string) {
+    super(pool as unknown as Conn);
+  }
+
+  async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await fn(new PostgresQueryable(client as unknown as Conn));
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+/** True when `url` names a PostgreSQL server. */
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//.test(url);
+}
+
+/** The database a URL names, and the same URL naming the server's maintenance database. */
+function parsePostgresUrl(url: string): { database: string; maintenance: string; location: string } {
+  const u = new URL(url);
+  const database = decodeURIComponent(u.pathname.replace(/^\//, ''));
+  const location = `postgresql://${u.username ? `${decodeURIComponent(u.username)}@` : ''}${u.hostname || 'localhost'}:${u.port || 5432}/${database}`;
+  u.pathname = '/postgres';
+  return { database, maintenance: u.toString(), location };
+}
+
+/** Open a pool; creates the database if it does not exist (the server user needs that right). */
+export async function openPostgres(url: string): Promise<PostgresStore> {
+  const p = parsePostgresUrl(url.replace(/^postgres:/, 'postgresql:'));
+  const common = { connectionTimeoutMillis: 10_000, types };
+  if (p.database) {
+    const admin = new pg.Client({ ...common, connectionString: p.maintenance });
+    await admin.connect();
+    try {
+      const found = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [p.database]);
+      if (found.rowCount === 0) {
+        await admin.query(`CREATE DATABASE "${p.database.replace(/"/g, '')}" ENCODING 'UTF8' TEMPLATE template0`).catch((err: { code?: string }) => {
+          if (err.code !== '42P04') throw err; // duplicate_database: another process created it meanwhile
+        });
+      }
+    } finally {
+      await admin.end();
+    }
+  }
+  const pool = new pg.Pool({ ...common, connectionString: url.replace(/^postgres:/, 'postgresql:'), max: 4 });
+  // an idle connection the server dropped: the next query reports it, the process must not die of it
+  pool.on('error', () => undefined);
+  // reach the server now, so an unreachable one fails here with the store's name
+  try {
+    (await pool.connect()).release();
+  } catch (err) {
+    await pool.end().catch(() => undefined);
+    throw err;
+  }
+  return new PostgresStore(pool, p.location);
+}

@@ -1,0 +1,40 @@
+/**
+ * SQL that differs between databases lives in src/db/<db>/ behind the Dialect interface:
+ * code elsewhere asks the dialect (`dialect.day(…)`, `dialect.capabilities`, …) and never
+ * branches on which database it talks to, nor writes one database's syntax itself.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+
+function sources(dir: string, out: string[] = []): string[] {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) sources(p, out);
+    else if (name.endsWith('.ts')) out.push(p);
+  }
+  return out;
+}
+
+/** What only a dialect may say: a database's name compared, or its own syntax. */
+const DIALECT_ONLY = [
+  /dialect\.name/, /===? '(mysql|sqlite|postgres)'/, /!==? '(mysql|sqlite|postgres)'/,
+  /INDEXED BY/, /PRAGMA/i, /9223372036854775807/, /INSERT (OR )?IGNORE/i, /GROUP_CONCAT|string_agg/i, /GET_LOCK/i, /sqlite_master/,
+];
+
+test('no code outside src/db/ branches on the database or writes one database\'s syntax', () => {
+  const found: string[] = [];
+  for (const file of sources(join(root, 'src'))) {
+    const rel = relative(root, file);
+    if (rel.startsWith(join('src', 'db'))) continue;
+    readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
+      const code = line.replace(/^\s*(\*|\/\/).*$/, ''); // comments may name them
+      for (const re of DIALECT_ONLY) if (re.test(code)) found.push(`${rel}:${i + 1}: ${line.trim()}`);
+    });
+  }
+  assert.deepEqual(found, []);
+});
