@@ -83,14 +83,14 @@ testEachStore('purge deletes runs and what is attached, and the daily totals sta
   await assertTotalsAgree(s.store, 'after a purge by date');
 
   // of one user, on one cluster
-  const bobAlpha = await count(s.store, `SELECT COUNT(*) AS n FROM xalt_run WHERE user = 'bob' AND syshost = 'alpha' AND start_time < ?`, [T + 3 * DAY]);
-  const others = await count(s.store, `SELECT COUNT(*) AS n FROM xalt_run WHERE NOT (user = 'bob' AND syshost = 'alpha') AND start_time < ?`, [T + 3 * DAY]);
+  const bobAlpha = await count(s.store, `SELECT COUNT(*) AS n FROM xalt_run r WHERE r.user = 'bob' AND r.syshost = 'alpha' AND start_time < ?`, [T + 3 * DAY]);
+  const others = await count(s.store, `SELECT COUNT(*) AS n FROM xalt_run r WHERE NOT (r.user = 'bob' AND r.syshost = 'alpha') AND start_time < ?`, [T + 3 * DAY]);
   assert.ok(bobAlpha > 0);
   const j = await xalt('purge', '--db', s.url, '--before', '2026-11-05', '--user', 'bob', '--syshost', 'alpha', '--yes', '--json');
   assert.equal(j.code, 0, j.stderr);
   assert.equal((JSON.parse(j.stdout) as { runs: number }).runs, bobAlpha);
-  assert.equal(await count(s.store, `SELECT COUNT(*) AS n FROM xalt_run WHERE user = 'bob' AND syshost = 'alpha' AND start_time < ?`, [T + 3 * DAY]), 0);
-  assert.equal(await count(s.store, `SELECT COUNT(*) AS n FROM xalt_run WHERE NOT (user = 'bob' AND syshost = 'alpha') AND start_time < ?`, [T + 3 * DAY]), others, 'other users and clusters kept');
+  assert.equal(await count(s.store, `SELECT COUNT(*) AS n FROM xalt_run r WHERE r.user = 'bob' AND r.syshost = 'alpha' AND start_time < ?`, [T + 3 * DAY]), 0);
+  assert.equal(await count(s.store, `SELECT COUNT(*) AS n FROM xalt_run r WHERE NOT (r.user = 'bob' AND r.syshost = 'alpha') AND start_time < ?`, [T + 3 * DAY]), others, 'other users and clusters kept');
   await assertUsageMatchesRuns(s.store);
   await assertTotalsAgree(s.store, 'after a purge of one user on one cluster');
 
