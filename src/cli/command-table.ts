@@ -1,11 +1,14 @@
 /**
  * The declarative table of `xalt` commands. Each entry names its options (as
- * `util.parseArgs` data) and the module that implements it; modules are imported lazily so
- * that `xalt --help` on a busy login node does not load database drivers.
+ * `util.parseArgs` data) and how to load the module that implements it; modules are imported
+ * only when their command runs, so that `xalt --help` or `xalt find` on a busy login node does
+ * not load database drivers or code it does not use.
  *
  * A command module exports `run(args: CommandArgs): Promise<number>` returning the exit code.
+ * This file itself is read by every command: import nothing here but types and small constants.
  */
 import type { ParseArgsConfig } from 'node:util';
+import type { CommandModule } from './command-args.js';
 import { REPORT_KINDS } from '../report/report-spec.js';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>[string] & {
@@ -21,8 +24,12 @@ export interface CommandSpec {
   /** usage of the positional arguments, e.g. '[SPOOL...]' */
   readonly positionals?: string;
   readonly options: Readonly<Record<string, OptionSpec>>;
-  /** module under dist/src/cli/commands/, without extension */
-  readonly module: string;
+  /**
+   * Import the command's module, only when the command runs: each command loads just what it
+   * needs (`xalt find` on SQLite never loads the MySQL driver, the TOML parser or the report
+   * code). Write it as `load: () => import('./commands/NAME.js')`, one module per command.
+   */
+  readonly load: () => Promise<CommandModule>;
   /**
    * Options end at the first positional argument: what follows is a program's own command
    * line (`xalt config explain -c x.toml /usr/bin/python3 -c 'import json'`), passed on as is.
@@ -45,14 +52,14 @@ const json = { type: 'boolean', description: 'shorthand for --format json' } as 
 /** Every command xalt has. Keep in the order `xalt --help` prints them. */
 export const commands: readonly CommandSpec[] = [
   {
-    name: ['demo'], summary: 'build the collector, track real programs into a scratch spool, ingest them and print a report', module: 'demo',
+    name: ['demo'], summary: 'build the collector, track real programs into a scratch spool, ingest them and print a report', load: () => import('./commands/demo.js'),
     options: { dir: { type: 'string', valueName: 'DIR', description: 'scratch directory (default: a new temporary directory)' }, keep: { type: 'boolean', description: 'keep the scratch directory' } },
   },
   {
-    name: ['config', 'check'], summary: 'validate the site configuration', module: 'config-check', positionals: '[FILE]', options: {},
+    name: ['config', 'check'], summary: 'validate the site configuration', load: () => import('./commands/config-check.js'), positionals: '[FILE]', options: {},
   },
   {
-    name: ['config', 'explain'], summary: 'say which rule decides for an executable path (with arguments), a host name or an environment variable', module: 'config-explain', positionals: 'WHAT...',
+    name: ['config', 'explain'], summary: 'say which rule decides for an executable path (with arguments), a host name or an environment variable', load: () => import('./commands/config-explain.js'), positionals: 'WHAT...',
     optionsEndAtPositional: true,
     options: {
       host: { type: 'boolean', description: 'WHAT is a host name' },
@@ -62,29 +69,29 @@ export const commands: readonly CommandSpec[] = [
     },
   },
   {
-    name: ['config', 'import'], summary: "convert an XALT site config (config.py) into xalt.toml, warning where XALT's longest-match semantics differ", module: 'config-import', positionals: 'SITE_CONFIG.py',
+    name: ['config', 'import'], summary: "convert an XALT site config (config.py) into xalt.toml, warning where XALT's longest-match semantics differ", load: () => import('./commands/config-import.js'), positionals: 'SITE_CONFIG.py',
     options: { output: { type: 'string', short: 'o', valueName: 'FILE', description: 'write the TOML here instead of stdout' } },
   },
   {
-    name: ['build'], summary: 'compile the site configuration into the collector and xalt-ship and build them', module: 'build',
+    name: ['build'], summary: 'compile the site configuration into the collector and xalt-ship and build them', load: () => import('./commands/build.js'),
     options: { out: { type: 'string', valueName: 'DIR', description: 'build directory (default: native/build)' } },
   },
   {
-    name: ['install'], summary: 'install the collector, xalt-ship and its epilog script, link wrapper, Python hook, modulefile, the xalt command itself, and the spool under PREFIX', module: 'install', positionals: 'PREFIX',
+    name: ['install'], summary: 'install the collector, xalt-ship and its epilog script, link wrapper, Python hook, modulefile, the xalt command itself, and the spool under PREFIX', load: () => import('./commands/install.js'), positionals: 'PREFIX',
     options: {
       spool: { type: 'string', valueName: 'DIR', description: 'create the spool here (default: from config)' },
       build: { type: 'string', valueName: 'DIR', description: 'install the collector and xalt-ship built in DIR from this config (default: native/build, as xalt build --out)' },
     },
   },
   {
-    name: ['spool', 'prepare'], summary: "transport direct: make the spool's month and hash directories users write into (root-owned, 01777)", module: 'spool-prepare',
+    name: ['spool', 'prepare'], summary: "transport direct: make the spool's month and hash directories users write into (root-owned, 01777)", load: () => import('./commands/spool-prepare.js'),
     options: {
       month: { type: 'string', multiple: true, valueName: 'YYYYMM', description: 'month to prepare (repeatable; default: this month and next)' },
       spool: { type: 'string', valueName: 'DIR', description: 'spool prefix (default: from config)' },
     },
   },
   {
-    name: ['ingest'], summary: 'load spooled records (or XALT trees, or syslog files) into the store', module: 'ingest', positionals: '[SPOOL...]',
+    name: ['ingest'], summary: 'load spooled records (or XALT trees, or syslog files) into the store', load: () => import('./commands/ingest.js'), positionals: '[SPOOL...]',
     options: {
       db,
       rmap: { type: 'string', valueName: 'DIR|FILE', description: 'reverse map (xalt_rmapT.json or jsonReverseMapT.json, or a directory holding one)' },
@@ -98,13 +105,13 @@ export const commands: readonly CommandSpec[] = [
     },
   },
   {
-    name: ['db', 'migrate'], summary: 'create or upgrade the store schema', module: 'db-migrate', options: { db },
+    name: ['db', 'migrate'], summary: 'create or upgrade the store schema', load: () => import('./commands/db-migrate.js'), options: { db },
   },
   {
-    name: ['db', 'info'], summary: 'show the store: kind, schema version, record counts', module: 'db-info', options: { db, json },
+    name: ['db', 'info'], summary: 'show the store: kind, schema version, record counts', load: () => import('./commands/db-info.js'), options: { db, json },
   },
   {
-    name: ['find'], summary: 'find runs by user, job, uuid, executable, module, package, host or date', module: 'find', positionals: '',
+    name: ['find'], summary: 'find runs by user, job, uuid, executable, module, package, host or date', load: () => import('./commands/find.js'), positionals: '',
     options: {
       db,
       spool: { type: 'string', valueName: 'DIR', description: 'search a record tree directly instead of the store' },
@@ -127,7 +134,7 @@ export const commands: readonly CommandSpec[] = [
     },
   },
   {
-    name: ['report'], summary: `usage reports: ${REPORT_KINDS.join(', ')}`, module: 'report', positionals: 'KIND',
+    name: ['report'], summary: `usage reports: ${REPORT_KINDS.join(', ')}`, load: () => import('./commands/report.js'), positionals: 'KIND',
     options: {
       db,
       since: { type: 'string', short: 'S', description: 'start of the period (default: 30 days ago)' },
@@ -141,7 +148,7 @@ export const commands: readonly CommandSpec[] = [
     },
   },
   {
-    name: ['quarantine', 'list'], summary: 'list what ingest set aside (and records loaded but flagged): file, reason, detail, when', module: 'quarantine-list',
+    name: ['quarantine', 'list'], summary: 'list what ingest set aside (and records loaded but flagged): file, reason, detail, when', load: () => import('./commands/quarantine-list.js'),
     options: {
       db,
       reason: { type: 'string', description: 'only this reason (not_json, truncated, bad_value, owner_mismatch, …)' },
@@ -153,10 +160,10 @@ export const commands: readonly CommandSpec[] = [
     },
   },
   {
-    name: ['quarantine', 'show'], summary: 'show one quarantine entry and the bytes ingest kept of it', module: 'quarantine-show', positionals: 'ID', options: { db, json },
+    name: ['quarantine', 'show'], summary: 'show one quarantine entry and the bytes ingest kept of it', load: () => import('./commands/quarantine-show.js'), positionals: 'ID', options: { db, json },
   },
   {
-    name: ['serve'], summary: 'serve the read-only dashboard', module: 'serve',
+    name: ['serve'], summary: 'serve the read-only dashboard', load: () => import('./commands/serve.js'),
     options: {
       db,
       port: { type: 'string', short: 'p', description: 'port (default 8780)' },
@@ -166,13 +173,13 @@ export const commands: readonly CommandSpec[] = [
     },
   },
   {
-    name: ['rmap'], summary: 'build the path → module reverse map from Lmod or by scanning module trees', module: 'rmap', positionals: '[MODULEPATH...]',
+    name: ['rmap'], summary: 'build the path → module reverse map from Lmod or by scanning module trees', load: () => import('./commands/rmap.js'), positionals: '[MODULEPATH...]',
     options: { output: { type: 'string', short: 'o', valueName: 'FILE', description: 'write here (default stdout)' } },
   },
   {
-    name: ['extract'], summary: "print a binary's watermark and build-id", module: 'extract', positionals: 'BINARY', options: { json },
+    name: ['extract'], summary: "print a binary's watermark and build-id", load: () => import('./commands/extract.js'), positionals: 'BINARY', options: { json },
   },
   {
-    name: ['doctor'], summary: 'check an installation end to end on this node: config, collector (a real probe run), spool, tmpdir, Python hook, link wrapper, store', module: 'doctor', options: { db, json },
+    name: ['doctor'], summary: 'check an installation end to end on this node: config, collector (a real probe run), spool, tmpdir, Python hook, link wrapper, store', load: () => import('./commands/doctor.js'), options: { db, json },
   },
 ];

@@ -4,9 +4,6 @@
  * `migrate: false`.
  */
 import { RuntimeError } from '../errors.js';
-import { migrate as applyMigrations } from './migrations/migrations.js';
-import { openMysql } from './mysql/mysql-store.js';
-import { openSqlite } from './sqlite/sqlite-store.js';
 import type { Store } from './store.js';
 
 export interface OpenOptions {
@@ -25,16 +22,27 @@ export function isMysqlUrl(url: string): boolean {
   return /^(mysql|mariadb):\/\//.test(url);
 }
 
-/** Open a store; throws a RuntimeError naming the store when it cannot be reached. */
+/**
+ * Open a store; throws a RuntimeError naming the store when it cannot be reached. The driver
+ * and the migrations are imported here, when needed: a command on SQLite never loads mysql2
+ * (~90 modules), and a read-only command never loads the migrations.
+ */
 export async function openStore(url: string, options: OpenOptions = {}): Promise<Store> {
   let store: Store;
   try {
-    store = isMysqlUrl(url) ? await openMysql(url.replace(/^mariadb:/, 'mysql:'), options.batchStatements === true) : openSqlite(url);
+    if (isMysqlUrl(url)) {
+      const { openMysql } = await import('./mysql/mysql-store.js');
+      store = await openMysql(url.replace(/^mariadb:/, 'mysql:'), options.batchStatements === true);
+    } else {
+      const { openSqlite } = await import('./sqlite/sqlite-store.js');
+      store = openSqlite(url);
+    }
   } catch (err) {
     throw storeError(url, err);
   }
   if (options.migrate !== false) {
     try {
+      const { migrate: applyMigrations } = await import('./migrations/migrations.js');
       await applyMigrations(store);
     } catch (err) {
       await store.close().catch(() => undefined);

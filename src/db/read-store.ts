@@ -7,12 +7,12 @@ import { existsSync } from 'node:fs';
 import { isMysqlUrl, openStore, storeError } from './open-store.js';
 import type { Store } from './store.js';
 import { storeLocation } from './store-location.js';
-import { loadSiteConfig } from '../config/load-site-config.js';
 import { RuntimeError } from '../errors.js';
 
 /** Open the store named by `--db`, `$XALT_DB` or the config's [store], and check it holds xalt's tables. */
 export async function openReadStore(dbOption: string | undefined, configOption?: string): Promise<Store> {
-  const configUrl = dbOption ?? process.env['XALT_DB'] ? undefined : (await loadSiteConfig(configOption)).store.url;
+  // the config (and its TOML parser) is read only when neither --db nor $XALT_DB names the store
+  const configUrl = dbOption ?? process.env['XALT_DB'] ? undefined : await configuredStoreUrl(configOption);
   const url = storeLocation(dbOption, process.env, configUrl);
   if (!isMysqlUrl(url) && !existsSync(url)) {
     throw new RuntimeError('XALT_STORE_UNAVAILABLE', `store ${url}: no such file`, 'check the --db path, or load records first with "xalt ingest"');
@@ -27,6 +27,11 @@ export async function openReadStore(dbOption: string | undefined, configOption?:
   }
   await tuneForReading(store);
   return store;
+}
+
+async function configuredStoreUrl(configOption: string | undefined): Promise<string | undefined> {
+  const { loadSiteConfig } = await import('../config/load-site-config.js');
+  return (await loadSiteConfig(configOption)).store.url;
 }
 
 /**

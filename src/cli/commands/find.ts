@@ -4,7 +4,7 @@
  * or with `--spool` a record tree directly.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { findInSpool, type SpoolFs } from '../../query/find-in-spool.js';
+import type { SpoolFs } from '../../query/find-in-spool.js';
 import { findInStore, type FindResult } from '../../query/find-in-store.js';
 import { describeFilter, findOptions, type FindOptions } from '../../query/find-options.js';
 import { openReadStore } from '../../db/read-store.js';
@@ -12,7 +12,6 @@ import { flag, stringOption, type CommandArgs } from '../command-args.js';
 import { ExitCode, RuntimeError, UserError } from '../../errors.js';
 import { chooseFormat } from '../choose-format.js';
 import { renderRunsDocument, renderRunsJson, renderRunsText } from '../../query/found-runs-document.js';
-import { renderDocument } from '../../document/render-document.js';
 
 /** No record is anywhere near this; a bigger file is damage or abuse, and is skipped with a warning. */
 const MAX_RECORD_BYTES = 16 * 1024 * 1024;
@@ -32,6 +31,7 @@ async function search(args: CommandArgs, opts: FindOptions): Promise<FindResult 
     throw new UserError('XALT_USAGE', 'xalt find: --spool and --db name two different sources; give one', 'drop --db to search the record tree, or --spool to search the store');
   }
   if (spool !== undefined) {
+    const { findInSpool } = await import('../../query/find-in-spool.js'); // the record schema and normalisation: only for --spool
     try {
       return findInSpool(nodeSpoolFs, spool, opts.filter, opts.limit);
     } catch (err) {
@@ -69,7 +69,10 @@ export async function run(args: CommandArgs): Promise<number> {
   }
   if (format === 'table') args.stdout.write(renderRunsText(result.runs, flag(args, 'verbose')));
   else if (format === 'json') args.stdout.write(renderRunsJson(result.runs, result.truncated, leftOut));
-  else args.stdout.write(renderDocument(renderRunsDocument(result.runs), format));
+  else {
+    const { renderDocument } = await import('../../document/render-document.js'); // every renderer: only for csv, tsv, ndjson, md
+    args.stdout.write(renderDocument(renderRunsDocument(result.runs), format));
+  }
   if (result.truncated && !quiet) {
     args.stderr.write(`xalt: showing the ${result.runs.length} most recent matching runs; more match (raise --limit or narrow the filter)\n`);
   }
