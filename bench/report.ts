@@ -16,6 +16,8 @@ import { runCli } from '../src/cli/main.js';
 import type { Store } from '../src/db/store.js';
 import { findInSpool, type SpoolFs } from '../src/query/find-in-spool.js';
 import { findInStore } from '../src/query/find-in-store.js';
+import { CompiledRules } from '../src/ingest/ingest-rules.js';
+import { loadIngestSettings } from '../src/ingest/ingest-settings.js';
 import { buildReport } from '../src/report/build-report.js';
 import { REPORT_KINDS } from '../src/report/report-spec.js';
 import { executablesBaseline } from './report-baseline.js';
@@ -138,10 +140,11 @@ function readEverything(dir: string): number {
 async function benchSpoolFind(dir: string): Promise<void> {
   log(`\nxalt find --spool over a month of ${SPOOL_FILES.toLocaleString('en')} record files (September 2026; October present and skipped):`);
   const month = { since: MONTH.since, until: MONTH.until };
-  const first = findInSpool(nodeFs, dir, { ...month, job: '2000000' }, 50);
+  const naming = new CompiledRules(await loadIngestSettings()); // as the command names runs
+  const first = findInSpool(nodeFs, dir, { ...month, job: '2000000' }, 50, naming);
   if (first.runs.length === 0) throw new Error('bench spool: the oldest job was not found');
-  const byJob = await timeMs(() => findInSpool(nodeFs, dir, { ...month, job: '2000000' }, 50), 3);
-  const byUser = await timeMs(() => findInSpool(nodeFs, dir, { ...month, user: 'u0000' }, 50), 3);
+  const byJob = await timeMs(() => findInSpool(nodeFs, dir, { ...month, job: '2000000' }, 50, naming), 3);
+  const byUser = await timeMs(() => findInSpool(nodeFs, dir, { ...month, user: 'u0000' }, 50, naming), 3);
   const baseline = await timeMs(() => readEverything(dir), 1);
   log(`  by job (the month's oldest job: every record read)  ${(byJob / 1000).toFixed(2)} s   budget ≤ 5 s: ${verdict(byJob / 1000, 5)}`);
   log(`  by user (file names decide; newest 50 read)          ${(byUser / 1000).toFixed(2)} s   budget ≤ 5 s: ${verdict(byUser / 1000, 5)}`);

@@ -31,9 +31,13 @@ async function search(args: CommandArgs, opts: FindOptions): Promise<FindResult 
     throw new UserError('XALT_USAGE', 'xalt find: --spool and --db name two different sources; give one', 'drop --db to search the record tree, or --spool to search the store');
   }
   if (spool !== undefined) {
-    const { findInSpool } = await import('../../query/find-in-spool.js'); // the record schema and normalisation: only for --spool
+    // the record schema, ingest's normalisation and the site's naming rules: only for --spool
+    const { findInSpool } = await import('../../query/find-in-spool.js');
+    const { loadIngestSettings } = await import('../../ingest/ingest-settings.js');
+    const { CompiledRules } = await import('../../ingest/ingest-rules.js');
+    const naming = new CompiledRules(await loadIngestSettings(stringOption(args, 'config')));
     try {
-      return findInSpool(nodeSpoolFs, spool, opts.filter, opts.limit);
+      return findInSpool(nodeSpoolFs, spool, opts.filter, opts.limit, naming);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES') {
