@@ -1,5 +1,5 @@
 /**
- * Ingest throughput (DESIGN §9: ≥ 20,000 records/s into SQLite; report MariaDB; re-running over
+ * Ingest throughput (docs/internals/budgets.md: ≥ 20,000 records/s into SQLite; report MariaDB; re-running over
  * an already loaded spool ≤ 10 s per 1,000,000 files).
  *
  * Spools are generated with the real writer (`serializeRecord`, real file names and layout).

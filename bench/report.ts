@@ -1,5 +1,5 @@
 /**
- * Budgets of DESIGN.md §9 for finding and reporting, on a generated store of 1,000,000 runs
+ * Budgets (docs/internals/budgets.md) for finding and reporting, on a generated store of 1,000,000 runs
  * (see report-data.ts):
  *   xalt find by user / job / uuid   ≤ 100 ms   (baseline, side by side: the same query forced to scan the table)
  *   xalt report, every kind, a month and the whole store ≤ 3 s (reference: XALT's 1.4 s per
@@ -91,7 +91,7 @@ async function benchReport(store: Store): Promise<void> {
     { name: 'whole store', since: 0, until: 2e9, runs: RUNS },
   ];
   log(`\nxalt report, every kind, for a month (September 2026: ${periods[0]!.runs.toLocaleString('en')} runs) and over the whole store (${RUNS.toLocaleString('en')} runs); budget ≤ 3 s each.`);
-  log('XALT took 1.4 s per 4,550 runs (DESIGN.md §9, not re-measured here): "XALT-rate" is that figure scaled to the period\'s runs.');
+  log('XALT took 1.4 s per 4,550 runs (docs/internals/budgets.md, not re-measured here): "XALT-rate" is that figure scaled to the period\'s runs.');
   log('Executables and overview: median of 3 runs; other kinds: one run each. CPU = this process\'s CPU time (SQLite runs in it), less disturbed by other load; the budget verdict uses it.');
   log(`  ${'kind'.padEnd(12)} ${'period'.padEnd(12)} ${'wall'.padStart(8)} ${'CPU'.padStart(8)}  ${'XALT-rate'.padStart(9)}  ratio  budget`);
   const executables = new Map<string, { wall: number; cpu: number }>();
@@ -159,7 +159,7 @@ async function cliOnce(path: string, user: string): Promise<void> {
 }
 
 export async function run(): Promise<void> {
-  log('report/find benchmarks (DESIGN.md §9)');
+  log('report/find benchmarks (docs/internals/budgets.md)');
   const { path, generatedSeconds } = await benchStore(log);
   if (generatedSeconds) log(`generated ${RUNS.toLocaleString('en')} runs in ${generatedSeconds.toFixed(1)} s (${Math.round(RUNS / generatedSeconds).toLocaleString('en')} runs/s with their libraries and packages)`);
   else log(`using the cached store ${path}`);

@@ -1,6 +1,6 @@
 /**
  * `xalt find --spool DIR`: the same answers straight from a record tree, with no database.
- * What NCSA's find script meant to do (reference/ncsa-fork.md §1.5), done so it stays fast:
+ * What NCSA's find script meant to do (it walked and parsed the whole tree), done so it stays fast:
  * only the month directories in the date range are listed; file names alone decide user,
  * syshost, uuid and date; records are read newest first and reading stops once the limit is
  * reached; start, end, pkg and link records are joined by uuid.
