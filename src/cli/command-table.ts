@@ -47,7 +47,10 @@ export const globalOptions: Readonly<Record<string, OptionSpec>> = {
 
 const db = { type: 'string', valueName: 'URL', description: 'store: a SQLite file path or mysql://user:pass@host:port/db (default from config [store])' } as const;
 const format = { type: 'string', valueName: 'FMT', description: 'output format: table, csv, tsv, json, ndjson, md, html' } as const;
+/** --json beside --format */
 const json = { type: 'boolean', description: 'shorthand for --format json' } as const;
+/** --json of a command that has no --format: its one other output */
+const asJson = { type: 'boolean', description: 'print JSON instead of text' } as const;
 
 /** Every command xalt has. Keep in the order `xalt --help` prints them. */
 export const commands: readonly CommandSpec[] = [
@@ -65,7 +68,7 @@ export const commands: readonly CommandSpec[] = [
       host: { type: 'boolean', description: 'WHAT is a host name' },
       env: { type: 'boolean', description: 'WHAT is NAME=value' },
       pkg: { type: 'boolean', description: 'WHAT is a Python package name or path' },
-      json,
+      json: asJson,
     },
   },
   {
@@ -101,14 +104,14 @@ export const commands: readonly CommandSpec[] = [
       archive: { type: 'string', valueName: 'DIR', description: 'move record files here once committed' },
       quarantine: { type: 'string', valueName: 'DIR', description: 'keep copies of quarantined files here (default: SPOOL/.quarantine)' },
       'batch-size': { type: 'string', valueName: 'N', description: 'record files per transaction (default 5000 for SQLite, 1000 for MySQL/MariaDB)' },
-      json,
+      json: asJson,
     },
   },
   {
     name: ['db', 'migrate'], summary: 'create or upgrade the store schema', load: () => import('./commands/db-migrate.js'), options: { db },
   },
   {
-    name: ['db', 'info'], summary: 'show the store: kind, schema version, record counts', load: () => import('./commands/db-info.js'), options: { db, json },
+    name: ['db', 'info'], summary: 'show the store: kind, schema version, record counts', load: () => import('./commands/db-info.js'), options: { db, json: asJson },
   },
   {
     name: ['find'], summary: 'find runs by user, job, uuid, executable, module, package, host or date', load: () => import('./commands/find.js'), positionals: '',
@@ -160,7 +163,7 @@ export const commands: readonly CommandSpec[] = [
     },
   },
   {
-    name: ['quarantine', 'show'], summary: 'show one quarantine entry and the bytes ingest kept of it', load: () => import('./commands/quarantine-show.js'), positionals: 'ID', options: { db, json },
+    name: ['quarantine', 'show'], summary: 'show one quarantine entry and the bytes ingest kept of it', load: () => import('./commands/quarantine-show.js'), positionals: 'ID', options: { db, json: asJson },
   },
   {
     name: ['serve'], summary: 'serve the read-only dashboard', load: () => import('./commands/serve.js'),
@@ -177,9 +180,9 @@ export const commands: readonly CommandSpec[] = [
     options: { output: { type: 'string', short: 'o', valueName: 'FILE', description: 'write here (default stdout)' } },
   },
   {
-    name: ['extract'], summary: "print a binary's watermark and build-id", load: () => import('./commands/extract.js'), positionals: 'BINARY', options: { json },
+    name: ['extract'], summary: "print a binary's watermark and build-id", load: () => import('./commands/extract.js'), positionals: 'BINARY', options: { json: asJson },
   },
   {
-    name: ['doctor'], summary: 'check an installation end to end on this node: config, collector (a real probe run), spool, tmpdir, Python hook, link wrapper, store', load: () => import('./commands/doctor.js'), options: { db, json },
+    name: ['doctor'], summary: 'check an installation end to end on this node: config, collector (a real probe run), spool, tmpdir, Python hook, link wrapper, store', load: () => import('./commands/doctor.js'), options: { db, json: asJson },
   },
 ];
