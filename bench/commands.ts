@@ -144,6 +144,8 @@ async function benchIngest(): Promise<void> {
   try {
     const command: number[] = [];
     const inProcess: number[] = [];
+    const other = process.env['XALT_BENCH_BASELINE_XALT'];
+    const baseline: number[] = [];
     const settings = await loadIngestSettings();
     const rules = { preIngest: settings.preIngest ?? [], applications: settings.applications ?? [] };
     for (let i = 0; i < Math.max(3, Math.round(REPEAT / 3)); i++) {
@@ -154,13 +156,15 @@ async function benchIngest(): Promise<void> {
       await ingestSpools(store, [spool.root], { ...rules, quarantineDir: quarantine });
       await store.close();
       inProcess.push(spool.records / ((performance.now() - t0) / 1000));
-      for (const f of [db, join(work, `p${i}.db`)]) rmSync(f, { force: true });
+      if (other) baseline.push(spool.records / (timeRun([other, 'ingest', '--quiet', '--db', join(work, `b${i}.db`), '--quarantine', quarantine, spool.root]).wall / 1000));
+      for (const f of [db, join(work, `p${i}.db`), join(work, `b${i}.db`)]) rmSync(f, { force: true });
     }
     const c = median(command);
     const p = median(inProcess);
     log(`\nwhole xalt ingest of ${spool.records.toLocaleString('en')} records in as many files into a new SQLite store (spawn to exit; medians of ${command.length}, interleaved):`);
     log(`  xalt ingest (the command)       ${Math.round(c).toLocaleString('en')} records/s   budget ≥ 20,000: ${c >= 20_000 ? 'within budget' : 'UNDER BUDGET'}`);
     log(`  ingestSpools in this process    ${Math.round(p).toLocaleString('en')} records/s   (the loop alone, side by side: the command reaches ${(c / p).toFixed(2)}× of it)`);
+    if (other) log(`  baseline build's xalt ingest    ${Math.round(median(baseline)).toLocaleString('en')} records/s   (${other}; this build: ${(c / median(baseline)).toFixed(2)}×)`);
   } finally {
     rmSync(spool.root, { recursive: true, force: true });
     rmSync(work, { recursive: true, force: true });
