@@ -15,6 +15,8 @@ export interface OpenOptions {
    * the driver's single-statement guard; ingest turns it on.
    */
   readonly batchStatements?: boolean;
+  /** open a SQLite store read-only (commands that only read; MySQL/MariaDB is unaffected) */
+  readonly readOnly?: boolean;
 }
 
 /** True when `url` names a MySQL/MariaDB server. */
@@ -35,7 +37,7 @@ export async function openStore(url: string, options: OpenOptions = {}): Promise
       store = await openMysql(url.replace(/^mariadb:/, 'mysql:'), options.batchStatements === true);
     } else {
       const { openSqlite } = await import('./sqlite/sqlite-store.js');
-      store = openSqlite(url);
+      store = openSqlite(url, { readOnly: options.readOnly === true });
     }
   } catch (err) {
     throw storeError(url, err);

@@ -1,7 +1,7 @@
 /**
  * Open the store for a read-only command (find, report, serve): never create a SQLite file
- * by accident (a typo in --db would otherwise report on an empty new database), and never
- * migrate — reading must not change the store.
+ * by accident (a typo in --db would otherwise report on an empty new database), never
+ * migrate, and open a SQLite file read-only — reading must not change the store.
  */
 import { existsSync } from 'node:fs';
 import { isMysqlUrl, openStore, storeError } from './open-store.js';
@@ -17,7 +17,7 @@ export async function openReadStore(dbOption: string | undefined, configOption?:
   if (!isMysqlUrl(url) && !existsSync(url)) {
     throw new RuntimeError('XALT_STORE_UNAVAILABLE', `store ${url}: no such file`, 'check the --db path, or load records first with "xalt ingest"');
   }
-  const store = await openStore(url, { migrate: false });
+  const store = await openStore(url, { migrate: false, readOnly: true });
   try {
     await store.all('SELECT run_id FROM xalt_run LIMIT 1');
   } catch (err) {

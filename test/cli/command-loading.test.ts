@@ -2,11 +2,12 @@
  * A command loads only what it needs (login-node start-up is most of a whole `xalt find`):
  * run the real launcher with a module hook that notes every module resolved, and check that
  * `xalt find` on SQLite loads no MySQL driver, no TOML parser, no report or ingest code, no
- * migrations — while the same hook does see them when a command needs them.
+ * migrations — while the same hook does see them when a command needs them; and that it opens
+ * the store read-only, leaving the file as it was.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -43,8 +44,13 @@ test('xalt find on a SQLite store loads no MySQL driver, config parser, report, 
     const store = await openStore(db);
     await storeRows(store).run({ user: 'alice', exec_path: '/usr/bin/true' });
     await store.close();
+    const before = { bytes: readFileSync(db), mtime: statSync(db).mtimeMs };
     const find = loadedBy(dir, ['find', '--db', db, '--user', 'alice']);
     assert.equal(find.status, 0);
+    // opened read-only: not switched to WAL and back, the file not written at all
+    assert.equal(statSync(db).mtimeMs, before.mtime, 'xalt find wrote the store');
+    assert.ok(readFileSync(db).equals(before.bytes), 'xalt find changed the store');
+    assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('store.db-')), [], 'no -wal or -shm left behind');
     assert.ok(find.urls.some((u) => u.includes('node_modules/better-sqlite3/')), 'the hook sees the SQLite driver load');
     for (const unneeded of UNNEEDED_BY_FIND) {
       assert.deepEqual(find.urls.filter((u) => unneeded.test(u)), [], `xalt find loaded ${unneeded}`);
