@@ -1,5 +1,5 @@
 /**
- * Collector overhead per exec (DESIGN.md §9): what each configuration adds to the start and
+ * Collector overhead per exec (docs/internals/budgets.md): what each configuration adds to the start and
  * exit of a tiny C program, against no preload and against an empty preloaded library (the
  * dynamic loader's floor).
  *

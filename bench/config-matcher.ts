@@ -1,5 +1,5 @@
 /**
- * Cost of deciding an executable path in the collector (DESIGN §9: a path filtered out must
+ * Cost of deciding an executable path in the collector (docs/internals/budgets.md: a path filtered out must
  * cost ≤ 15 µs more than an empty preloaded library). The compiled DFA of a TACC-like path
  * list (`xalt_rule_match`, from the generated site_config.c) against a baseline measured
  * side by side in the same C program: POSIX `regexec` over the same rules, tried in order,

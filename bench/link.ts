@@ -1,5 +1,5 @@
 /**
- * Link wrapper overhead (DESIGN.md §9: ≤ 30 ms; XALT 3.2.4 measured +72 ms): the median wall
+ * Link wrapper overhead (docs/internals/budgets.md: ≤ 30 ms; XALT 3.2.4 measured +72 ms): the median wall
  * time of `gcc -o hello hello.o` through the wrapper (watermark assembled, traced link, link
  * record written) against the plain link, interleaved so machine noise hits both alike.
  * Also shown: the collector's cost when it records a link that bypassed the wrapper.

@@ -1,5 +1,5 @@
 /**
- * Python package tracking and `xalt epilog` against their budgets (DESIGN.md §9):
+ * Python package tracking and `xalt epilog` against their budgets (docs/internals/budgets.md):
  *  1. `python3 -c 'import json, csv, decimal'` with the hook active vs without: ≤ 3 ms added;
  *  2. a script importing 300 distinct installed packages, with vs without: ≤ 15 ms added;
  *  3. `xalt epilog` for a job with 5,000 staged records: ≤ 2 s (baseline: `cp -a` of the

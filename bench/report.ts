@@ -1,5 +1,5 @@
 /**
- * Budgets of DESIGN.md §9 for finding and reporting, on a generated store of 1,000,000 runs
+ * Budgets (docs/internals/budgets.md) for finding and reporting, on a generated store of 1,000,000 runs
  * (see report-data.ts):
  *   xalt find by user / job / uuid   ≤ 100 ms   (baseline, side by side: the same query forced to scan the table)
  *   xalt report, every kind, a month and the whole store ≤ 3 s (reference: XALT's 1.4 s per
@@ -17,6 +17,8 @@ import type { Store } from '../src/db/store.js';
 import { findInSpool, type SpoolFs } from '../src/query/find-in-spool.js';
 import { findInStore } from '../src/query/find-in-store.js';
 import type { FindFilter } from '../src/query/find-filter.js';
+import { CompiledRules } from '../src/ingest/ingest-rules.js';
+import { loadIngestSettings } from '../src/ingest/ingest-settings.js';
 import { buildReport } from '../src/report/build-report.js';
 import { REPORT_KINDS } from '../src/report/report-spec.js';
 import { executablesBaseline } from './report-baseline.js';
@@ -105,7 +107,7 @@ async function benchReport(store: Store): Promise<void> {
     { name: 'whole store', since: 0, until: 2e9, runs: RUNS },
   ];
   log(`\nxalt report, every kind, for a month (September 2026: ${periods[0]!.runs.toLocaleString('en')} runs) and over the whole store (${RUNS.toLocaleString('en')} runs); budget ≤ 3 s each.`);
-  log('XALT took 1.4 s per 4,550 runs (DESIGN.md §9, not re-measured here): "XALT-rate" is that figure scaled to the period\'s runs.');
+  log('XALT took 1.4 s per 4,550 runs (docs/internals/budgets.md, not re-measured here): "XALT-rate" is that figure scaled to the period\'s runs.');
   log('Executables and overview: median of 3 runs; other kinds: one run each. CPU = this process\'s CPU time (SQLite runs in it), less disturbed by other load; the budget verdict uses it.');
   log(`  ${'kind'.padEnd(12)} ${'period'.padEnd(12)} ${'wall'.padStart(8)} ${'CPU'.padStart(8)}  ${'XALT-rate'.padStart(9)}  ratio  budget`);
   const executables = new Map<string, { wall: number; cpu: number }>();
@@ -154,10 +156,11 @@ function readEverything(dir: string): number {
 async function benchSpoolFind(dir: string): Promise<void> {
   log(`\nxalt find --spool over a month of ${SPOOL_FILES.toLocaleString('en')} record files (September 2026; October present and skipped):`);
   const month = { since: MONTH.since, until: MONTH.until };
-  const first = findInSpool(nodeFs, dir, { ...month, job: ['2000000'] }, 50);
+  const naming = new CompiledRules(await loadIngestSettings()); // as the command names runs
+  const first = findInSpool(nodeFs, dir, { ...month, job: ['2000000'] }, 50, naming);
   if (first.runs.length === 0) throw new Error('bench spool: the oldest job was not found');
-  const byJob = await timeMs(() => findInSpool(nodeFs, dir, { ...month, job: ['2000000'] }, 50), 3);
-  const byUser = await timeMs(() => findInSpool(nodeFs, dir, { ...month, user: ['u0000'] }, 50), 3);
+  const byJob = await timeMs(() => findInSpool(nodeFs, dir, { ...month, job: ['2000000'] }, 50, naming), 3);
+  const byUser = await timeMs(() => findInSpool(nodeFs, dir, { ...month, user: ['u0000'] }, 50, naming), 3);
   const baseline = await timeMs(() => readEverything(dir), 1);
   log(`  by job (the month's oldest job: every record read)  ${(byJob / 1000).toFixed(2)} s   budget ≤ 5 s: ${verdict(byJob / 1000, 5)}`);
   log(`  by user (file names decide; newest 50 read)          ${(byUser / 1000).toFixed(2)} s   budget ≤ 5 s: ${verdict(byUser / 1000, 5)}`);
@@ -172,7 +175,7 @@ async function cliOnce(path: string, user: string): Promise<void> {
 }
 
 export async function run(): Promise<void> {
-  log('report/find benchmarks (DESIGN.md §9)');
+  log('report/find benchmarks (docs/internals/budgets.md)');
   const { path, generatedSeconds } = await benchStore(log);
   if (generatedSeconds) log(`generated ${RUNS.toLocaleString('en')} runs in ${generatedSeconds.toFixed(1)} s (${Math.round(RUNS / generatedSeconds).toLocaleString('en')} runs/s with their libraries and packages)`);
   else log(`using the cached store ${path}`);

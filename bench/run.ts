@@ -3,7 +3,7 @@
  * another so they do not compete for the 2 cores. Arguments pick modules by name:
  * `npm run bench -- ingest collector`.
  *
- * Budgets are in DESIGN.md §9. Each module prints its figures and the ratio against a
+ * Budgets are in docs/internals/budgets.md. Each module prints its figures and the ratio against a
  * baseline measured side by side in the same run; nothing here is a pass/fail test.
  */
 import { readdirSync } from 'node:fs';

@@ -1,5 +1,5 @@
 /**
- * xalt-ship (DESIGN.md §9, wave 2 budgets): what the epilog costs a node and what it writes
+ * xalt-ship (docs/internals/budgets.md): what the epilog costs a node and what it writes
  * to the shared spool.
  *   1. `xalt-ship --job` with nothing to ship (budget ≤ 10 ms), beside /bin/true, both spawned
  *      by the collector benchmark's driver in shuffled order; medians and their ratio.

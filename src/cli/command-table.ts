@@ -1,11 +1,14 @@
 /**
  * The declarative table of `xalt` commands. Each entry names its options (as
- * `util.parseArgs` data) and the module that implements it; modules are imported lazily so
- * that `xalt --help` on a busy login node does not load database drivers.
+ * `util.parseArgs` data) and how to load the module that implements it; modules are imported
+ * only when their command runs, so that `xalt --help` or `xalt find` on a busy login node does
+ * not load database drivers or code it does not use.
  *
  * A command module exports `run(args: CommandArgs): Promise<number>` returning the exit code.
+ * This file itself is read by every command: import nothing here but types and small constants.
  */
 import type { ParseArgsConfig } from 'node:util';
+import type { CommandModule } from './command-args.js';
 import { REPORT_KINDS } from '../report/report-spec.js';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>[string] & {
@@ -21,8 +24,12 @@ export interface CommandSpec {
   /** usage of the positional arguments, e.g. '[SPOOL...]' */
   readonly positionals?: string;
   readonly options: Readonly<Record<string, OptionSpec>>;
-  /** module under dist/src/cli/commands/, without extension */
-  readonly module: string;
+  /**
+   * Import the command's module, only when the command runs: each command loads just what it
+   * needs (`xalt find` on SQLite never loads the MySQL driver, the TOML parser or the report
+   * code). Write it as `load: () => import('./commands/NAME.js')`, one module per command.
+   */
+  readonly load: () => Promise<CommandModule>;
   /**
    * Options end at the first positional argument: what follows is a program's own command
    * line (`xalt config explain -c x.toml /usr/bin/python3 -c 'import json'`), passed on as is.
@@ -40,51 +47,54 @@ export const globalOptions: Readonly<Record<string, OptionSpec>> = {
 
 const db = { type: 'string', valueName: 'URL', description: 'store: a SQLite file path, mysql://user:pass@host:port/db or postgresql://user:pass@host:port/db (default $XALT_DB, else config [store])' } as const;
 const format = { type: 'string', valueName: 'FMT', description: 'output format: table, csv, tsv, json, ndjson, md, html' } as const;
+/** --json beside --format */
 const json = { type: 'boolean', description: 'shorthand for --format json' } as const;
+/** --json of a command that has no --format: its one other output */
+const asJson = { type: 'boolean', description: 'print JSON instead of text' } as const;
 
 /** Every command xalt has. Keep in the order `xalt --help` prints them. */
 export const commands: readonly CommandSpec[] = [
   {
-    name: ['demo'], summary: 'build the collector, track real programs into a scratch spool, ingest them and print a report', module: 'demo',
+    name: ['demo'], summary: 'build the collector, track real programs into a scratch spool, ingest them and print a report', load: () => import('./commands/demo.js'),
     options: { dir: { type: 'string', valueName: 'DIR', description: 'scratch directory (default: a new temporary directory)' }, keep: { type: 'boolean', description: 'keep the scratch directory' } },
   },
   {
-    name: ['config', 'check'], summary: 'validate the site configuration', module: 'config-check', positionals: '[FILE]', options: {},
+    name: ['config', 'check'], summary: 'validate the site configuration', load: () => import('./commands/config-check.js'), positionals: '[FILE]', options: {},
   },
   {
-    name: ['config', 'explain'], summary: 'say which rule decides for an executable path (with arguments), a host name or an environment variable', module: 'config-explain', positionals: 'WHAT...',
+    name: ['config', 'explain'], summary: 'say which rule decides for an executable path (with arguments), a host name or an environment variable', load: () => import('./commands/config-explain.js'), positionals: 'WHAT...',
     optionsEndAtPositional: true,
     options: {
       host: { type: 'boolean', description: 'WHAT is a host name' },
       env: { type: 'boolean', description: 'WHAT is NAME=value' },
       pkg: { type: 'boolean', description: 'WHAT is a Python package name or path' },
-      json,
+      json: asJson,
     },
   },
   {
-    name: ['config', 'import'], summary: "convert an XALT site config (config.py) into xalt.toml, warning where XALT's longest-match semantics differ", module: 'config-import', positionals: 'SITE_CONFIG.py',
+    name: ['config', 'import'], summary: "convert an XALT site config (config.py) into xalt.toml, warning where XALT's longest-match semantics differ", load: () => import('./commands/config-import.js'), positionals: 'SITE_CONFIG.py',
     options: { output: { type: 'string', short: 'o', valueName: 'FILE', description: 'write the TOML here instead of stdout' } },
   },
   {
-    name: ['build'], summary: 'compile the site configuration into the collector and xalt-ship and build them', module: 'build',
+    name: ['build'], summary: 'compile the site configuration into the collector and xalt-ship and build them', load: () => import('./commands/build.js'),
     options: { out: { type: 'string', valueName: 'DIR', description: 'build directory (default: native/build)' } },
   },
   {
-    name: ['install'], summary: 'install the collector, xalt-ship and its epilog script, link wrapper, Python hook, modulefile, the xalt command itself, and the spool under PREFIX', module: 'install', positionals: 'PREFIX',
+    name: ['install'], summary: 'install the collector, xalt-ship and its epilog script, link wrapper, Python hook, modulefile, the xalt command itself, and the spool under PREFIX', load: () => import('./commands/install.js'), positionals: 'PREFIX',
     options: {
       spool: { type: 'string', valueName: 'DIR', description: 'create the spool here (default: from config)' },
       build: { type: 'string', valueName: 'DIR', description: 'install the collector and xalt-ship built in DIR from this config (default: native/build, as xalt build --out)' },
     },
   },
   {
-    name: ['spool', 'prepare'], summary: "transport direct: make the spool's month and hash directories users write into (root-owned, 01777)", module: 'spool-prepare',
+    name: ['spool', 'prepare'], summary: "transport direct: make the spool's month and hash directories users write into (root-owned, 01777)", load: () => import('./commands/spool-prepare.js'),
     options: {
       month: { type: 'string', multiple: true, valueName: 'YYYYMM', description: 'month to prepare (repeatable; default: this month and next)' },
       spool: { type: 'string', valueName: 'DIR', description: 'spool prefix (default: from config)' },
     },
   },
   {
-    name: ['ingest'], summary: 'load spooled records (or XALT trees, or syslog files) into the store', module: 'ingest', positionals: '[SPOOL...]',
+    name: ['ingest'], summary: 'load spooled records (or XALT trees, or syslog files) into the store', load: () => import('./commands/ingest.js'), positionals: '[SPOOL...]',
     options: {
       db,
       rmap: { type: 'string', valueName: 'DIR|FILE', description: 'reverse map (xalt_rmapT.json or jsonReverseMapT.json, or a directory holding one)' },
@@ -94,31 +104,31 @@ export const commands: readonly CommandSpec[] = [
       archive: { type: 'string', valueName: 'DIR', description: 'move record files here once committed' },
       quarantine: { type: 'string', valueName: 'DIR', description: 'keep copies of quarantined files here (default: SPOOL/.quarantine)' },
       'batch-size': { type: 'string', valueName: 'N', description: 'record files per transaction (default 5000 for SQLite, 1000 for MySQL/MariaDB and PostgreSQL)' },
-      json,
+      json: asJson,
     },
   },
   {
-    name: ['db', 'migrate'], summary: 'create or upgrade the store schema', module: 'db-migrate', options: { db },
+    name: ['db', 'migrate'], summary: 'create or upgrade the store schema', load: () => import('./commands/db-migrate.js'), options: { db },
   },
   {
-    name: ['db', 'info'], summary: 'show the store: kind, schema version, record counts', module: 'db-info', options: { db, json },
+    name: ['db', 'info'], summary: 'show the store: kind, schema version, record counts', load: () => import('./commands/db-info.js'), options: { db, json: asJson },
   },
   {
-    name: ['db', 'rebuild-rollups'], summary: "recompute what reports read from the runs (library sets, daily usage totals), in one transaction", module: 'db-rebuild-rollups', options: { db, json: { type: 'boolean', description: 'print the counts and seconds as JSON' } },
+    name: ['db', 'rebuild-rollups'], summary: "recompute what reports read from the runs (library sets, daily usage totals), in one transaction", load: () => import('./commands/db-rebuild-rollups.js'), options: { db, json: asJson },
   },
   {
-    name: ['purge'], summary: 'delete runs that started before a date (and their libraries, environment, packages), keeping the daily totals exact', module: 'purge',
+    name: ['purge'], summary: 'delete runs that started before a date (and their libraries, environment, packages), keeping the daily totals exact', load: () => import('./commands/purge.js'),
     options: {
       db,
       before: { type: 'string', valueName: 'DATE', description: 'delete runs that started before this: YYYY-MM-DD, a datetime, or relative (365d) (required)' },
       user: { type: 'string', short: 'u', valueName: 'LIST', description: 'only the runs of these users, comma-separated' },
       syshost: { type: 'string', description: 'only the runs on this cluster' },
       yes: { type: 'boolean', short: 'y', description: 'do not ask for confirmation (required when stdin is not a terminal)' },
-      json: { type: 'boolean', description: 'print what was deleted as JSON' },
+      json: asJson,
     },
   },
   {
-    name: ['find'], summary: 'find runs by user, job, uuid, executable, module, package, host or date', module: 'find', positionals: '',
+    name: ['find'], summary: 'find runs by user, job, uuid, executable, module, package, host or date', load: () => import('./commands/find.js'), positionals: '',
     options: {
       db,
       spool: { type: 'string', valueName: 'DIR', description: 'search a record tree directly instead of the store' },
@@ -150,7 +160,7 @@ export const commands: readonly CommandSpec[] = [
     },
   },
   {
-    name: ['report'], summary: `usage reports: ${REPORT_KINDS.join(', ')}`, module: 'report', positionals: 'KIND',
+    name: ['report'], summary: `usage reports: ${REPORT_KINDS.join(', ')}`, load: () => import('./commands/report.js'), positionals: 'KIND',
     options: {
       db,
       since: { type: 'string', short: 'S', description: 'start of the period (default: 30 days ago)' },
@@ -168,7 +178,7 @@ export const commands: readonly CommandSpec[] = [
     },
   },
   {
-    name: ['who-uses'], summary: 'who used a library, module, Python package or executable: one row per user with accounts, runs, jobs, first and last use', module: 'who-uses',
+    name: ['who-uses'], summary: 'who used a library, module, Python package or executable: one row per user with accounts, runs, jobs, first and last use', load: () => import('./commands/who-uses.js'),
     options: {
       db,
       library: { type: 'string', valueName: 'GLOB', description: 'a shared object the runs loaded: a file name (libssl.so*) or a path pattern (/sw/openssl/*), from a module or not' },
@@ -185,7 +195,7 @@ export const commands: readonly CommandSpec[] = [
     },
   },
   {
-    name: ['quarantine', 'list'], summary: 'list what ingest set aside (and records loaded but flagged): file, reason, detail, when', module: 'quarantine-list',
+    name: ['quarantine', 'list'], summary: 'list what ingest set aside (and records loaded but flagged): file, reason, detail, when', load: () => import('./commands/quarantine-list.js'),
     options: {
       db,
       reason: { type: 'string', description: 'only this reason (not_json, truncated, bad_value, owner_mismatch, …)' },
@@ -197,10 +207,10 @@ export const commands: readonly CommandSpec[] = [
     },
   },
   {
-    name: ['quarantine', 'show'], summary: 'show one quarantine entry and the bytes ingest kept of it', module: 'quarantine-show', positionals: 'ID', options: { db, json },
+    name: ['quarantine', 'show'], summary: 'show one quarantine entry and the bytes ingest kept of it', load: () => import('./commands/quarantine-show.js'), positionals: 'ID', options: { db, json: asJson },
   },
   {
-    name: ['serve'], summary: 'serve the read-only dashboard', module: 'serve',
+    name: ['serve'], summary: 'serve the read-only dashboard', load: () => import('./commands/serve.js'),
     options: {
       db,
       port: { type: 'string', short: 'p', description: 'port (default 8780)' },
@@ -210,13 +220,13 @@ export const commands: readonly CommandSpec[] = [
     },
   },
   {
-    name: ['rmap'], summary: 'build the path → module reverse map from Lmod or by scanning module trees', module: 'rmap', positionals: '[MODULEPATH...]',
+    name: ['rmap'], summary: 'build the path → module reverse map from Lmod or by scanning module trees', load: () => import('./commands/rmap.js'), positionals: '[MODULEPATH...]',
     options: { output: { type: 'string', short: 'o', valueName: 'FILE', description: 'write here (default stdout)' } },
   },
   {
-    name: ['extract'], summary: "print a binary's watermark and build-id", module: 'extract', positionals: 'BINARY', options: { json },
+    name: ['extract'], summary: "print a binary's watermark and build-id", load: () => import('./commands/extract.js'), positionals: 'BINARY', options: { json: asJson },
   },
   {
-    name: ['doctor'], summary: 'check an installation end to end on this node: config, collector (a real probe run), spool, tmpdir, Python hook, link wrapper, store', module: 'doctor', options: { db, json },
+    name: ['doctor'], summary: 'check an installation end to end on this node: config, collector (a real probe run), spool, tmpdir, Python hook, link wrapper, store', load: () => import('./commands/doctor.js'), options: { db, json: asJson },
   },
 ];

@@ -5,7 +5,6 @@
  */
 import { parseArgs } from 'node:util';
 import { commands, globalOptions, type CommandSpec } from './command-table.js';
-import type { CommandModule } from './command-args.js';
 import { ExitCode, UserError } from '../errors.js';
 import { commandsUnder, formatGroup, formatHelp, formatOverview } from './help.js';
 
@@ -57,7 +56,7 @@ export async function runCli(argv: readonly string[], stdout: NodeJS.WritableStr
       stdout.write(formatHelp(spec));
       return ExitCode.ok;
     }
-    const mod = (await import(`./commands/${spec.module}.js`)) as CommandModule;
+    const mod = await spec.load();
     return await mod.run({ values: parsed.values, positionals: parsed.positionals, stdout, stderr });
   } catch (err) {
     return reportError(err, stderr, debug);

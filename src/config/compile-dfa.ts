@@ -75,7 +75,7 @@ function walk(dfa: Dfa, bytes: Uint8Array): { state: number; read: number } {
 }
 
 /** Partition the 256 bytes so that bytes in one class behave identically on every edge. */
-function byteClasses(nfa: Nfa): { classOf: Uint8Array; reps: number[] } {
+export function byteClasses(nfa: Nfa): { classOf: Uint8Array; reps: number[] } {
   const sets: ByteSet[] = [];
   const seen = new Set<string>();
   for (const edges of nfa.edges) for (const e of edges) {
@@ -95,7 +95,7 @@ function byteClasses(nfa: Nfa): { classOf: Uint8Array; reps: number[] } {
 }
 
 /** ε-closure of every NFA state, computed once. */
-function closures(nfa: Nfa): Int32Array[] {
+export function closures(nfa: Nfa): Int32Array[] {
   const n = nfa.accept.length;
   const mark = new Int32Array(n).fill(-1);
   const out: Int32Array[] = [];

@@ -7,23 +7,23 @@
  * chose. The regex matcher in rule-matcher.ts stays as the reference the automata are
  * tested against.
  */
-import { compileRuleList, runDfa, type Dfa } from './compile-dfa.js';
+import { LazyDfa } from './lazy-dfa.js';
 
-const compiled = new WeakMap<readonly { readonly pattern: string }[], Dfa>();
+const compiled = new WeakMap<readonly { readonly pattern: string }[], LazyDfa>();
 
 /**
  * Index of the first rule whose pattern matches all of `s`, or -1 — as `firstMatch`, but by
- * the rule list's DFA (compiled once per list object and kept).
+ * the rule list's DFA (built as inputs reach its states, once per list object, and kept).
  * @example firstMatchCompiled([{ pattern: '/usr/.*' }], '/usr/bin/cp') // 0
  */
 export function firstMatchCompiled(rules: readonly { readonly pattern: string }[], s: string): number {
   if (rules.length === 0) return -1;
   let dfa = compiled.get(rules);
   if (!dfa) {
-    dfa = compileRuleList(rules.map((r) => r.pattern));
+    dfa = new LazyDfa(rules.map((r) => r.pattern));
     compiled.set(rules, dfa);
   }
-  return runDfa(dfa, s);
+  return dfa.match(s);
 }
 
 /** A rule list that is tried against one of two strings, per rule (Python package rules: name or path). */

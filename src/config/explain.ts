@@ -1,6 +1,6 @@
 /**
  * `xalt config explain` logic (pure; file-system questions are asked through `FsView`):
- * which rule decides for an executable with its arguments (XALT §3.2: CUSTOM → argument
+ * which rule decides for an executable with its arguments (as XALT: CUSTOM → argument
  * rules, CONTINUE, JUMP_n, non-existent non-option arguments skipped), a host name, an
  * environment variable or a Python package, with every rule consulted on the way.
  */

@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { RuntimeError, UserError } from '../errors.js';
 
-/** The names XALT reads from a config.py (reference/xalt-upstream.md §5.1). */
+/** The names XALT reads from a config.py. */
 export const XALT_CONFIG_NAMES = [
   'hostname_patterns', 'path_patterns', 'path_arg_patterns', 'env_patterns', 'interval_array', 'mpi_interval_array',
   'MPI_ALWAYS_RECORD', 'python_pkg_patterns', 'pkg_patterns', 'pre_ingest_patterns',

@@ -1,5 +1,5 @@
 /**
- * The typed site configuration (`xalt.toml`, DESIGN §6): what every other part of xalt reads.
+ * The typed site configuration (`xalt.toml`, docs/config.md): what every other part of xalt reads.
  * Values are produced by `parseSiteConfig` / `loadSiteConfig` and frozen.
  */
 import type { SpoolLayout } from '../schema/spool-layout.js';

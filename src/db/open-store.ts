@@ -4,10 +4,6 @@
  * `migrate: false`.
  */
 import { RuntimeError } from '../errors.js';
-import { migrate as applyMigrations } from './migrations/migrations.js';
-import { openMysql } from './mysql/mysql-store.js';
-import { isPostgresUrl, openPostgres } from './postgres/postgres-store.js';
-import { openSqlite } from './sqlite/sqlite-store.js';
 import type { Store } from './store.js';
 
 export interface OpenOptions {
@@ -19,6 +15,8 @@ export interface OpenOptions {
    * the driver's single-statement guard; ingest turns it on.
    */
   readonly batchStatements?: boolean;
+  /** open a SQLite store read-only (commands that only read; MySQL/MariaDB is unaffected) */
+  readonly readOnly?: boolean;
 }
 
 /** True when `url` names a MySQL/MariaDB server. */
@@ -26,18 +24,37 @@ function isMysqlUrl(url: string): boolean {
   return /^(mysql|mariadb):\/\//.test(url);
 }
 
+/** True when `url` names a PostgreSQL server. */
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//.test(url);
+}
+
 /** True when `location` is a SQLite file path rather than a database server's URL. */
 export function isSqlitePath(location: string): boolean {
   return !isMysqlUrl(location) && !isPostgresUrl(location);
 }
 
+/**
+ * The driver of `url`, imported when needed: a command on SQLite never loads mysql2 (~90
+ * modules) or pg.
+ */
 async function openAny(url: string, options: OpenOptions): Promise<Store> {
-  if (isMysqlUrl(url)) return openMysql(url.replace(/^mariadb:/, 'mysql:'), options.batchStatements === true);
-  if (isPostgresUrl(url)) return openPostgres(url);
-  return openSqlite(url);
+  if (isMysqlUrl(url)) {
+    const { openMysql } = await import('./mysql/mysql-store.js');
+    return openMysql(url.replace(/^mariadb:/, 'mysql:'), options.batchStatements === true);
+  }
+  if (isPostgresUrl(url)) {
+    const { openPostgres } = await import('./postgres/postgres-store.js');
+    return openPostgres(url);
+  }
+  const { openSqlite } = await import('./sqlite/sqlite-store.js');
+  return openSqlite(url, { readOnly: options.readOnly === true });
 }
 
-/** Open a store; throws a RuntimeError naming the store when it cannot be reached. */
+/**
+ * Open a store; throws a RuntimeError naming the store when it cannot be reached. The
+ * migrations are imported only when asked for: a read-only command never loads them.
+ */
 export async function openStore(url: string, options: OpenOptions = {}): Promise<Store> {
   let store: Store;
   try {
@@ -47,6 +64,7 @@ export async function openStore(url: string, options: OpenOptions = {}): Promise
   }
   if (options.migrate !== false) {
     try {
+      const { migrate: applyMigrations } = await import('./migrations/migrations.js');
       await applyMigrations(store);
     } catch (err) {
       await store.close().catch(() => undefined);

@@ -1,24 +1,23 @@
 /**
- * Open the store for a read-only command (find, report, serve, quarantine): never create a SQLite file
- * by accident (a typo in --db would otherwise report on an empty new database), and never
- * migrate — reading must not change the store.
+ * Open the store for a read-only command (find, report, serve, quarantine): never create a
+ * SQLite file by accident (a typo in --db would otherwise report on an empty new database),
+ * never migrate, and open a SQLite file read-only — reading must not change the store.
  */
 import { existsSync } from 'node:fs';
 import { isSqlitePath, openStore, storeError } from './open-store.js';
 import type { Store } from './store.js';
 import { storeFromConfig, storeLocation } from './store-location.js';
-import { loadSiteConfig } from '../config/load-site-config.js';
 import { RuntimeError } from '../errors.js';
 
 /** Open the store named by `--db`, `$XALT_DB` or the config's [store], and check it holds xalt's tables. */
 export async function openReadStore(dbOption: string | undefined, configOption?: string): Promise<Store> {
-  // the config is read only when it decides: a broken one must not stop `--db` from working
-  const configUrl = storeFromConfig(dbOption) ? (await loadSiteConfig(configOption)).store.url : undefined;
+  // the config (and its TOML parser) is read only when it decides: a broken one must not stop `--db` from working
+  const configUrl = storeFromConfig(dbOption) ? await configuredStoreUrl(configOption) : undefined;
   const url = storeLocation(dbOption, configUrl);
   if (isSqlitePath(url) && !existsSync(url)) {
     throw new RuntimeError('XALT_STORE_UNAVAILABLE', `store ${url}: no such file`, 'check the --db path, or load records first with "xalt ingest"');
   }
-  const store = await openStore(url, { migrate: false });
+  const store = await openStore(url, { migrate: false, readOnly: true });
   try {
     await store.all('SELECT run_id FROM xalt_run LIMIT 1');
   } catch (err) {
@@ -28,6 +27,11 @@ export async function openReadStore(dbOption: string | undefined, configOption?:
   }
   await tuneForReading(store);
   return store;
+}
+
+async function configuredStoreUrl(configOption: string | undefined): Promise<string | undefined> {
+  const { loadSiteConfig } = await import('../config/load-site-config.js');
+  return (await loadSiteConfig(configOption)).store.url;
 }
 
 /** Session settings for reading and aggregating (SQLite: sorts in memory, see its dialect). */

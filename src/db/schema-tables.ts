@@ -2,7 +2,7 @@
  * The store's tables, as data. DDL for each database is rendered from this (see
  * `render-ddl.ts`), so SQLite and MySQL/MariaDB cannot drift apart.
  *
- * Design (DESIGN.md §8, in the spirit of XALT's schema, reference/xalt-upstream.md §7.2):
+ * Design (in the spirit of XALT's schema; docs/store.md):
  * runs, links and objects (executables/libraries with their module) with join tables,
  * environment values, packages, link functions; plus ingest bookkeeping and quarantine.
  * Unlike XALT: a run is unique by run_uuid; pkgs join by run_uuid so a pkg record that

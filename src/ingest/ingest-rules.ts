@@ -45,12 +45,27 @@ export class CompiledRules {
     return i < 0 ? 1 : this.pre[i]!.probability;
   }
 
-  /** Application name: the first matching naming rule, else the executable's base name. */
+  /**
+   * Application name: the first matching naming rule, else the executable's base name.
+   * Remembered per path: a spool's runs come from a few thousand executables, and each
+   * decision costs a UTF-8 copy of the path and a walk of the automaton.
+   */
   appName(execPath: string): string {
-    const i = firstMatchCompiled(this.apps, execPath);
-    return i < 0 ? baseName(execPath) : this.apps[i]!.name;
+    let name = this.names.get(execPath);
+    if (name === undefined) {
+      const i = firstMatchCompiled(this.apps, execPath);
+      name = i < 0 ? baseName(execPath) : this.apps[i]!.name;
+      if (this.names.size >= MAX_REMEMBERED) this.names.clear();
+      this.names.set(execPath, name);
+    }
+    return name;
   }
+
+  private readonly names = new Map<string, string>();
 }
+
+/** Paths whose application name is remembered (a bound on memory, far above a spool's executables). */
+const MAX_REMEMBERED = 50_000;
 
 /** Last path component. */
 export function baseName(path: string): string {

@@ -5,7 +5,6 @@
 import { implausible, redactArgv, redactEnvValue, validateRecord, verifyRecordCrc, type LinkRecord, type PkgRecord, type RecordKind, type RunRecord } from '../schema/index.js';
 import { CompiledRules, uuidDraw } from './ingest-rules.js';
 import { normaliseLink, normalisePkg, normaliseRun, type NormalRecord } from './normalise.js';
-import { validateExact } from './validate-exact.js';
 
 /** Stable quarantine reason codes (stored in xalt_quarantine.reason). */
 export type QuarantineReason =
@@ -131,8 +130,7 @@ export function interpretRecord(kind: RecordKind, text: string, owner: FileOwner
   const parsed = parseJson(text);
   if (parsed.reason) return { status: 'quarantine', reason: parsed.reason, detail: parsed.detail ?? '' };
   // records our writers produce pass unchanged and uncopied; the rest are coerced or explained
-  const exact = validateExact(kind, parsed.value);
-  const v = exact ? { record: exact, issues: [] } : validateRecord(kind, parsed.value);
+  const v = validateRecord(kind, parsed.value);
   if (!v.record) {
     const allMissing = v.issues.every((i) => i.endsWith(': missing'));
     return { status: 'quarantine', reason: allMissing ? 'missing_field' : 'bad_value', detail: v.issues.slice(0, 5).join('; ') };

@@ -1,7 +1,6 @@
 /**
- * Validated record → the rows it becomes in the store (pure: no IO). Keeps XALT's meanings
- * (reference/xalt-upstream.md §7.3) where they are sound: objects keyed by (syshost, path),
- * lib_type from the file name, the queue's first comma item, probability = record ×
+ * Validated record → the rows it becomes in the store (pure: no IO). Keeps the meanings of
+ * XALT's loader where they are sound: objects keyed by (syshost, path), lib_type from the file name, the queue's first comma item, probability = record ×
  * pre-ingest. Differs where XALT loses information: "unknown" scheduler values become NULL,
  * the exit status and end reason are kept, pkg versions are not confused with the interpreter's.
  */

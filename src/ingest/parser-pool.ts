@@ -1,13 +1,12 @@
 /**
- * Reading, parsing and validating record files: on the calling thread (`inlineParser`), with
- * the reading on a helper thread (`readerParser`: two cores), or spread over worker threads
- * (`workerParser`: more cores). Results come in chunks the store loader asks for one by one.
+ * Reading, parsing and validating record files: on the calling thread (`inlineParser`), or
+ * spread over worker threads (`workerParser`: machines with more than two cores). Results come
+ * in chunks the store loader asks for one by one.
  */
 import { Worker } from 'node:worker_threads';
 import { ResultDecoder } from './compact-results.js';
 import { CompiledRules, type IngestRules } from './ingest-rules.js';
-import { unpackRawFiles, type PackedFiles } from './raw-file-packing.js';
-import { interpretRawFile, readRecordFile, type FileResult } from './read-record-file.js';
+import { readRecordFile, type FileResult } from './read-record-file.js';
 import { ModuleLookup, type ReverseMapData } from './reverse-map.js';
 import type { SpoolFile } from './spool-walk.js';
 import { UserNames } from './user-names.js';
@@ -120,51 +119,6 @@ export function workerParser(setup: ParserSetup, jobs: number): Parser {
     },
     async close() {
       await Promise.all(workers.map((w) => w.terminate()));
-    },
-  };
-}
-
-/**
- * Read on one worker thread, interpret on the calling thread: the system calls (open, fstat,
- * read, close: a fifth of the per-file work) move to the other core, parsing stays where the
- * store loader uses its results, and the files' bytes cross over as one transferred buffer per
- * chunk instead of a structured clone. Measured on two cores: faster when the second core has
- * room; ~10 % more CPU in all (see docs/ingest.md).
- */
-export function readerParser(setup: ParserSetup): Parser {
-  const ctx = readContext(setup);
-  const worker = new Worker(new URL('./reader-worker.js', import.meta.url));
-  const pending = new Map<number, { resolve(p: PackedFiles): void; reject(e: Error): void }>();
-  let nextId = 0;
-  const failAll = (err: Error) => {
-    for (const p of pending.values()) p.reject(err);
-    pending.clear();
-  };
-  worker.on('message', (m: { id: number; packed: PackedFiles }) => {
-    pending.get(m.id)?.resolve(m.packed);
-    pending.delete(m.id);
-  });
-  worker.on('error', failAll);
-  worker.on('exit', (code) => failAll(new Error(`the file reader thread exited (${code})`)));
-  const read = (files: readonly SpoolFile[]) =>
-    new Promise<PackedFiles>((resolve, reject) => {
-      const id = nextId++;
-      pending.set(id, { resolve, reject });
-      worker.postMessage({ id, paths: files.map((f) => f.abs), maxFileSize: setup.maxFileSize });
-    });
-  const interpret = (files: readonly SpoolFile[], packed: PackedFiles) => unpackRawFiles(packed).map((raw, i) => interpretRawFile(files[i]!, raw, ctx));
-  return {
-    parse(files) {
-      return parts(files).map((part) => {
-        const first = read(part);
-        first.catch(() => undefined); // rejections surface when the chunk is asked for
-        const bytes = chunkOf(first, () => read(part));
-        return async () => interpret(part, await bytes());
-      });
-    },
-    async close() {
-      worker.removeAllListeners('exit');
-      await worker.terminate();
     },
   };
 }

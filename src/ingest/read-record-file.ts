@@ -1,6 +1,6 @@
 /**
  * Read one record file and interpret it (the per-file work of ingest, run in parser workers or
- * inline; the reader thread does only the reading half, `readRawFile`). Opens with O_NOFOLLOW and checks the open descriptor, so a symlink planted in the
+ * inline). Opens with O_NOFOLLOW and checks the open descriptor, so a symlink planted in the
  * world-writable spool cannot make a root ingester read another file, and size and owner are
  * those of the bytes actually read. A file over the size limit is never read.
  */
@@ -26,11 +26,8 @@ export interface ReadContext extends InterpretContext {
   readonly maxFileSize: number;
 }
 
-/**
- * A file's bytes and what fstat said, or why it was not read. Produced on whichever thread does
- * the IO (see reader-worker.ts), interpreted on the main thread.
- */
-export type RawFile =
+/** A file's bytes and what fstat said, or why it was not read. */
+type RawFile =
   | { readonly ok: true; readonly size: number; readonly mtime: number; readonly uid: number; readonly bytes: Buffer }
   | { readonly ok: false; readonly size: number; readonly mtime: number; readonly reason: 'unreadable' | 'not_a_file' | 'too_large'; readonly detail: string };
 
@@ -50,7 +47,7 @@ function readAll(fd: number, size: number): Buffer {
 }
 
 /** Open (never following a symlink), check and read the file at `abs`. Never throws. */
-export function readRawFile(abs: string, maxFileSize: number): RawFile {
+function readRawFile(abs: string, maxFileSize: number): RawFile {
   let fd: number;
   try {
     fd = openSync(abs, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
@@ -73,7 +70,7 @@ export function readRawFile(abs: string, maxFileSize: number): RawFile {
 }
 
 /** Interpret what reading `file` gave. Never throws for problems with the file itself. */
-export function interpretRawFile(file: SpoolFile, raw: RawFile, ctx: ReadContext): FileResult {
+function interpretRawFile(file: SpoolFile, raw: RawFile, ctx: ReadContext): FileResult {
   if (!raw.ok) return { file, size: raw.size, mtime: raw.mtime, outcome: { status: 'quarantine', reason: raw.reason, detail: raw.detail } };
   const { size, mtime } = raw;
   try {

@@ -1,6 +1,5 @@
 /**
- * The reverse map: directory → module name, as Lmod writes it for XALT
- * (reference/xalt-upstream.md §6). Two formats are read:
+ * The reverse map: directory → module name, as Lmod writes it for XALT. Two formats are read:
  *
  *   xalt_rmapT.json      {"reverseMapT": {"/dir": "pkg/1.0(flavor)"}, "xlibmap": [...]}
  *   jsonReverseMapT.json {"reverseMapT": {"/dir": {"pkg": "pkg/1.0", "flavor": ["default", ...]}}, ...}

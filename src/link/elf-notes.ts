@@ -1,7 +1,7 @@
 /**
  * The link facts an ELF file carries, parsed from its bytes (pure: the caller supplies a
  * reader): the XALT watermark (note `.note.xalt.info`, owner "XALT", type 0x746c6158, format
- * version 2, reference/xalt-upstream.md §2.6 — or, in binaries whose note was lost, the
+ * version 2 — or, in binaries whose note was lost, the
  * `.xalt` section between `XALT_Link_Info` and `XALT_Link_Info_End`) and the GNU build-id.
  * ELF32/ELF64, either byte order.
  */

@@ -1,6 +1,6 @@
 /**
  * `xalt find --spool DIR`: the same answers straight from a record tree, with no database.
- * What NCSA's find script meant to do (reference/ncsa-fork.md §1.5), done so it stays fast:
+ * What NCSA's find script meant to do (it walked and parsed the whole tree), done so it stays fast:
  * only the month directories in the date range are listed; file names alone decide user,
  * syshost, uuid and date; records are read newest first and reading stops once the limit is
  * reached; start, end, pkg and link records are joined by uuid.
@@ -8,7 +8,7 @@
  * Pure: file access goes through `SpoolFs`, which the command supplies.
  */
 import { UserError } from '../errors.js';
-import { jobState, jobStep } from '../ingest/normalise.js';
+import { normaliseLink, normalisePkg, normaliseRun, type NormaliseContext } from '../ingest/normalise.js';
 import type { LinkRecord } from '../schema/link-record.js';
 import type { PkgRecord } from '../schema/pkg-record.js';
 import type { RunRecord } from '../schema/run-record.js';
@@ -19,7 +19,7 @@ import { baseName } from './library-objects.js';
 import { globRegExp } from './run-selection.js';
 import { jobMatches, parseJobSpec, type JobSpec } from './job-spec.js';
 import type { FindResult } from './find-in-store.js';
-import { isFailure, outcomeOf, resultOf, uniqueSorted, type FoundBuild, type FoundPackage, type FoundRun } from './found-run.js';
+import { foundRun, resultOf, uniqueSorted, type FoundBuild, type FoundLibrary, type FoundPackage, type FoundRun, type RunRow } from './found-run.js';
 
 /** The file operations the spool search needs. */
 export interface SpoolFs {
@@ -113,35 +113,35 @@ class RecordReader {
   }
 }
 
-function linkBuild(l: LinkRecord, matched_by: FoundBuild['matched_by']): FoundBuild {
-  const t = l.resultT;
+/** How normalisation names things here: the site's application rules; no module (that needs ingest's reverse map). */
+export interface SpoolNaming {
+  appName(execPath: string): string;
+}
+
+const noModule = (): null => null;
+
+/** The context ingest normalises a record in, for one read straight from the spool (nothing is sampled or stored). */
+function normaliseContext(naming: SpoolNaming, owner: string): NormaliseContext {
+  return { moduleOf: noModule, appName: (p) => naming.appName(p), preIngestProbability: 1, ownerMismatch: false, owner, now: 0 };
+}
+
+function linkBuild(l: LinkRecord, matched_by: FoundBuild['matched_by'], naming: SpoolNaming): FoundBuild {
+  const row = normaliseLink(l, normaliseContext(naming, l.resultT.build_user)).row;
   return {
-    uuid: t.uuid, matched_by, link_program: t.link_program ?? null, link_path: t.link_path ?? null, build_user: t.build_user ?? null,
-    build_syshost: t.build_syshost ?? null, build_epoch: Number(t.build_epoch), link_modules: [],
+    uuid: String(row['uuid']), matched_by, link_program: str(row['link_program']), link_path: str(row['link_path']), build_user: str(row['build_user']),
+    build_syshost: str(row['build_syshost']), build_epoch: Number(row['build_epoch']), link_modules: [],
   };
 }
 
-function toFoundRun(rec: RunRecord, hasEnd: boolean, packages: FoundPackage[], build: FoundBuild | null): FoundRun {
-  const u = rec.userT;
-  const d = rec.userDT;
-  const known = (s: string | undefined) => (s === undefined || s === '' || s === 'unknown' ? null : s);
-  const exit_status = typeof d.exit_status === 'number' && d.exit_status >= 0 ? d.exit_status : null;
-  const exit_signal = typeof d.signal === 'number' && d.signal > 0 ? d.signal : null;
-  const endFacts = { has_end: hasEnd, end_reason: known(u.end_reason), exit_status, exit_signal, job_state: hasEnd ? jobState(u.job_state) : null };
-  const outcome = outcomeOf(endFacts);
-  const execName = u.exec_path.slice(u.exec_path.lastIndexOf('/') + 1);
-  const tasks = d.num_tasks ?? 1;
-  const cpus = typeof d.cpus_per_task === 'number' && d.cpus_per_task >= 1 ? d.cpus_per_task : 1;
-  return {
-    run_uuid: u.run_uuid, syshost: u.syshost, host: known(u.host), user: u.user, account: known(u.account), job_id: known(u.job_id),
-    job_step: jobStep(u.job_step), array_job_id: known(u.array_job_id), array_task_id: known(u.array_task_id), job_state: endFacts.job_state, queue: known(u.queue), exec_path: u.exec_path, exec_name: execName, app_name: execName,
-    module_name: null, cwd: known(u.cwd), cmdline: rec.cmdlineA, start_time: d.start_time,
-    end_time: hasEnd && d.end_time > 0 ? d.end_time : null, run_time: hasEnd ? d.run_time : null,
-    outcome, exit_status, exit_signal, failed: isFailure(endFacts), probability: d.probability,
-    num_tasks: tasks, cpus_per_task: cpus, num_cores: d.num_cores ?? tasks * cpus, num_nodes: d.num_nodes ?? 1, num_threads: d.num_threads ?? 1,
-    num_gpus: d.gpu_used === 0 ? 0 : (d.num_gpus ?? 0), parent_run_uuid: known(u.parent_run_uuid), flags: [], flagged: false, modules: [],
-    libraries: rec.libA.map(([path]) => ({ path, module: null })), env: rec.envT ?? {}, build, packages,
-  };
+const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+const byPath = (a: FoundLibrary, b: FoundLibrary) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+
+/** The run as the store would hold it after ingest (the same normalisation), without packages or build yet. */
+function toFoundRun(rec: RunRecord, naming: SpoolNaming): FoundRun {
+  const n = normaliseRun(rec, normaliseContext(naming, rec.userT.user));
+  const libraries = n.objects.map((o) => ({ path: o.object_path, module: o.module_name })).sort(byPath);
+  const env = Object.fromEntries([...n.env].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return foundRun(n.row as RunRow, libraries, env, [], null);
 }
 
 /** The filters that need the run record's content, compiled once (packages are checked by the caller). */
@@ -174,8 +174,12 @@ function contentMatches(r: FoundRun, f: FindFilter, t: ContentTest): boolean {
   return true;
 }
 
-/** Find runs in the record tree under `prefix`, newest first, at most `limit` (null: all of them). */
-export function findInSpool(fs: SpoolFs, prefix: string, filter: FindFilter, limit: number | null): FindResult & { warnings: readonly string[] } {
+/**
+ * Find runs in the record tree under `prefix`, newest first, at most `limit` (null: all of them). Each record goes
+ * through ingest's normalisation (`naming`: the site's application rules), so a run is shown
+ * as `xalt find` shows it from the store after ingest.
+ */
+export function findInSpool(fs: SpoolFs, prefix: string, filter: FindFilter, limit: number | null, naming: SpoolNaming): FindResult & { warnings: readonly string[] } {
   if (filter.module !== undefined) {
     throw new UserError('XALT_USAGE', '--module cannot be used with --spool: module names are attached at ingest, from the reverse map', 'search the store instead (drop --spool), or use --exec with a path pattern such as "/sw/lammps/*"');
   }
@@ -198,14 +202,15 @@ export function findInSpool(fs: SpoolFs, prefix: string, filter: FindFilter, lim
     const rec = (c.end && reader.read<RunRecord>('run', c.end)) || (c.start && reader.read<RunRecord>('run', c.start));
     if (!rec) continue;
     // cheap filters first: packages and links are read only for runs that pass them
-    const bare = toFoundRun(rec, rec.userDT.end_time > 0, [], null);
+    const bare = toFoundRun(rec, naming);
     if (!contentMatches(bare, filter, test)) continue;
     const pkgs = (idx.pkgs.get(c.uuid) ?? []).map((p) => reader.read<PkgRecord>('pkg', p)).filter((p): p is PkgRecord => !!p)
-      .map((p) => ({ program: p.program, name: p.package_name, version: p.package_version ?? null, path: p.package_path ?? null }));
+      .map((p) => normalisePkg(p, { ownerMismatch: false, owner: p.xalt_run_uuid }).row)
+      .map((r) => ({ program: String(r['program']), name: String(r['pkg_name']), version: str(r['pkg_version']), path: str(r['pkg_path']) }));
     if (filter.package !== undefined && !pkgs.some((p) => p.name === filter.package)) continue;
     const wm = rec.xaltLinkT?.['Build_UUID'];
     const link = (wm && linkByUuid(wm)) || (rec.userT.exec_build_id ? linkByBuildId(rec.userT.exec_build_id) : undefined);
-    const build = link ? linkBuild(link, wm && link.resultT.uuid === wm ? 'uuid' : 'build_id') : null;
+    const build = link ? linkBuild(link, wm && link.resultT.uuid === wm ? 'uuid' : 'build_id', naming) : null;
     found.push({ ...bare, packages: uniqueSortedPkgs(pkgs), build });
     if (limit !== null && found.length > limit) break;
   }

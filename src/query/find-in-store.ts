@@ -4,10 +4,9 @@
  * instead of one per run.
  */
 import type { Queryable, SqlValue } from '../db/store.js';
-import { flagList } from '../db/run-flags.js';
 import { findWhere, type FindFilter } from './find-filter.js';
 import { matchingObjects } from './library-objects.js';
-import { isFailure, outcomeOf, uniqueSorted, type FoundBuild, type FoundLibrary, type FoundPackage, type FoundRun } from './found-run.js';
+import { foundRun, uniqueSorted, type FoundBuild, type FoundRun } from './found-run.js';
 
 export interface FindResult {
   readonly runs: readonly FoundRun[];
@@ -19,7 +18,6 @@ export interface FindResult {
 
 type RunRow = Record<string, unknown> & { run_id: number; run_uuid: string };
 
-const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
 function placeholders(n: number): string {
@@ -46,16 +44,6 @@ function groupBy<T>(rows: readonly T[], key: (r: T) => string | number): Map<str
     else m.set(k, [r]);
   }
   return m;
-}
-
-function parseCmdline(v: unknown): string[] {
-  if (typeof v !== 'string') return [];
-  try {
-    const a = JSON.parse(v) as unknown;
-    return Array.isArray(a) ? a.map(String) : [v];
-  } catch {
-    return [v];
-  }
 }
 
 async function librariesOf(q: Queryable, ids: readonly number[]) {
@@ -98,30 +86,6 @@ async function linksOf(q: Queryable, runs: readonly RunRow[]) {
   return (r: RunRow): FoundBuild | null => uuidMap.get(String(r['build_uuid'])) ?? idMap.get(String(r['build_id'])) ?? null;
 }
 
-function toFoundRun(r: RunRow, libs: readonly FoundLibrary[], env: Record<string, string>, packages: readonly FoundPackage[], build: FoundBuild | null): FoundRun {
-  const hasEnd = Number(r['has_end']) === 1;
-  const exit_status = num(r['exit_status']);
-  const exit_signal = num(r['exit_signal']);
-  const outcome = outcomeOf({ has_end: hasEnd, end_reason: str(r['end_reason']), exit_status, exit_signal });
-  const endTime = Number(r['end_time']);
-  const jobState = str(r['job_state']);
-  const flags = flagList(str(r['flags']));
-  return {
-    run_uuid: r.run_uuid, syshost: String(r['syshost']), host: str(r['host']), user: String(r['user']),
-    account: str(r['account']), job_id: str(r['job_id']), job_step: str(r['job_step']),
-    array_job_id: str(r['array_job_id']), array_task_id: str(r['array_task_id']), job_state: jobState, queue: str(r['queue']),
-    exec_path: String(r['exec_path']), exec_name: String(r['exec_name']), app_name: String(r['app_name']),
-    module_name: str(r['module_name']), cwd: str(r['cwd']), cmdline: parseCmdline(r['cmdline']),
-    start_time: Number(r['start_time']), end_time: endTime > 0 ? endTime : null, run_time: hasEnd ? Number(r['run_time']) : null,
-    outcome, exit_status, exit_signal, failed: isFailure({ has_end: hasEnd, end_reason: str(r['end_reason']), exit_status, exit_signal, job_state: jobState }),
-    probability: Number(r['probability']), num_tasks: Number(r['num_tasks']), cpus_per_task: Number(r['cpus_per_task']), num_cores: Number(r['num_cores']),
-    num_nodes: Number(r['num_nodes']), num_threads: Number(r['num_threads']), num_gpus: Number(r['num_gpus']),
-    parent_run_uuid: str(r['parent_run_uuid']), flags, flagged: flags.length > 0,
-    modules: uniqueSorted([str(r['module_name']), ...libs.map((l) => l.module)]),
-    libraries: libs, env, build, packages,
-  };
-}
-
 /** How many flagged runs match `filter` but for their flags (so a search can say what it left out). */
 async function flaggedLeftOut(q: Queryable, filter: FindFilter): Promise<number> {
   if (filter.includeFlagged) return 0;
@@ -153,7 +117,7 @@ export async function findInStore(q: Queryable, given: FindFilter, limit: number
   if (page.length === 0) return { runs: [], truncated: false, flaggedLeftOut: leftOut };
   const ids = page.map((r) => Number(r.run_id));
   const [libs, env, pkgs, linkFor] = await Promise.all([librariesOf(q, ids), envOf(q, ids), packagesOf(q, page.map((r) => r.run_uuid)), linksOf(q, page)]);
-  const runs = page.map((r) => toFoundRun(
+  const runs = page.map((r) => foundRun(
     r,
     (libs.get(Number(r.run_id)) ?? []).map((l) => ({ path: l.object_path, module: l.module_name })),
     Object.fromEntries((env.get(Number(r.run_id)) ?? []).map((e) => [e.env_name, e.env_value ?? ''])),

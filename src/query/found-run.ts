@@ -3,6 +3,7 @@
  * record tree: the run itself, how it ended, what it loaded, how its binary was built and
  * which Python packages it imported.
  */
+import { flagList } from '../db/run-flags.js';
 import { isFailed } from '../db/run-outcome.js';
 
 /** How a run ended, from the most to the least certain. */
@@ -126,4 +127,49 @@ export function resultOf(r: Pick<FoundRun, 'failed' | 'outcome'>): 'ok' | 'exit'
   if (!r.failed) return 'ok';
   if (r.outcome === 'never_ended' || r.outcome === 'job_end' || r.outcome === 'signal') return r.outcome;
   return 'exit';
+}
+
+/** A row of `xalt_run`, column → value. */
+export type RunRow = Readonly<Record<string, unknown>> & { readonly run_uuid: string };
+
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+
+function parseCmdline(v: unknown): string[] {
+  if (typeof v !== 'string') return [];
+  try {
+    const a = JSON.parse(v) as unknown;
+    return Array.isArray(a) ? a.map(String) : [v];
+  } catch {
+    return [v];
+  }
+}
+
+/**
+ * A run as `xalt find` shows it, from its `xalt_run` row — as the store holds it, or as ingest's
+ * normalisation makes it from a record (find --spool): one mapping, so both searches name,
+ * count and judge a run the same way.
+ */
+export function foundRun(r: RunRow, libs: readonly FoundLibrary[], env: Record<string, string>, packages: readonly FoundPackage[], build: FoundBuild | null): FoundRun {
+  const hasEnd = Number(r['has_end']) === 1;
+  const exit_status = num(r['exit_status']);
+  const exit_signal = num(r['exit_signal']);
+  const outcome = outcomeOf({ has_end: hasEnd, end_reason: str(r['end_reason']), exit_status, exit_signal });
+  const endTime = Number(r['end_time']);
+  const jobState = str(r['job_state']);
+  const flags = flagList(str(r['flags']));
+  return {
+    run_uuid: r.run_uuid, syshost: String(r['syshost']), host: str(r['host']), user: String(r['user']),
+    account: str(r['account']), job_id: str(r['job_id']), job_step: str(r['job_step']),
+    array_job_id: str(r['array_job_id']), array_task_id: str(r['array_task_id']), job_state: jobState, queue: str(r['queue']),
+    exec_path: String(r['exec_path']), exec_name: String(r['exec_name']), app_name: String(r['app_name']),
+    module_name: str(r['module_name']), cwd: str(r['cwd']), cmdline: parseCmdline(r['cmdline']),
+    start_time: Number(r['start_time']), end_time: endTime > 0 ? endTime : null, run_time: hasEnd ? Number(r['run_time']) : null,
+    outcome, exit_status, exit_signal, failed: isFailure({ has_end: hasEnd, end_reason: str(r['end_reason']), exit_status, exit_signal, job_state: jobState }),
+    probability: Number(r['probability']), num_tasks: Number(r['num_tasks']), cpus_per_task: Number(r['cpus_per_task']), num_cores: Number(r['num_cores']),
+    num_nodes: Number(r['num_nodes']), num_threads: Number(r['num_threads']), num_gpus: Number(r['num_gpus']),
+    parent_run_uuid: str(r['parent_run_uuid']), flags, flagged: flags.length > 0,
+    modules: uniqueSorted([str(r['module_name']), ...libs.map((l) => l.module)]),
+    libraries: libs, env, build, packages,
+  };
 }

@@ -1,7 +1,7 @@
 /**
- * `xalt report compilers` (XALT §8.1 items 6–7: compilers by link count and by the
+ * `xalt report compilers` (compilers by link count and by the
  * core-hours of the runs they built) and `xalt report built` (system-installed vs built by
- * the user vs built by someone else, XALT §8.1 item 3, plus runs with no link record).
+ * the user vs built by someone else, plus runs with no link record).
  */
 import { C } from './columns.js';
 import { withShare } from './columns.js';

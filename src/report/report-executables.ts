@@ -1,5 +1,5 @@
 /**
- * `xalt report executables`: XALT's usage report core (reference/xalt-upstream.md §8.1 item 4):
+ * `xalt report executables`: XALT's usage report core:
  * top executables for all runs, MPI runs (num_tasks > 1) and non-MPI runs by core-hours,
  * plus the top by runs and by users. Names are xalt_run.app_name (the site's naming rules).
  *

@@ -1,7 +1,7 @@
 /**
- * `xalt report modules`: software from modules, by the module of the executable
- * (XALT §8.1 item 5); and `xalt report libraries`: modules and shared objects that runs
- * loaded (XALT's library usage report, §8.2), each run counted once per module.
+ * `xalt report modules`: software from modules, by the module of the executable; and
+ * `xalt report libraries`: modules and shared objects that runs
+ * loaded (XALT's library usage report), each run counted once per module.
  */
 import { C, measureColumns } from './columns.js';
 import { labelUsage } from './label-usage.js';

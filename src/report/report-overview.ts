@@ -1,6 +1,6 @@
 /**
  * `xalt report overview`: one page on a period — totals, XALT's "overall job counts" split of
- * system vs user-built software (§8.1 item 2), MPI vs non-MPI, how runs ended, the top
+ * system vs user-built software, MPI vs non-MPI, how runs ended, the top
  * executables and modules, and usage over time.
  *
  * Every sum (core-hours, GPU-hours, runs, failed runs; per side, executable, module and day)

@@ -1,5 +1,5 @@
 /**
- * `xalt report runtime`: XALT's scalar-bins report (reference/xalt-upstream.md §8.3), which
+ * `xalt report runtime`: XALT's scalar-bins report, which
  * sites use to choose sampling thresholds — here as a real histogram. XALT's bins were
  * cumulative and its tables printed empty; these bins are disjoint and a cumulative column
  * gives XALT's numbers. Runs without an end record have no run time and are left out.

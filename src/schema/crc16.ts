@@ -1,6 +1,6 @@
 /**
  * CRC-16/CCITT-FALSE (poly 0x1021, init 0xFFFF, no reflection, xorout 0), the checksum XALT
- * puts first in every record (reference/xalt-upstream.md §2.1).
+ * puts first in every record.
  */
 
 const TABLE = (() => {

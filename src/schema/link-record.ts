@@ -1,5 +1,5 @@
 /**
- * The link record (`link.*.json`), XALT 3 format (reference/xalt-upstream.md §2.4), plus
+ * The link record (`link.*.json`), XALT 3 format, plus
  * xalt's extensions inside `resultT`.
  */
 import type { FieldTable, RecordOf } from './field-types.js';

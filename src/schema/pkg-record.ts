@@ -1,5 +1,5 @@
 /**
- * The package record (`pkg.*.json`), XALT 3 format (reference/xalt-upstream.md §2.5): a
+ * The package record (`pkg.*.json`), XALT 3 format: a
  * flat object. XALT put the interpreter's version in `package_version`; xalt puts the
  * package's own version there and the interpreter's in `program_version`.
  */

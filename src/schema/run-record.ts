@@ -2,7 +2,7 @@
  * The run record (`run.*.aaa|zzz.*.json`): XALT 3's members, in XALT's order, plus xalt's
  * extensions. Extensions live inside `userT` (strings) and `userDT` (numbers) because XALT's
  * loader reads those tables key by key and ignores keys it does not know.
- * See reference/xalt-upstream.md §2.3 and DESIGN.md §3.
+ * See docs/internals/contracts.md.
  */
 import type { FieldTable, RecordOf } from './field-types.js';
 

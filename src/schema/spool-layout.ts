@@ -1,6 +1,6 @@
 /**
- * Where a record lives in a spool and what its file is called (DESIGN.md §3,
- * reference/xalt-upstream.md §2.2). The C collector, the Python hook and this module must
+ * Where a record lives in a spool and what its file is called (XALT 3's names and
+ * layout, docs/internals/contracts.md). The C collector, the Python hook and this module must
  * agree; tests check them against each other.
  */
 

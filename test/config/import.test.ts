@@ -12,7 +12,7 @@ import { explainPath, explainHost, explainEnv } from '../../src/config/explain.j
 import { keepPackage } from '../../src/config/decide.js';
 import { toByteString } from '../../src/config/regex-syntax.js';
 
-/** A config in the style of TACC's (reference/xalt-upstream.md §5.3). */
+/** A config in the style of TACC's. */
 const TACC_PY = String.raw`
 import sys
 hostname_patterns = [
@@ -74,7 +74,7 @@ pre_ingest_patterns = [
 ]
 `;
 
-/** A config in the style of NCSA Delta's (reference/ncsa-fork.md §1.1). */
+/** A config in the style of NCSA Delta's. */
 const DELTA_PY = String.raw`
 hostname_patterns = [
   ['KEEP', r'cn[0-1][0-9][0-9]\..*'],

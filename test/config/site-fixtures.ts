@@ -1,6 +1,6 @@
 /**
  * Realistic rule sets for tests and benchmarks: a TACC-like and a Delta-like configuration
- * (reference/xalt-upstream.md §5.3, reference/ncsa-fork.md §1.1) written as xalt.toml, with
+ * written as xalt.toml, with
  * XALT's flex-style patterns (\/ escapes, leading ^) kept as sites write them.
  */
 

@@ -68,7 +68,7 @@ export function writeSpoolRun(prefix: string, r: SpoolRun): string {
   if (r.startRecord !== false) put(prefix, `${dir}/${runFileName(sys, r.start, user, true, uuid)}`, serializeRecord(runRecord(r, uuid, false)));
   if (r.end !== false) put(prefix, `${dir}/${runFileName(sys, r.start, user, false, uuid)}`, serializeRecord(runRecord(r, uuid, true)));
   (r.pkgs ?? []).forEach((p, i) => {
-    const rec = { program: 'python', xalt_run_uuid: uuid, package_version: p.version, package_name: p.name, package_path: `/site-packages/${p.name}` };
+    const rec = { program: 'python', xalt_run_uuid: uuid, package_version: p.version, package_name: p.name, package_path: `/site-packages/${p.name}`, program_version: '3.11.7' }; // as xalt's hook writes them
     put(prefix, `${dir}/${pkgFileName(sys, r.start, user, uuid, i.toString(16).padStart(12, '0'))}`, serializeRecord(rec));
   });
   return uuid;

@@ -4,7 +4,7 @@
  * or with `--spool` a record tree directly.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { findInSpool, type SpoolFs } from '../../query/find-in-spool.js';
+import type { SpoolFs } from '../../query/find-in-spool.js';
 import { findInStore, type FindResult } from '../../query/find-in-store.js';
 import { describeFilter, findOptions, type FindOptions } from '../../query/find-options.js';
 import { openReadStore } from '../../db/read-store.js';
@@ -12,9 +12,6 @@ import { flag, stringOption, type CommandArgs } from '../command-args.js';
 import { ExitCode, RuntimeError, UserError } from '../../errors.js';
 import { chooseFormat } from '../choose-format.js';
 import { findFields, renderRunsDocument, renderRunsJson, renderRunsText } from '../../query/found-runs-document.js';
-import { renderDocument } from '../../document/render-document.js';
-import { renderDelimited } from '../../document/delimited.js';
-import { renderTextTable } from '../../document/text-table.js';
 import type { Format } from '../../document/document.js';
 
 /** No record is anywhere near this; a bigger file is damage or abuse, and is skipped with a warning. */
@@ -35,8 +32,13 @@ async function search(args: CommandArgs, opts: FindOptions): Promise<FindResult 
     throw new UserError('XALT_USAGE', 'xalt find: --spool and --db name two different sources; give one', 'drop --db to search the record tree, or --spool to search the store');
   }
   if (spool !== undefined) {
+    // the record schema, ingest's normalisation and the site's naming rules: only for --spool
+    const { findInSpool } = await import('../../query/find-in-spool.js');
+    const { loadIngestSettings } = await import('../../ingest/ingest-settings.js');
+    const { CompiledRules } = await import('../../ingest/ingest-rules.js');
+    const naming = new CompiledRules(await loadIngestSettings(stringOption(args, 'config')));
     try {
-      return findInSpool(nodeSpoolFs, spool, opts.filter, opts.limit);
+      return findInSpool(nodeSpoolFs, spool, opts.filter, opts.limit, naming);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EACCES') {
@@ -54,14 +56,22 @@ async function search(args: CommandArgs, opts: FindOptions): Promise<FindResult 
 }
 
 /** What to print: blocks per run, a flat table of some columns, or a machine format. */
-function renderRuns(args: CommandArgs, format: Format, result: FindResult): string {
+/** The runs in the asked format; renderers other than the text and JSON ones load only when asked. */
+async function renderRuns(args: CommandArgs, format: Format, result: FindResult): Promise<string> {
   const fieldsText = stringOption(args, 'fields');
   const columns = fieldsText === undefined ? undefined : findFields(fieldsText);
   const noHeader = flag(args, 'noheader');
-  if (flag(args, 'parsable')) return renderDelimited(renderRunsDocument(result.runs, columns), 'pipe', { noHeader });
+  if (flag(args, 'parsable')) {
+    const { renderDelimited } = await import('../../document/delimited.js');
+    return renderDelimited(renderRunsDocument(result.runs, columns), 'pipe', { noHeader });
+  }
   if (format === 'table' && columns === undefined) return renderRunsText(result.runs, flag(args, 'verbose'));
-  if (format === 'table') return renderTextTable(renderRunsDocument(result.runs, columns).tables[0]!, { noHeader });
+  if (format === 'table') {
+    const { renderTextTable } = await import('../../document/text-table.js');
+    return renderTextTable(renderRunsDocument(result.runs, columns).tables[0]!, { noHeader });
+  }
   if (format === 'json') return renderRunsJson(result.runs, result.truncated, result.flaggedLeftOut ?? 0);
+  const { renderDocument } = await import('../../document/render-document.js'); // every renderer: only for csv, tsv, ndjson, md
   return renderDocument(renderRunsDocument(result.runs, columns), format, { noHeader });
 }
 
@@ -84,7 +94,7 @@ export async function run(args: CommandArgs): Promise<number> {
     if (format === 'json') args.stdout.write(renderRunsJson([], false, leftOut));
     return ExitCode.notFound;
   }
-  args.stdout.write(renderRuns(args, format, result));
+  args.stdout.write(await renderRuns(args, format, result));
   if (result.truncated && !quiet) {
     args.stderr.write(`xalt: showing the ${result.runs.length} most recent matching runs; more match (raise --limit, give --all, or narrow the filter)\n`);
   }

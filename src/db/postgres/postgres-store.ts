@@ -101,11 +101,6 @@ export class PostgresStore extends PostgresQueryable implements Store {
   }
 }
 
-/** True when `url` names a PostgreSQL server. */
-export function isPostgresUrl(url: string): boolean {
-  return /^postgres(ql)?:\/\//.test(url);
-}
-
 /** The database a URL names, and the same URL naming the server's maintenance database. */
 function parsePostgresUrl(url: string): { database: string; maintenance: string; location: string } {
   const u = new URL(url);

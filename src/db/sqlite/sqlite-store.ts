@@ -104,11 +104,13 @@ function readOnlyFile(path: string): boolean {
 }
 
 /**
- * Open (creating if needed) the SQLite file at `path`; one this account may only read is
- * opened read-only (switching it to WAL would need write access, and fail).
+ * Open (creating if needed) the SQLite file at `path`. Read-only when asked (commands that
+ * only read: nothing to switch to WAL at open and back at close, which wrote the file and cost
+ * a whole `xalt find` ~10 ms), and for a file this account may only read (switching it to WAL
+ * would need write access, and fail).
  */
-export function openSqlite(path: string): SqliteStore {
-  const readOnly = readOnlyFile(path);
+export function openSqlite(path: string, options: { readonly readOnly?: boolean } = {}): SqliteStore {
+  const readOnly = options.readOnly === true || readOnlyFile(path);
   const db = new Database(path, { timeout: 30_000, readonly: readOnly });
   if (!readOnly) db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');

@@ -1,5 +1,5 @@
 /**
- * Build an `xalt_rmapT.json` (reference/xalt-upstream.md §6): with Lmod's own spider when
+ * Build an `xalt_rmapT.json`: with Lmod's own spider when
  * `$LMOD_DIR/spider` exists (it knows every module, hierarchy included), otherwise by reading
  * the modulefiles under each MODULEPATH directory. Like Lmod, only directories that exist are
  * kept, symlinked directories are also listed under their real path, a module reached only

@@ -1,5 +1,5 @@
 /**
- * XALT's syslog transport (reference/xalt-upstream.md §2.7, §7.5), pure: parse
+ * XALT's syslog transport, pure: parse
  * `XALT_LOGGING_<syshost>` lines and reassemble records split into `nb` chunks.
  *
  *   … XALT_LOGGING_h: V:4 kind:run syshost:h key:run_fini_<uuid> crcStr:0xABCD nb:02 idx:01 value:<chunk>

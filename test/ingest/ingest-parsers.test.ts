@@ -1,6 +1,6 @@
 /**
- * Large spools are read on a helper thread (IngestOptions.readerThread): what reaches the store
- * must be exactly what reading on the main thread gives, bad files included.
+ * Large spools may be parsed on worker threads (`--jobs`, IngestOptions.jobs): what reaches the
+ * store must be exactly what parsing on the main thread gives, bad files included.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Queryable, Store } from '../../src/db/store.js';
 import { ingestSpools } from '../../src/ingest/ingest.js';
-import { inlineParser, readerParser } from '../../src/ingest/parser-pool.js';
+import { inlineParser, workerParser } from '../../src/ingest/parser-pool.js';
 import type { FileResult } from '../../src/ingest/read-record-file.js';
 import { walkSpool } from '../../src/ingest/spool-walk.js';
 import { linkRecord, pkgRecord, runPair, runRecord, spoolDir, writeRecord } from '../fixtures/records.js';
@@ -18,7 +18,7 @@ import { storeDump } from './helpers.js';
 
 type Obj = Record<string, unknown>;
 
-/** Good records and every kind of bad file the reader must report as the main thread does. */
+/** Good records and every kind of bad file the workers must report as the main thread does. */
 function mixedSpool(): string {
   const root = spoolDir();
   for (let i = 0; i < 400; i++) {
@@ -40,13 +40,13 @@ function mixedSpool(): string {
   return root;
 }
 
-testEachStore('reading on a helper thread loads exactly what reading on the main thread loads', async ({ store, kind }) => {
+testEachStore('parsing on worker threads loads exactly what parsing on the main thread loads', async ({ store, kind }) => {
   const root = mixedSpool();
   const other = await createTestStore(kind);
   try {
-    const opts = { jobs: 0, batchSize: 300, maxFileSize: 4000 };
-    const inline = await ingestSpools(other.store, [root], { ...opts, readerThread: false });
-    const threaded = await ingestSpools(store, [root], { ...opts, readerThread: true });
+    const opts = { batchSize: 300, maxFileSize: 4000 }; // over two batches: workers are used
+    const inline = await ingestSpools(other.store, [root], { ...opts, jobs: 0 });
+    const threaded = await ingestSpools(store, [root], { ...opts, jobs: 2 });
     const summary = (s: Obj) => ({ ...s, seconds: 0, recordsPerSecond: 0 });
     assert.deepEqual(summary(threaded as unknown as Obj), summary(inline as unknown as Obj));
     assert.deepEqual(inline.reasons, { not_json: 1, truncated: 1, empty: 1, too_large: 1, unknown_name: 1, not_a_file: 2 });
@@ -58,12 +58,12 @@ testEachStore('reading on a helper thread loads exactly what reading on the main
   }
 });
 
-test('a chunk asked for twice (a retried transaction) gives the same results, from the reader thread too', async () => {
+test('a chunk asked for twice (a retried transaction) gives the same results, from worker threads too', async () => {
   const root = mixedSpool();
   const files = [...walkSpool(root, () => false, () => undefined)];
   const setup = { rules: {}, maxFileSize: 4000, now: 1 };
   const strip = (rs: FileResult[]) => rs.map((r) => ({ ...r, file: r.file.rel }));
-  for (const parser of [readerParser(setup), inlineParser(setup)]) {
+  for (const parser of [workerParser(setup, 2), inlineParser(setup)]) {
     try {
       const chunks = parser.parse(files);
       assert.ok(chunks.length > 2);
@@ -82,7 +82,7 @@ test('a deadlocked batch is retried whole: chunks are read again and the store e
   const clean = await createTestStore('sqlite');
   const flaky = await createTestStore('sqlite');
   try {
-    await ingestSpools(clean.store, [root], { jobs: 0, readerThread: true, batchSize: 300, maxFileSize: 4000 });
+    await ingestSpools(clean.store, [root], { jobs: 0, batchSize: 300, maxFileSize: 4000 });
     let failures = 0;
     const real = flaky.store;
     // a store whose transactions deadlock every other time, as a server's do under concurrent
@@ -95,7 +95,7 @@ test('a deadlocked batch is retried whole: chunks are read again and the store e
         return out;
       }),
     });
-    const s = await ingestSpools(deadlocking, [root], { jobs: 0, readerThread: true, batchSize: 300, maxFileSize: 4000 });
+    const s = await ingestSpools(deadlocking, [root], { jobs: 2, batchSize: 300, maxFileSize: 4000 });
     assert.ok(failures >= 6, 'every batch failed once');
     assert.equal(s.runs, process.getuid?.() === 0 ? 801 : 800);
     const [a, b] = [await storeDump(clean.store), await storeDump(real)];

@@ -1,0 +1,189 @@
+/**
+ * Whole commands as users run them: a new `node bin/xalt …` process each time, timed from
+ * spawn to exit, beside `node -e 0` (starting Node and nothing else) measured in the same run,
+ * interleaved, so the ratio holds on a busy machine. Budgets:
+ *   xalt find --user / --job / --uuid over 1,000,000 runs   ≤ 100 ms and ≤ 1.5× `node -e 0`
+ *   xalt ingest of a spool into SQLite, as a command        ≥ 20,000 records/s
+ * Warm: medians of repeated runs (files in the page cache, Node's compile cache filled where
+ * it exists). Cold: as root, the page cache is dropped before each run
+ * (`echo 3 > /proc/sys/vm/drop_caches`), for `node -e 0` too; skipped otherwise.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import Database from 'better-sqlite3';
+import { openStore } from '../src/db/open-store.js';
+import { ingestSpools } from '../src/ingest/ingest.js';
+import { loadIngestSettings } from '../src/ingest/ingest-settings.js';
+import { pkgRecord, runPair, writePkgRecord, writeRecord } from '../test/fixtures/records.js';
+import { benchStore, RUNS } from './report-data.js';
+
+const log = (s: string) => console.log(s);
+const XALT = fileURLToPath(new URL('../../bin/xalt', import.meta.url));
+const REPEAT = Number(process.env['XALT_BENCH_REPEAT'] ?? 15);
+
+const median = (xs: readonly number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+const ms = (x: number) => `${x.toFixed(0)} ms`;
+
+/** CPU milliseconds (user + system) of this process's waited-for children so far (Linux; NaN elsewhere). */
+function childrenCpu(): number {
+  try {
+    const f = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+    return (Number(f[13]) + Number(f[14])) * 10; // cutime + cstime, in ticks of 1/100 s
+  } catch {
+    return NaN;
+  }
+}
+
+/** Wall and CPU milliseconds from spawn to exit of `node args…`; throws unless it exits 0. */
+function timeRun(args: readonly string[]): { wall: number; cpu: number } {
+  const c0 = childrenCpu();
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const wall = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`node ${args.join(' ')}: exit ${r.status}: ${r.stderr}`);
+  return { wall, cpu: childrenCpu() - c0 };
+}
+
+function canDropCaches(): boolean {
+  if (process.getuid?.() !== 0) return false;
+  try {
+    writeFileSync('/proc/sys/vm/drop_caches', '3');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+interface Timing { readonly wall: number; readonly cpu: number }
+
+/** Medians of `n` interleaved runs of each command; with `cold`, the page cache is dropped before every run. */
+function interleaved(commands: Readonly<Record<string, readonly string[]>>, n: number, cold: boolean): Record<string, Timing> {
+  const times: Record<string, Timing[]> = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
+  for (const k of Object.keys(commands)) timeRun(commands[k]!); // warm-up: page cache, compile cache
+  for (let i = 0; i < n; i++) {
+    for (const [k, args] of Object.entries(commands)) {
+      if (cold) writeFileSync('/proc/sys/vm/drop_caches', '3');
+      times[k]!.push(timeRun(args));
+    }
+  }
+  return Object.fromEntries(Object.entries(times).map(([k, v]) => [k, { wall: median(v.map((t) => t.wall)), cpu: median(v.map((t) => t.cpu)) }]));
+}
+
+function sample(path: string): { user: string; job: string; uuid: string } {
+  const db = new Database(path, { readonly: true });
+  try {
+    const at = (col: string, frac: number) => (db.prepare(`SELECT ${col} AS v FROM xalt_run WHERE run_id = ?`).get(Math.floor(RUNS * frac)) as { v: string }).v;
+    return { user: at('user', 1 / 2), job: at('job_id', 1 / 3), uuid: at('run_uuid', 1 / 4).slice(0, 13) };
+  } finally {
+    db.close();
+  }
+}
+
+async function benchFind(): Promise<void> {
+  const { path, generatedSeconds } = await benchStore(log);
+  if (generatedSeconds) log(`generated ${RUNS.toLocaleString('en')} runs in ${generatedSeconds.toFixed(1)} s`);
+  const s = sample(path);
+  const find = (bin: string, ...args: string[]) => [bin, 'find', '--db', path, ...args];
+  const commands: Record<string, readonly string[]> = {
+    'node -e 0': ['-e', '0'],
+    'xalt --version': [XALT, '--version'],
+    [`xalt find --user ${s.user}`]: find(XALT, '--user', s.user),
+    [`xalt find --job ${s.job}`]: find(XALT, '--job', s.job),
+    [`xalt find --uuid ${s.uuid}`]: find(XALT, '--uuid', s.uuid),
+  };
+  // another build side by side (e.g. the one before a change): XALT_BENCH_BASELINE_XALT=/path/to/other/bin/xalt
+  const other = process.env['XALT_BENCH_BASELINE_XALT'];
+  if (other) {
+    commands[`baseline build: xalt find --user ${s.user}`] = find(other, '--user', s.user);
+    commands[`baseline build: xalt find --uuid ${s.uuid}`] = find(other, '--uuid', s.uuid);
+  }
+  const show = (label: string, t: Record<string, Timing>) => {
+    const node = t['node -e 0']!;
+    log(`  ${label}: node -e 0 ${ms(node.wall)}, CPU ${ms(node.cpu)} (the baseline, measured in the same run)`);
+    for (const [k, v] of Object.entries(t)) {
+      if (k === 'node -e 0') continue;
+      const ratio = v.wall / node.wall;
+      const verdict = k.startsWith('xalt find') ? `  budget ≤ 100 ms and ≤ 1.5×: ${v.wall <= 100 && ratio <= 1.5 ? 'within budget' : 'OVER BUDGET'}` : '';
+      log(`    ${k.padEnd(48)} ${ms(v.wall).padStart(7)} ${ratio.toFixed(2)}×, CPU ${ms(v.cpu).padStart(6)} ${(v.cpu / node.cpu).toFixed(2)}×${verdict}`);
+    }
+  };
+  log(`\nwhole xalt find over ${RUNS.toLocaleString('en')} runs (SQLite, --db given; a new process each run, spawn to exit; medians of ${REPEAT}, interleaved; CPU = the child's user + system time, in 10 ms ticks):`);
+  show('warm', interleaved(commands, REPEAT, false));
+  if (canDropCaches()) show('cold (page cache dropped before every run)', interleaved(commands, Math.max(3, Math.round(REPEAT / 3)), true));
+  else log('  cold: skipped (dropping the page cache needs root)');
+}
+
+/** A spool of `pairs` runs (start and end records, 20 libraries, 8 environment values) plus a package record per second run. */
+function makeSpool(pairs: number): { root: string; records: number } {
+  const root = mkdtempSync(join(tmpdir(), 'xalt-bench-cmd-spool-'));
+  const libs = Array.from({ length: 300 }, (_, i) => `/opt/apps/pkg${i % 40}/${i}/lib/libthing${i}.so.${i % 7}`);
+  let records = 0;
+  for (let i = 0; i < pairs; i++) {
+    const libA = Array.from({ length: 20 }, (_, k) => [libs[(i * 7 + k * 13) % libs.length]!, '0']);
+    const envT = Object.fromEntries(Array.from({ length: 8 }, (_, k) => [`VAR_${k}`, `value-${i % 50}-${k}`]));
+    const { start, end } = runPair({ libA, envT, userT: { user: `user${i % 100}`, exec_path: `/opt/apps/pkg${i % 40}/bin/prog${i % 200}` } });
+    writeRecord(root, 'month/hash', start);
+    writeRecord(root, 'month/hash', end);
+    records += 2;
+    if (i % 2 === 0) { writePkgRecord(root, 'month/hash', pkgRecord((end['userT'] as Record<string, unknown>)['run_uuid'] as string), `user${i % 100}`); records++; }
+  }
+  return { root, records };
+}
+
+async function benchIngest(): Promise<void> {
+  const spool = makeSpool(8000);
+  const work = mkdtempSync(join(tmpdir(), 'xalt-bench-cmd-'));
+  const quarantine = join(work, 'quarantine');
+  try {
+    const command: Timing[] = [];
+    const inProcess: number[] = [];
+    const other = process.env['XALT_BENCH_BASELINE_XALT'];
+    const baseline: Timing[] = [];
+    /** records per second of wall time and per CPU-second of the command (all its threads) */
+    const rates = (t: { wall: number; cpu: number }): Timing => ({ wall: spool.records / (t.wall / 1000), cpu: spool.records / (t.cpu / 1000) });
+    const settings = await loadIngestSettings();
+    const rules = { preIngest: settings.preIngest ?? [], applications: settings.applications ?? [] };
+    for (let i = 0; i < Math.max(3, Math.round(REPEAT / 3)); i++) {
+      const db = join(work, `c${i}.db`);
+      command.push(rates(timeRun([XALT, 'ingest', '--quiet', '--db', db, '--quarantine', quarantine, spool.root])));
+      const store = await openStore(join(work, `p${i}.db`));
+      const t0 = performance.now();
+      await ingestSpools(store, [spool.root], { ...rules, quarantineDir: quarantine });
+      await store.close();
+      inProcess.push(spool.records / ((performance.now() - t0) / 1000));
+      if (other) baseline.push(rates(timeRun([other, 'ingest', '--quiet', '--db', join(work, `b${i}.db`), '--quarantine', quarantine, spool.root])));
+      for (const f of [db, join(work, `p${i}.db`), join(work, `b${i}.db`)]) rmSync(f, { force: true });
+    }
+    const c = median(command.map((r) => r.wall));
+    const cCpu = median(command.map((r) => r.cpu));
+    const p = median(inProcess);
+    log(`\nwhole xalt ingest of ${spool.records.toLocaleString('en')} records in as many files into a new SQLite store (spawn to exit; medians of ${command.length}, interleaved):`);
+    log(`  xalt ingest (the command)       ${Math.round(c).toLocaleString('en')} records/s, ${Math.round(cCpu).toLocaleString('en')} per CPU-second   budget ≥ 20,000 records/s: ${c >= 20_000 ? 'within budget' : 'UNDER BUDGET'}`);
+    log(`  ingestSpools in this process    ${Math.round(p).toLocaleString('en')} records/s   (the loop alone, side by side: the command reaches ${(c / p).toFixed(2)}× of it)`);
+    if (other) {
+      const b = median(baseline.map((r) => r.wall));
+      const bCpu = median(baseline.map((r) => r.cpu));
+      log(`  baseline build's xalt ingest    ${Math.round(b).toLocaleString('en')} records/s, ${Math.round(bCpu).toLocaleString('en')} per CPU-second   (${other}; this build: ${(c / b).toFixed(2)}× by the clock, ${(cCpu / bCpu).toFixed(2)}× per CPU-second)`);
+    }
+  } finally {
+    rmSync(spool.root, { recursive: true, force: true });
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** `XALT_BENCH_COMMANDS=find` or `=ingest` runs one half. */
+export async function run(): Promise<void> {
+  const only = process.env['XALT_BENCH_COMMANDS'];
+  log(`whole commands (node ${process.version})`);
+  if (only !== 'ingest') await benchFind();
+  if (only !== 'find') await benchIngest();
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await run();
