@@ -148,15 +148,14 @@ class _SiteDir(object):
 
 
 def _install_dir(path):
-    """The sys.path-like directory a package or module was imported from."""
+    """The sys.path-like directory a package or module was imported from: the parent of
+    ``<dir>/<pkg>/__init__.py``, of ``<dir>/<module>.py`` and of a namespace package's
+    ``<dir>/<pkg>`` directory (string operations: this runs once per recorded package)."""
     if not path:
         return ''
-    base = os.path.basename(path)
-    parent = os.path.dirname(path)
+    parent, _, base = path.rpartition('/')
     if base.startswith('__init__.'):
-        return os.path.dirname(parent)
-    if os.path.isdir(path):  # a namespace package's directory
-        return parent
+        return parent.rpartition('/')[0]
     return parent
 
 

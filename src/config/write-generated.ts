@@ -1,12 +1,13 @@
 /**
  * The IO edge of the compiler: write the generated collector config and Python rules, and
- * regenerate the committed copies (native/gen/site_config.c, python/xalt_hook/xalt_site_rules.py)
- * from etc/xalt.example.toml.
+ * regenerate the committed copies (native/gen/site_config.c, python/xalt_hook/xalt_site_rules.py
+ * from etc/xalt.example.toml; python/xalt_hook/_xalt_pkg_fields.py from src/schema).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { emitSiteConfigC } from './emit-c.js';
 import { emitPythonRules } from './emit-python.js';
+import { emitPythonFields } from './emit-python-fields.js';
 import { EXAMPLE_CONFIG, PACKAGE_ROOT } from './load-site-config.js';
 import { parseSiteConfig } from './parse-site-config.js';
 import type { SiteConfig } from './site-config.js';
@@ -37,6 +38,7 @@ export function committedGenerated(): { path: string; text: string }[] {
   return [
     { path: join(PACKAGE_ROOT, 'native', 'gen', 'site_config.c'), text: emitSiteConfigC(cfg) },
     { path: join(PACKAGE_ROOT, 'python', 'xalt_hook', 'xalt_site_rules.py'), text: emitPythonRules(cfg) },
+    { path: join(PACKAGE_ROOT, 'python', 'xalt_hook', '_xalt_pkg_fields.py'), text: emitPythonFields() },
   ];
 }
 
