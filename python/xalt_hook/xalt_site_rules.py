@@ -206,9 +206,20 @@ def _rule(dfa, state):
     return dfa[6][i] if i >= 0 else -1
 
 
-# The path automaton's state after each directory packages were imported from: the same for
-# every package of that directory, so each import path is read only from its last part on.
+# The path automaton's state after each directory packages were imported from, and after
+# each (state, file name ending) pair: an import path is <dir>/<name>/__init__.py or
+# <dir>/<name>.py (or .so), so of each path only the package name is read byte by byte.
 _DIR_STATES = {}
+_END_STATES = {}
+
+
+def _cached_walk(cache, dfa, state, key, text):
+    hit = cache.get(key)
+    if hit is None:
+        hit = _walk(dfa, state, text)
+        if len(cache) < 1024:
+            cache[key] = hit
+    return hit
 
 
 def _path_rule(name, path):
@@ -216,13 +227,13 @@ def _path_rule(name, path):
     dfa = _PATH_DFA
     if dfa is None:
         return -1
-    cut = path.rfind("/" + name) + 1  # <dir>/<name>/__init__.py, <dir>/<name>.py: after <dir>/
-    state = _DIR_STATES.get(path[:cut]) if cut else None
-    if state is None:
-        state = _walk(dfa, dfa[3], path[:cut])
-        if cut and len(_DIR_STATES) < 1024:
-            _DIR_STATES[path[:cut]] = state
-    return _rule(dfa, _walk(dfa, state, path[cut:]))
+    cut = path.rfind("/" + name) + 1
+    if not cut:
+        return _rule(dfa, _walk(dfa, dfa[3], path))
+    state = _cached_walk(_DIR_STATES, dfa, dfa[3], path[:cut], path[:cut])
+    state = _walk(dfa, state, name)
+    end = path[cut + len(name):]
+    return _rule(dfa, _cached_walk(_END_STATES, dfa, state, (state, end), end))
 
 
 def decide(name, path):
