@@ -18,8 +18,10 @@ import time
 import _thread
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
-_OUR_MODULES = frozenset(('sitecustomize', 'xalt_site_rules', '_xalt_pkg_hook', '_xalt_pkg_fields',
-                          '_xalt_pkg_record', '_xalt_pkg_version'))
+# Never recorded: our own modules, and usercustomize, which site.py imports right after us
+# (site configuration, not a package; looking it up for nothing would search sys.path twice).
+_OUR_MODULES = frozenset(('sitecustomize', 'usercustomize', 'xalt_site_rules', '_xalt_pkg_hook',
+                          '_xalt_pkg_fields', '_xalt_pkg_record', '_xalt_pkg_version'))
 
 
 def _sibling(name):
