@@ -7,7 +7,9 @@ Rules it keeps, because it runs inside every tracked Python program:
 * O(1) work per import: submodules and already-seen names return at once, and a new
   top-level package costs one spec lookup, one rule check and one ``write(2)``;
 * writes only while ``os.getpid()`` is the pid named in the staging file (the pid guard),
-  so a forked worker or an untracked child never writes into its parent's file.
+  so a forked worker or an untracked child never writes into its parent's file;
+* costs a process that imports nothing to record only this module: the record writer, the
+  generated schema fields and rules, and the version reader are loaded when first needed.
 Stdlib only, Python 3.6+.
 """
 import os
@@ -15,11 +17,28 @@ import sys
 import time
 import _thread
 
-from _xalt_pkg_record import PkgLines
-
 _HERE = os.path.dirname(os.path.abspath(__file__))
-_OUR_MODULES = frozenset(('sitecustomize', 'xalt_site_rules', '_xalt_pkg_hook',
-                          '_xalt_pkg_record', '_xalt_pkg_version'))
+# Never recorded: our own modules, and usercustomize, which site.py imports right after us
+# (site configuration, not a package; looking it up for nothing would search sys.path twice).
+_OUR_MODULES = frozenset(('sitecustomize', 'usercustomize', 'xalt_site_rules', '_xalt_pkg_hook',
+                          '_xalt_pkg_fields', '_xalt_pkg_record', '_xalt_pkg_version'))
+
+
+def _sibling(name):
+    """The module ``name`` from this directory, loaded on first use.
+
+    By file name, not through sys.path: sitecustomize takes this directory off sys.path (so
+    the program's own imports do not search it).  Through the import system's own
+    SourceFileLoader, already loaded, so the bytecode ``xalt install`` compiled is used.
+    """
+    module = sys.modules.get(name)
+    if module is None:
+        bootstrap = sys.modules['_frozen_importlib']
+        loader = sys.modules['_frozen_importlib_external'].SourceFileLoader(name, os.path.join(_HERE, name + '.py'))
+        module = bootstrap.module_from_spec(bootstrap.spec_from_loader(name, loader))
+        loader.exec_module(module)
+        sys.modules[name] = module
+    return module
 
 
 def _trace(msg):
@@ -76,13 +95,7 @@ class _Rules(object):
 
     def _load(self):
         try:
-            # Through the loader, so the bytecode `xalt install` compiled is used: compiling
-            # the file would cost every Python process about a millisecond.
-            from importlib.machinery import SourceFileLoader
-            path = os.path.join(_HERE, 'xalt_site_rules.py')
-            ns = {'__name__': 'xalt_site_rules', '__file__': path}
-            exec(SourceFileLoader('xalt_site_rules', path).get_code('xalt_site_rules'), ns)
-            decide = ns['decide']
+            decide = _sibling('xalt_site_rules').decide
             if decide('probe', '/probe') not in ('KEEP', 'SKIP'):
                 raise ValueError('decide() answers neither KEEP nor SKIP')
             self.decide = decide
@@ -156,7 +169,7 @@ class XaltPkgFinder(object):
         self.busy = set()  # thread ids inside find_spec: the re-entrancy guard
         self.stdlib = _Stdlib()
         self.rules = _Rules()
-        self.lines = PkgLines(run_uuid, '%d.%d.%d' % tuple(sys.version_info[:3]), job_id)
+        self.lines = None  # the record writer, made when the first package is staged
 
     def find_spec(self, fullname, path=None, target=None):
         # Submodules (path given) and names seen before cost one test each.
@@ -208,7 +221,7 @@ class XaltPkgFinder(object):
         if os.getpid() != self.pid:
             self.enabled = False
             return
-        if self.fd < 0 and not self._open():
+        if self.fd < 0 and not (self._writer() and self._open()):
             return
         data = self.lines.line('', *record)
         if os.write(self.fd, data) == len(data):
@@ -217,6 +230,19 @@ class XaltPkgFinder(object):
             # A short write (tmpfs full) leaves half a line; appending after it would glue
             # two records together, so stop here with what is complete.
             self.enabled = False
+
+    def _writer(self):
+        """Make the record writer from the generated schema fields; False if it cannot be."""
+        try:
+            fields = _sibling('_xalt_pkg_fields')
+            per_run = {'program': 'python', 'xalt_run_uuid': self.run_uuid, 'job_id': self.job_id,
+                       'program_version': '%d.%d.%d' % tuple(sys.version_info[:3])}
+            self.lines = _sibling('_xalt_pkg_record').PkgLines(fields.PKG_MEMBERS, per_run)
+            return True
+        except Exception as e:
+            self.enabled = False
+            _trace('record writer unusable, recording nothing: %s: %s' % (e.__class__.__name__, e))
+            return False
 
     def _open(self):
         flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | getattr(os, 'O_CLOEXEC', 0)
@@ -255,8 +281,7 @@ class XaltPkgFinder(object):
                 return  # already shipped and removed: do not resurrect it
             self.enabled = False
             imported = [r for r in self.records if r[0] in sys.modules]
-            from _xalt_pkg_version import resolve_versions
-            versions = resolve_versions(imported)
+            versions = _sibling('_xalt_pkg_version').resolve_versions(imported)
             if len(imported) == len(self.records) and not any(versions.values()):
                 return
             data = b''.join(self.lines.line(versions.get(name, ''), name, path, t)

@@ -1,10 +1,10 @@
 """Pkg record bytes, identical to ``serializeRecord`` in src/schema/serialize.ts.
 
-Compact JSON, members in schema order, ``{"crc":"0xHHHH",`` first: CRC-16/CCITT-FALSE over
-the UTF-8 record with ``0xFFFF`` in the crc slot (``binascii.crc_hqx`` with seed 0xFFFF is
-exactly that CRC, in C), a trailing newline.  Written without the ``json`` module because
-importing it would cost more than the whole hook is allowed to (docs/python.md).
-Stdlib only, Python 3.6+.
+Compact JSON, members in the order of the generated _xalt_pkg_fields.PKG_MEMBERS (schema
+order), ``{"crc":"0xHHHH",`` first: CRC-16/CCITT-FALSE over the UTF-8 record with ``0xFFFF``
+in the crc slot (``binascii.crc_hqx`` with seed 0xFFFF is exactly that CRC, in C), a trailing
+newline.  Written without the ``json`` module because importing it would cost more than the
+whole hook is allowed to (docs/python.md).  Stdlib only, Python 3.6+.
 """
 import binascii
 
@@ -17,6 +17,11 @@ _ESCAPES.update({0x08: '\\b', 0x09: '\\t', 0x0A: '\\n', 0x0C: '\\f', 0x0D: '\\r'
 # (surrogateescape); the contract writes it as \u00xx of that byte, so the record stays
 # valid JSON and valid UTF-8.
 _ESCAPES.update({0xDC00 + b: '\\u%04x' % b for b in range(0x80, 0x100)})
+
+# The members whose value is per package, in the order line() takes them; every other member
+# is the same for all records of a run and is passed to PkgLines once.
+PER_PACKAGE = ('package_version', 'package_name', 'package_path', 'import_time')
+
 
 def json_string(s):
     """``s`` as a JSON string literal, escaped as JSON.stringify does."""
@@ -31,18 +36,29 @@ def json_string(s):
 class PkgLines(object):
     """Serializes the pkg records of one run.
 
-    Members in the order of src/schema/pkg-record.ts: program, xalt_run_uuid,
-    package_version, package_name, package_path, program_version, job_id, import_time.
-    The members that are the same for every record of the run are escaped once.
+    ``members`` is the schema's member list (crc first); ``per_run`` the values of the
+    members that are the same for every record of the run, escaped here once.  A member the
+    schema has and the hook has no value for raises ValueError: the hook then records
+    nothing rather than write records the schema does not describe.
     """
 
-    def __init__(self, run_uuid, program_version, job_id):
-        self.head = ',"program":"python","xalt_run_uuid":%s,"package_version":' % json_string(run_uuid)
-        self.tail = ',"program_version":%s,"job_id":%s,"import_time":' % (json_string(program_version), json_string(job_id))
+    def __init__(self, members, per_run):
+        if not members or members[0] != 'crc':
+            raise ValueError('pkg records must start with "crc", not %r' % (members[:1],))
+        parts = ['{{"crc":"0xFFFF"']  # braces doubled: this is a str.format template
+        for member in members[1:]:
+            if member in PER_PACKAGE:
+                value = '{%d}' % PER_PACKAGE.index(member)
+            elif member in per_run:
+                value = json_string(per_run[member]).replace('{', '{{').replace('}', '}}')
+            else:
+                raise ValueError('no value for pkg member %r' % member)
+            parts.append(',"%s":%s' % (member, value))
+        parts.append('}}')
+        self.template = ''.join(parts)  # str.format template over the PER_PACKAGE values
 
     def line(self, version, name, path, import_time):
         """One record line (bytes, newline included)."""
-        body = ''.join((self.head, json_string(version), ',"package_name":', json_string(name),
-                        ',"package_path":', json_string(path), self.tail, json_string(import_time), '}'))
-        data = ('{"crc":"0xFFFF"' + body).encode('utf-8', 'backslashreplace')
+        text = self.template.format(json_string(version), json_string(name), json_string(path), json_string(import_time))
+        data = text.encode('utf-8', 'backslashreplace')
         return b'{"crc":"0x%04X"' % binascii.crc_hqx(data, 0xFFFF) + data[15:] + b'\n'

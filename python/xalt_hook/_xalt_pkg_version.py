@@ -113,7 +113,12 @@ def _top_level_names(meta):
 
 
 class _SiteDir(object):
-    """The distributions installed in one directory, indexed lazily."""
+    """The distributions installed in one directory, indexed lazily.
+
+    A big site-packages holds thousands of entries, and the packages a run imported are
+    usually few of them: a package's own distribution is found by binary search in the
+    sorted listing (sorting is done in C), and every entry is parsed only when that fails.
+    """
 
     def __init__(self, path):
         self.path = path
@@ -121,24 +126,41 @@ class _SiteDir(object):
             entries = os.listdir(path)
         except OSError:
             entries = []
-        self.by_name = {}  # normalised distribution name -> (entry, version from its name)
-        for entry in entries:
-            split = _split_meta_dir(entry)
-            if split is not None:
-                self.by_name.setdefault(split[0], (entry, split[1]))
+        # endswith() with a tuple filters in C: beside each distribution's metadata there is
+        # a package directory or module, as many again.
+        self.metas = sorted([e for e in entries if e.endswith(_META_SUFFIXES)])
+        self.by_name = None  # normalised distribution name -> (entry, version from its name), on first need
         self.top_level = None  # module name -> entry, built on first need
+
+    def _index(self):
+        if self.by_name is None:
+            self.by_name = {}
+            for entry in self.metas:
+                split = _split_meta_dir(entry)
+                if split is not None:
+                    self.by_name.setdefault(split[0], (entry, split[1]))
+        return self.by_name
 
     def _version(self, entry, from_name):
         return from_name or _header_version(os.path.join(self.path, entry))
 
     def by_distribution_name(self, name):
-        hit = self.by_name.get(_norm(name))
+        # The usual case: the metadata directory is named like the module (numpy-1.26.4.dist-info).
+        from bisect import bisect_left
+        key = _norm(name)
+        i = bisect_left(self.metas, name + '-')
+        while i < len(self.metas) and self.metas[i].startswith(name + '-'):
+            split = _split_meta_dir(self.metas[i])
+            if split is not None and split[0] == key:
+                return self._version(self.metas[i], split[1])
+            i += 1
+        hit = self._index().get(key)
         return self._version(*hit) if hit else ''
 
     def by_top_level(self, name):
         if self.top_level is None:
             self.top_level = {}
-            for entry, _ in self.by_name.values():
+            for entry, _ in self._index().values():
                 for module in _top_level_names(os.path.join(self.path, entry)):
                     self.top_level.setdefault(module, entry)
         entry = self.top_level.get(name)
@@ -148,15 +170,14 @@ class _SiteDir(object):
 
 
 def _install_dir(path):
-    """The sys.path-like directory a package or module was imported from."""
+    """The sys.path-like directory a package or module was imported from: the parent of
+    ``<dir>/<pkg>/__init__.py``, of ``<dir>/<module>.py`` and of a namespace package's
+    ``<dir>/<pkg>`` directory (string operations: this runs once per recorded package)."""
     if not path:
         return ''
-    base = os.path.basename(path)
-    parent = os.path.dirname(path)
+    parent, _, base = path.rpartition('/')
     if base.startswith('__init__.'):
-        return os.path.dirname(parent)
-    if os.path.isdir(path):  # a namespace package's directory
-        return parent
+        return parent.rpartition('/')[0]
     return parent
 
 

@@ -4,7 +4,7 @@
  * probability, whether an environment variable or a Python package is kept.
  */
 import { effectiveEnvRules } from './builtin-rules.js';
-import { firstMatchByKind, firstMatchCompiled as firstMatch } from './compiled-rules.js';
+import { firstMatchByKind, firstMatchCompiled as firstMatch, splitByKind } from './compiled-rules.js';
 import type { SamplingRow, SiteConfig } from './site-config.js';
 
 /**
@@ -37,9 +37,24 @@ export function keepEnv(cfg: SiteConfig, name: string, value: string): boolean {
 
 const PKG_RULE_KINDS = ['name', 'path'] as const;
 
+/**
+ * Index of the site's Python package rule that decides, or -1 (default KEEP): the first rule
+ * whose regex matches the whole name (kind "name") or import path (kind "path"; only the name
+ * rules are tried when no path is given). Decided by the same automata the hook runs from
+ * xalt_site_rules.py, over the UTF-8 bytes, so both answer alike for any name.
+ * @example packageRuleIndex(cfg, 'numpy', '/sw/numpy/__init__.py') // -1 when no rule matches
+ */
+export function packageRuleIndex(cfg: SiteConfig, name: string, path?: string): number {
+  const rules = cfg.rules.pythonPackages;
+  if (path !== undefined) return firstMatchByKind(rules, PKG_RULE_KINDS, { name, path });
+  const split = splitByKind(rules, PKG_RULE_KINDS);
+  const i = firstMatch(split.lists.name, name);
+  return i < 0 ? -1 : split.indices.name[i]!;
+}
+
 /** Whether a Python package is recorded: first full match by name or path, default KEEP. */
 export function keepPackage(cfg: SiteConfig, name: string, path: string): boolean {
-  const i = firstMatchByKind(cfg.rules.pythonPackages, PKG_RULE_KINDS, { name, path });
+  const i = packageRuleIndex(cfg, name, path);
   return i < 0 || cfg.rules.pythonPackages[i]!.action === 'KEEP';
 }
 

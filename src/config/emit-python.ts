@@ -32,11 +32,17 @@ function pyBytes(bytes: Uint8Array): string {
   return lines.length ? `(\n${lines.join('\n')}\n  )` : "b''";
 }
 
-/** Numbers as little-endian 16-bit values (the tables stay below 65,536 states: MAX_DFA_STATES). */
-function int16Bytes(values: ArrayLike<number>): Uint8Array {
+/**
+ * Numbers as little-endian 16-bit values: state numbers unsigned (up to MAX_DFA_STATES, which
+ * is below 65,536), rule labels signed (-1: none).
+ */
+function int16Bytes(values: ArrayLike<number>, signed: boolean): Uint8Array {
   const out = new Uint8Array(values.length * 2);
   const view = new DataView(out.buffer);
-  for (let i = 0; i < values.length; i++) view.setInt16(i * 2, values[i]!, true);
+  for (let i = 0; i < values.length; i++) {
+    if (signed) view.setInt16(i * 2, values[i]!, true);
+    else view.setUint16(i * 2, values[i]!, true);
+  }
   return out;
 }
 
@@ -50,8 +56,8 @@ function pyDfa(dfa: Dfa | null, ruleIndex: readonly number[]): string {
   if (!dfa) return 'None';
   return `(
   ${pyBytes(dfa.classOf)},
-  _int16(${pyBytes(int16Bytes(dfa.next))}),
-  _int16(${pyBytes(int16Bytes(dfa.accept))}),
+  _table(${pyBytes(int16Bytes(dfa.next, false))}, "H"),
+  _table(${pyBytes(int16Bytes(dfa.accept, true))}, "h"),
   ${dfa.start}, ${dfa.finalFrom}, ${dfa.classCount},
   (${ruleIndex.join(', ')},),
 )`;
@@ -77,17 +83,19 @@ linear in the name or path, whatever the patterns.
 """
 
 import sys
-from array import array
 
 FINGERPRINT = "${cfg.fingerprint}"
 
 
-def _int16(data):
-    """Little-endian 16-bit table from its bytes."""
-    table = array("h", data)
+def _table(data, kind):
+    """A little-endian 16-bit table (kind "H" unsigned, "h" signed) from its bytes, as a
+    memoryview: importing the array module would cost a tracked process milliseconds (it
+    imports collections.abc)."""
     if sys.byteorder != "little":
-        table.byteswap()
-    return table
+        swapped = bytearray(data)
+        swapped[0::2], swapped[1::2] = data[1::2], data[0::2]
+        data = bytes(swapped)
+    return memoryview(data).cast(kind)
 
 
 PKG_RULES = [
@@ -96,29 +104,62 @@ ${rows.join('\n')}
 
 # (classes, next, accept, start, final_from, class_count, rule_index): next[state *
 # class_count + classes[byte]] is the next state; accept[state] indexes rule_index (-1: no
-# rule of this kind matches).
+# rule of this kind matches). classes is a 256-byte bytes.translate() table.
 _NAME_DFA = ${pyDfa(dfa('name'), split.indices.name)}
 
 _PATH_DFA = ${pyDfa(dfa('path'), split.indices.path)}
 
 
-def _first(dfa, text):
-    """Index in PKG_RULES of the first rule of this kind matching all of text, or -1."""
-    if dfa is None:
-        return -1
-    classes, nxt, accept, state, final_from, count, rule_index = dfa
-    for byte in text.encode("utf-8", "surrogateescape"):
+def _walk(dfa, state, text):
+    """The state after reading text (as UTF-8 bytes; a path byte that is not UTF-8 as itself)."""
+    classes, nxt, final_from, count = dfa[0], dfa[1], dfa[4], dfa[5]
+    # Bytes mapped to their classes in C by translate(), so the loop only steps.
+    for cls in text.encode("utf-8", "surrogateescape").translate(classes):
         if state >= final_from:
             break  # a final state: the decision can no longer change
-        state = nxt[state * count + classes[byte]]
-    i = accept[state]
-    return rule_index[i] if i >= 0 else -1
+        state = nxt[state * count + cls]
+    return state
+
+
+def _rule(dfa, state):
+    i = dfa[2][state]
+    return dfa[6][i] if i >= 0 else -1
+
+
+# The path automaton's state after each directory packages were imported from, and after
+# each (state, file name ending) pair: an import path is <dir>/<name>/__init__.py or
+# <dir>/<name>.py (or .so), so of each path only the package name is read byte by byte.
+_DIR_STATES = {}
+_END_STATES = {}
+
+
+def _cached_walk(cache, dfa, state, key, text):
+    hit = cache.get(key)
+    if hit is None:
+        hit = _walk(dfa, state, text)
+        if len(cache) < 1024:
+            cache[key] = hit
+    return hit
+
+
+def _path_rule(name, path):
+    """Index in PKG_RULES of the first path rule matching all of path, or -1."""
+    dfa = _PATH_DFA
+    if dfa is None:
+        return -1
+    cut = path.rfind("/" + name) + 1
+    if not cut:
+        return _rule(dfa, _walk(dfa, dfa[3], path))
+    state = _cached_walk(_DIR_STATES, dfa, dfa[3], path[:cut], path[:cut])
+    state = _walk(dfa, state, name)
+    end = path[cut + len(name):]
+    return _rule(dfa, _cached_walk(_END_STATES, dfa, state, (state, end), end))
 
 
 def decide(name, path):
     """Return "KEEP" or "SKIP" for a top-level package imported from path."""
-    i = _first(_NAME_DFA, name)
-    j = _first(_PATH_DFA, path or "")
+    i = -1 if _NAME_DFA is None else _rule(_NAME_DFA, _walk(_NAME_DFA, _NAME_DFA[3], name))
+    j = _path_rule(name, path or "")
     k = i if j < 0 or (0 <= i < j) else j
     return PKG_RULES[k][0] if k >= 0 else "KEEP"
 `;

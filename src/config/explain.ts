@@ -5,6 +5,7 @@
  * environment variable or a Python package, with every rule consulted on the way.
  */
 import { effectiveEnvRules, effectiveHostRules, effectivePathRules } from './builtin-rules.js';
+import { packageRuleIndex } from './decide.js';
 import { firstMatch } from './rule-matcher.js';
 import type { Rule, RuleSource, SiteConfig } from './site-config.js';
 
@@ -91,16 +92,18 @@ export function explainEnv(cfg: SiteConfig, assignment: string): Explanation {
   return finish('env', input, [step('env', input, effectiveEnvRules(cfg), cfg.rules.env)]);
 }
 
-/** Whether a Python package (given by name, or by the file it is imported from) is recorded. */
+/**
+ * Whether a Python package (given by name, or by the file it is imported from) is recorded,
+ * decided as the hook decides it (packageRuleIndex: the automata of xalt_site_rules.py).
+ */
 export function explainPackage(cfg: SiteConfig, nameOrPath: string): Explanation {
   const isPath = nameOrPath.includes('/');
   const name = isPath ? packageNameOf(nameOrPath) : nameOrPath;
-  for (const [i, rule] of cfg.rules.pythonPackages.entries()) {
-    if (rule.kind === 'path' && !isPath) continue;
+  const i = packageRuleIndex(cfg, name, isPath ? nameOrPath : undefined);
+  const rule = cfg.rules.pythonPackages[i];
+  if (rule) {
     const input = rule.kind === 'name' ? name : nameOrPath;
-    if (firstMatch([rule], input) === 0) {
-      return finish('pkg', nameOrPath, [{ list: 'python_packages', input, index: i, line: rule.line, pattern: rule.pattern, action: rule.action, source: 'site', note: `matched by ${rule.kind}` }]);
-    }
+    return finish('pkg', nameOrPath, [{ list: 'python_packages', input, index: i, line: rule.line, pattern: rule.pattern, action: rule.action, source: 'site', note: `matched by ${rule.kind}` }]);
   }
   return finish('pkg', nameOrPath, [{ list: 'python_packages', input: nameOrPath, index: -1, line: 0, pattern: '', action: 'KEEP', source: 'default', note: isPath ? 'no rule matched' : 'no name rule matched (give the import path to test path rules)' }]);
 }

@@ -1,8 +1,9 @@
 /**
  * The IO edge of the compiler: write the generated collector config and Python rules, and
  * regenerate the committed copies (native/gen/site_config.c, python/xalt_hook/xalt_site_rules.py)
- * from etc/xalt.example.toml, and the config-independent C headers (native/gen/record_fields.h
- * from src/schema/, native/gen/never_tracked.h from the built-in rules).
+ * from etc/xalt.example.toml, and the config-independent files: native/gen/record_fields.h and
+ * python/xalt_hook/_xalt_pkg_fields.py from src/schema/, native/gen/never_tracked.h from the
+ * built-in rules.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -10,6 +11,7 @@ import { emitRecordFieldsH } from '../schema/emit-c-fields.js';
 import { emitSiteConfigC } from './emit-c.js';
 import { emitNeverTrackedH } from './emit-c-never-tracked.js';
 import { emitPythonRules } from './emit-python.js';
+import { emitPythonFields } from './emit-python-fields.js';
 import { EXAMPLE_CONFIG, PACKAGE_ROOT } from './load-site-config.js';
 import { parseSiteConfig } from './parse-site-config.js';
 import type { SiteConfig } from './site-config.js';
@@ -42,6 +44,7 @@ export function committedGenerated(): { path: string; text: string }[] {
     { path: join(PACKAGE_ROOT, 'python', 'xalt_hook', 'xalt_site_rules.py'), text: emitPythonRules(cfg) },
     { path: join(PACKAGE_ROOT, 'native', 'gen', 'record_fields.h'), text: emitRecordFieldsH() },
     { path: join(PACKAGE_ROOT, 'native', 'gen', 'never_tracked.h'), text: emitNeverTrackedH() },
+    { path: join(PACKAGE_ROOT, 'python', 'xalt_hook', '_xalt_pkg_fields.py'), text: emitPythonFields() },
   ];
 }
 
