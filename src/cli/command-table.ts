@@ -43,6 +43,7 @@ export const globalOptions: Readonly<Record<string, OptionSpec>> = {
   config: { type: 'string', short: 'c', valueName: 'FILE', description: 'site configuration (default: $XALT_CONFIG — an installed xalt sets it to PREFIX/etc/xalt.toml —, else ./xalt.toml, else $XALT_DIR/etc/xalt.toml)' },
   debug: { type: 'boolean', description: 'print stack traces for errors' },
   quiet: { type: 'boolean', short: 'q', description: 'print errors only' },
+  verbose: { type: 'boolean', short: 'v', description: 'also say on stderr which configuration file is used, and why' },
 };
 
 const db = { type: 'string', valueName: 'URL', description: 'store: a SQLite file path, mysql://user:pass@host:port/db or postgresql://user:pass@host:port/db (default $XALT_DB, else config [store])' } as const;
@@ -154,7 +155,7 @@ export const commands: readonly CommandSpec[] = [
       fields: { type: 'string', valueName: 'LIST', description: 'print these columns as a table, in this order (start_time,user,job,app_name,outcome,…; an unknown one lists them all)' },
       noheader: { type: 'boolean', description: 'no header line (table with --fields, csv, tsv, --parsable)' },
       parsable: { type: 'boolean', short: 'P', description: 'one |-separated line per run, like sacct -P (with --fields, those columns)' },
-      verbose: { type: 'boolean', short: 'v', description: 'show every library and environment value' },
+      verbose: { type: 'boolean', short: 'v', description: 'show every library and environment value (and, on stderr, which configuration file is used)' },
       format: { ...format, description: 'output format: table (a block per run), csv, tsv, json, ndjson, md' }, json,
       csv: { type: 'boolean', description: 'shorthand for --format csv' },
     },

@@ -4,6 +4,7 @@
  * `process.exit`.
  */
 import { parseArgs } from 'node:util';
+import type { CommandArgs, CommandModule } from './command-args.js';
 import { commands, globalOptions, type CommandSpec } from './command-table.js';
 import { ExitCode, UserError } from '../errors.js';
 import { commandsUnder, formatGroup, formatHelp, formatOverview } from './help.js';
@@ -57,9 +58,21 @@ export async function runCli(argv: readonly string[], stdout: NodeJS.WritableStr
       return ExitCode.ok;
     }
     const mod = await spec.load();
-    return await mod.run({ values: parsed.values, positionals: parsed.positionals, stdout, stderr });
+    if (parsed.values['verbose'] !== true) return await mod.run({ values: parsed.values, positionals: parsed.positionals, stdout, stderr });
+    return await runSayingConfig(mod, { values: parsed.values, positionals: parsed.positionals, stdout, stderr });
   } catch (err) {
     return reportError(err, stderr, debug);
+  }
+}
+
+/** Run the command and say which configuration it read, or that it read none (`-v`). */
+async function runSayingConfig(mod: CommandModule, args: CommandArgs): Promise<number> {
+  const notice = await import('../config/config-notice.js');
+  notice.announceConfigTo((line) => args.stderr.write(line));
+  try {
+    return await mod.run(args);
+  } finally {
+    if (!notice.configNoticeGiven()) args.stderr.write('xalt: configuration: none read (the store was named by --db or $XALT_DB, or the command needs none)\n');
   }
 }
 

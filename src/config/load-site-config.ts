@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RuntimeError, UserError } from '../errors.js';
+import { noteConfigUsed } from './config-notice.js';
 import { parseSiteConfig, type ParseResult } from './parse-site-config.js';
 import type { SiteConfig } from './site-config.js';
 
@@ -21,21 +22,27 @@ export const BUILTIN_NAME = '<built-in defaults>';
 
 /** Which file the search order picks; `undefined` means the built-in defaults. */
 export function findSiteConfig(explicit?: string, env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): string | undefined {
-  if (explicit) return resolve(cwd, explicit);
-  if (env['XALT_CONFIG']) return resolve(cwd, env['XALT_CONFIG']);
+  return chooseSiteConfig(explicit, env, cwd).path;
+}
+
+/** The file the search order picks and the step that picked it (for `-v`). */
+function chooseSiteConfig(explicit: string | undefined, env: NodeJS.ProcessEnv, cwd: string): { path?: string; source: string } {
+  if (explicit) return { path: resolve(cwd, explicit), source: '--config' };
+  if (env['XALT_CONFIG']) return { path: resolve(cwd, env['XALT_CONFIG']), source: '$XALT_CONFIG' };
   const local = join(cwd, 'xalt.toml');
-  if (existsSync(local)) return local;
+  if (existsSync(local)) return { path: local, source: 'xalt.toml in the current directory' };
   if (env['XALT_DIR']) {
     const installed = join(env['XALT_DIR'], 'etc', 'xalt.toml');
-    if (existsSync(installed)) return installed;
+    if (existsSync(installed)) return { path: installed, source: '$XALT_DIR/etc/xalt.toml' };
   }
-  return undefined;
+  return { source: `no file found: the built-in defaults, ${EXAMPLE_CONFIG}` };
 }
 
 /** Read and parse without throwing on validation errors (for `xalt config check`). */
 export function readSiteConfig(explicit?: string, env: NodeJS.ProcessEnv = process.env): ParseResult & { readonly text: string; readonly path?: string } {
-  const path = findSiteConfig(explicit, env);
+  const { path, source } = chooseSiteConfig(explicit, env, process.cwd());
   const file = path ?? EXAMPLE_CONFIG;
+  noteConfigUsed(path ?? BUILTIN_NAME, source);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
