@@ -10,7 +10,7 @@ import type { CommandArgs } from '../command-args.js';
 import { flag, stringOption } from '../command-args.js';
 import { ExitCode, RuntimeError, UserError } from '../../errors.js';
 import { PACKAGE_ROOT, readSiteConfig } from '../../config/load-site-config.js';
-import { installXalt, NotBuilt } from '../../config/write-install.js';
+import { installXalt, NotBuilt } from '../../install/write-install.js';
 
 export async function run(args: CommandArgs): Promise<number> {
   const [prefixArg, ...extra] = args.positionals;

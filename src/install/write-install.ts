@@ -19,14 +19,14 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { emitPythonRules } from './emit-python.js';
-import { modulefileText } from './modulefile.js';
-import { PACKAGE_ROOT } from './load-site-config.js';
-import type { SiteConfig } from './site-config.js';
-import { epilogScript, shellWord, shipCronLine, shipServiceUnit, shipTimerUnit } from '../install/compute-node-files.js';
-import { newInstallLog, putDir, putFile, type InstallLog } from '../install/install-files.js';
-import { installNodeBundle } from '../install/node-bundle.js';
-import { prepareSharedSpool } from '../install/spool-dirs.js';
+import { emitPythonRules } from '../config/emit-python.js';
+import { modulefileText } from '../config/modulefile.js';
+import { PACKAGE_ROOT } from '../config/load-site-config.js';
+import type { SiteConfig } from '../config/site-config.js';
+import { epilogScript, shellWord, shipCronLine, shipServiceUnit, shipTimerUnit } from './compute-node-files.js';
+import { newInstallLog, putDir, putFile, type InstallLog } from './install-files.js';
+import { installNodeBundle } from './node-bundle.js';
+import { prepareSharedSpool } from './spool-dirs.js';
 import { writeNewFile } from '../secure-fs/exclusive-file.js';
 
 export interface InstallOptions {
