@@ -1,5 +1,5 @@
 /*
- * functions.c — XALT's function tracking (reference §2.4.1), only when
+ * functions.c — XALT's function tracking, only when
  * XALT_FUNCTION_TRACKING=yes: link once more without the libraries that modules provide
  * (the reverse map's `xlibmap`) and list the symbols left undefined — the functions the
  * program takes from module libraries. Costs a second link, hence off by default.

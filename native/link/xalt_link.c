@@ -4,7 +4,7 @@
  *   xalt_link prepare WRAPPER [LD-ARGS...]
  *       Finds the real linker (never a wrapper: same file as WRAPPER, or the magic string in
  *       its first bytes), decides whether this link is recorded, and if so generates the
- *       watermark (XALT's note format, reference §2.6) as assembly in a fresh temporary
+ *       watermark (XALT's note format, docs/link.md) as assembly in a fresh temporary
  *       directory and assembles it with the system `as`. Prints shell assignments for the
  *       wrapper to eval: xalt_real, xalt_mode (link|pass), xalt_tmp, xalt_obj, xalt_uuid,
  *       xalt_epoch, xalt_trace (yes: run the link with -t, its stdout captured).

@@ -1,6 +1,6 @@
 /*
  * syslog.c — the `syslog` transport: records as XALT's syslog lines (interface V:4,
- * reference §2.7), which `xalt ingest --syslog FILE` (and XALT's xalt_syslog_to_db.py) read:
+ * docs/ship.md), which `xalt ingest --syslog FILE` (and XALT's xalt_syslog_to_db.py) read:
  *
  *   <14>Mmm dd hh:mm:ss XALT_LOGGING_<syshost>: V:4 kind:<run|link|pkg> syshost:<syshost>
  *       key:<key> crcStr:<0xHHHH> uid:<owner uid> flags:<flags> nb:<NN> idx:<NN> value:<chunk>

@@ -1,7 +1,7 @@
 /*
  * decide.c — is this executable tracked? The compiled path rules decide (first rule whose
  * pattern matches the whole path), CUSTOM paths are refined by their arguments as in XALT
- * (reference §3.2). Independently of any rule, xalt's own programs and shells are never
+ * (docs/config.md). Independently of any rule, xalt's own programs and shells are never
  * tracked: a site rule that keeps them would make xalt track itself (XALT issue #46).
  * signal-safe: no (realpath). allocates: no.
  */

@@ -1,7 +1,7 @@
 /*
  * elf.c — the main program's ELF notes, read from memory with dl_iterate_phdr (no file
  * read, no objdump): XALT's watermark note (type "Xalt", owner "XALT", format v2,
- * reference §2.6) and the GNU build-id (NT_GNU_BUILD_ID).
+ * docs/link.md) and the GNU build-id (NT_GNU_BUILD_ID).
  * signal-safe: no (dl_iterate_phdr takes the loader lock). allocates: no.
  */
 #define _GNU_SOURCE

@@ -1,7 +1,6 @@
 /*
- * init.c — the constructor: decide, cheapest test first, whether this process is tracked
- * (reference §3.1), and if so capture what can change later (argv, environment, cwd, user)
- * and register the end-of-run handler.
+ * init.c — the constructor: decide, cheapest test first, whether this process is tracked,
+ * and if so capture what can change later (argv, environment, cwd, user) and register the end-of-run handler.
  *
  * Exit status: we register with glibc's on_exit(), whose handlers receive the status given
  * to exit() — which is also how a return from main ends (the C runtime calls exit). That
@@ -155,7 +154,7 @@ struct filter_facts {
   int track_mpi, track_scalar;
 };
 
-/* Every filter of reference §3.1, cheapest first; returns the path class or SKIP. Only
+/* Every filter of docs/collector.md, cheapest first; returns the path class or SKIP. Only
  * direct system calls and our own string code run here: a process that is not tracked
  * pays no lazy symbol binding and never sees errno change. */
 static enum xalt_action filters(struct filter_facts *f, int argc, char **argv) {

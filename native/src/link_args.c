@@ -1,7 +1,7 @@
 /*
  * link_args.c — what a linker's command line says, for the ld wrapper's helper and for the
  * collector inside a linker: the output, shared or not, and the cases where no link record
- * is written (XALT's rules, reference §2.4: no arguments, --version/-v/--help, partial links,
+ * is written (XALT's rules: no arguments, --version/-v/--help, partial links,
  * configure and CMake probes). `@file` arguments (gcc passes long link lines that way) are
  * expanded one level, as the linker itself would read them.
  * signal-safe: no. allocates: yes (mmap-backed buffer for long command lines).

@@ -1,5 +1,5 @@
 /*
- * link_record.c — the link record (src/schema/link-record.ts, reference §2.4), shared by the
+ * link_record.c — the link record (src/schema/link-record.ts), shared by the
  * ld wrapper's helper (native/link/xalt_link.c) and the collector inside a linker
  * (linker.c): the compiler found by walking the process tree as XALT does, linkA (from the
  * linker trace, or from the arguments and the output's dynamic section), SHA-1 and build-id

@@ -1,6 +1,6 @@
 /*
  * linker.c — links that bypass the ld wrapper (a compiler with a hard-wired linker path, -B
- * directories, -fuse-ld=, build systems calling ld directly; reference ncsa-fork.md §4d).
+ * directories, -fuse-ld=, build systems calling ld directly; docs/link.md).
  * The collector is already inside every process: when this process is a linker (by the name
  * it was started as, or its executable's name) and no wrapper is handling the link (the
  * wrapper marks its real linker with XALT_LINK_WRAPPER_PID = the wrapper's pid, our parent),

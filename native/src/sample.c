@@ -1,5 +1,5 @@
 /*
- * sample.c — XALT's run-time sampling (reference §3.3): only runs with fewer tasks than
+ * sample.c — XALT's run-time sampling (docs/collector.md): only runs with fewer tasks than
  * the always-record threshold are sampled; the table row whose interval holds the run
  * time gives the probability that is stored in the record.
  * signal-safe: yes. allocates: no.

@@ -1,6 +1,6 @@
 /*
  * sched.c — MPI rank and size, and the batch scheduler's facts, from environment variables
- * that launchers and schedulers set (reference §2.3, §3.1, plus PMIx, PALS and Flux).
+ * that launchers and schedulers set (Slurm, PBS, LSF, SGE, PMIx, PALS and Flux).
  * signal-safe: yes. allocates: no.
  */
 #define _GNU_SOURCE

@@ -1,6 +1,6 @@
 /*
  * syshost.c — the cluster name ("syshost") of a node by the site config's rule
- * (reference §4.5): shared by the collector (init.c) and xalt-ship, so a bundle is named
+ * (docs/config.md, [syshost]): shared by the collector (init.c) and xalt-ship, so a bundle is named
  * with the same syshost as the records in it. Never a DNS lookup.
  * signal-safe: yes. allocates: no.
  */

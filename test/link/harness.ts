@@ -159,6 +159,6 @@ export function sectionNames(path: string): string[] {
   return [...out.matchAll(/^\s*\[\s*\d+\]\s+(\S+)/gm)].map((m) => m[1]!).filter((n) => n !== 'NULL');
 }
 
-/** The 14 watermark keys of XALT 3 (reference §2.6). */
+/** The 14 watermark keys of XALT 3 (docs/link.md). */
 export const WATERMARK_KEYS = ['XALT_Version', 'Build_host', 'Build_Syshost', 'Build_compiler', 'Build_compilerPath', 'Build_OS', 'Build_User',
   'Build_UUID', 'Build_Year', 'Build_date', 'Build_LOADEDMODULES', 'Build_LMFILES', 'Build_CWD', 'Build_Epoch'];

@@ -1,4 +1,4 @@
-/* Carries an XALT watermark note (format v2, reference §2.6) as the ld wrapper would embed it. */
+/* Carries an XALT watermark note (format v2, docs/link.md) as the ld wrapper would embed it. */
 #include <stdio.h>
 __asm__(".section .note.xalt.info,\"a\",@note\n"
         ".balign 4\n"
