@@ -4,21 +4,13 @@
  * branches on which database it talks to, nor writes one database's syntax itself.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { sourceFiles } from '../helpers/source-files.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
-
-function sources(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) sources(p, out);
-    else if (name.endsWith('.ts')) out.push(p);
-  }
-  return out;
-}
 
 /** What only a dialect may say: a database's name compared, or its own syntax. */
 const DIALECT_ONLY = [
@@ -28,7 +20,7 @@ const DIALECT_ONLY = [
 
 test('no code outside src/db/ branches on the database or writes one database\'s syntax', () => {
   const found: string[] = [];
-  for (const file of sources(join(root, 'src'))) {
+  for (const file of sourceFiles(join(root, 'src'))) {
     const rel = relative(root, file);
     if (rel.startsWith(join('src', 'db'))) continue;
     readFileSync(file, 'utf8').split('\n').forEach((line, i) => {

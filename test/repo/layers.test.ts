@@ -4,10 +4,11 @@
  * nothing below the CLI can reach into it and the parts stay separable.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { sourceFiles } from '../helpers/source-files.js';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const src = join(root, 'src');
@@ -26,15 +27,6 @@ export const LAYERS: Readonly<Record<string, number>> = {
   'index.ts': 9,
 };
 
-function sources(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) sources(p, out);
-    else if (name.endsWith('.ts')) out.push(p);
-  }
-  return out;
-}
-
 /** The part of src/ a path lies in: its first path element under src/. */
 const partOf = (file: string): string => relative(src, file).split(sep)[0]!;
 
@@ -44,13 +36,13 @@ function importsOf(text: string): string[] {
 }
 
 test('every part of src/ has a layer', () => {
-  const parts = new Set(sources(src).map(partOf));
+  const parts = new Set(sourceFiles(src).map(partOf));
   assert.deepEqual([...parts].filter((p) => LAYERS[p] === undefined), []);
 });
 
 test('modules import only from their own part or a lower layer', () => {
   const upward: string[] = [];
-  for (const file of sources(src)) {
+  for (const file of sourceFiles(src)) {
     const from = partOf(file);
     for (const spec of importsOf(readFileSync(file, 'utf8'))) {
       const to = partOf(resolve(dirname(file), spec.replace(/\.js$/, '.ts')));

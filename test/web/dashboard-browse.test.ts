@@ -7,13 +7,13 @@
  * Screenshots go to a temporary directory (kept with XALT_KEEP_SCREENSHOT=1).
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { chromium, type Page } from 'playwright-core';
-import { runXalt, xaltBin } from '../helpers/run-xalt.js';
+import { runXalt } from '../helpers/run-xalt.js';
+import { serveDashboard } from '../helpers/serve-dashboard.js';
 import { writeRecord } from '../fixtures/records.js';
 import { generatedRecords } from '../fixtures/usage-records.js';
 
@@ -24,20 +24,6 @@ const DAY = 86400;
 const EPOCH = Date.UTC(2025, 2, 3) / 1000;
 const RMAP = { reverseMapT: { '/opt/apps/lammps/2023/bin': 'lammps/2023', '/opt/apps/gromacs/2024/bin': 'gromacs/2024', '/opt/apps/openmpi/4.1/lib': 'openmpi/4.1', '/opt/apps/fftw/3.3/lib': 'fftw/3.3' } };
 const day = (t: number) => new Date(t * 1000).toISOString().slice(0, 10);
-
-/** Start `xalt serve` on `db`; resolves with the URL (and token) it prints. */
-function serve(db: string): Promise<{ child: ChildProcess; url: URL }> {
-  const child = spawn(process.execPath, [xaltBin, 'serve', '--db', db, '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, XALT_DASHBOARD_TOKEN: '' } });
-  return new Promise((resolve, reject) => {
-    let err = '';
-    child.stderr!.on('data', (b: Buffer) => {
-      err += b.toString();
-      const m = /dashboard on (http:\S+)/.exec(err);
-      if (m) resolve({ child, url: new URL(m[1]!) });
-    });
-    child.on('exit', (code) => reject(new Error(`xalt serve exited ${code}: ${err}`)));
-  });
-}
 
 /** Every text of every chart lies inside its SVG's viewBox: no clipped label. */
 async function labelsOutsideCharts(tab: Page): Promise<string[]> {
@@ -76,7 +62,7 @@ test('a support person browses the dashboard over a store of old data: opening p
   writeFileSync(join(dir, 'rmap.json'), JSON.stringify(RMAP));
   const ingest = runXalt(['ingest', spool, '--db', db, '--rmap', join(dir, 'rmap.json')]);
   assert.equal(ingest.status, 0, ingest.stderr);
-  const { child, url } = await serve(db);
+  const { child, url } = await serveDashboard(['--db', db]);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   const shot = async (tab: Page, name: string) => {
     await tab.screenshot({ path: join(dir, `${name}.png`), fullPage: true });

@@ -5,30 +5,14 @@
  * read is refused; a malformed cookie is a 400, never a 500.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { createTestStore } from '../helpers/test-stores.js';
 import { xalt } from '../find/run-cli.js';
-
-const XALT = fileURLToPath(new URL('../../../bin/xalt', import.meta.url));
-
-/** Start `xalt serve` and resolve with the URL it prints. */
-function serve(args: string[]): Promise<{ child: ChildProcess; url: URL }> {
-  const child = spawn(XALT, ['serve', '--port', '0', ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, XALT_DASHBOARD_TOKEN: '' } });
-  return new Promise((resolve, reject) => {
-    let err = '';
-    child.stderr!.on('data', (b: Buffer) => {
-      err += b.toString();
-      const m = /dashboard on (http:\S+)/.exec(err);
-      if (m) resolve({ child, url: new URL(m[1]!) });
-    });
-    child.on('exit', (code) => reject(new Error(`xalt serve exited ${code}: ${err}`)));
-  });
-}
+import { serveDashboard } from '../helpers/serve-dashboard.js';
 
 async function stop(child: ChildProcess): Promise<void> {
   const ended = new Promise((r) => child.once('exit', r));
@@ -38,7 +22,7 @@ async function stop(child: ChildProcess): Promise<void> {
 
 test('on loopback without a token, xalt serve makes one, prints it, and refuses every request without it', async () => {
   const s = await createTestStore('sqlite');
-  const { child, url } = await serve(['--db', s.url]);
+  const { child, url } = await serveDashboard(['--db', s.url]);
   try {
     const token = url.searchParams.get('token') ?? '';
     assert.ok(token.length >= 24, `a long random token in ${url.href}`);
@@ -58,7 +42,7 @@ test('on loopback without a token, xalt serve makes one, prints it, and refuses 
     const malformed = await fetch(`${base}/report/overview`, { headers: { cookie: 'xalt_dashboard_token=%E0%A4%A' } });
     assert.equal(malformed.status, 400, 'a malformed cookie is a bad request');
     assert.doesNotMatch(await malformed.text(), /at .*\.js:\d+/, 'no stack trace');
-    const second = await serve(['--db', s.url]);
+    const second = await serveDashboard(['--db', s.url]);
     assert.notEqual(second.url.searchParams.get('token'), token, 'each start makes a new token');
     await stop(second.child);
   } finally {
@@ -78,7 +62,7 @@ test('a token file must be a regular file of the account or root that no one els
     assert.equal(readable.code, 2);
     assert.match(readable.stderr, new RegExp(`--token-file ${file}: mode 644 lets other accounts read or change it`));
     chmodSync(file, 0o600);
-    const { child, url } = await serve(['--db', s.url, '--token-file', file]);
+    const { child, url } = await serveDashboard(['--db', s.url, '--token-file', file]);
     try {
       assert.equal(url.searchParams.get('token'), 'a-token-from-a-file-0123456789');
       const ok = await fetch(`${url.protocol}//${url.host}/report/overview`, { headers: { authorization: 'Bearer a-token-from-a-file-0123456789' } });
