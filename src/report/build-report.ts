@@ -30,7 +30,7 @@ const iso = (t: number) => new Date(Math.floor(t) * 1000).toISOString().replace(
 const human = (t: number) => iso(t).replace('T', ' ').replace(/(:00)?Z$/, '');
 const days = (s: ReportSpec) => {
   const d = (s.until - s.since) / 86400;
-  return `${Number.isInteger(d) ? d : d.toFixed(1)} days`;
+  return d === 1 ? '1 day' : `${Number.isInteger(d) ? d : d.toFixed(1)} days`;
 };
 
 /**
