@@ -15,7 +15,7 @@ export interface OpenOptions {
    * the driver's single-statement guard; ingest turns it on.
    */
   readonly batchStatements?: boolean;
-  /** open a SQLite store read-only (commands that only read; MySQL/MariaDB is unaffected) */
+  /** commands that only read: a SQLite file is opened read-only, a server's missing database is not created */
   readonly readOnly?: boolean;
 }
 
@@ -41,11 +41,11 @@ export function isSqlitePath(location: string): boolean {
 async function openAny(url: string, options: OpenOptions): Promise<Store> {
   if (isMysqlUrl(url)) {
     const { openMysql } = await import('./mysql/mysql-store.js');
-    return openMysql(url.replace(/^mariadb:/, 'mysql:'), options.batchStatements === true);
+    return openMysql(url.replace(/^mariadb:/, 'mysql:'), options.batchStatements === true, options.readOnly !== true);
   }
   if (isPostgresUrl(url)) {
     const { openPostgres } = await import('./postgres/postgres-store.js');
-    return openPostgres(url);
+    return openPostgres(url, options.readOnly !== true);
   }
   const { openSqlite } = await import('./sqlite/sqlite-store.js');
   return openSqlite(url, { readOnly: options.readOnly === true });

@@ -38,7 +38,7 @@ async function openAt(url: string, version: number | undefined): Promise<Store> 
 }
 
 /** Drop database `name` on the server at `base`. */
-async function dropDatabase(kind: 'mysql' | 'postgres', base: string, name: string): Promise<void> {
+export async function dropDatabase(kind: 'mysql' | 'postgres', base: string, name: string): Promise<void> {
   if (kind === 'mysql') {
     const p = parseMysqlUrl(base);
     const admin = await mysql.createConnection({ host: p.host, port: p.port, user: p.user, password: p.password });
@@ -78,6 +78,29 @@ export async function createTestStore(kind: StoreKind, schema?: number): Promise
       await dropDatabase(kind, base, name);
     },
   };
+}
+
+/** Whether database `name` exists on the server at `base`. */
+export async function databaseExists(kind: 'mysql' | 'postgres', base: string, name: string): Promise<boolean> {
+  if (kind === 'mysql') {
+    const p = parseMysqlUrl(base);
+    const admin = await mysql.createConnection({ host: p.host, port: p.port, user: p.user, password: p.password });
+    try {
+      const [rows] = await admin.query('SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?', [name]);
+      return (rows as unknown[]).length > 0;
+    } finally {
+      await admin.end();
+    }
+  }
+  const url = new URL(base);
+  url.pathname = '/postgres';
+  const admin = new pg.Client({ connectionString: url.toString() });
+  await admin.connect();
+  try {
+    return ((await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount ?? 0) > 0;
+  } finally {
+    await admin.end();
+  }
 }
 
 /** The store kinds available to this test run. */

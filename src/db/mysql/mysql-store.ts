@@ -94,11 +94,14 @@ export function parseMysqlUrl(url: string): MysqlUrl {
   };
 }
 
-/** Open a pool; creates the database if it does not exist (the server user needs that right). */
-export async function openMysql(url: string, multipleStatements = false): Promise<MysqlStore> {
+/**
+ * Open a pool; creates the database if it does not exist (the server user needs that right),
+ * unless `create` is false: a command that only reads must not create an empty store.
+ */
+export async function openMysql(url: string, multipleStatements = false, create = true): Promise<MysqlStore> {
   const p = parseMysqlUrl(url);
   const common = { host: p.host, port: p.port, user: p.user, password: p.password, connectTimeout: 10_000, supportBigNumbers: true, bigNumberStrings: false, charset: 'utf8mb4_bin' };
-  if (p.database) {
+  if (p.database && create) {
     const admin = await mysql.createConnection(common);
     try {
       await admin.query(`CREATE DATABASE IF NOT EXISTS \`${p.database.replace(/`/g, '')}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);

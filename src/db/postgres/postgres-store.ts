@@ -110,11 +110,14 @@ function parsePostgresUrl(url: string): { database: string; maintenance: string;
   return { database, maintenance: u.toString(), location };
 }
 
-/** Open a pool; creates the database if it does not exist (the server user needs that right). */
-export async function openPostgres(url: string): Promise<PostgresStore> {
+/**
+ * Open a pool; creates the database if it does not exist (the server user needs that right),
+ * unless `create` is false: a command that only reads must not create an empty store.
+ */
+export async function openPostgres(url: string, create = true): Promise<PostgresStore> {
   const p = parsePostgresUrl(url.replace(/^postgres:/, 'postgresql:'));
   const common = { connectionTimeoutMillis: 10_000, types };
-  if (p.database) {
+  if (p.database && create) {
     const admin = new pg.Client({ ...common, connectionString: p.maintenance });
     await admin.connect();
     try {
