@@ -42,7 +42,7 @@ export async function libsetIds(q: Queryable, texts: readonly string[]): Promise
     const part = unique.slice(at, at + CHUNK);
     const keys = part.map(libsetKey);
     await q.run(q.dialect.insertIgnore(`xalt_libset (libset_key, obj_ids) VALUES ${part.map(() => '(?, ?)').join(', ')}`), part.flatMap((t, i) => [keys[i]!, t]));
-    const found = await q.all<{ libset_id: unknown; obj_ids: string }>(`SELECT libset_id, obj_ids FROM xalt_libset WHERE libset_key IN (${keys.map(() => '?').join(', ')})`, keys);
+    const found = await q.all<{ libset_id: unknown; obj_ids: string }>(`SELECT libset_id, obj_ids FROM xalt_libset WHERE libset_key IN (${keys.map(() => '?').join(', ')})${q.dialect.forShare}`, keys);
     for (const f of found) out.set(f.obj_ids, Number(f.libset_id));
   }
   return out;

@@ -78,6 +78,13 @@ export interface Dialect {
    */
   readonly forUpdate: string;
   /**
+   * Suffix of a SELECT that must see rows another transaction committed after this one began,
+   * such as the ids of dictionary rows an INSERT IGNORE just found already there: a locking
+   * read (` LOCK IN SHARE MODE`, ` FOR SHARE`) reads the latest committed version, where MySQL's
+   * plain reads keep the transaction's first snapshot and miss them; '' for SQLite.
+   */
+  readonly forShare: string;
+  /**
    * SQL for the UTC day number of time `t` (seconds since the epoch): floor(t / 86400). Day d
    * holds exactly the times in [d × 86400, (d + 1) × 86400) — the ranges reports cut periods
    * at: the division of a double a hair below a multiple of 86400 never rounds up to it.

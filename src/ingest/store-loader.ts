@@ -452,7 +452,7 @@ export class StoreLoader {
       const values = part.map(() => `(${cols.map(() => '?').join(', ')})`).join(', ');
       await tx.run(tx.dialect.insertIgnore(`${table} (${cols.map(this.q).join(', ')}) VALUES ${values}`), part.flat());
       const keys = part.map((r) => r[0]!);
-      const found = await tx.all<Record<string, unknown>>(`SELECT ${idCol} AS id, ${keyCol} AS k FROM ${table} WHERE ${keyCol} IN (${keys.map(() => '?').join(', ')})`, keys);
+      const found = await tx.all<Record<string, unknown>>(`SELECT ${idCol} AS id, ${keyCol} AS k FROM ${table} WHERE ${keyCol} IN (${keys.map(() => '?').join(', ')})${tx.dialect.forShare}`, keys);
       for (const f of found) into.set(String(f['k']), Number(f['id']));
     }
   }

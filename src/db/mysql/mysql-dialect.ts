@@ -23,6 +23,7 @@ export const mysqlDialect: Dialect = {
   excluded: (col) => `VALUES(${col})`,
   regexp: (expr) => `${expr} REGEXP BINARY ?`,
   forUpdate: ' FOR UPDATE',
+  forShare: ' LOCK IN SHARE MODE',
   day: (t) => `FLOOR(${t} / 86400)`,
   // the session's group_concat_max_len is raised when a connection opens (mysql-store.ts)
   listValues: (expr, sep) => `GROUP_CONCAT(DISTINCT ${expr} SEPARATOR '${sep}')`,

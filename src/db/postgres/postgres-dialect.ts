@@ -14,6 +14,7 @@ export const postgresDialect: Dialect = {
   excluded: (col) => `excluded.${col}`,
   regexp: (expr) => `${expr} ~ ?`,
   forUpdate: ' FOR UPDATE',
+  forShare: ' FOR SHARE',
   day: (t) => `FLOOR(${t} / 86400)`,
   listValues: (expr, sep) => `string_agg(DISTINCT CAST(${expr} AS TEXT), '${sep}')`,
   indexedBy: () => '',

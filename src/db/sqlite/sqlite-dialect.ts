@@ -16,6 +16,7 @@ export const sqliteDialect: Dialect = {
   excluded: (col) => `excluded.${col}`,
   regexp: (expr) => `${expr} REGEXP ?`,
   forUpdate: '',
+  forShare: '',
   // start times are not negative, so truncation is the floor
   day: (t) => `CAST(${t} / ${DAY} AS INTEGER)`,
   // SQLite's DISTINCT aggregates take one argument (GROUP_CONCAT's separator is then ','):
