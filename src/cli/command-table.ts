@@ -129,7 +129,7 @@ export const commands: readonly CommandSpec[] = [
     },
   },
   {
-    name: ['find'], summary: 'find runs by user, job, uuid, executable, module, package, host or date', load: () => import('./commands/find.js'), positionals: '',
+    name: ['find'], summary: 'find runs by user, account, job, uuid, executable, module, library, package, queue, host, outcome or date', load: () => import('./commands/find.js'), positionals: '',
     options: {
       db,
       spool: { type: 'string', valueName: 'DIR', description: 'search a record tree directly instead of the store' },
