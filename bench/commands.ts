@@ -17,7 +17,7 @@ import Database from 'better-sqlite3';
 import { openStore } from '../src/db/open-store.js';
 import { ingestSpools } from '../src/ingest/ingest.js';
 import { loadIngestSettings } from '../src/ingest/ingest-settings.js';
-import { pkgRecord, runPair, writePkgRecord, writeRecord } from '../test/fixtures/records.js';
+import { makeBenchSpool } from './bench-spool.js';
 import { benchStore, RUNS } from './report-data.js';
 
 const log = (s: string) => console.log(s);
@@ -120,25 +120,8 @@ async function benchFind(): Promise<void> {
   else log('  cold: skipped (dropping the page cache needs root)');
 }
 
-/** A spool of `pairs` runs (start and end records, 20 libraries, 8 environment values) plus a package record per second run. */
-function makeSpool(pairs: number): { root: string; records: number } {
-  const root = mkdtempSync(join(tmpdir(), 'xalt-bench-cmd-spool-'));
-  const libs = Array.from({ length: 300 }, (_, i) => `/opt/apps/pkg${i % 40}/${i}/lib/libthing${i}.so.${i % 7}`);
-  let records = 0;
-  for (let i = 0; i < pairs; i++) {
-    const libA = Array.from({ length: 20 }, (_, k) => [libs[(i * 7 + k * 13) % libs.length]!, '0']);
-    const envT = Object.fromEntries(Array.from({ length: 8 }, (_, k) => [`VAR_${k}`, `value-${i % 50}-${k}`]));
-    const { start, end } = runPair({ libA, envT, userT: { user: `user${i % 100}`, exec_path: `/opt/apps/pkg${i % 40}/bin/prog${i % 200}` } });
-    writeRecord(root, 'month/hash', start);
-    writeRecord(root, 'month/hash', end);
-    records += 2;
-    if (i % 2 === 0) { writePkgRecord(root, 'month/hash', pkgRecord((end['userT'] as Record<string, unknown>)['run_uuid'] as string), `user${i % 100}`); records++; }
-  }
-  return { root, records };
-}
-
 async function benchIngest(): Promise<void> {
-  const spool = makeSpool(8000);
+  const spool = makeBenchSpool(8000);
   const work = mkdtempSync(join(tmpdir(), 'xalt-bench-cmd-'));
   const quarantine = join(work, 'quarantine');
   try {

@@ -23,28 +23,12 @@ import { ingestSpools, type IngestOptions } from '../src/ingest/ingest.js';
 import { walkSpool } from '../src/ingest/spool-walk.js';
 import { writeBundle, type EntrySpec } from '../test/fixtures/bundles.js';
 import { pkgRecord, runPair, writePkgRecord, writeRecord } from '../test/fixtures/records.js';
+import { LIB_POOL, makeBenchSpool } from './bench-spool.js';
 
 const XALT_MEASURED = 250; // records/s, XALT 3.2.4 on MariaDB on this class of machine
 const MYSQL_URL = process.env['XALT_BENCH_MYSQL_URL'] ?? process.env['XALT_TEST_MYSQL_URL'] ?? 'mysql://root@127.0.0.1:3306/';
 
 type Obj = Record<string, unknown>;
-const LIB_POOL = Array.from({ length: 300 }, (_, i) => `/opt/apps/pkg${i % 40}/${i}/lib/libthing${i}.so.${i % 7}`);
-
-/** A spool of realistic runs: start+end pairs (end: 20 libraries, start: 2) with 8 env values, plus packages. */
-function makeSpool(pairs: number): { root: string; records: number } {
-  const root = mkdtempSync(join(tmpdir(), 'xalt-bench-spool-'));
-  let records = 0;
-  for (let i = 0; i < pairs; i++) {
-    const libA = Array.from({ length: 20 }, (_, k) => [LIB_POOL[(i * 7 + k * 13) % LIB_POOL.length]!, '0']);
-    const envT = Object.fromEntries(Array.from({ length: 8 }, (_, k) => [`VAR_${k}`, `value-${i % 50}-${k}`]));
-    const { start, end } = runPair({ libA, envT, userT: { user: `user${i % 100}`, exec_path: `/opt/apps/pkg${i % 40}/bin/prog${i % 200}` } });
-    writeRecord(root, 'month/hash', start);
-    writeRecord(root, 'month/hash', end);
-    records += 2;
-    if (i % 2 === 0) { writePkgRecord(root, 'month/hash', pkgRecord((end['userT'] as Obj)['run_uuid'] as string), `user${i % 100}`); records++; }
-  }
-  return { root, records };
-}
 
 /**
  * The same records twice: as record files, and as bundles of a job's worth (`perJob` runs) the
@@ -288,7 +272,7 @@ async function rerun(n: number): Promise<void> {
 /** Run the ingest benchmarks and print the figures. */
 export async function run(): Promise<void> {
   process.stdout.write('ingest (2-core machine; generated spools, real record writer)\n');
-  const big = makeSpool(8000);
+  const big = makeBenchSpool(8000);
   try {
     const reps = Number(process.env['XALT_BENCH_REPEAT'] ?? 5);
     const cold = await sqliteRate(big.root, big.records, {}); // also warms the JIT and the page cache
@@ -313,7 +297,7 @@ export async function run(): Promise<void> {
     rmSync(both.files, { recursive: true, force: true });
     rmSync(both.bundles, { recursive: true, force: true });
   }
-  const mid = makeSpool(1000);
+  const mid = makeBenchSpool(1000);
   try {
     const m = await mysqlRates(mid.root, mid.records);
     if (m) process.stdout.write(`  MariaDB: ${fmt(m.ours)} records/s over ${fmt(mid.records)} records; XALT-style loader side by side: ${fmt(m.xalt)} records/s; ratio ${(m.ours / m.xalt).toFixed(1)}x\n`);
