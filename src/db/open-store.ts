@@ -17,12 +17,16 @@ export interface OpenOptions {
   readonly batchStatements?: boolean;
   /** commands that only read: a SQLite file is opened read-only, a server's missing database is not created */
   readonly readOnly?: boolean;
+  /** create a server's database when it does not exist (default true; never when `readOnly`) */
+  readonly create?: boolean;
 }
 
 /** True when `url` names a MySQL/MariaDB server. */
 function isMysqlUrl(url: string): boolean {
   return /^(mysql|mariadb):\/\//.test(url);
 }
+
+const creates = (o: OpenOptions): boolean => o.create !== false && o.readOnly !== true;
 
 /** True when `url` names a PostgreSQL server. */
 export function isPostgresUrl(url: string): boolean {
@@ -41,11 +45,11 @@ export function isSqlitePath(location: string): boolean {
 async function openAny(url: string, options: OpenOptions): Promise<Store> {
   if (isMysqlUrl(url)) {
     const { openMysql } = await import('./mysql/mysql-store.js');
-    return openMysql(url.replace(/^mariadb:/, 'mysql:'), options.batchStatements === true, options.readOnly !== true);
+    return openMysql(url.replace(/^mariadb:/, 'mysql:'), options.batchStatements === true, creates(options));
   }
   if (isPostgresUrl(url)) {
     const { openPostgres } = await import('./postgres/postgres-store.js');
-    return openPostgres(url, options.readOnly !== true);
+    return openPostgres(url, creates(options));
   }
   const { openSqlite } = await import('./sqlite/sqlite-store.js');
   return openSqlite(url, { readOnly: options.readOnly === true });

@@ -1,6 +1,7 @@
 /**
- * Commands that only read (find, report, quarantine list, db info) never create a store: a
- * typo in a server URL must be an error, not an empty new database (SQLite: no new file).
+ * Commands that only read (find, report, quarantine list), and those that change an existing
+ * store (purge, db rebuild-rollups), never create one: a typo in a server URL must be an
+ * error, not an empty new database (SQLite: no new file).
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -11,10 +12,10 @@ import { runXalt } from '../helpers/run-xalt.js';
 import { databaseExists, dropDatabase, storeKinds } from '../helpers/test-stores.js';
 
 const SERVER_URL = { mysql: 'XALT_TEST_MYSQL_URL', postgres: 'XALT_TEST_PG_URL' } as const;
-const READERS = [['find', '--user', 'alice'], ['report', 'overview'], ['quarantine', 'list']];
+const READERS = [['find', '--user', 'alice'], ['report', 'overview'], ['quarantine', 'list'], ['purge', '--before', '2026-01-01', '--yes'], ['db', 'rebuild-rollups']];
 
 for (const kind of storeKinds()) {
-  test(`a read-only command given a store that does not exist fails and creates nothing [${kind}]`, async (t) => {
+  test(`a command given a store that does not exist (not ingest, not db migrate) fails and creates nothing [${kind}]`, async (t) => {
     if (kind === 'sqlite') {
       const dir = mkdtempSync(join(tmpdir(), 'xalt-ro-'));
       t.after(() => rmSync(dir, { recursive: true, force: true }));

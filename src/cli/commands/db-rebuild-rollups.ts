@@ -16,7 +16,7 @@ export async function run(args: CommandArgs): Promise<number> {
   const url = storeLocation(stringOption(args, 'db'), settings.storeUrl);
   // never create an empty store by a typo in --db
   if (isSqlitePath(url) && !existsSync(url)) throw new RuntimeError('XALT_STORE_MISSING', `store ${url}: no such file`, 'check the --db path');
-  const store = await openStore(url);
+  const store = await openStore(url, { create: false }); // a typo in --db must not make an empty database
   try {
     const started = Date.now();
     await store.transaction((tx) => rebuildRollups(tx));
