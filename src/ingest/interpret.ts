@@ -119,14 +119,14 @@ function fromXaltWriter(kind: RecordKind, rec: RunRecord | LinkRecord | PkgRecor
  * `crc_mismatch` for a record of xalt's writers whose crc does not match its bytes (changed
  * after it was written). XALT's own writers' crcs differ, so theirs are not judged.
  */
-function integrityFlags(kind: RecordKind, rec: RunRecord | LinkRecord | PkgRecord, text: string, owner: FileOwner): string[] {
-  const flags = (owner.flags ?? []).filter((f) => f !== 'owner_mismatch');
-  if (fromXaltWriter(kind, rec) && verifyRecordCrc(text) === false) flags.push('crc_mismatch');
+function integrityFlags(kind: RecordKind, rec: RunRecord | LinkRecord | PkgRecord, text: string, owner: FileOwner, bytes: Uint8Array | undefined): string[] {
+  const flags = owner.flags ? owner.flags.filter((f) => f !== 'owner_mismatch') : [];
+  if (fromXaltWriter(kind, rec) && verifyRecordCrc(text, bytes) === false) flags.push('crc_mismatch');
   return flags;
 }
 
-/** Interpret the text of a record file of `kind`. */
-export function interpretRecord(kind: RecordKind, text: string, owner: FileOwner, ctx: InterpretContext): Outcome {
+/** Interpret the text of a record file of `kind` (`bytes`: what it was decoded from, if at hand: the crc is checked on them). */
+export function interpretRecord(kind: RecordKind, text: string, owner: FileOwner, ctx: InterpretContext, bytes?: Uint8Array): Outcome {
   const parsed = parseJson(text);
   if (parsed.reason) return { status: 'quarantine', reason: parsed.reason, detail: parsed.detail ?? '' };
   // records our writers produce pass unchanged and uncopied; the rest are coerced or explained
@@ -140,7 +140,7 @@ export function interpretRecord(kind: RecordKind, text: string, owner: FileOwner
   redactSecrets(kind, v.record, ctx.rules.redactWords);
   const user = recordUser(kind, v.record, owner);
   const mismatch = ownerMismatch(owner, user);
-  const flags = integrityFlags(kind, v.record, text, owner);
+  const flags = integrityFlags(kind, v.record, text, owner, bytes);
   const base = {
     ownerMismatch: mismatch !== undefined, owner: ownerOf(owner, user), ...(flags.length ? { flags } : {}),
     now: ctx.now, moduleOf: ctx.moduleOf, appName: (p: string) => ctx.rules.appName(p),

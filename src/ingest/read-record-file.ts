@@ -28,6 +28,7 @@ export interface ReadContext extends InterpretContext {
 
 /** A file's bytes and what fstat said, or why it was not read. */
 type RawFile =
+  /** `bytes`: valid until the next file is read (a shared buffer) */
   | { readonly ok: true; readonly size: number; readonly mtime: number; readonly uid: number; readonly bytes: Buffer }
   | { readonly ok: false; readonly size: number; readonly mtime: number; readonly reason: 'unreadable' | 'not_a_file' | 'too_large'; readonly detail: string };
 
@@ -35,15 +36,21 @@ function notRead(size: number, mtime: number, reason: 'unreadable' | 'not_a_file
   return { ok: false, size, mtime, reason, detail };
 }
 
+/**
+ * Where files are read: one buffer per thread, reused (a file's bytes are decoded and checked
+ * before the next file is read, and never kept); a larger file gets its own.
+ */
+const scratch = Buffer.allocUnsafe(256 * 1024);
+
 function readAll(fd: number, size: number): Buffer {
-  const buf = Buffer.allocUnsafe(size);
+  const buf = size <= scratch.length ? scratch : Buffer.allocUnsafe(size);
   let off = 0;
   while (off < size) {
     const n = readSync(fd, buf, off, size - off, off);
     if (n === 0) break; // shrank while we read: take what is there
     off += n;
   }
-  return off === size ? buf : buf.subarray(0, off);
+  return buf.subarray(0, off);
 }
 
 /** Open (never following a symlink), check and read the file at `abs`. Never throws. */
@@ -79,7 +86,7 @@ function interpretRawFile(file: SpoolFile, raw: RawFile, ctx: ReadContext): File
       return { file, size, mtime, text, outcome: { status: 'quarantine', reason: 'unknown_name', detail: 'not a run., link. or pkg. record file name' } };
     }
     const owner = { uid: raw.uid, name: ctx.users.nameOf(raw.uid), nameUser: file.nameUser };
-    const outcome = interpretRecord(file.kind, text, owner, ctx);
+    const outcome = interpretRecord(file.kind, text, owner, ctx, raw.bytes);
     const keep = outcome.status === 'quarantine' || (outcome.status === 'record' && outcome.ownerMismatch);
     return keep ? { file, size, mtime, outcome, text } : { file, size, mtime, outcome };
   } catch (err) {

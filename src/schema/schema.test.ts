@@ -8,6 +8,17 @@ import { validateLink, validateRun } from './validate.js';
 
 test('crc16 is CRC-16/CCITT-FALSE (standard check value)', () => {
   assert.equal(crc16(Buffer.from('123456789')), 0x29b1);
+  // every length around the four-byte steps agrees with a byte-at-a-time crc
+  const bytes = Buffer.from('{"crc":"0xFFFF","a":"ü 123456789 abcdefghij"}');
+  const bitwise = (part: Uint8Array) => {
+    let c = 0xffff;
+    for (const b of part) {
+      c ^= b << 8;
+      for (let k = 0; k < 8; k++) c = c & 0x8000 ? ((c << 1) ^ 0x1021) & 0xffff : (c << 1) & 0xffff;
+    }
+    return c;
+  };
+  for (let n = 0; n <= bytes.length; n++) assert.equal(crc16(bytes.subarray(0, n)), bitwise(bytes.subarray(0, n)), `length ${n}`);
 });
 
 test('serialized records carry a crc that verifies, and a tampered one does not', () => {
@@ -15,6 +26,10 @@ test('serialized records carry a crc that verifies, and a tampered one does not'
   assert.match(text, /^\{"crc":"0x[0-9A-F]{4}","program":"python"/);
   assert.equal(verifyRecordCrc(text), true);
   assert.equal(verifyRecordCrc(text.replace('numpy', 'scipy')), false);
+  // from the bytes read, as ingest checks a record file (trailing newline and all)
+  assert.equal(verifyRecordCrc(`${text}\n`, Buffer.from(`${text}\n`)), true);
+  const tampered = text.replace('numpy', 'scipy');
+  assert.equal(verifyRecordCrc(tampered, Buffer.from(tampered)), false);
 });
 
 test('userDT numbers are written like %.4f, small probabilities keep their precision', () => {
