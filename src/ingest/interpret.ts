@@ -41,7 +41,8 @@ export interface InterpretContext {
 }
 
 function parseJson(text: string): { value?: unknown; reason?: QuarantineReason; detail?: string } {
-  if (text.trim() === '') return { reason: 'empty', detail: 'the file is empty' };
+  // (not `text.trim() === ''`: that copies every record file, which ends in a newline)
+  if (!/\S/.test(text)) return { reason: 'empty', detail: 'the file is empty' };
   try {
     return { value: JSON.parse(text) };
   } catch (err) {

@@ -153,7 +153,7 @@ export function normaliseRun(r: RunRecord, ctx: NormaliseContext): NormalRun {
   const tasks = int(d['num_tasks'], 1);
   // records before schema 2 carry no CPUs per task: 1, and num_cores as recorded (= tasks)
   const cpusPerTask = Math.max(1, int(d['cpus_per_task'], 1));
-  const flags = flagsText([...(ctx.ownerMismatch ? ['owner_mismatch'] : []), ...(ctx.flags ?? [])]);
+  const flags = ctx.ownerMismatch || ctx.flags?.length ? flagsText([...(ctx.ownerMismatch ? ['owner_mismatch'] : []), ...(ctx.flags ?? [])]) : '';
   const row: Row = {
     run_uuid: u.run_uuid,
     syshost: u.syshost,

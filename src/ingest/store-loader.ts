@@ -434,8 +434,8 @@ export class StoreLoader {
     for (const r of records) {
       if (r.kind === 'pkg') continue;
       for (const o of r.objects) if (!this.objects.has(o.object_key) && !st.objects.has(o.object_key)) objs.set(o.object_key, o);
-      if (r.kind === 'run') for (const [name] of r.env) if (!this.envs.has(name.slice(0, 255)) && !st.envs.has(name.slice(0, 255))) envs.add(name.slice(0, 255));
-      if (r.kind === 'link') for (const f of r.functions) if (!this.funcs.has(f.slice(0, 255)) && !st.funcs.has(f.slice(0, 255))) funcs.add(f.slice(0, 255));
+      if (r.kind === 'run') for (const [name] of r.env) { const e = name.slice(0, 255); if (!this.envs.has(e) && !st.envs.has(e)) envs.add(e); }
+      if (r.kind === 'link') for (const f of r.functions) { const fn = f.slice(0, 255); if (!this.funcs.has(fn) && !st.funcs.has(fn)) funcs.add(fn); }
     }
     const objRows = [...objs.values()].sort((a, b) => (a.object_key < b.object_key ? -1 : 1)).map((o) => {
       const f = fit('xalt_object', { ...o });
