@@ -1,5 +1,5 @@
 /**
- * Ingest throughput (docs/internals/budgets.md: ≥ 20,000 records/s into SQLite; report MariaDB; re-running over
+ * Ingest throughput (docs/internals/budgets.md: ≥ 20,000 records/s into SQLite; report MariaDB and PostgreSQL; re-running over
  * an already loaded spool ≤ 10 s per 1,000,000 files).
  *
  * Spools are generated with the real writer (`serializeRecord`, real file names and layout).
@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import Database from 'better-sqlite3';
 import mysql from 'mysql2/promise';
+import pg from 'pg';
 import { openStore } from '../src/db/open-store.js';
 import { parseMysqlUrl } from '../src/db/mysql/mysql-store.js';
 import { ingestSpools, type IngestOptions } from '../src/ingest/ingest.js';
@@ -27,6 +28,7 @@ import { LIB_POOL, makeBenchSpool } from './bench-spool.js';
 
 const XALT_MEASURED = 250; // records/s, XALT 3.2.4 on MariaDB on this class of machine
 const MYSQL_URL = process.env['XALT_BENCH_MYSQL_URL'] ?? process.env['XALT_TEST_MYSQL_URL'] ?? 'mysql://root@127.0.0.1:3306/';
+const PG_URL = process.env['XALT_BENCH_PG_URL'] ?? process.env['XALT_TEST_PG_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/';
 
 type Obj = Record<string, unknown>;
 
@@ -220,8 +222,8 @@ async function sqliteBaseline(root: string): Promise<number> {
 }
 
 async function mysqlRates(root: string, records: number): Promise<{ ours: number; xalt: number } | undefined> {
-  const name = `xalt_bench_${process.pid}`;
-  const baseName = `xalt_bench_base_${process.pid}`;
+  const name = `xalt_bench_ingest_${process.pid}`;
+  const baseName = `xalt_bench_ingest_base_${process.pid}`;
   let store;
   try {
     store = await openStore(mysqlUrl(name), { batchStatements: true });
@@ -242,6 +244,32 @@ async function mysqlRates(root: string, records: number): Promise<{ ours: number
     await store.close();
     await dropMysql(name);
     await dropMysql(baseName);
+  }
+}
+
+/** Records/s of an ingest of `root` into a new PostgreSQL database (dropped afterwards). */
+async function postgresRate(root: string, records: number): Promise<number | undefined> {
+  const name = `xalt_bench_ingest_${process.pid}`;
+  const url = new URL(PG_URL);
+  url.pathname = `/${name}`;
+  let store;
+  try {
+    store = await openStore(url.toString());
+  } catch (err) {
+    process.stdout.write(`  PostgreSQL: skipped (${(err as Error).message})\n`);
+    return undefined;
+  }
+  try {
+    const s = await ingestSpools(store, [root], {});
+    if (s.runs + s.pkgs !== records) throw new Error(`expected ${records} records, loaded ${s.runs + s.pkgs}`);
+    return records / s.seconds;
+  } finally {
+    await store.close();
+    url.pathname = '/postgres';
+    const admin = new pg.Client({ connectionString: url.toString() });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.end();
   }
 }
 
@@ -299,8 +327,13 @@ export async function run(): Promise<void> {
   }
   const mid = makeBenchSpool(1000);
   try {
+    // the three stores one after the other on the same spool, SQLite as the yardstick
+    const lite = await sqliteRate(mid.root, mid.records, {});
+    process.stdout.write(`  SQLite on the same ${fmt(mid.records)} records as the servers below: ${fmt(lite.wall)} records/s\n`);
     const m = await mysqlRates(mid.root, mid.records);
-    if (m) process.stdout.write(`  MariaDB: ${fmt(m.ours)} records/s over ${fmt(mid.records)} records; XALT-style loader side by side: ${fmt(m.xalt)} records/s; ratio ${(m.ours / m.xalt).toFixed(1)}x\n`);
+    if (m) process.stdout.write(`  MariaDB: ${fmt(m.ours)} records/s over ${fmt(mid.records)} records (${(m.ours / lite.wall).toFixed(2)}x SQLite's); XALT-style loader side by side: ${fmt(m.xalt)} records/s; ratio ${(m.ours / m.xalt).toFixed(1)}x\n`);
+    const p = await postgresRate(mid.root, mid.records);
+    if (p) process.stdout.write(`  PostgreSQL: ${fmt(p)} records/s over ${fmt(mid.records)} records (${(p / lite.wall).toFixed(2)}x SQLite's)\n`);
   } finally {
     rmSync(mid.root, { recursive: true, force: true });
   }
