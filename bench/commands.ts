@@ -10,7 +10,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
@@ -147,7 +147,7 @@ async function benchIngest(): Promise<void> {
     const c = median(command.map((r) => r.wall));
     const cCpu = median(command.map((r) => r.cpu));
     const p = median(inProcess);
-    log(`\nwhole xalt ingest of ${spool.records.toLocaleString('en')} records in as many files into a new SQLite store (spawn to exit; medians of ${command.length}, interleaved):`);
+    log(`\nwhole xalt ingest of ${spool.records.toLocaleString('en')} records in as many files into a new SQLite store (spawn to exit; medians of ${command.length}, interleaved; load average ${loadavg()[0]!.toFixed(1)} at the end):`);
     log(`  xalt ingest (the command)       ${Math.round(c).toLocaleString('en')} records/s, ${Math.round(cCpu).toLocaleString('en')} per CPU-second   budget ≥ 20,000 records/s: ${c >= 20_000 ? 'within budget' : 'UNDER BUDGET'}`);
     log(`  ingestSpools in this process    ${Math.round(p).toLocaleString('en')} records/s   (the loop alone, side by side: the command reaches ${(c / p).toFixed(2)}× of it)`);
     if (other) {

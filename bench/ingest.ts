@@ -13,7 +13,7 @@
  * XALT 3.2.4's own measured figure (250 records/s) is printed for reference.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import Database from 'better-sqlite3';
 import mysql from 'mysql2/promise';
@@ -299,7 +299,7 @@ async function rerun(n: number): Promise<void> {
 
 /** Run the ingest benchmarks and print the figures. */
 export async function run(): Promise<void> {
-  process.stdout.write('ingest (2-core machine; generated spools, real record writer)\n');
+  process.stdout.write(`ingest (2-core machine; generated spools, real record writer; load average ${loadavg()[0]!.toFixed(1)} at the start)\n`);
   const big = makeBenchSpool(8000);
   try {
     const reps = Number(process.env['XALT_BENCH_REPEAT'] ?? 5);
@@ -338,6 +338,7 @@ export async function run(): Promise<void> {
     rmSync(mid.root, { recursive: true, force: true });
   }
   await rerun(Number(process.env['XALT_BENCH_RERUN_FILES'] ?? 50_000));
+  process.stdout.write(`  (load average ${loadavg()[0]!.toFixed(1)} at the end: other jobs on the machine slow every figure above alike; compare the ratios)\n`);
 }
 
 if (process.argv[1] && import.meta.url === `file://${process.argv[1]}`) await run();
