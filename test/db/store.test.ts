@@ -33,3 +33,21 @@ for (const scheme of ['mysql', 'postgresql']) {
     });
   });
 }
+
+testEachStore('a batch of statements stores the same values as one statement at a time', async ({ store }) => {
+  const tricky = ["it's", 'back\\slash \\x41 \\\\', 'dollar $1 and ? mark', 'naïve ñandú 😀', 'nul\u0000byte', '', "E'x'"];
+  const batch = tricky.map((name, i): [string, (string | number | bigint | null)[]] => [`INSERT INTO xalt_env_name (env_name) VALUES (?)`, [`b${i} ${name}`]]);
+  await store.transaction(async (tx) => {
+    for (const [sql, params] of batch) await tx.run(sql, [String(params[0]).replace(/^b/, 's')]);
+    if (tx.runBatch) {
+      const results = await tx.runBatch(batch);
+      assert.equal(results.length, batch.length);
+      for (const r of results) assert.equal(r.changes, 1);
+    } else for (const [sql, params] of batch) await tx.run(sql, params);
+  });
+  const rows = await store.all<{ env_name: string }>(`SELECT env_name FROM xalt_env_name`);
+  const stored = (prefix: string) => rows.map((r) => r.env_name).filter((n) => n.startsWith(prefix)).map((n) => n.slice(prefix.length)).sort();
+  assert.equal(stored('b').length, tricky.length);
+  assert.deepEqual(stored('b'), stored('s'), 'batched and single statements agree');
+  assert.ok(stored('b').some((n) => n.endsWith("it's")) && stored('b').some((n) => n.includes('back\\slash \\x41 \\\\')));
+});
