@@ -147,6 +147,7 @@ static void start_record(struct xalt_run_state *r) {
  * processes that turn out not to be tracked). */
 struct filter_facts {
   char host[XALT_FIELD_MAX];
+  int has_pidfs;              /* the kernel's release is 6.9 or later */
   char exe[XALT_PATH_MAX];   /* "" until known */
   enum xalt_action exe_class; /* the path rules' verdict on exe, once exe is known */
   int exe_from_proc;          /* exe was read from /proc/self/exe (else: execve's file name) */
@@ -154,12 +155,25 @@ struct filter_facts {
   int track_mpi, track_scalar;
 };
 
+/* Whether a kernel release ("6.12.3-arch1") is major.minor or later. */
+XALT_HOT static int release_at_least(const char *rel, long major, long minor) {
+  long v[2] = {0, 0};
+  for (int i = 0; i < 2; i++) {
+    if (*rel < '0' || *rel > '9') return 0;
+    for (; *rel >= '0' && *rel <= '9'; rel++) v[i] = v[i] * 10 + (*rel - '0');
+    if (i == 0 && *rel++ != '.') return 0;
+  }
+  return v[0] > major || (v[0] == major && v[1] >= minor);
+}
+
 /* Every filter of docs/collector.md, cheapest first; returns the path class or SKIP. Only
  * direct system calls and our own string code run here: a process that is not tracked
  * pays no lazy symbol binding and never sees errno change. */
 static enum xalt_action filters(struct filter_facts *f, int argc, char **argv) {
   struct utsname u;
-  xalt_copy(f->host, sizeof f->host, xalt_uname(&u) == 0 ? u.nodename : NULL, "unknown");
+  int have_u = xalt_uname(&u) == 0;
+  xalt_copy(f->host, sizeof f->host, have_u ? u.nodename : NULL, "unknown");
+  f->has_pidfs = have_u && release_at_least(u.release, 6, 9);
   if (xalt_rule_action(XALT_RULES_HOST, xalt_rule_match(XALT_RULES_HOST, f->host, xalt_strlen(f->host))) == XALT_ACT_SKIP) {
     xalt_trace("host ", f->host, " is skipped by the host rules", NULL);
     return XALT_ACT_SKIP;
@@ -281,6 +295,7 @@ __attribute__((noinline)) static void decide_slow(int argc, char **argv, const c
     xalt_copy(r->host, sizeof r->host, f.host, NULL);
     r->exec_path = xalt_pool_copy(f.exe, "");
     r->exe_from_proc = f.exe_from_proc;
+    r->has_pidfs = f.has_pidfs;
     r->num_tasks = f.num_tasks;
     r->track_mpi = f.track_mpi;
     r->track_scalar = f.track_scalar;

@@ -359,6 +359,7 @@ struct xalt_run_state {
   double testing_runtime;           /* < 0 when XALT_TESTING_RUNTIME is unset */
   int tracked;                      /* passed every filter at init */
   int exe_from_proc;                /* exec_path came from /proc/self/exe (else execve's own name) */
+  int has_pidfs;                    /* Linux 6.9+ (from uname): a pidfd's inode number names a process */
   int end_done;                     /* the end record was attempted (once per process) */
   int cache_dir_state;              /* sha1.c: 0 unknown, 1 usable, -1 not */
   int tz_state;                     /* tz.c: 0 not loaded, 1 TZif, 2 UTC, -1 libc */

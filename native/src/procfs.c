@@ -13,7 +13,6 @@
 #include <sys/auxv.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
-#include <sys/vfs.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -404,18 +403,17 @@ static void walk(struct xalt_jbuf *b, long pid, const char *comm0, long ppid0) {
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434 /* Linux 5.3, the same number on every architecture */
 #endif
-#define XALT_PIDFS_MAGIC 0x50494446 /* "PIDF": pidfd inodes live in pidfs (Linux 6.9) */
-
-/* Cache key from the parent's pidfd: on Linux 6.9+ its inode number names the process
- * uniquely for the life of the system ("i<pid>.<inode>\n"), so a cached ancestry is found
- * without reading /proc. Returns the key's length, 0 on older kernels. */
+/* Cache key from the parent's pidfd: on Linux 6.9+ (pidfs) its inode number names the
+ * process uniquely for the life of the system ("i<pid>.<inode>\n"), so a cached ancestry is
+ * found without reading /proc. Returns the key's length, 0 on older kernels, where every
+ * pidfd shares one anonymous inode (the release uname gave the filters says which: no
+ * fstatfs per run, and no pidfd at all on older kernels). */
 static size_t pidfs_key(char *out, long pid) {
+  if (!xalt_run.has_pidfs) return 0;
   long fd = xalt_syscall6(SYS_pidfd_open, pid, 0, 0, 0, 0, 0);
   if (fd < 0) return 0;
   struct stat st;
-  struct statfs fs;
-  int ok = xalt_fstatat((int)fd, "", &st, AT_EMPTY_PATH) == 0 && xalt_syscall6(SYS_fstatfs, fd, (long)&fs, 0, 0, 0, 0) == 0 &&
-           (unsigned long)fs.f_type == XALT_PIDFS_MAGIC;
+  int ok = xalt_fstatat((int)fd, "", &st, AT_EMPTY_PATH) == 0;
   xalt_close((int)fd);
   if (!ok) return 0;
   size_t n = 0;
