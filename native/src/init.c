@@ -239,7 +239,7 @@ static void track(struct xalt_run_state *r, enum xalt_action kind, int argc, cha
  * wrapper handles its link, so it keeps a run state for the record's identity fields.
  * Only processes named like a linker get here.
  */
-static void skipped_linker(const char *exe, int argc, char **argv) {
+XALT_COLD static void skipped_linker(const char *exe, int argc, char **argv) {
   if (xalt_identity() != 0) return;
   xalt_run.exec_path = xalt_pool_copy(exe, "");
   if (xalt_linker_init(argc, argv)) return;
@@ -344,7 +344,7 @@ __attribute__((constructor)) static void xalt_init(int argc, char **argv, char *
 /* ---- link tracking hook: linker.c and the link helpers need the identity of a process that
  * is not tracked as a run (the path rules may skip linkers; the helpers run untracked).
  * Returns 0 when xalt_run is usable. ---- */
-int xalt_identity(void) {
+XALT_COLD int xalt_identity(void) {
   if (!xalt_state) {
     void *m = xalt_mmap_anon(sizeof(struct xalt_run_state));
     if (!m) return -1;

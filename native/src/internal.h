@@ -25,6 +25,12 @@
  * fault-around window of code (64 kB) instead of pages all over the library: each further
  * window is a page fault (~1-3 µs) in every such process. */
 #define XALT_HOT __attribute__((section(".text.hot.xalt")))
+/* Code an ordinary tracked run (transport ship, ancestry cache hit, no fatal signal) never
+ * executes — the spool writer of transport direct and its SHA-1, package publishing, the
+ * signal handler, a cache miss's /proc walk, the maps-text fallback, link tracking's
+ * identity — goes to .text.unlikely, so the code every tracked process runs lies on fewer
+ * pages (fewer page faults and TLB misses per process). */
+#define XALT_COLD __attribute__((cold))
 
 /* Sizes of the fixed buffers. Each names why it is that big. */
 #define XALT_PATH_MAX 4096     /* Linux PATH_MAX: exec path, cwd, spool paths */

@@ -101,7 +101,7 @@ XALT_HOT int xalt_path_has_no_symlink(const char *path) {
 /* Read a whole file into `b` (NUL-terminated); returns 0 on success. `short_is_eof`: the
  * file returns everything it has per read (cmdline), so a short read means the end. Not
  * for seq files like maps, which stop short when the next line does not fit. */
-static int read_all(const char *path, struct xalt_jbuf *b, int short_is_eof) {
+XALT_COLD static int read_all(const char *path, struct xalt_jbuf *b, int short_is_eof) {
   int fd = xalt_open(path, O_RDONLY | O_CLOEXEC, 0);
   if (fd < 0) return -1;
   long r = 0;
@@ -180,7 +180,7 @@ static void lib_add(struct lib_list *l, const char *path, size_t pl) {
 
 /* Every file-backed line of /proc/self/maps, in address order: exact on every kernel, but
  * the kernel formats every mapping of the process as text (~25 µs for a small program). */
-static void libs_from_maps_text(struct lib_list *l) {
+XALT_COLD static void libs_from_maps_text(struct lib_list *l) {
   struct xalt_jbuf maps;
   char mem[XALT_SMALL_JSON];
   xalt_jbuf_init_mem(&maps, mem, sizeof mem);
@@ -352,7 +352,7 @@ int xalt_proc_stat(long pid, char *comm, size_t cn, long *ppid, unsigned long lo
   return 0;
 }
 
-static void json_ancestor(struct xalt_jbuf *b, long pid, const char *comm) {
+XALT_COLD static void json_ancestor(struct xalt_jbuf *b, long pid, const char *comm) {
   char path[64], exe[XALT_PATH_MAX], num[24];
   xalt_proc_path(path, pid, "exe");
   long r = xalt_readlink(path, exe, sizeof exe - 1);
@@ -384,7 +384,7 @@ static void json_ancestor(struct xalt_jbuf *b, long pid, const char *comm) {
 }
 
 /* The ancestry as a JSON array, starting at `pid` whose stat was already read. */
-static void walk(struct xalt_jbuf *b, long pid, const char *comm0, long ppid0) {
+XALT_COLD static void walk(struct xalt_jbuf *b, long pid, const char *comm0, long ppid0) {
   char comm[64];
   long ppid = ppid0;
   xalt_copy(comm, sizeof comm, comm0, "");
@@ -468,7 +468,7 @@ static int pt_lookup(struct xalt_jbuf *b, const char *path, const char *key, siz
   return hit ? 0 : -1;
 }
 
-static void pt_store(const char *dir, const char *path, const char *key, size_t kl, const struct xalt_jbuf *pt) {
+XALT_COLD static void pt_store(const char *dir, const char *path, const char *key, size_t kl, const struct xalt_jbuf *pt) {
   char tmp[XALT_PATH_MAX + 64];
   size_t dl = strlen(dir);
   if (pt->failed || dl + 40 > sizeof tmp) return;
@@ -484,7 +484,7 @@ static void pt_store(const char *dir, const char *path, const char *key, size_t 
 
 /* A cache miss: walk /proc and store the result (out of line: its buffer stays off the
  * stack of the common, cached case). */
-__attribute__((noinline)) static void pt_walk(struct xalt_jbuf *b, long pid, const char *comm, long ppid, const char *cache_dir,
+__attribute__((noinline)) XALT_COLD static void pt_walk(struct xalt_jbuf *b, long pid, const char *comm, long ppid, const char *cache_dir,
                                               const char *path, const char *key, size_t kl) {
   struct xalt_jbuf pt;
   char mem[XALT_SMALL_JSON];

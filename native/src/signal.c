@@ -36,7 +36,7 @@ static struct xalt_prev_action *previous(int sig) {
 /* Call the handler that was installed before ours as the kernel would have: its mask added
  * to the one the signal interrupted, the signal itself blocked unless SA_NODEFER, the
  * action reset first if it asked for SA_RESETHAND. */
-static void chain(struct xalt_prev_action *old, int sig, siginfo_t *info, void *ctx) {
+XALT_COLD static void chain(struct xalt_prev_action *old, int sig, siginfo_t *info, void *ctx) {
   struct xalt_prev_action a = *old;
   if (a.flags & SA_RESETHAND) old->handler = SIG_DFL; /* the next one is recorded and kills */
   sigset_t mask = ((ucontext_t *)ctx)->uc_sigmask;
@@ -48,7 +48,7 @@ static void chain(struct xalt_prev_action *old, int sig, siginfo_t *info, void *
   else a.handler(sig);
 }
 
-static void handler(int sig, siginfo_t *info, void *ctx) {
+XALT_COLD static void handler(int sig, siginfo_t *info, void *ctx) {
   int saved = errno;
   struct xalt_prev_action *old = previous(sig);
   if (old && old->handler == SIG_IGN) {

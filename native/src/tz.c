@@ -45,7 +45,7 @@ static int load_file(const char *path) {
 
 /* A zone named relative to $TZDIR (out of line: its path buffer would otherwise deepen the
  * stack of every tracked process by a page, which the usual /etc/localtime never needs). */
-__attribute__((noinline)) static int load_named(const char *tz) {
+__attribute__((noinline)) XALT_COLD static int load_named(const char *tz) {
   char path[XALT_PATH_MAX];
   const char *dir = xalt_getenv("TZDIR");
   if (!dir || !*dir) dir = "/usr/share/zoneinfo";
