@@ -103,11 +103,12 @@ static void capture_json(struct xalt_run_state *r, int argc, char **argv) {
   for (char **e = environ; e && *e; e++) {
     const char *eq = strchr(*e, '=');
     if (!eq || !strncmp(*e, "BASH_FUNC_", 10) || !strncmp(eq + 1, "() ", 3)) continue;
-    if (xalt_rule_action(XALT_RULES_ENV, xalt_rule_match(XALT_RULES_ENV, *e, strlen(*e))) != XALT_ACT_KEEP) continue;
+    size_t len = xalt_long_strlen(*e);
+    if (xalt_rule_action(XALT_RULES_ENV, xalt_rule_match(XALT_RULES_ENV, *e, len)) != XALT_ACT_KEEP) continue;
     if (!first) xalt_jbuf_put(&b, ",", 1);
     xalt_json_str(&b, *e, (size_t)(eq - *e));
     xalt_jbuf_put(&b, ":", 1);
-    xalt_json_env_value_redacted(&b, eq + 1, strlen(eq + 1));
+    xalt_json_env_value_redacted(&b, eq + 1, len - (size_t)(eq + 1 - *e));
     first = 0;
   }
   xalt_jbuf_put(&b, "}", 1);

@@ -275,6 +275,11 @@ static inline void *xalt_memset(void *d, int c, size_t n) {
   while (n--) *o++ = (unsigned char)c;
   return d;
 }
+/* libc's strlen (vectorized) for strings that may run to kilobytes — every environment
+ * variable, captured once a process is tracked: a lazy symbol binding once per tracked process
+ * instead of a byte loop over all of environ (~4 instructions a byte). Not for the decision
+ * path. (Defined before the macros below, which would otherwise rename it.) */
+static inline size_t xalt_long_strlen(const char *s) { return strlen(s); }
 /* Every file of the collector calls these through the names below. */
 #define memcpy(d, s, n) xalt_memcpy(d, s, n)
 #define memcmp(a, b, n) xalt_memcmp(a, b, n)
