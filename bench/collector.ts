@@ -16,7 +16,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { added, median, type Added } from './collector-stats.js';
@@ -179,17 +179,19 @@ export async function run(): Promise<void> {
       );
     }
     const baseEnv = { PATH: '/usr/bin:/bin', HOME: dir, USER: 'bench' };
+    const loadBefore = loadavg()[0]!;
     const series = measure(join(dir, 'spawnloop'), configs, CYCLES, baseEnv);
     console.log(
       `collector: added time per exec = median of per-cycle paired differences [95% CI]; ${CYCLES} cycles x ${configs.length} configurations, ` +
-        `order shuffled each cycle; cpu = child user+sys (wait4); spool and staging on ${shm} unless said`,
+        `order shuffled each cycle; cpu = child user+sys (wait4); spool and staging on ${shm} unless said; ` +
+        `load average ${loadBefore.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after (1 min)`,
     );
     for (const line of report(configs, series)) console.log(line);
     // Where the default's time goes: each part as the difference of two configurations.
     const part = (what: string, a: string, b: string) => {
       const x = series.get(a)!, y = series.get(b)!;
       console.log(`  ${what.padEnd(38)} wall ${fmtAdded(added(x.wall, y.wall))}, cpu ${fmtAdded(added(x.cpu, y.cpu))}, ` +
-        `${median(x.minflt) - median(y.minflt)} page faults (${a} vs ${b})`);
+        `${median(x.minflt) - median(y.minflt)} page faults (${a} vs ${b}, wall ratio ${(median(x.wall) / median(y.wall)).toFixed(3)})`);
     };
     console.log('collector: the default tracked exec, part by part');
     part('loading a preloaded library at all', empty, none);

@@ -38,7 +38,7 @@ XALT_HOT static enum xalt_action match(enum xalt_rule_list list, const char *s, 
 }
 
 /* XALT's second stage for CUSTOM paths: "<path>;<arg>" for each argument in turn. */
-__attribute__((noinline)) static enum xalt_action classify_args(const char *exec_path, int argc, char **argv) {
+__attribute__((noinline)) XALT_COLD static enum xalt_action classify_args(const char *exec_path, int argc, char **argv) {
   char key[2 * XALT_PATH_MAX + 2];
   char real[PATH_MAX];
   size_t pl = strlen(exec_path);

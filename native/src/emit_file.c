@@ -73,7 +73,7 @@ static char *cat(char *p, const char *end, const char *s) {
 }
 
 /* XALT's hash directory of a uuid: int(uuid[29:36], 16) mod 997 as %03d. */
-static void hash_dir(char out[4], const char *uuid) {
+XALT_COLD static void hash_dir(char out[4], const char *uuid) {
   unsigned long v = 0;
   for (int i = 29; i < 36 && uuid[i]; i++) {
     char c = uuid[i];
@@ -172,7 +172,7 @@ static int staging_replace(const char *path, const struct xalt_jbuf *rec) {
 
 /* A directory others cannot tamper with: a real directory owned by root or by us, and
  * sticky if group or others may write it (so no one else can rename or remove our files). */
-static int trusted(int fd, const char *path) {
+XALT_COLD static int trusted(int fd, const char *path) {
   struct stat st;
   if (xalt_fstatat(fd, "", &st, AT_EMPTY_PATH) != 0 || !S_ISDIR(st.st_mode)) return 0;
   if ((st.st_uid == 0 || st.st_uid == xalt_run.uid) && (!(st.st_mode & 022) || (st.st_mode & S_ISVTX))) return 1;
@@ -189,7 +189,7 @@ static int trusted(int fd, const char *path) {
 
 /* Open component `name` of the spool below `dfd` (never through a symbolic link) and check
  * it; closes dfd. `shown` is the path so far, for trace lines. */
-static int open_below(int dfd, const char *name, char *shown, const char *end) {
+XALT_COLD static int open_below(int dfd, const char *name, char *shown, const char *end) {
   int fd = xalt_openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
   xalt_close(dfd);
   cat(cat(shown + strlen(shown), end, "/"), end, name);
@@ -204,7 +204,7 @@ static int open_below(int dfd, const char *name, char *shown, const char *end) {
 
 /* The home layout's directory, $HOME (as at start)/.xalt.d: private to the user, created
  * 0700 when missing, used only when it is the user's own. */
-static int open_home_dir(char *shown, const char *end) {
+XALT_COLD static int open_home_dir(char *shown, const char *end) {
   const struct xalt_run_state *r = &xalt_run;
   if (!r->home[0]) return -1;
   int home = xalt_open(r->home, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
@@ -224,7 +224,7 @@ static int open_home_dir(char *shown, const char *end) {
 
 /* The spool directory of a record with this start epoch and uuid, opened; -1 if it is
  * missing or not trusted. `shown` (XALT_PATH_MAX) receives its path, for trace lines. */
-static int open_spool_dir(double epoch, const char *uuid, char *shown) {
+XALT_COLD static int open_spool_dir(double epoch, const char *uuid, char *shown) {
   const struct xalt_run_state *r = &xalt_run;
   char *end = shown + XALT_PATH_MAX;
   shown[0] = '\0';
@@ -250,7 +250,7 @@ static int open_spool_dir(double epoch, const char *uuid, char *shown) {
 }
 
 /* Write `name` into the open spool directory `dfd` (shown as `dir`), via ".<name>.new". */
-static int spool_put(int dfd, const char *dir, const char *name, const char *data, size_t len) {
+XALT_COLD static int spool_put(int dfd, const char *dir, const char *name, const char *data, size_t len) {
   char tmp[XALT_NAME_MAX + 8], *e = tmp + sizeof tmp;
   int err = cat(cat(cat(tmp, e, "."), e, name), e, ".new") ? put_file(dfd, tmp, name, data, len) : ENAMETOOLONG;
   trace_write(err, dir, name);
@@ -258,14 +258,14 @@ static int spool_put(int dfd, const char *dir, const char *name, const char *dat
 }
 
 /* "run.<syshost>.<stamp>.<user>.<aaa|zzz>.<uuid>.json" into out. */
-static char *run_file_name(char *out, size_t n, int is_start) {
+XALT_COLD static char *run_file_name(char *out, size_t n, int is_start) {
   const struct xalt_run_state *r = &xalt_run;
   char *e = out + n;
   return cat(cat(cat(cat(cat(cat(cat(cat(cat(cat(cat(out, e, "run."), e, r->syshost), e, "."), e, r->stamp), e, "."), e, r->user), e, "."),
                      e, is_start ? "aaa" : "zzz"), e, "."), e, r->run_uuid), e, ".json");
 }
 
-static int spool_run(const struct xalt_jbuf *rec, int is_start) {
+XALT_COLD static int spool_run(const struct xalt_jbuf *rec, int is_start) {
   const struct xalt_run_state *r = &xalt_run;
   char name[XALT_NAME_MAX];
   if (!run_file_name(name, sizeof name, is_start)) return -1;
@@ -320,7 +320,7 @@ void xalt_drop_run(void) {
 
 /* ---- packages ---- */
 
-static void put_utf8(char *out, size_t *n, size_t cap, unsigned long c) {
+XALT_COLD static void put_utf8(char *out, size_t *n, size_t cap, unsigned long c) {
   unsigned char b[4];
   size_t k;
   if (c < 0x80) { b[0] = (unsigned char)c; k = 1; }
@@ -330,7 +330,7 @@ static void put_utf8(char *out, size_t *n, size_t cap, unsigned long c) {
   for (size_t i = 0; i < k && *n < cap; i++) out[(*n)++] = (char)b[i];
 }
 
-static long hex4(const char *s) {
+XALT_COLD static long hex4(const char *s) {
   long v = 0;
   for (int i = 0; i < 4; i++) {
     char c = s[i];
@@ -343,7 +343,7 @@ static long hex4(const char *s) {
 
 /* The decoded value of the JSON string member "package_name" of a pkg line (as the hook
  * serializes it: escapes \" \\ \/ \b \f \n \r \t \uXXXX) into out; its length, or -1. */
-static long package_name(const char *line, size_t len, char *out, size_t cap) {
+XALT_COLD static long package_name(const char *line, size_t len, char *out, size_t cap) {
   static const char KEY[] = "\"package_name\":\"";
   size_t kl = sizeof KEY - 1, i = 0, n = 0;
   for (;; i++) {
@@ -371,7 +371,7 @@ static long package_name(const char *line, size_t len, char *out, size_t cap) {
 }
 
 /* One complete staged line (with its '\n' after it) as pkg.<...>.<12 hex>.json. */
-static void publish_line(int dfd, const char *dir, const char *line, size_t len) {
+XALT_COLD static void publish_line(int dfd, const char *dir, const char *line, size_t len) {
   const struct xalt_run_state *r = &xalt_run;
   char pkg[1024], uniq[13], name[XALT_NAME_MAX], *e = name + sizeof name;
   long pl = package_name(line, len, pkg, sizeof pkg);
@@ -382,7 +382,7 @@ static void publish_line(int dfd, const char *dir, const char *line, size_t len)
 }
 
 /* Publish the complete lines of the pkg staging file `fd` into the run's spool directory. */
-static void publish_pkgs(int fd) {
+XALT_COLD static void publish_pkgs(int fd) {
   const struct xalt_run_state *r = &xalt_run;
   struct stat st;
   if (xalt_fstatat(fd, "", &st, AT_EMPTY_PATH) != 0 || !S_ISREG(st.st_mode) || st.st_uid != r->uid || st.st_size > XALT_PKG_STAGING_MAX) return;
@@ -422,7 +422,7 @@ void xalt_finish_pkgs(void) {
 }
 
 /* ---- link records (link_record.c): staging, or the spool directory of the build's epoch and uuid ---- */
-int xalt_emit_link(const struct xalt_jbuf *rec, const char *name, double epoch, const char *uuid) {
+XALT_COLD int xalt_emit_link(const struct xalt_jbuf *rec, const char *name, double epoch, const char *uuid) {
   const struct xalt_run_state *r = &xalt_run;
   if (rec->failed) return -1;
   if (r->transport == XALT_TRANSPORT_NONE) return 0;

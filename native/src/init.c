@@ -103,11 +103,12 @@ static void capture_json(struct xalt_run_state *r, int argc, char **argv) {
   for (char **e = environ; e && *e; e++) {
     const char *eq = strchr(*e, '=');
     if (!eq || !strncmp(*e, "BASH_FUNC_", 10) || !strncmp(eq + 1, "() ", 3)) continue;
-    if (xalt_rule_action(XALT_RULES_ENV, xalt_rule_match(XALT_RULES_ENV, *e, strlen(*e))) != XALT_ACT_KEEP) continue;
+    size_t len = xalt_long_strlen(*e);
+    if (xalt_rule_action(XALT_RULES_ENV, xalt_rule_match(XALT_RULES_ENV, *e, len)) != XALT_ACT_KEEP) continue;
     if (!first) xalt_jbuf_put(&b, ",", 1);
     xalt_json_str(&b, *e, (size_t)(eq - *e));
     xalt_jbuf_put(&b, ":", 1);
-    xalt_json_env_value_redacted(&b, eq + 1, strlen(eq + 1));
+    xalt_json_env_value_redacted(&b, eq + 1, len - (size_t)(eq + 1 - *e));
     first = 0;
   }
   xalt_jbuf_put(&b, "}", 1);
@@ -147,6 +148,7 @@ static void start_record(struct xalt_run_state *r) {
  * processes that turn out not to be tracked). */
 struct filter_facts {
   char host[XALT_FIELD_MAX];
+  int has_pidfs;              /* the kernel's release is 6.9 or later */
   char exe[XALT_PATH_MAX];   /* "" until known */
   enum xalt_action exe_class; /* the path rules' verdict on exe, once exe is known */
   int exe_from_proc;          /* exe was read from /proc/self/exe (else: execve's file name) */
@@ -154,12 +156,25 @@ struct filter_facts {
   int track_mpi, track_scalar;
 };
 
+/* Whether a kernel release ("6.12.3-arch1") is major.minor or later. */
+XALT_HOT static int release_at_least(const char *rel, long major, long minor) {
+  long v[2] = {0, 0};
+  for (int i = 0; i < 2; i++) {
+    if (*rel < '0' || *rel > '9') return 0;
+    for (; *rel >= '0' && *rel <= '9'; rel++) v[i] = v[i] * 10 + (*rel - '0');
+    if (i == 0 && *rel++ != '.') return 0;
+  }
+  return v[0] > major || (v[0] == major && v[1] >= minor);
+}
+
 /* Every filter of docs/collector.md, cheapest first; returns the path class or SKIP. Only
  * direct system calls and our own string code run here: a process that is not tracked
  * pays no lazy symbol binding and never sees errno change. */
 static enum xalt_action filters(struct filter_facts *f, int argc, char **argv) {
   struct utsname u;
-  xalt_copy(f->host, sizeof f->host, xalt_uname(&u) == 0 ? u.nodename : NULL, "unknown");
+  int have_u = xalt_uname(&u) == 0;
+  xalt_copy(f->host, sizeof f->host, have_u ? u.nodename : NULL, "unknown");
+  f->has_pidfs = have_u && release_at_least(u.release, 6, 9);
   if (xalt_rule_action(XALT_RULES_HOST, xalt_rule_match(XALT_RULES_HOST, f->host, xalt_strlen(f->host))) == XALT_ACT_SKIP) {
     xalt_trace("host ", f->host, " is skipped by the host rules", NULL);
     return XALT_ACT_SKIP;
@@ -225,7 +240,7 @@ static void track(struct xalt_run_state *r, enum xalt_action kind, int argc, cha
  * wrapper handles its link, so it keeps a run state for the record's identity fields.
  * Only processes named like a linker get here.
  */
-static void skipped_linker(const char *exe, int argc, char **argv) {
+XALT_COLD static void skipped_linker(const char *exe, int argc, char **argv) {
   if (xalt_identity() != 0) return;
   xalt_run.exec_path = xalt_pool_copy(exe, "");
   if (xalt_linker_init(argc, argv)) return;
@@ -281,6 +296,7 @@ __attribute__((noinline)) static void decide_slow(int argc, char **argv, const c
     xalt_copy(r->host, sizeof r->host, f.host, NULL);
     r->exec_path = xalt_pool_copy(f.exe, "");
     r->exe_from_proc = f.exe_from_proc;
+    r->has_pidfs = f.has_pidfs;
     r->num_tasks = f.num_tasks;
     r->track_mpi = f.track_mpi;
     r->track_scalar = f.track_scalar;
@@ -329,7 +345,7 @@ __attribute__((constructor)) static void xalt_init(int argc, char **argv, char *
 /* ---- link tracking hook: linker.c and the link helpers need the identity of a process that
  * is not tracked as a run (the path rules may skip linkers; the helpers run untracked).
  * Returns 0 when xalt_run is usable. ---- */
-int xalt_identity(void) {
+XALT_COLD int xalt_identity(void) {
   if (!xalt_state) {
     void *m = xalt_mmap_anon(sizeof(struct xalt_run_state));
     if (!m) return -1;

@@ -25,6 +25,12 @@
  * fault-around window of code (64 kB) instead of pages all over the library: each further
  * window is a page fault (~1-3 µs) in every such process. */
 #define XALT_HOT __attribute__((section(".text.hot.xalt")))
+/* Code an ordinary tracked run (transport ship, ancestry cache hit, no fatal signal) never
+ * executes — the spool writer of transport direct and its SHA-1, package publishing, the
+ * signal handler, a cache miss's /proc walk, the maps-text fallback, link tracking's
+ * identity — goes to .text.unlikely, so the code every tracked process runs lies on fewer
+ * pages (fewer page faults and TLB misses per process). */
+#define XALT_COLD __attribute__((cold))
 
 /* Sizes of the fixed buffers. Each names why it is that big. */
 #define XALT_PATH_MAX 4096     /* Linux PATH_MAX: exec path, cwd, spool paths */
@@ -269,6 +275,11 @@ static inline void *xalt_memset(void *d, int c, size_t n) {
   while (n--) *o++ = (unsigned char)c;
   return d;
 }
+/* libc's strlen (vectorized) for strings that may run to kilobytes — every environment
+ * variable, captured once a process is tracked: a lazy symbol binding once per tracked process
+ * instead of a byte loop over all of environ (~4 instructions a byte). Not for the decision
+ * path. (Defined before the macros below, which would otherwise rename it.) */
+static inline size_t xalt_long_strlen(const char *s) { return strlen(s); }
 /* Every file of the collector calls these through the names below. */
 #define memcpy(d, s, n) xalt_memcpy(d, s, n)
 #define memcmp(a, b, n) xalt_memcmp(a, b, n)
@@ -359,6 +370,7 @@ struct xalt_run_state {
   double testing_runtime;           /* < 0 when XALT_TESTING_RUNTIME is unset */
   int tracked;                      /* passed every filter at init */
   int exe_from_proc;                /* exec_path came from /proc/self/exe (else execve's own name) */
+  int has_pidfs;                    /* Linux 6.9+ (from uname): a pidfd's inode number names a process */
   int end_done;                     /* the end record was attempted (once per process) */
   int cache_dir_state;              /* sha1.c: 0 unknown, 1 usable, -1 not */
   int tz_state;                     /* tz.c: 0 not loaded, 1 TZif, 2 UTC, -1 libc */

@@ -207,8 +207,8 @@ void xalt_json_kv_num(struct xalt_jbuf *b, int first, const char *key, double v)
 }
 
 /* CRC-16/CCITT-FALSE tables (poly 0x1021) for four bytes per step ("slicing"): CRC_TABLE[k][v]
- * is the register after byte v followed by k zero bytes. A 10 kB record (a large environment
- * kept in envT) costs ~3 instructions a byte instead of ~12. */
+ * is the register after byte v followed by k zero bytes: ~4 instructions a byte instead of ~12
+ * (a 2 kB record ~1 µs; a 10 kB one, with a large environment kept in envT, ~5 µs). */
 static const uint16_t CRC_TABLE[4][256] = {
  {
   0x0000, 0x1021, 0x2042, 0x3063, 0x4084, 0x50A5, 0x60C6, 0x70E7,
@@ -348,12 +348,23 @@ static const uint16_t CRC_TABLE[4][256] = {
  },
 };
 
+/* Four bytes as a big-endian number, in one load (byte by byte, the compiler makes four
+ * loads and six shifts and ors of it: twice the instructions of the whole CRC step). */
+static uint32_t load_be32(const unsigned char *p) {
+  uint32_t w;
+  __builtin_memcpy(&w, p, sizeof w);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  w = __builtin_bswap32(w);
+#endif
+  return w;
+}
+
 unsigned xalt_crc16(const char *s, size_t n) {
   const unsigned char *p = (const unsigned char *)s;
   unsigned crc = 0xFFFF;
   size_t i = 0;
   for (; i + 4 <= n; i += 4) { /* the 16-bit register meets the first two of the four bytes */
-    uint32_t x = ((uint32_t)crc << 16) ^ ((uint32_t)p[i] << 24 | (uint32_t)p[i + 1] << 16 | (uint32_t)p[i + 2] << 8 | p[i + 3]);
+    uint32_t x = ((uint32_t)crc << 16) ^ load_be32(p + i);
     crc = CRC_TABLE[3][x >> 24] ^ CRC_TABLE[2][(x >> 16) & 0xFF] ^ CRC_TABLE[1][(x >> 8) & 0xFF] ^ CRC_TABLE[0][x & 0xFF];
   }
   for (; i < n; i++) crc = ((crc << 8) & 0xFFFF) ^ CRC_TABLE[0][((crc >> 8) ^ p[i]) & 0xFF];

@@ -13,7 +13,6 @@
 #include <sys/auxv.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
-#include <sys/vfs.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -102,7 +101,7 @@ XALT_HOT int xalt_path_has_no_symlink(const char *path) {
 /* Read a whole file into `b` (NUL-terminated); returns 0 on success. `short_is_eof`: the
  * file returns everything it has per read (cmdline), so a short read means the end. Not
  * for seq files like maps, which stop short when the next line does not fit. */
-static int read_all(const char *path, struct xalt_jbuf *b, int short_is_eof) {
+XALT_COLD static int read_all(const char *path, struct xalt_jbuf *b, int short_is_eof) {
   int fd = xalt_open(path, O_RDONLY | O_CLOEXEC, 0);
   if (fd < 0) return -1;
   long r = 0;
@@ -181,7 +180,7 @@ static void lib_add(struct lib_list *l, const char *path, size_t pl) {
 
 /* Every file-backed line of /proc/self/maps, in address order: exact on every kernel, but
  * the kernel formats every mapping of the process as text (~25 µs for a small program). */
-static void libs_from_maps_text(struct lib_list *l) {
+XALT_COLD static void libs_from_maps_text(struct lib_list *l) {
   struct xalt_jbuf maps;
   char mem[XALT_SMALL_JSON];
   xalt_jbuf_init_mem(&maps, mem, sizeof mem);
@@ -353,7 +352,7 @@ int xalt_proc_stat(long pid, char *comm, size_t cn, long *ppid, unsigned long lo
   return 0;
 }
 
-static void json_ancestor(struct xalt_jbuf *b, long pid, const char *comm) {
+XALT_COLD static void json_ancestor(struct xalt_jbuf *b, long pid, const char *comm) {
   char path[64], exe[XALT_PATH_MAX], num[24];
   xalt_proc_path(path, pid, "exe");
   long r = xalt_readlink(path, exe, sizeof exe - 1);
@@ -385,7 +384,7 @@ static void json_ancestor(struct xalt_jbuf *b, long pid, const char *comm) {
 }
 
 /* The ancestry as a JSON array, starting at `pid` whose stat was already read. */
-static void walk(struct xalt_jbuf *b, long pid, const char *comm0, long ppid0) {
+XALT_COLD static void walk(struct xalt_jbuf *b, long pid, const char *comm0, long ppid0) {
   char comm[64];
   long ppid = ppid0;
   xalt_copy(comm, sizeof comm, comm0, "");
@@ -404,18 +403,17 @@ static void walk(struct xalt_jbuf *b, long pid, const char *comm0, long ppid0) {
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434 /* Linux 5.3, the same number on every architecture */
 #endif
-#define XALT_PIDFS_MAGIC 0x50494446 /* "PIDF": pidfd inodes live in pidfs (Linux 6.9) */
-
-/* Cache key from the parent's pidfd: on Linux 6.9+ its inode number names the process
- * uniquely for the life of the system ("i<pid>.<inode>\n"), so a cached ancestry is found
- * without reading /proc. Returns the key's length, 0 on older kernels. */
+/* Cache key from the parent's pidfd: on Linux 6.9+ (pidfs) its inode number names the
+ * process uniquely for the life of the system ("i<pid>.<inode>\n"), so a cached ancestry is
+ * found without reading /proc. Returns the key's length, 0 on older kernels, where every
+ * pidfd shares one anonymous inode (the release uname gave the filters says which: no
+ * fstatfs per run, and no pidfd at all on older kernels). */
 static size_t pidfs_key(char *out, long pid) {
+  if (!xalt_run.has_pidfs) return 0;
   long fd = xalt_syscall6(SYS_pidfd_open, pid, 0, 0, 0, 0, 0);
   if (fd < 0) return 0;
   struct stat st;
-  struct statfs fs;
-  int ok = xalt_fstatat((int)fd, "", &st, AT_EMPTY_PATH) == 0 && xalt_syscall6(SYS_fstatfs, fd, (long)&fs, 0, 0, 0, 0) == 0 &&
-           (unsigned long)fs.f_type == XALT_PIDFS_MAGIC;
+  int ok = xalt_fstatat((int)fd, "", &st, AT_EMPTY_PATH) == 0;
   xalt_close((int)fd);
   if (!ok) return 0;
   size_t n = 0;
@@ -470,7 +468,7 @@ static int pt_lookup(struct xalt_jbuf *b, const char *path, const char *key, siz
   return hit ? 0 : -1;
 }
 
-static void pt_store(const char *dir, const char *path, const char *key, size_t kl, const struct xalt_jbuf *pt) {
+XALT_COLD static void pt_store(const char *dir, const char *path, const char *key, size_t kl, const struct xalt_jbuf *pt) {
   char tmp[XALT_PATH_MAX + 64];
   size_t dl = strlen(dir);
   if (pt->failed || dl + 40 > sizeof tmp) return;
@@ -486,7 +484,7 @@ static void pt_store(const char *dir, const char *path, const char *key, size_t 
 
 /* A cache miss: walk /proc and store the result (out of line: its buffer stays off the
  * stack of the common, cached case). */
-__attribute__((noinline)) static void pt_walk(struct xalt_jbuf *b, long pid, const char *comm, long ppid, const char *cache_dir,
+__attribute__((noinline)) XALT_COLD static void pt_walk(struct xalt_jbuf *b, long pid, const char *comm, long ppid, const char *cache_dir,
                                               const char *path, const char *key, size_t kl) {
   struct xalt_jbuf pt;
   char mem[XALT_SMALL_JSON];

@@ -36,11 +36,27 @@ static int has_secret_word(const char *name, size_t n) {
 
 static int is_blank(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 
+/* The index of the first ':' in s[i..end), or end. Eight bytes per step (the word-at-a-time
+ * zero-byte test on the bytes xor ':'): kept PATH-like values run to kilobytes. */
+static size_t next_colon(const char *s, size_t i, size_t end) {
+  const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+  for (; i + 8 <= end; i += 8) {
+    uint64_t w;
+    __builtin_memcpy(&w, s + i, 8);
+    w ^= ones * ':';
+    if ((w - ones) & ~w & high) break; /* a ':' among these eight */
+  }
+  while (i < end && s[i] != ':') i++;
+  return i;
+}
+
 /* Rule 3: the string with each URL password replaced. */
 static void body_without_url_passwords(struct xalt_jbuf *b, const char *s, size_t n) {
   size_t done = 0; /* bytes of s already written */
   for (size_t i = 0; i + 3 <= n; i++) {
-    if (s[i] != ':' || s[i + 1] != '/' || s[i + 2] != '/') continue;
+    i = next_colon(s, i, n - 2);
+    if (i + 3 > n) break;
+    if (s[i + 1] != '/' || s[i + 2] != '/') continue;
     int letter = 0; /* a scheme needs a letter somewhere in the scheme characters before :// */
     for (size_t k = i; k > done; k--) {
       unsigned char c = (unsigned char)s[k - 1];

@@ -28,7 +28,7 @@ struct sha1_ctx {
 
 static uint32_t rol(uint32_t x, int n) { return (x << n) | (x >> (32 - n)); }
 
-static void sha1_block(uint32_t h[5], const unsigned char *p) {
+XALT_COLD static void sha1_block(uint32_t h[5], const unsigned char *p) {
   uint32_t w[80];
   for (int i = 0; i < 16; i++) w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 | (uint32_t)p[4 * i + 2] << 8 | p[4 * i + 3];
   for (int i = 16; i < 80; i++) w[i] = rol(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
@@ -45,7 +45,7 @@ static void sha1_block(uint32_t h[5], const unsigned char *p) {
   h[0] += a; h[1] += b; h[2] += c; h[3] += d; h[4] += e;
 }
 
-void xalt_sha1(const unsigned char *data, size_t n, unsigned char digest[20]) {
+XALT_COLD void xalt_sha1(const unsigned char *data, size_t n, unsigned char digest[20]) {
   struct sha1_ctx c = {{0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0}, 0, {0}, 0};
   size_t i = 0;
   for (; i + 64 <= n; i += 64) sha1_block(c.h, data + i);
@@ -117,7 +117,7 @@ static size_t key_line(char *out, const struct stat *st) {
   return (size_t)(p - out);
 }
 
-static int cache_lookup(const char *entry, const char *key, size_t kl, uid_t uid, char out[41]) {
+XALT_COLD static int cache_lookup(const char *entry, const char *key, size_t kl, uid_t uid, char out[41]) {
   int fd = xalt_open(entry, O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0);
   if (fd < 0) return -1;
   struct stat st;
@@ -135,7 +135,7 @@ static int cache_lookup(const char *entry, const char *key, size_t kl, uid_t uid
 }
 
 /* Store under `entry`, whose first `dl` bytes are the cache directory. */
-static void cache_store(const char *entry, size_t dl, const char *key, size_t kl, const char sha[41]) {
+XALT_COLD static void cache_store(const char *entry, size_t dl, const char *key, size_t kl, const char sha[41]) {
   char tmp[XALT_PATH_MAX + 64], line[XALT_CACHE_LINE];
   memcpy(tmp, entry, dl);
   memcpy(tmp + dl, "/.new.", 6);
@@ -150,7 +150,7 @@ static void cache_store(const char *entry, size_t dl, const char *key, size_t kl
   if (!ok || xalt_rename(tmp, entry) != 0) xalt_unlink(tmp);
 }
 
-static int hash_fd(int fd, const struct stat *st, char out[41]) {
+XALT_COLD static int hash_fd(int fd, const struct stat *st, char out[41]) {
   unsigned char d[20];
   if (st->st_size == 0) { xalt_sha1((const unsigned char *)"", 0, d); xalt_hex(d, 20, out, 41); return 0; }
   void *m = mmap(NULL, (size_t)st->st_size, PROT_READ, MAP_PRIVATE, fd, 0);
@@ -161,7 +161,7 @@ static int hash_fd(int fd, const struct stat *st, char out[41]) {
   return 0;
 }
 
-int xalt_sha1_file_cached(const char *path, const struct stat *exe, const char *tmpdir, uid_t uid, char out[41]) {
+XALT_COLD int xalt_sha1_file_cached(const char *path, const struct stat *exe, const char *tmpdir, uid_t uid, char out[41]) {
   struct stat st = *exe;
   if (!S_ISREG(st.st_mode)) return -1;
   char key[XALT_CACHE_LINE];

@@ -36,7 +36,7 @@ static struct xalt_prev_action *previous(int sig) {
 /* Call the handler that was installed before ours as the kernel would have: its mask added
  * to the one the signal interrupted, the signal itself blocked unless SA_NODEFER, the
  * action reset first if it asked for SA_RESETHAND. */
-static void chain(struct xalt_prev_action *old, int sig, siginfo_t *info, void *ctx) {
+XALT_COLD static void chain(struct xalt_prev_action *old, int sig, siginfo_t *info, void *ctx) {
   struct xalt_prev_action a = *old;
   if (a.flags & SA_RESETHAND) old->handler = SIG_DFL; /* the next one is recorded and kills */
   sigset_t mask = ((ucontext_t *)ctx)->uc_sigmask;
@@ -48,7 +48,7 @@ static void chain(struct xalt_prev_action *old, int sig, siginfo_t *info, void *
   else a.handler(sig);
 }
 
-static void handler(int sig, siginfo_t *info, void *ctx) {
+XALT_COLD static void handler(int sig, siginfo_t *info, void *ctx) {
   int saved = errno;
   struct xalt_prev_action *old = previous(sig);
   if (old && old->handler == SIG_IGN) {
@@ -74,6 +74,26 @@ int xalt_signal_mode(void) {
   return xalt_env_yesno("XALT_SIGNAL_HANDLER", xalt_site_config.signal_handler) ? 1 : 0;
 }
 
+/* Signals 1..64 of a sigset_t as bits 0..63: the set begins with the kernel's, an array of
+ * unsigned long, signal n at bit n-1. (Our own bit operations, not sigfillset/sigismember:
+ * each libc helper would cost every tracked process a lazy symbol binding and a page of
+ * libc.) */
+#define XALT_SIG_WORDS (64 / (8 * sizeof(unsigned long)))
+static uint64_t mask64(const sigset_t *set) {
+  unsigned long w[XALT_SIG_WORDS];
+  memcpy(w, set, sizeof w);
+  uint64_t m = 0;
+  for (size_t i = 0; i < XALT_SIG_WORDS; i++) m |= (uint64_t)w[i] << (i * 8 * sizeof(unsigned long));
+  return m;
+}
+
+static void set_mask64(sigset_t *set, uint64_t m) {
+  unsigned long w[XALT_SIG_WORDS];
+  for (size_t i = 0; i < XALT_SIG_WORDS; i++) w[i] = (unsigned long)(m >> (i * 8 * sizeof(unsigned long)));
+  memset(set, 0, sizeof *set);
+  memcpy(set, w, sizeof w);
+}
+
 /* One system call per signal: ours is installed and the old action read back at once; an
  * ignored signal (inherited SIG_IGN) is put back as it was. */
 static void install(int slot, int sig) {
@@ -81,16 +101,14 @@ static void install(int slot, int sig) {
   memset(&sa, 0, sizeof sa);
   sa.sa_sigaction = handler;
   sa.sa_flags = SA_SIGINFO | SA_RESTART;
-  sigfillset(&sa.sa_mask);
+  set_mask64(&sa.sa_mask, ~(3ULL << 31)); /* as sigfillset: all but libc's internal 32 and 33 */
   struct xalt_prev_action *p = &xalt_run.previous[slot];
   p->sig = sig;
   p->handler = SIG_IGN; /* until we know: a signal arriving meanwhile is ignored */
   if (sigaction(sig, &sa, &old) != 0) { p->sig = 0; return; }
   if (old.sa_handler == SIG_IGN) { sigaction(sig, &old, NULL); p->sig = 0; return; }
   p->flags = old.sa_flags;
-  p->mask = 0;
-  for (int s = 1; s <= 64; s++)
-    if (sigismember(&old.sa_mask, s) == 1) p->mask |= 1ULL << (s - 1);
+  p->mask = mask64(&old.sa_mask);
   p->handler = old.sa_handler;
   p->action = old.sa_sigaction;
 }

@@ -43,23 +43,29 @@ static int load_file(const char *path) {
   return 0;
 }
 
+/* A zone named relative to $TZDIR (out of line: its path buffer would otherwise deepen the
+ * stack of every tracked process by a page, which the usual /etc/localtime never needs). */
+__attribute__((noinline)) XALT_COLD static int load_named(const char *tz) {
+  char path[XALT_PATH_MAX];
+  const char *dir = xalt_getenv("TZDIR");
+  if (!dir || !*dir) dir = "/usr/share/zoneinfo";
+  size_t dl = strlen(dir), tl = strlen(tz);
+  if (strstr(tz, "..") || dl + tl + 2 > sizeof path) return -1;
+  memcpy(path, dir, dl);
+  path[dl] = '/';
+  memcpy(path + dl + 1, tz, tl + 1);
+  return load_file(path);
+}
+
 /* Decide where the zone comes from ($TZ as at the collector's start, else /etc/localtime). */
 static void tz_load(void) {
   const char *tz = xalt_getenv("TZ");
-  char path[XALT_PATH_MAX];
   tz_state = -1;
   if (!tz) { if (load_file("/etc/localtime") == 0) tz_state = 1; return; }
   if (*tz == ':') tz++;
   if (!*tz || !strcmp(tz, "UTC") || !strcmp(tz, "UTC0") || !strcmp(tz, "GMT") || !strcmp(tz, "GMT0")) { tz_state = 2; return; }
   if (*tz == '/') { if (load_file(tz) == 0) tz_state = 1; return; }
-  const char *dir = xalt_getenv("TZDIR");
-  if (!dir || !*dir) dir = "/usr/share/zoneinfo";
-  size_t dl = strlen(dir), tl = strlen(tz);
-  if (strstr(tz, "..") || dl + tl + 2 > sizeof path) return;
-  memcpy(path, dir, dl);
-  path[dl] = '/';
-  memcpy(path + dl + 1, tz, tl + 1);
-  if (load_file(path) == 0) tz_state = 1; /* else a POSIX rule string: libc */
+  if (load_named(tz) == 0) tz_state = 1; /* else a POSIX rule string: libc */
 }
 
 /* UTC offset (seconds) at epoch t from the loaded TZif data; 0 on success, -1 to fall back. */
