@@ -25,9 +25,9 @@ from _thread import allocate_lock, get_ident
 # (site configuration, not a package; looking it up for nothing would search sys.path twice).
 _seen = dict.fromkeys(('sitecustomize', 'usercustomize', 'xalt_site_rules', '_xalt_pkg_hook', '_xalt_pkg_stage',
                        '_xalt_pkg_fields', '_xalt_pkg_record', '_xalt_pkg_version'))
-# The standard library by name: the interpreter's own frozenset (Python >= 3.10) and its
-# built-in modules.  Older Pythons: also what lies under the directory os.py came from,
-# except its site-packages and dist-packages (_LIB).
+# The standard library by name: the interpreter's own frozenset (Python >= 3.10).  Built-in
+# modules are told by their spec (_consider).  Older Pythons: also what lies under the
+# directory os.py came from, except its site-packages and dist-packages (_LIB).
 _STDLIB = getattr(sys, 'stdlib_module_names', ())
 _LIB = None if _STDLIB else os.path.dirname(os.__file__) + os.sep
 _enabled = False
@@ -49,9 +49,6 @@ def find_spec(fullname, path=None, target=None):
     #
     # Submodules (path given), names seen before and the standard library cost a test each.
     if path is not None or fullname in _seen or fullname in _STDLIB or not _enabled:
-        return None
-    if fullname in sys.builtin_module_names:
-        _seen[fullname] = None
         return None
     if _is_probe():
         return None
@@ -103,7 +100,9 @@ def _consider(name, target):
         _seen[name] = None
     # Where it was found: its file, else the first directory of a namespace package.
     origin = getattr(spec, 'origin', None)
-    if not origin or origin in ('built-in', 'frozen', 'namespace'):
+    if origin == 'built-in':
+        return spec  # a module built into the interpreter: the standard library
+    if not origin or origin in ('frozen', 'namespace'):
         origin = ''
         for origin in getattr(spec, 'submodule_search_locations', None) or ():
             break
