@@ -33,6 +33,7 @@ _LIB = None if _STDLIB else os.path.dirname(os.__file__) + os.sep
 _enabled = False
 _pid = -1
 _staging = None
+_finder = None  # this module, once install() has put it on sys.meta_path
 _stage = None  # the _xalt_pkg_stage module, loaded with the first package to record
 _lock = allocate_lock()
 _busy = {}  # thread ids inside find_spec: the re-entrancy guard
@@ -86,7 +87,7 @@ def _is_probe():
 def _consider(name, target):
     spec = None
     meta_path = sys.meta_path
-    for finder in meta_path[meta_path.index(sys.modules[__name__]) + 1:]:
+    for finder in meta_path[meta_path.index(_finder) + 1:]:
         find = getattr(finder, 'find_spec', None)
         if find is not None:
             spec = find(name, None, target)
@@ -126,7 +127,7 @@ def _load_stage():
         if _stage is None:
             try:
                 stage = _sibling('_xalt_pkg_stage')
-                stage.start(sys.modules[__name__])
+                stage.start(_finder)
                 _stage = stage
             except Exception:
                 disable()
@@ -193,10 +194,9 @@ def install():
     pkg staging (its pid is the one in XALT_PKG_STAGING: an untracked child inherits its
     parent's variables).  Returns the finder, or None when this process must not record.
     """
-    global _enabled, _pid, _staging
-    finder = sys.modules[__name__]
-    if _enabled:
-        return finder
+    global _enabled, _pid, _staging, _finder
+    if _finder is not None:
+        return _finder
     env = os.environ
     if env.get('XALT_EXECUTABLE_TRACKING', '').lower() == 'no':
         return None
@@ -205,7 +205,8 @@ def install():
     if parsed is None or parsed[3] != os.getpid():
         return None
     _staging, _pid, _enabled = staging, parsed[3], True
-    sys.meta_path.insert(0, finder)
+    _finder = sys.modules[__name__]
+    sys.meta_path.insert(0, _finder)
     # Registered now, not with the first record: handlers run last-registered first, so
     # ours runs after the program's, which may still import packages.
     import atexit
@@ -213,4 +214,4 @@ def install():
     # No os.register_at_fork() to stop a forked child: the pid guard in find_spec does.  The
     # callback would keep this module, and all it refers to, alive into the interpreter's
     # finalisation, which then costs every tracked run 0.5 M instructions.
-    return finder
+    return _finder
