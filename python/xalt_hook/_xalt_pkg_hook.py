@@ -36,6 +36,7 @@ _staging = None
 _finder = None  # this module, once install() has put it on sys.meta_path
 _stage = None  # the _xalt_pkg_stage module, loaded with the first package to record
 _lock = allocate_lock()
+_load_lock = allocate_lock()
 _busy = {}  # thread ids inside find_spec: the re-entrancy guard
 
 
@@ -123,7 +124,11 @@ def _in_stdlib_dir(origin):
 
 def _load_stage():
     global _stage
-    with _lock:  # two threads may record their first packages at once
+    # Two threads may record their first packages at once: one loads, the other waits.  Not
+    # under _lock: loading imports time, and a thread importing time (Python < 3.10, where
+    # it is not known by name) holds the import system's lock for it while it waits for
+    # _lock.  No thread holds a standard library module's lock while it waits here.
+    with _load_lock:
         if _stage is None:
             try:
                 stage = _sibling('_xalt_pkg_stage')
