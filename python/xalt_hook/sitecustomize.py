@@ -25,9 +25,19 @@ def _xalt():
     # pay for nothing more than this lookup.
     env = os.environ
     if env.get('XALT_PKG_STAGING') and env.get('XALT_EXECUTABLE_TRACKING', '').lower() != 'no':
+        # The tracker, loaded from this directory by the import system's own loader (its
+        # bytecode, checked against the source as for any import), without an import: a
+        # search of sys.path and the import locks would cost a tracked run 0.1 M
+        # instructions more.
         try:
-            import _xalt_pkg_hook
-            _xalt_pkg_hook.install()
+            name = '_xalt_pkg_hook'
+            bootstrap = sys.modules['_frozen_importlib']
+            loader = sys.modules['_frozen_importlib_external'].SourceFileLoader(
+                name, os.path.join(os.path.dirname(os.path.abspath(__file__)), name + '.py'))
+            module = bootstrap.module_from_spec(bootstrap.spec_from_loader(name, loader))
+            loader.exec_module(module)
+            sys.modules[name] = module
+            module.install()
         except Exception:
             pass
     try:
