@@ -16,7 +16,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { homedir, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fileTimeStamp } from '../src/schema/spool-layout.js';
@@ -109,11 +109,14 @@ function checkStaged(dir: string, lines: number): void {
 
 const sign = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(2)}`;
 
+/** The 1-minute load average: on a shared machine a figure means little without it. */
+const load = () => loadavg()[0]!.toFixed(1);
+
 function report(what: string, r: Comparison, budgetMs: number): void {
   console.log(
     `${what}: ${sign(r.added)} ms with the hook (median of ${r.runs} paired differences; fastest runs ${sign(r.addedFastest)} ms; ` +
       `medians ${r.withHook.toFixed(2)} vs ${r.without.toFixed(2)} ms without, ratio ${(r.withHook / r.without).toFixed(3)}); ` +
-      `budget ≤ ${budgetMs} ms: ${r.added <= budgetMs ? 'OK' : 'OVER'}`,
+      `budget ≤ ${budgetMs} ms: ${r.added <= budgetMs ? 'OK' : 'OVER'} (load ${load()})`,
   );
 }
 

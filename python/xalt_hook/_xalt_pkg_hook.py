@@ -1,27 +1,148 @@
-"""xalt's Python package tracker: a meta-path finder that stages one pkg record per
-imported top-level package (docs/python.md, docs/internals/contracts.md).
+"""xalt's Python package tracker, the part every tracked run loads at start-up: a meta-path
+finder that finds each new top-level package and hands it to _xalt_pkg_stage.py (loaded with
+the first package to record), which stages its pkg record (docs/python.md,
+docs/internals/contracts.md).
 
 Rules it keeps, because it runs inside every tracked Python program:
 * never raises into the program (every entry point catches ``Exception``);
 * never touches ``os.environ`` or ``LD_PRELOAD`` and starts no subprocess;
-* O(1) work per import: submodules and already-seen names return at once, and a new
-  top-level package costs one spec lookup, one rule check and one ``write(2)``;
+* O(1) work per import: submodules, the standard library and names seen before return at
+  once, and a new top-level package costs one spec lookup, one rule check and one ``write(2)``;
 * writes only while ``os.getpid()`` is the pid named in the staging file (the pid guard),
   so a forked worker or an untracked child never writes into its parent's file;
-* costs a process that imports nothing to record only this module: the record writer, the
-  generated schema fields and rules, and the version reader are loaded when first needed.
+* a tracked run that records nothing (``python3 -c 'import json'``) pays only for this
+  module, so it is kept small (its size is most of its cost): it defines no class (the
+  module itself is the finder on ``sys.meta_path``: the import system calls its
+  ``find_spec``), and its tables are dicts, which the garbage collector does not walk (it
+  walks every set at every pass).
 Stdlib only, Python 3.6+.
 """
 import os
 import sys
-import time
-import _thread
+from _thread import allocate_lock, get_ident
 
-_HERE = os.path.dirname(os.path.abspath(__file__))
 # Never recorded: our own modules, and usercustomize, which site.py imports right after us
 # (site configuration, not a package; looking it up for nothing would search sys.path twice).
-_OUR_MODULES = frozenset(('sitecustomize', 'usercustomize', 'xalt_site_rules', '_xalt_pkg_hook',
-                          '_xalt_pkg_fields', '_xalt_pkg_record', '_xalt_pkg_version'))
+_seen = dict.fromkeys(('sitecustomize', 'usercustomize', 'xalt_site_rules', '_xalt_pkg_hook', '_xalt_pkg_stage',
+                       '_xalt_pkg_fields', '_xalt_pkg_record', '_xalt_pkg_version'))
+# The standard library by name: the interpreter's own frozenset (Python >= 3.10).  Built-in
+# modules are told by their spec (_consider).  Older Pythons: also what lies under the
+# directory os.py came from, except its site-packages and dist-packages (_LIB).
+_STDLIB = getattr(sys, 'stdlib_module_names', ())
+_LIB = None if _STDLIB else os.path.dirname(os.__file__) + os.sep
+_enabled = False
+_pid = -1
+_staging = None
+_finder = None  # this module, once install() has put it on sys.meta_path
+_stage = None  # the _xalt_pkg_stage module, loaded with the first package to record
+_lock = allocate_lock()
+_load_lock = allocate_lock()
+_busy = {}  # thread ids inside find_spec: the re-entrancy guard
+
+
+def find_spec(fullname, path=None, target=None):
+    # To learn where a new top-level package comes from, ask the finders after us on
+    # sys.meta_path, in order, exactly as the import system is about to, and hand back
+    # what they found (or None).  Returning None and letting the import system ask again
+    # would be the smaller intervention, but it doubles the cost of every recorded import:
+    # the spec lookup stats every sys.path entry, and with 300 packages the second lookup
+    # alone exceeds the 15 ms budget.  Anything that goes wrong on our side returns None, so
+    # the import system then does its own lookup as if we were not there.
+    #
+    # Submodules (path given), names seen before and the standard library cost a test each.
+    if path is not None or fullname in _seen or fullname in _STDLIB or not _enabled:
+        return None
+    if _is_probe():
+        return None
+    if os.getpid() != _pid:
+        disable()  # a forked child, which is not the run (the pid guard)
+        return None
+    tid = get_ident()
+    if tid in _busy:
+        return None
+    _busy[tid] = None
+    try:
+        return _consider(fullname, target)
+    except Exception as e:
+        _trace('%s: %s' % (fullname, e))
+        return None
+    finally:
+        _busy.pop(tid, None)
+
+
+def _is_probe():
+    # Is this lookup importlib.util.find_spec() (also behind pkgutil.find_loader) rather
+    # than an import?  Libraries probe for optional dependencies that way (transformers asks
+    # about dozens); a probe imports nothing, so it must not be recorded.  The stack is: our
+    # find_spec <- importlib._bootstrap._find_spec <- its caller, which is
+    # _find_and_load_unlocked for an import and importlib.util's find_spec for a probe (the
+    # same on Python 3.6 to 3.13).  Only a positively identified probe is skipped, so on an
+    # unfamiliar interpreter the hook errs on the side of recording.
+    try:
+        code = sys._getframe(3).f_code
+    except Exception:
+        return False
+    return code.co_name == 'find_spec' and 'importlib' in code.co_filename
+
+
+def _consider(name, target):
+    spec = None
+    meta_path = sys.meta_path
+    for finder in meta_path[meta_path.index(_finder) + 1:]:
+        find = getattr(finder, 'find_spec', None)
+        if find is not None:
+            spec = find(name, None, target)
+            if spec is not None:
+                break
+    if spec is None:
+        return None  # the import will fail; a later retry may succeed, so not "seen"
+    with _lock:
+        if name in _seen:
+            return spec
+        _seen[name] = None
+    # Where it was found: its file, else the first directory of a namespace package.
+    origin = getattr(spec, 'origin', None)
+    if origin == 'built-in':
+        return spec  # a module built into the interpreter: the standard library
+    if not origin or origin in ('frozen', 'namespace'):
+        origin = ''
+        for origin in getattr(spec, 'submodule_search_locations', None) or ():
+            break
+    if _LIB is None or not _in_stdlib_dir(origin):
+        if _stage is None:
+            _load_stage()
+        _stage.consider(name, origin)
+    return spec
+
+
+def _in_stdlib_dir(origin):
+    if not origin.startswith(_LIB):
+        return False
+    rest = origin[len(_LIB):]
+    return not (rest.startswith('site-packages') or rest.startswith('dist-packages'))
+
+
+def _load_stage():
+    global _stage
+    # Two threads may record their first packages at once: one loads, the other waits.  Not
+    # under _lock: loading imports time, and a thread importing time (Python < 3.10, where
+    # it is not known by name) holds the import system's lock for it while it waits for
+    # _lock.  No thread holds a standard library module's lock while it waits here.
+    with _load_lock:
+        if _stage is None:
+            try:
+                stage = _sibling('_xalt_pkg_stage')
+                stage.start(_finder)
+                _stage = stage
+            except Exception:
+                disable()
+                raise
+
+
+def disable():
+    """Record nothing more in this process (a fork, a failed write, exit)."""
+    global _enabled
+    _enabled = False
 
 
 def _sibling(name):
@@ -34,7 +155,8 @@ def _sibling(name):
     module = sys.modules.get(name)
     if module is None:
         bootstrap = sys.modules['_frozen_importlib']
-        loader = sys.modules['_frozen_importlib_external'].SourceFileLoader(name, os.path.join(_HERE, name + '.py'))
+        here = os.path.dirname(os.path.abspath(__file__))
+        loader = sys.modules['_frozen_importlib_external'].SourceFileLoader(name, os.path.join(here, name + '.py'))
         module = bootstrap.module_from_spec(bootstrap.spec_from_loader(name, loader))
         loader.exec_module(module)
         sys.modules[name] = module
@@ -56,7 +178,7 @@ def parse_staging_name(path):
     ``xalt_pkg.<uid>.<job_id>.<run_uuid>.<pid>.<syshost>.<date_time>.<user>.jsonl``: the
     uuid has a fixed shape, so it anchors the parse even if other parts hold dots.
     """
-    base = os.path.basename(path)
+    base = path.rpartition('/')[2]
     if not (base.startswith('xalt_pkg.') and base.endswith('.jsonl')):
         return None
     parts = base[len('xalt_pkg.'):-len('.jsonl')].split('.')
@@ -67,286 +189,34 @@ def parse_staging_name(path):
     return None
 
 
-class _Stdlib(object):
-    """Is a top-level module part of the standard library?"""
-
-    def __init__(self):
-        names = getattr(sys, 'stdlib_module_names', None)  # Python >= 3.10
-        self.by_name = frozenset(names or ()) | frozenset(sys.builtin_module_names)
-        self.exact = names is not None
-        # Fallback for older Pythons: a module under the directory os.py came from, but not
-        # in a site-packages/dist-packages directory below it.
-        self.lib = os.path.dirname(os.__file__) + os.sep
-
-    def by_path(self, origin):
-        if self.exact or not origin or not origin.startswith(self.lib):
-            return False
-        rest = origin[len(self.lib):]
-        return not (rest.startswith('site-packages') or rest.startswith('dist-packages'))
-
-
-class _Rules(object):
-    """The site's package rules: ``decide(name, path)`` from xalt_site_rules.py beside this
-    file, generated by ``xalt build`` as automata (no regex engine runs here, so a pattern
-    can never make an import slow), loaded on first use."""
-
-    def __init__(self):
-        self.decide = None
-
-    def _load(self):
-        try:
-            decide = _sibling('xalt_site_rules').decide
-            if decide('probe', '/probe') not in ('KEEP', 'SKIP'):
-                raise ValueError('decide() answers neither KEEP nor SKIP')
-            self.decide = decide
-        except Exception as e:
-            # Fail closed: a site that wrote SKIP rules (often for privacy) must not get
-            # everything recorded because its rules file is broken.
-            _trace('xalt_site_rules.py unusable, recording nothing: %s: %s' % (e.__class__.__name__, e))
-            self.decide = _skip_all
-
-    def keep(self, name, path):
-        if self.decide is None:
-            self._load()
-        return self.decide(name, path) == 'KEEP'
-
-
-def _skip_all(name, path):
-    return 'SKIP'
-
-
-def _is_probe():
-    """Is this lookup ``importlib.util.find_spec()`` (also behind ``pkgutil.find_loader``)
-    rather than an import?  Libraries probe for optional dependencies that way (transformers
-    asks about dozens); a probe imports nothing, so it must not be recorded.
-
-    The stack is: our find_spec <- importlib._bootstrap._find_spec <- its caller, which is
-    ``_find_and_load_unlocked`` for an import and importlib.util's ``find_spec`` for a probe
-    (the same on Python 3.6 to 3.13).  Only a positively identified probe is skipped, so on
-    an unfamiliar interpreter the hook errs on the side of recording.
-    """
-    try:
-        code = sys._getframe(3).f_code
-    except Exception:
-        return False
-    return code.co_name == 'find_spec' and 'importlib' in code.co_filename
-
-
-def _origin(spec):
-    """Where a module was found: its file, else the first directory of a namespace package."""
-    origin = getattr(spec, 'origin', None)
-    if origin and origin not in ('built-in', 'frozen', 'namespace'):
-        return origin
-    locations = getattr(spec, 'submodule_search_locations', None)
-    if locations:
-        for loc in locations:
-            return loc
-    return ''
-
-
-class XaltPkgFinder(object):
-    """Meta-path finder that records each new top-level package.
-
-    To learn where a package comes from it asks the finders after it on ``sys.meta_path``,
-    in order, exactly as the import system is about to, and hands back what they found
-    (or None).  Returning None and letting the import system ask again would be the
-    smaller intervention, but it doubles the cost of every recorded import: the spec
-    lookup stats every ``sys.path`` entry, and with 300 packages the second lookup alone
-    exceeds the 15 ms budget.  Anything that goes wrong on our side returns None, so the
-    import system then does its own lookup as if we were not there.
-    """
-
-    def __init__(self, staging, run_uuid, job_id, pid):
-        self.staging = staging
-        self.run_uuid = run_uuid
-        self.job_id = job_id
-        self.pid = pid
-        self.fd = -1
-        self.enabled = True
-        self.seen = set(_OUR_MODULES)
-        self.records = []  # (name, path, import_time) of every line written, for the rewrite at exit
-        self.lock = _thread.allocate_lock()
-        self.busy = set()  # thread ids inside find_spec: the re-entrancy guard
-        self.stdlib = _Stdlib()
-        self.rules = _Rules()
-        self.lines = None  # the record writer, made when the first package is staged
-
-    def find_spec(self, fullname, path=None, target=None):
-        # Submodules (path given) and names seen before cost one test each.
-        if path is not None or fullname in self.seen or not self.enabled:
-            return None
-        if fullname in self.stdlib.by_name:
-            self.seen.add(fullname)
-            return None
-        if _is_probe():
-            return None
-        tid = _thread.get_ident()
-        if tid in self.busy:
-            return None
-        self.busy.add(tid)
-        try:
-            return self._consider(fullname, target)
-        except Exception as e:
-            _trace('%s: %s' % (fullname, e))
-            return None
-        finally:
-            self.busy.discard(tid)
-
-    def _lookup(self, fullname, target):
-        """Ask the finders after us, as the import system is about to."""
-        meta_path = sys.meta_path
-        for finder in meta_path[meta_path.index(self) + 1:]:
-            find = getattr(finder, 'find_spec', None)
-            if find is not None:
-                spec = find(fullname, None, target)
-                if spec is not None:
-                    return spec
-        return None
-
-    def _consider(self, name, target):
-        spec = self._lookup(name, target)
-        if spec is None:
-            return None  # the import will fail; a later retry may succeed, so not "seen"
-        with self.lock:
-            if name in self.seen:
-                return spec
-            self.seen.add(name)
-        origin = _origin(spec)
-        if not self.stdlib.by_path(origin) and self.rules.keep(name, origin):
-            self._stage((name, origin, '%.4f' % time.time()))
-        return spec
-
-    def _stage(self, record):
-        """Append one complete record (version still unknown) with a single write(2)."""
-        if os.getpid() != self.pid:
-            self.enabled = False
-            return
-        if self.fd < 0 and not (self._writer() and self._open()):
-            return
-        data = self.lines.line('', *record)
-        if os.write(self.fd, data) == len(data):
-            self.records.append(record)
-        else:
-            # A short write (tmpfs full) leaves half a line; appending after it would glue
-            # two records together, so stop here with what is complete.
-            self.enabled = False
-
-    def _writer(self):
-        """Make the record writer from the generated schema fields; False if it cannot be."""
-        try:
-            fields = _sibling('_xalt_pkg_fields')
-            per_run = {'program': 'python', 'xalt_run_uuid': self.run_uuid, 'job_id': self.job_id,
-                       'program_version': '%d.%d.%d' % tuple(sys.version_info[:3])}
-            self.lines = _sibling('_xalt_pkg_record').PkgLines(fields.PKG_MEMBERS, per_run)
-            return True
-        except Exception as e:
-            self.enabled = False
-            _trace('record writer unusable, recording nothing: %s: %s' % (e.__class__.__name__, e))
-            return False
-
-    def _open(self):
-        flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | getattr(os, 'O_CLOEXEC', 0)
-        try:
-            fd = _above_stdio(os.open(self.staging, flags, 0o600))
-        except OSError as e:
-            self.enabled = False  # no tmpdir, a symlink planted there: do not retry per import
-            _trace('%s: %s' % (self.staging, e))
-            return False
-        st = os.fstat(fd)
-        # The tmpdir is world-writable: write only into a plain file of our own.
-        if not (st.st_mode & 0o170000 == 0o100000 and st.st_uid == os.geteuid()):
-            os.close(fd)
-            self.enabled = False
-            _trace('%s: not a regular file of ours, not writing' % self.staging)
-            return False
-        self.fd = fd
-        return True
-
-    def forked(self):
-        """In a forked child: it is not the run, so it stops recording (the pid guard)."""
-        self.enabled = False
-        self.records = []
-
-    def at_exit(self):
-        """Drop the packages whose import failed, fill in versions, and rewrite the staging
-        file atomically (``.new`` + rename).
-
-        A package is staged when its import starts (so a killed run keeps it); one whose
-        import raised is no longer in ``sys.modules`` at exit, and is taken out here.
-        """
-        try:
-            if os.getpid() != self.pid or not self.records or self.fd < 0:
-                return
-            if os.fstat(self.fd).st_nlink == 0:
-                return  # already shipped and removed: do not resurrect it
-            self.enabled = False
-            imported = [r for r in self.records if r[0] in sys.modules]
-            versions = _sibling('_xalt_pkg_version').resolve_versions(imported)
-            if len(imported) == len(self.records) and not any(versions.values()):
-                return
-            data = b''.join(self.lines.line(versions.get(name, ''), name, path, t)
-                            for name, path, t in imported)
-            _replace(self.staging, data)
-        except Exception as e:
-            _trace('at exit: %s' % e)
-
-
-def _above_stdio(fd):
-    """``fd`` moved to 3 or above: with a standard descriptor closed, the program's output
-    written to fd 1 (or 2) must fail as it would without xalt, not land in our file."""
-    if fd > 2:
-        return fd
-    import fcntl
-    try:
-        return fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 3)
-    finally:
-        os.close(fd)
-
-
-def _replace(path, data):
-    """Write ``path.new`` (O_EXCL, O_NOFOLLOW, 0600) and rename it over ``path``."""
-    tmp = path + '.new'
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | getattr(os, 'O_CLOEXEC', 0)
-    try:
-        fd = _above_stdio(os.open(tmp, flags, 0o600))
-    except FileExistsError:
-        os.unlink(tmp)  # a leftover from a killed rewrite; unlink never follows a symlink
-        fd = _above_stdio(os.open(tmp, flags, 0o600))
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-    finally:
-        os.close(fd)
-    os.rename(tmp, path)
-
-
-_installed = None
+def _at_exit():
+    if _stage is not None:
+        _stage.at_exit()
 
 
 def install():
-    """Put the finder first on sys.meta_path when this process is a run with pkg staging.
-
-    Returns the finder, or None when this process must not record anything.
+    """Put this module, the finder, first on sys.meta_path when this process is a run with
+    pkg staging (its pid is the one in XALT_PKG_STAGING: an untracked child inherits its
+    parent's variables).  Returns the finder, or None when this process must not record.
     """
-    global _installed
-    if _installed is not None:
-        return _installed
+    global _enabled, _pid, _staging, _finder
+    if _finder is not None:
+        return _finder
     env = os.environ
     if env.get('XALT_EXECUTABLE_TRACKING', '').lower() == 'no':
         return None
     staging = env.get('XALT_PKG_STAGING', '')
     parsed = parse_staging_name(staging) if staging.startswith('/') else None
-    if parsed is None:
+    if parsed is None or parsed[3] != os.getpid():
         return None
-    _uid, job_id, run_uuid, pid = parsed
-    if pid != os.getpid():
-        return None  # an untracked child that inherited its parent's variables
-    finder = XaltPkgFinder(staging, run_uuid, job_id, pid)
-    sys.meta_path.insert(0, finder)
+    _staging, _pid, _enabled = staging, parsed[3], True
+    _finder = sys.modules[__name__]
+    sys.meta_path.insert(0, _finder)
+    # Registered now, not with the first record: handlers run last-registered first, so
+    # ours runs after the program's, which may still import packages.
     import atexit
-    atexit.register(finder.at_exit)
-    if hasattr(os, 'register_at_fork'):  # Python >= 3.7; older ones rely on the pid check
-        os.register_at_fork(after_in_child=finder.forked)
-    _installed = finder
-    return finder
+    atexit.register(_at_exit)
+    # No os.register_at_fork() to stop a forked child: the pid guard in find_spec does.  The
+    # callback would keep this module, and all it refers to, alive into the interpreter's
+    # finalisation, which then costs every tracked run 0.5 M instructions.
+    return _finder
