@@ -19,7 +19,7 @@ import { benchStore, DATA_VERSION, MONTH, openBenchStore, RUNS } from './report-
 const log = (s: string) => console.log(s);
 
 /** The tables `overview` and `libraries` read, copied in this order (ids kept; runs' objects are read through their library sets). */
-const TABLES = ['xalt_object', 'xalt_link', 'xalt_libset', 'xalt_run', 'xalt_pkg', 'xalt_usage_day'] as const;
+const TABLES = ['xalt_object', 'xalt_link', 'xalt_libset', 'xalt_run', 'xalt_pkg', 'xalt_usage_day', 'xalt_tuple_day'] as const;
 
 function serverUrl(kind: 'mysql' | 'postgres'): string | undefined {
   const url = kind === 'mysql' ? process.env['XALT_BENCH_MYSQL_URL'] ?? process.env['XALT_TEST_MYSQL_URL'] : process.env['XALT_BENCH_PG_URL'] ?? process.env['XALT_TEST_PG_URL'];
