@@ -30,6 +30,7 @@ export interface RunTuple {
 /** What the sides of a split test: whether a run has a module, and whether it is MPI. */
 export type SideTest = (k: { readonly module: string | null; readonly mpi: boolean }) => boolean;
 
+/** The overview's distinct counts. */
 export interface JobPass {
   /** per mask of the kinds of run a known job ran (bit 2 × has module + MPI), how many jobs ran exactly those */
   readonly jobMasks: readonly number[];
@@ -39,6 +40,10 @@ export interface JobPass {
   readonly hosts: number;
   /** known jobs per executable and per module */
   readonly labelJobs: { readonly app_name: Map<string, number>; readonly module_name: Map<string, number> };
+}
+
+/** The libraries report's distinct counts. */
+export interface LibraryPass {
   /** the distinct (library set, user, known account) of runs that loaded a set */
   readonly libsetPeople: readonly { readonly libset: number; readonly user: string; readonly account: string | null }[];
   /** per known job, the library sets its runs loaded */
@@ -55,46 +60,51 @@ export function sideJobs(pass: JobPass, has: SideTest): number {
 const DAY = 86400;
 /** Days of stored tuples per query: a whole store's rows are read in parts, not held at once. */
 const CHUNK_DAYS = 16;
-/** A separator no name holds, and the text for NULL. */
-const FIELD = '\u001d';
-const NONE = '\u0002';
 
 type Query = { sql: string; params: SqlValue[] };
 
 const isKnown = (v: unknown): v is string | number => v !== null && v !== undefined && v !== '' && v !== 'unknown';
 
-/** The tuple columns of the runs in [from, to) the report covers: unflagged ones, flagged ones only, or both. */
-function fromRuns(ctx: ReportContext, from: number, to: number, flagged: 'none' | 'only' | 'any'): Query {
+/** The columns a pass reads, as xalt_run `r` has them (`mpi` computed) and as xalt_tuple_day stores them. */
+const PASS_COLUMNS = {
+  people: ['job_id', 'user', 'account', 'app_name', 'module_name', 'mpi', 'host'],
+  libraries: ['job_id', 'user', 'account', 'libset_id'],
+} as const;
+type PassKind = keyof typeof PASS_COLUMNS;
+
+const runColumn = (c: string) => (c === 'mpi' ? 'CASE WHEN r.num_tasks > 1 THEN 1 ELSE 0 END AS mpi' : `r.${c}`);
+
+/** The pass's columns of the runs in [from, to) the report covers: unflagged ones, flagged ones only, or both. */
+function fromRuns(ctx: ReportContext, kind: PassKind, from: number, to: number, flagged: 'none' | 'only' | 'any'): Query {
   const runs = ctx.runsIn(from, to);
   const f = flagged === 'any' ? '' : ` AND r.flagged = ${flagged === 'only' ? 1 : 0}`;
-  return {
-    sql: `SELECT r.job_id, r.user, r.account, r.app_name, r.module_name, CASE WHEN r.num_tasks > 1 THEN 1 ELSE 0 END AS mpi, r.libset_id, r.host FROM xalt_run r WHERE ${runs.sql}${f}`,
-    params: runs.params,
-  };
+  const sets = kind === 'libraries' ? ' AND r.libset_id IS NOT NULL' : '';
+  return { sql: `SELECT ${PASS_COLUMNS[kind].map(runColumn).join(', ')} FROM xalt_run r WHERE ${runs.sql}${f}${sets}`, params: runs.params };
 }
 
 /** The stored tuples of days [first, end), narrowed by the report's module selection (`ReportContext.usageFilter`). */
-function fromTuples(ctx: ReportContext, first: number, end: number, filter: Query): Query {
+function fromTuples(ctx: ReportContext, kind: PassKind, first: number, end: number, filter: Query): Query {
   const params: SqlValue[] = [first, end];
   let where = 'x.day >= ? AND x.day < ?';
   if (ctx.spec.syshost !== undefined) {
     where += ' AND x.syshost = ?';
     params.push(ctx.spec.syshost);
   }
-  const cols = 't.job_id, t.user, t.account, t.app_name, t.module_name, t.mpi, t.libset_id, t.host';
+  if (kind === 'libraries') where += ' AND x.libset_id IS NOT NULL';
+  const cols = PASS_COLUMNS[kind].map((c) => `t.${c}`).join(', ');
   if (!filter.sql) return { sql: `SELECT ${cols} FROM xalt_tuple_day t WHERE ${where.replace(/x\./g, 't.')}`, params };
   // the filter is over the columns of xalt_usage_day: has_module, module_name, libset_id (0 for none)
   const inner = 'SELECT x.job_id, x.user, x.account, x.app_name, x.module_name, x.mpi, x.libset_id, x.host, CASE WHEN x.module_name IS NULL THEN 0 ELSE 1 END AS has_module';
   return { sql: `SELECT ${cols} FROM (${inner} FROM xalt_tuple_day x WHERE ${where}) t WHERE ${filter.sql}`, params: [...params, ...filter.params] };
 }
 
-/** The queries whose rows together are the period's tuples. */
-function queries(ctx: ReportContext): Query[] {
+/** The queries whose rows together are the period's tuples (their `kind` columns). */
+function queries(ctx: ReportContext, kind: PassKind): Query[] {
   const { since, until, includeFlagged } = ctx.spec;
   const filter = ctx.usageFilter();
   const out: Query[] = [];
   const runsIn = (from: number, to: number, flagged: 'none' | 'any') => {
-    for (let a = from; a < to; a += CHUNK_DAYS * DAY) out.push(fromRuns(ctx, a, Math.min(to, a + CHUNK_DAYS * DAY), flagged));
+    for (let a = from; a < to; a += CHUNK_DAYS * DAY) out.push(fromRuns(ctx, kind, a, Math.min(to, a + CHUNK_DAYS * DAY), flagged));
   };
   const first = Math.ceil(since / DAY); // the first whole day
   const end = Math.floor(until / DAY); // the day after the last whole day
@@ -103,63 +113,148 @@ function queries(ctx: ReportContext): Query[] {
     return out;
   }
   if (since < first * DAY) runsIn(since, first * DAY, 'none');
-  for (let d = first; d < end; d += CHUNK_DAYS) out.push(fromTuples(ctx, d, Math.min(end, d + CHUNK_DAYS), filter));
+  for (let d = first; d < end; d += CHUNK_DAYS) out.push(fromTuples(ctx, kind, d, Math.min(end, d + CHUNK_DAYS), filter));
   if (end * DAY < until) runsIn(end * DAY, until, 'none');
   // the stored tuples hold no flagged run: a report that includes them adds theirs (there are few)
-  if (includeFlagged) out.push(fromRuns(ctx, since, until, 'only'));
+  if (includeFlagged) out.push(fromRuns(ctx, kind, since, until, 'only'));
   return out;
 }
 
-interface JobAcc { mask: number; readonly apps: string[]; readonly modules: string[]; readonly sets: number[] }
+/** The rows of each of the pass's queries, the next one asked for before these are counted: the server works meanwhile. */
+async function* prefetched(ctx: ReportContext, kind: PassKind): AsyncGenerator<Record<string, unknown>[]> {
+  const list = queries(ctx, kind);
+  const ask = (q: Query) => ctx.q.all<Record<string, unknown>>(q.sql, q.params);
+  let next = list.length ? ask(list[0]!) : undefined;
+  for (let i = 0; next; i++) {
+    const rows = await next;
+    next = i + 1 < list.length ? ask(list[i + 1]!) : undefined;
+    yield rows;
+  }
+}
 
-async function makePass(ctx: ReportContext): Promise<JobPass> {
-  const jobs = new Map<string, JobAcc>();
-  const tuples = new Map<string, RunTuple>();
+/**
+ * Names as small integers, so that a pair or tuple of them is one number: a million rows
+ * then cost Map and Set operations on numbers, not on strings built per row.
+ */
+class Names {
+  private readonly ids = new Map<string, number>();
+  readonly names: string[] = [];
+  id(name: string): number {
+    let i = this.ids.get(name);
+    if (i === undefined) {
+      i = this.names.length;
+      this.ids.set(name, i);
+      this.names.push(name);
+    }
+    return i;
+  }
+}
+
+/** Radix for combining two ids into one number: names of one kind stay below it, jobs below 2^32 (2^32 × 2^21 < 2^53). */
+const R = 2 ** 21;
+
+function checked(n: Names, what: string): void {
+  if (n.names.length >= R) throw new Error(`internal: over ${R} distinct ${what} in one report`);
+}
+
+async function makePeoplePass(ctx: ReportContext): Promise<JobPass> {
+  const apps = new Names();
+  const modules = new Names(); // id 0: no module
+  modules.id('');
+  const users = new Names();
+  const accounts = new Names(); // id 0: no known account
+  accounts.id('');
+  const jobs = new Names();
   const hosts = new Set<string>();
-  const libsetPeople = new Map<string, { libset: number; user: string; account: string | null }>();
-  for (const query of queries(ctx)) {
-    for (const row of await ctx.q.all<Record<string, unknown>>(query.sql, query.params)) {
-      const app = String(row['app_name']);
-      const module = row['module_name'] === null || row['module_name'] === undefined ? null : String(row['module_name']);
-      const mpi = Number(row['mpi']) === 1;
-      const user = String(row['user']);
-      const account = isKnown(row['account']) ? String(row['account']) : null;
-      const libset = row['libset_id'] === null || row['libset_id'] === undefined ? null : Number(row['libset_id']);
-      const text = [app, module ?? NONE, mpi ? '1' : '0', user, account ?? NONE].join(FIELD);
-      if (!tuples.has(text)) tuples.set(text, { app, module, mpi, user, account });
-      if (row['host'] !== null && row['host'] !== undefined) hosts.add(String(row['host']));
-      if (libset !== null) {
-        const who = `${libset}${FIELD}${user}${FIELD}${account ?? NONE}`;
-        if (!libsetPeople.has(who)) libsetPeople.set(who, { libset, user, account });
+  // (app, module, MPI) as one small id, and per such kind the (user, account) pairs: numbers
+  // below 2^30 stay unboxed in V8's Maps and Sets, products of two ids would not
+  const kindIds = new Map<number, Map<number, number>>();
+  const kinds: { app: number; module: number; mpi: number; people: Map<number, Set<number>> }[] = [];
+  const masks: number[] = [];
+  const labels: number[][] = []; // per job: its apps' ids, and its modules' as negative ids
+  for await (const rows of prefetched(ctx, 'people')) {
+    for (const row of rows) {
+      const app = apps.id(String(row['app_name']));
+      const module = row['module_name'] === null || row['module_name'] === undefined ? 0 : modules.id(`=${String(row['module_name'])}`);
+      const mpi = Number(row['mpi']) === 1 ? 1 : 0;
+      let byModule = kindIds.get(app);
+      if (!byModule) kindIds.set(app, (byModule = new Map()));
+      let kind = byModule.get(module * 2 + mpi);
+      if (kind === undefined) {
+        kind = kinds.length;
+        byModule.set(module * 2 + mpi, kind);
+        kinds.push({ app, module, mpi, people: new Map() });
       }
+      const user = users.id(String(row['user']));
+      const people = kinds[kind]!.people;
+      let accts = people.get(user);
+      if (!accts) people.set(user, (accts = new Set()));
+      accts.add(isKnown(row['account']) ? accounts.id(`=${String(row['account'])}`) : 0);
+      if (row['host'] !== null && row['host'] !== undefined) hosts.add(String(row['host']));
       if (!isKnown(row['job_id'])) continue;
-      const id = String(row['job_id']);
-      let job = jobs.get(id);
-      if (!job) jobs.set(id, (job = { mask: 0, apps: [], modules: [], sets: [] }));
-      job.mask |= 1 << ((module === null ? 0 : 2) + (mpi ? 1 : 0));
-      if (!job.apps.includes(app)) job.apps.push(app);
-      if (module !== null && !job.modules.includes(module)) job.modules.push(module);
-      if (libset !== null && !job.sets.includes(libset)) job.sets.push(libset);
+      const job = jobs.id(String(row['job_id']));
+      masks[job] = (masks[job] ?? 0) | (1 << ((module === 0 ? 0 : 2) + mpi));
+      const list = labels[job] ?? (labels[job] = []);
+      if (!list.includes(app)) list.push(app);
+      if (module !== 0 && !list.includes(-module)) list.push(-module);
     }
   }
   const jobMasks = new Array<number>(16).fill(0);
-  const labelJobs = { app_name: new Map<string, number>(), module_name: new Map<string, number>() };
-  const count = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
-  const jobSets: number[][] = [];
-  for (const job of jobs.values()) {
-    jobMasks[job.mask]!++;
-    for (const a of job.apps) count(labelJobs.app_name, a);
-    for (const m of job.modules) count(labelJobs.module_name, m);
-    if (job.sets.length) jobSets.push(job.sets);
+  for (const m of masks) jobMasks[m]!++;
+  const appJobs = new Array<number>(apps.names.length).fill(0);
+  const moduleJobs = new Array<number>(modules.names.length).fill(0);
+  for (const list of labels) for (const l of list) if (l >= 0) appJobs[l]!++; else moduleJobs[-l]!++;
+  const named = (counts: number[], names: Names, strip: number) => new Map(counts.flatMap((n, id) => (n > 0 ? [[names.names[id]!.slice(strip), n] as [string, number]] : [])));
+  const tuples: RunTuple[] = [];
+  for (const k of kinds) {
+    const base = { app: apps.names[k.app]!, module: k.module === 0 ? null : modules.names[k.module]!.slice(1), mpi: k.mpi === 1 };
+    for (const [user, accts] of k.people) {
+      for (const a of accts) tuples.push({ ...base, user: users.names[user]!, account: a === 0 ? null : accounts.names[a]!.slice(1) });
+    }
   }
-  return { jobMasks, tuples: [...tuples.values()], hosts: hosts.size, labelJobs, libsetPeople: [...libsetPeople.values()], jobSets };
+  return { jobMasks, tuples, hosts: hosts.size, labelJobs: { app_name: named(appJobs, apps, 0), module_name: named(moduleJobs, modules, 1) } };
+}
+
+async function makeLibraryPass(ctx: ReportContext): Promise<LibraryPass> {
+  const users = new Names();
+  const accounts = new Names(); // id 0: no known account
+  accounts.id('');
+  const jobs = new Names();
+  const people = new Map<number, Set<number>>(); // library set → (user, account)
+  const jobSets = new Map<number, Set<number>>();
+  for await (const rows of prefetched(ctx, 'libraries')) {
+    for (const row of rows) {
+      const libset = Number(row['libset_id']);
+      const who = users.id(String(row['user'])) * R + (isKnown(row['account']) ? accounts.id(`=${String(row['account'])}`) : 0);
+      let p = people.get(libset);
+      if (!p) people.set(libset, (p = new Set()));
+      p.add(who);
+      if (!isKnown(row['job_id'])) continue;
+      const job = jobs.id(String(row['job_id']));
+      let sets = jobSets.get(job);
+      if (!sets) jobSets.set(job, (sets = new Set()));
+      sets.add(libset);
+    }
+  }
+  checked(users, 'users');
+  checked(accounts, 'accounts');
+  const libsetPeople = [...people].flatMap(([libset, who]) => [...who].map((w) => ({ libset, user: users.names[Math.floor(w / R)]!, account: w % R === 0 ? null : accounts.names[w % R]!.slice(1) })));
+  return { libsetPeople, jobSets: [...jobSets.values()].map((s) => [...s]) };
 }
 
 const passes = new WeakMap<ReportContext, Promise<JobPass>>();
+const libraryPasses = new WeakMap<ReportContext, Promise<LibraryPass>>();
 
-/** The pass for `ctx`: made once per report. */
+/** The overview's pass for `ctx`: made once per report. */
 export function jobPass(ctx: ReportContext): Promise<JobPass> {
   let pass = passes.get(ctx);
-  if (!pass) passes.set(ctx, (pass = makePass(ctx)));
+  if (!pass) passes.set(ctx, (pass = makePeoplePass(ctx)));
+  return pass;
+}
+
+/** The libraries report's pass for `ctx`: made once per report. */
+export function libraryPass(ctx: ReportContext): Promise<LibraryPass> {
+  let pass = libraryPasses.get(ctx);
+  if (!pass) libraryPasses.set(ctx, (pass = makeLibraryPass(ctx)));
   return pass;
 }

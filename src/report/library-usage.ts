@@ -15,7 +15,7 @@
  * of the plain joins over join_run_object.
  */
 import { libsetObjects } from '../db/libset.js';
-import { jobPass } from './job-pass.js';
+import { libraryPass } from './job-pass.js';
 import { known, type ReportContext, type SqlRow } from './report-context.js';
 import { topRows } from './report-executables.js';
 import { usageColumns, usageRows } from './usage-rows.js';
@@ -48,14 +48,14 @@ async function setSums(ctx: ReportContext): Promise<SqlRow[]> {
 
 /** Pass 2: the distinct (set, user, known account) tuples. */
 async function setPeople(ctx: ReportContext): Promise<readonly { libset: unknown; user: string; account: string | null }[]> {
-  if (!ctx.q.dialect.capabilities.walksCoveringIndexes) return (await jobPass(ctx)).libsetPeople;
+  if (!ctx.q.dialect.capabilities.walksCoveringIndexes) return (await libraryPass(ctx)).libsetPeople;
   const src = await ctx.sourceBy('job_id', 'r.libset_id IS NOT NULL');
   return ctx.q.all(`SELECT DISTINCT r.libset_id AS libset, r.user AS user, ${known('r.account')} AS account FROM ${src.sql}`, src.params);
 }
 
 /** Pass 3: per known job, the sets its runs loaded (a set may repeat). */
 async function jobSets(ctx: ReportContext): Promise<readonly (readonly (string | number)[])[]> {
-  if (!ctx.q.dialect.capabilities.walksCoveringIndexes) return (await jobPass(ctx)).jobSets;
+  if (!ctx.q.dialect.capabilities.walksCoveringIndexes) return (await libraryPass(ctx)).jobSets;
   const src = await ctx.sourceBy('job_id', `r.libset_id IS NOT NULL AND r.job_id IS NOT NULL AND r.job_id NOT IN ('', 'unknown')`);
   const rows = await ctx.q.all<{ sets: string }>(`SELECT ${ctx.q.dialect.listValues('r.libset_id', ',')} AS sets FROM ${src.sql} GROUP BY r.job_id`, src.params);
   return rows.map((j) => String(j.sets).split(','));
