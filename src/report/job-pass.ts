@@ -12,8 +12,8 @@
  * counts only when it is known (not NULL, '' or 'unknown'); a tuple seen on several days, or
  * both in the stored rows and the runs, counts once.
  *
- * A report narrowed by user, account or executable reads the runs instead: the stored tuples
- * do not hold executable paths, and such a report's runs are few.
+ * A report narrowed by executable reads the runs instead: the stored tuples do not hold
+ * executable paths.
  */
 import type { SqlValue } from '../db/store.js';
 import type { ReportContext } from './report-context.js';
@@ -82,7 +82,7 @@ function fromRuns(ctx: ReportContext, kind: PassKind, from: number, to: number, 
   return { sql: `SELECT ${PASS_COLUMNS[kind].map(runColumn).join(', ')} FROM xalt_run r WHERE ${runs.sql}${f}${sets}`, params: runs.params };
 }
 
-/** The stored tuples of days [first, end), narrowed by the report's module selection (`ReportContext.usageFilter`). */
+/** The stored tuples of days [first, end), narrowed by the report's selection (`ReportContext.tupleFilter`). */
 function fromTuples(ctx: ReportContext, kind: PassKind, first: number, end: number, filter: Query): Query {
   const params: SqlValue[] = [first, end];
   let where = 'x.day >= ? AND x.day < ?';
@@ -93,7 +93,7 @@ function fromTuples(ctx: ReportContext, kind: PassKind, first: number, end: numb
   if (kind === 'libraries') where += ' AND x.libset_id IS NOT NULL';
   const cols = PASS_COLUMNS[kind].map((c) => `t.${c}`).join(', ');
   if (!filter.sql) return { sql: `SELECT ${cols} FROM xalt_tuple_day t WHERE ${where.replace(/x\./g, 't.')}`, params };
-  // the filter is over the columns of xalt_usage_day: has_module, module_name, libset_id (0 for none)
+  // the filter is over t's columns, and has_module as in xalt_usage_day
   const inner = 'SELECT x.job_id, x.user, x.account, x.app_name, x.module_name, x.mpi, x.libset_id, x.host, CASE WHEN x.module_name IS NULL THEN 0 ELSE 1 END AS has_module';
   return { sql: `SELECT ${cols} FROM (${inner} FROM xalt_tuple_day x WHERE ${where}) t WHERE ${filter.sql}`, params: [...params, ...filter.params] };
 }
@@ -101,7 +101,7 @@ function fromTuples(ctx: ReportContext, kind: PassKind, first: number, end: numb
 /** The queries whose rows together are the period's tuples (their `kind` columns). */
 function queries(ctx: ReportContext, kind: PassKind): Query[] {
   const { since, until, includeFlagged } = ctx.spec;
-  const filter = ctx.usageFilter();
+  const filter = ctx.tupleFilter();
   const out: Query[] = [];
   const runsIn = (from: number, to: number, flagged: 'none' | 'any') => {
     for (let a = from; a < to; a += CHUNK_DAYS * DAY) out.push(fromRuns(ctx, kind, a, Math.min(to, a + CHUNK_DAYS * DAY), flagged));
