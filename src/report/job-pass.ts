@@ -16,7 +16,7 @@
  * executable paths.
  */
 import type { SqlValue } from '../db/store.js';
-import type { ReportContext } from './report-context.js';
+import { known, type ReportContext } from './report-context.js';
 
 /** One distinct kind of run and who ran it. */
 export interface RunTuple {
@@ -65,21 +65,31 @@ type Query = { sql: string; params: SqlValue[] };
 
 const isKnown = (v: unknown): v is string | number => v !== null && v !== undefined && v !== '' && v !== 'unknown';
 
-/** The columns a pass reads, as xalt_run `r` has them (`mpi` computed) and as xalt_tuple_day stores them. */
-const PASS_COLUMNS = {
-  people: ['job_id', 'user', 'account', 'app_name', 'module_name', 'mpi', 'host'],
-  libraries: ['job_id', 'user', 'account', 'libset_id'],
-} as const;
-type PassKind = keyof typeof PASS_COLUMNS;
+type PassKind = 'people' | 'libraries';
 
-const runColumn = (c: string) => (c === 'mpi' ? 'CASE WHEN r.num_tasks > 1 THEN 1 ELSE 0 END AS mpi' : `r.${c}`);
+/** A separator no name holds, and the text for NULL. */
+const FIELD = '\u001d';
+const NONE = '\u0002';
+
+/**
+ * What a pass reads, over `a` (xalt_run `r`, whose MPI is computed, or xalt_tuple_day `t`):
+ * the job, who ran (user and known account as one text), and the kind of run (executable,
+ * module, MPI) as one text and the host, or the library set. Fewer and repeated texts cost
+ * the driver and the counting less than one column each.
+ */
+function passColumns(kind: PassKind, a: 'r' | 't'): string {
+  const who = `CONCAT(${a}.user, '${FIELD}', COALESCE(${known(`${a}.account`)}, '${NONE}')) AS who`;
+  if (kind === 'libraries') return `${a}.job_id, ${who}, ${a}.libset_id`;
+  const mpi = a === 'r' ? 'CASE WHEN r.num_tasks > 1 THEN 1 ELSE 0 END' : 't.mpi';
+  return `${a}.job_id, CONCAT(${a}.app_name, '${FIELD}', COALESCE(${a}.module_name, '${NONE}'), '${FIELD}', ${mpi}) AS kind, ${who}, ${a}.host`;
+}
 
 /** The pass's columns of the runs in [from, to) the report covers: unflagged ones, flagged ones only, or both. */
 function fromRuns(ctx: ReportContext, kind: PassKind, from: number, to: number, flagged: 'none' | 'only' | 'any'): Query {
   const runs = ctx.runsIn(from, to);
   const f = flagged === 'any' ? '' : ` AND r.flagged = ${flagged === 'only' ? 1 : 0}`;
   const sets = kind === 'libraries' ? ' AND r.libset_id IS NOT NULL' : '';
-  return { sql: `SELECT ${PASS_COLUMNS[kind].map(runColumn).join(', ')} FROM xalt_run r WHERE ${runs.sql}${f}${sets}`, params: runs.params };
+  return { sql: `SELECT ${passColumns(kind, 'r')} FROM xalt_run r WHERE ${runs.sql}${f}${sets}`, params: runs.params };
 }
 
 /** The stored tuples of days [first, end), narrowed by the report's selection (`ReportContext.tupleFilter`). */
@@ -91,7 +101,7 @@ function fromTuples(ctx: ReportContext, kind: PassKind, first: number, end: numb
     params.push(ctx.spec.syshost);
   }
   if (kind === 'libraries') where += ' AND x.libset_id IS NOT NULL';
-  const cols = PASS_COLUMNS[kind].map((c) => `t.${c}`).join(', ');
+  const cols = passColumns(kind, 't');
   if (!filter.sql) return { sql: `SELECT ${cols} FROM xalt_tuple_day t WHERE ${where.replace(/x\./g, 't.')}`, params };
   // the filter is over t's columns, and has_module as in xalt_usage_day
   const inner = 'SELECT x.job_id, x.user, x.account, x.app_name, x.module_name, x.mpi, x.libset_id, x.host, CASE WHEN x.module_name IS NULL THEN 0 ELSE 1 END AS has_module';
@@ -132,10 +142,7 @@ async function* prefetched(ctx: ReportContext, kind: PassKind): AsyncGenerator<R
   }
 }
 
-/**
- * Names as small integers, so that a pair or tuple of them is one number: a million rows
- * then cost Map and Set operations on numbers, not on strings built per row.
- */
+/** Names as small integers: a million rows then cost Map and Set operations on small numbers, each text looked up once. */
 class Names {
   private readonly ids = new Map<string, number>();
   readonly names: string[] = [];
@@ -150,53 +157,34 @@ class Names {
   }
 }
 
-/** Radix for combining two ids into one number: names of one kind stay below it, jobs below 2^32 (2^32 × 2^21 < 2^53). */
-const R = 2 ** 21;
-
-function checked(n: Names, what: string): void {
-  if (n.names.length >= R) throw new Error(`internal: over ${R} distinct ${what} in one report`);
-}
-
 async function makePeoplePass(ctx: ReportContext): Promise<JobPass> {
   const apps = new Names();
   const modules = new Names(); // id 0: no module
-  modules.id('');
-  const users = new Names();
-  const accounts = new Names(); // id 0: no known account
-  accounts.id('');
+  modules.id(NONE);
+  const kinds = new Names();
+  const kindOf: { app: number; module: number; mpi: number }[] = []; // by kind id
+  const whos = new Names();
+  const people: Set<number>[] = []; // by kind id: who ran it
   const jobs = new Names();
   const hosts = new Set<string>();
-  // (app, module, MPI) as one small id, and per such kind the (user, account) pairs: numbers
-  // below 2^30 stay unboxed in V8's Maps and Sets, products of two ids would not
-  const kindIds = new Map<number, Map<number, number>>();
-  const kinds: { app: number; module: number; mpi: number; people: Map<number, Set<number>> }[] = [];
   const masks: number[] = [];
   const labels: number[][] = []; // per job: its apps' ids, and its modules' as negative ids
   for await (const rows of prefetched(ctx, 'people')) {
     for (const row of rows) {
-      const app = apps.id(String(row['app_name']));
-      const module = row['module_name'] === null || row['module_name'] === undefined ? 0 : modules.id(`=${String(row['module_name'])}`);
-      const mpi = Number(row['mpi']) === 1 ? 1 : 0;
-      let byModule = kindIds.get(app);
-      if (!byModule) kindIds.set(app, (byModule = new Map()));
-      let kind = byModule.get(module * 2 + mpi);
-      if (kind === undefined) {
-        kind = kinds.length;
-        byModule.set(module * 2 + mpi, kind);
-        kinds.push({ app, module, mpi, people: new Map() });
+      const k = kinds.id(String(row['kind']));
+      let kind = kindOf[k];
+      if (!kind) {
+        const [app, module, mpi] = kinds.names[k]!.split(FIELD);
+        kind = kindOf[k] = { app: apps.id(app!), module: modules.id(module!), mpi: mpi === '1' ? 1 : 0 };
       }
-      const user = users.id(String(row['user']));
-      const people = kinds[kind]!.people;
-      let accts = people.get(user);
-      if (!accts) people.set(user, (accts = new Set()));
-      accts.add(isKnown(row['account']) ? accounts.id(`=${String(row['account'])}`) : 0);
+      (people[k] ??= new Set()).add(whos.id(String(row['who'])));
       if (row['host'] !== null && row['host'] !== undefined) hosts.add(String(row['host']));
       if (!isKnown(row['job_id'])) continue;
       const job = jobs.id(String(row['job_id']));
-      masks[job] = (masks[job] ?? 0) | (1 << ((module === 0 ? 0 : 2) + mpi));
+      masks[job] = (masks[job] ?? 0) | (1 << ((kind.module === 0 ? 0 : 2) + kind.mpi));
       const list = labels[job] ?? (labels[job] = []);
-      if (!list.includes(app)) list.push(app);
-      if (module !== 0 && !list.includes(-module)) list.push(-module);
+      if (!list.includes(kind.app)) list.push(kind.app);
+      if (kind.module !== 0 && !list.includes(-kind.module)) list.push(-kind.module);
     }
   }
   const jobMasks = new Array<number>(16).fill(0);
@@ -204,42 +192,38 @@ async function makePeoplePass(ctx: ReportContext): Promise<JobPass> {
   const appJobs = new Array<number>(apps.names.length).fill(0);
   const moduleJobs = new Array<number>(modules.names.length).fill(0);
   for (const list of labels) for (const l of list) if (l >= 0) appJobs[l]!++; else moduleJobs[-l]!++;
-  const named = (counts: number[], names: Names, strip: number) => new Map(counts.flatMap((n, id) => (n > 0 ? [[names.names[id]!.slice(strip), n] as [string, number]] : [])));
+  const named = (counts: number[], names: Names) => new Map(counts.flatMap((n, id) => (n > 0 ? [[names.names[id]!, n] as [string, number]] : [])));
   const tuples: RunTuple[] = [];
-  for (const k of kinds) {
-    const base = { app: apps.names[k.app]!, module: k.module === 0 ? null : modules.names[k.module]!.slice(1), mpi: k.mpi === 1 };
-    for (const [user, accts] of k.people) {
-      for (const a of accts) tuples.push({ ...base, user: users.names[user]!, account: a === 0 ? null : accounts.names[a]!.slice(1) });
-    }
-  }
-  return { jobMasks, tuples, hosts: hosts.size, labelJobs: { app_name: named(appJobs, apps, 0), module_name: named(moduleJobs, modules, 1) } };
+  kindOf.forEach((kind, k) => {
+    const base = { app: apps.names[kind.app]!, module: kind.module === 0 ? null : modules.names[kind.module]!, mpi: kind.mpi === 1 };
+    for (const w of people[k]!) tuples.push({ ...base, ...whoOf(whos.names[w]!) });
+  });
+  return { jobMasks, tuples, hosts: hosts.size, labelJobs: { app_name: named(appJobs, apps), module_name: named(moduleJobs, modules) } };
+}
+
+/** The user and known account of a `who` text. */
+function whoOf(text: string): { user: string; account: string | null } {
+  const [user, account] = text.split(FIELD);
+  return { user: user!, account: account === NONE ? null : account! };
 }
 
 async function makeLibraryPass(ctx: ReportContext): Promise<LibraryPass> {
-  const users = new Names();
-  const accounts = new Names(); // id 0: no known account
-  accounts.id('');
+  const whos = new Names();
   const jobs = new Names();
-  const people = new Map<number, Set<number>>(); // library set → (user, account)
-  const jobSets = new Map<number, Set<number>>();
+  const people = new Map<number, Set<number>>(); // library set → who
+  const jobSets: Set<number>[] = [];
   for await (const rows of prefetched(ctx, 'libraries')) {
     for (const row of rows) {
       const libset = Number(row['libset_id']);
-      const who = users.id(String(row['user'])) * R + (isKnown(row['account']) ? accounts.id(`=${String(row['account'])}`) : 0);
       let p = people.get(libset);
       if (!p) people.set(libset, (p = new Set()));
-      p.add(who);
+      p.add(whos.id(String(row['who'])));
       if (!isKnown(row['job_id'])) continue;
-      const job = jobs.id(String(row['job_id']));
-      let sets = jobSets.get(job);
-      if (!sets) jobSets.set(job, (sets = new Set()));
-      sets.add(libset);
+      (jobSets[jobs.id(String(row['job_id']))] ??= new Set()).add(libset);
     }
   }
-  checked(users, 'users');
-  checked(accounts, 'accounts');
-  const libsetPeople = [...people].flatMap(([libset, who]) => [...who].map((w) => ({ libset, user: users.names[Math.floor(w / R)]!, account: w % R === 0 ? null : accounts.names[w % R]!.slice(1) })));
-  return { libsetPeople, jobSets: [...jobSets.values()].map((s) => [...s]) };
+  const libsetPeople = [...people].flatMap(([libset, who]) => [...who].map((w) => ({ libset, ...whoOf(whos.names[w]!) })));
+  return { libsetPeople, jobSets: jobSets.map((s) => [...s]) };
 }
 
 const passes = new WeakMap<ReportContext, Promise<JobPass>>();
