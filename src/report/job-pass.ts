@@ -3,8 +3,9 @@
  * temporary tables (MySQL/MariaDB, PostgreSQL: they walk no covering index, see
  * `DialectCapabilities.walksCoveringIndexes`). There every pass over a million runs costs
  * seconds whatever it computes, and on MariaDB it goes through an index with a row lookup
- * per run. So the overview and libraries reports read, once, the period's distinct (job,
- * user, account, executable, module, MPI or not, library set, host) tuples: the stored rows of
+ * per run. So the overview and the libraries report each read once what they need of the
+ * period's distinct (job, user, account, executable, module, MPI or not, library set, host)
+ * tuples (`passColumns`): the stored rows of
  * xalt_tuple_day (src/db/tuple-day.ts) for its whole days — narrow rows, one range of the
  * table's primary key — and the same columns of the runs for the partial days at its ends,
  * and of its flagged runs when the report includes them. Everything is counted here: jobs
