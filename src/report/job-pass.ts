@@ -109,9 +109,19 @@ function fromTuples(ctx: ReportContext, kind: PassKind, first: number, end: numb
   return { sql: `SELECT ${cols} FROM (${inner} FROM xalt_tuple_day x WHERE ${where}) t WHERE ${filter.sql}`, params: [...params, ...filter.params] };
 }
 
-/** The queries whose rows together are the period's tuples (their `kind` columns). */
-function queries(ctx: ReportContext, kind: PassKind): Query[] {
-  const { since, until, includeFlagged } = ctx.spec;
+/**
+ * The queries whose rows together are the period's tuples (their `kind` columns), in parts of
+ * CHUNK_DAYS days — of the part of the period that holds runs (`--since 1970` does not make
+ * a query per empty fortnight).
+ */
+async function queries(ctx: ReportContext, kind: PassKind): Promise<Query[]> {
+  const { includeFlagged } = ctx.spec;
+  const [span] = await ctx.q.all<{ lo: unknown; hi: unknown }>('SELECT MIN(start_time) AS lo, MAX(start_time) AS hi FROM xalt_run');
+  if (span?.lo === null || span?.lo === undefined) return [];
+  // start times are whole in neither bound: the period's ends stay where they are when inside the span
+  const since = Math.max(ctx.spec.since, Math.floor(Number(span.lo) / DAY) * DAY);
+  const until = Math.min(ctx.spec.until, (Math.floor(Number(span.hi) / DAY) + 1) * DAY);
+  if (since >= until) return [];
   const filter = ctx.tupleFilter();
   const out: Query[] = [];
   const runsIn = (from: number, to: number, flagged: 'none' | 'any') => {
@@ -133,7 +143,7 @@ function queries(ctx: ReportContext, kind: PassKind): Query[] {
 
 /** The rows of each of the pass's queries, the next one asked for before these are counted: the server works meanwhile. */
 async function* prefetched(ctx: ReportContext, kind: PassKind): AsyncGenerator<Record<string, unknown>[]> {
-  const list = queries(ctx, kind);
+  const list = await queries(ctx, kind);
   const ask = (q: Query) => ctx.q.all<Record<string, unknown>>(q.sql, q.params);
   let next = list.length ? ask(list[0]!) : undefined;
   for (let i = 0; next; i++) {
