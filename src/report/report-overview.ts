@@ -7,7 +7,8 @@
  * comes from the period's daily usage totals (usage-rows.ts). The distinct counts come from
  * the runs (period-counts.ts): jobs per side in one pass in job order, jobs per executable and
  * per module in one pass each over their covering index, users and accounts from one pass of
- * distinct tuples, and hosts.
+ * distinct tuples, and hosts — on database servers all of them from one read of the daily
+ * tuples (job-pass.ts).
  */
 import type { DocTable, Row } from '../document/document.js';
 import { C, withShare } from './columns.js';
