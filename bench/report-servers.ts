@@ -6,9 +6,9 @@
  *
  * Servers: XALT_BENCH_MYSQL_URL (else XALT_TEST_MYSQL_URL) and XALT_BENCH_PG_URL (else
  * XALT_TEST_PG_URL); a server not named or not reachable is skipped. The copies are kept in
- * a database named after the data version, so re-runs start at once. Wall time (the server
- * does the work): SQLite the median of 3, a server one run (a pass over a server's million
- * runs takes up to a minute on a loaded machine).
+ * a database named after the data version, so re-runs start at once (a schema change bumps
+ * DATA_VERSION, so stale copies are not used; drop the old ones). Wall time (the server does
+ * the work): SQLite the median of 3, a server one run.
  */
 import { buildReport } from '../src/report/build-report.js';
 import { openStore } from '../src/db/open-store.js';
@@ -19,7 +19,7 @@ import { benchStore, DATA_VERSION, MONTH, openBenchStore, RUNS } from './report-
 const log = (s: string) => console.log(s);
 
 /** The tables `overview` and `libraries` read, copied in this order (ids kept; runs' objects are read through their library sets). */
-const TABLES = ['xalt_object', 'xalt_link', 'xalt_libset', 'xalt_run', 'xalt_pkg', 'xalt_usage_day'] as const;
+const TABLES = ['xalt_object', 'xalt_link', 'xalt_libset', 'xalt_run', 'xalt_pkg', 'xalt_usage_day', 'xalt_tuple_day'] as const;
 
 function serverUrl(kind: 'mysql' | 'postgres'): string | undefined {
   const url = kind === 'mysql' ? process.env['XALT_BENCH_MYSQL_URL'] ?? process.env['XALT_TEST_MYSQL_URL'] : process.env['XALT_BENCH_PG_URL'] ?? process.env['XALT_TEST_PG_URL'];

@@ -115,7 +115,7 @@ export const commands: readonly CommandSpec[] = [
     name: ['db', 'info'], summary: 'show the store: kind, schema version, record counts', load: () => import('./commands/db-info.js'), options: { db, json: asJson },
   },
   {
-    name: ['db', 'rebuild-rollups'], summary: "recompute what reports read from the runs (library sets, daily usage totals), in one transaction", load: () => import('./commands/db-rebuild-rollups.js'), options: { db, json: asJson },
+    name: ['db', 'rebuild-rollups'], summary: "recompute what reports read from the runs (library sets, daily usage totals, daily tuples), in one transaction", load: () => import('./commands/db-rebuild-rollups.js'), options: { db, json: asJson },
   },
   {
     name: ['purge'], summary: 'delete runs that started before a date (and their libraries, environment, packages), keeping the daily totals exact', load: () => import('./commands/purge.js'),

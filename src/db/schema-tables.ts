@@ -206,6 +206,27 @@ export const tables: readonly Table[] = [
     ],
     primaryKey: [...USAGE_DAY_KEY],
   },
+  {
+    // per day, the distinct kinds of run for the distinct counts of reports (src/db/tuple-day.ts),
+    // kept by ingest beside xalt_usage_day; flagged runs are not in it (schema 4)
+    name: 'xalt_tuple_day',
+    since: 4,
+    columns: [
+      c('day', 'int', { notNull: true }), // UTC day number of the runs' start_time
+      c('tuple_key', 'char(40)', { notNull: true }), // sha1 of the columns below but runs: MySQL cannot key them all (over 3072 bytes)
+      c('syshost', 'varchar(64)', { notNull: true }),
+      c('job_id', 'varchar(64)'),
+      c('user', 'varchar(64)', { notNull: true }),
+      c('account', 'varchar(64)'),
+      c('app_name', 'varchar(255)', { notNull: true }),
+      c('module_name', 'varchar(255)'),
+      c('mpi', 'int', { notNull: true }), // num_tasks > 1
+      c('libset_id', 'bigint'),
+      c('host', 'varchar(255)'),
+      c('runs', 'bigint', { notNull: true }), // how many of the day's runs have these values
+    ],
+    primaryKey: ['day', 'tuple_key'],
+  },
   { name: 'xalt_env_name', columns: [c('env_id', 'id'), c('env_name', 'varchar(255)', { notNull: true })], unique: [['env_name']] },
   {
     name: 'join_run_env',

@@ -19,6 +19,7 @@
 import { failedSql, isFailed } from './run-outcome.js';
 import { USAGE_DAY_KEY } from './schema-tables.js';
 import type { Dialect, Queryable, SqlValue } from './store.js';
+import { TupleDeltas } from './tuple-day.js';
 
 /** The sums of a row, in column order. */
 export const USAGE_DAY_SUMS = ['runs', 'runs_w', 'core_s', 'core_s_w', 'gpu_s', 'gpu_s_w', 'failed', 'failed_w'] as const;
@@ -62,6 +63,8 @@ export function usageDaySelect(dialect: Dialect, where: string, flagged: 'none' 
 export const USAGE_RUN_COLUMNS = [
   'start_time', 'syshost', 'app_name', 'module_name', 'num_cores', 'num_tasks', 'libset_id', 'run_time', 'num_gpus', 'probability', 'has_end', 'end_reason', 'exit_signal',
   'exit_status', 'job_state', 'flagged',
+  // and what its row of distinct tuples adds (tuple-day.ts)
+  'job_id', 'user', 'account', 'host',
 ] as const;
 
 export type UsageRun = Readonly<Record<(typeof USAGE_RUN_COLUMNS)[number], SqlValue | undefined>>;
@@ -105,13 +108,17 @@ function upsertSql(dialect: Dialect, n: number): string {
  * Changes to xalt_usage_day gathered over a batch: `add(run, +1)` for a new run, `add(old, -1)`
  * and `add(new, +1)` for a run an end record completed. `flush` applies them as one upsert per
  * row touched, in key order (concurrent ingesters on MySQL then lock rows in the same order).
+ * The same calls keep the daily distinct tuples (tuple-day.ts): every change to a run's usage
+ * is one to its tuple.
  */
 export class UsageDeltas {
   private readonly rows = new Map<string, { key: SqlValue[]; sums: number[] }>();
+  private readonly tuples = new TupleDeltas();
 
   /** Add (+1) or remove (-1) a run's sums; a flagged run has none in the daily totals. */
   add(run: UsageRun, sign: 1 | -1): void {
     if (num(run.flagged) !== 0) return;
+    this.tuples.add(run, sign);
     const u = runUsage(run);
     const id = u.key.join('\u0000');
     const row = this.rows.get(id);
@@ -132,6 +139,7 @@ export class UsageDeltas {
     for (const r of emptied) {
       await q.run(`DELETE FROM xalt_usage_day WHERE ${USAGE_DAY_KEY.map((c) => `${quote(c)} = ?`).join(' AND ')} AND runs = 0`, r.key);
     }
+    await this.tuples.flush(q);
   }
 }
 

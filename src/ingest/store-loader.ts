@@ -161,7 +161,7 @@ function mergeStatement(r: NormalRun, stored: StoredRun | undefined): Statement 
 /** What a run row adds to the daily usage totals: its values as stored (strings cut to their widths). */
 function usageOf(row: Row, libsetId: number | null): UsageRun {
   const w = widths.get('xalt_run')!;
-  const cut = (c: 'syshost' | 'app_name' | 'module_name' | 'end_reason' | 'job_state') => {
+  const cut = (c: 'syshost' | 'app_name' | 'module_name' | 'end_reason' | 'job_state' | 'job_id' | 'user' | 'account' | 'host') => {
     const v = row[c] ?? null;
     const max = w.get(c)!;
     return typeof v === 'string' && v.length > max ? v.slice(0, max) : v;
@@ -170,6 +170,7 @@ function usageOf(row: Row, libsetId: number | null): UsageRun {
     start_time: row['start_time'], syshost: cut('syshost'), app_name: cut('app_name'), module_name: cut('module_name'), num_cores: row['num_cores'],
     num_tasks: row['num_tasks'], libset_id: libsetId, run_time: row['run_time'], num_gpus: row['num_gpus'], probability: row['probability'], has_end: row['has_end'],
     end_reason: cut('end_reason'), exit_signal: row['exit_signal'], exit_status: row['exit_status'], job_state: cut('job_state'), flagged: row['flagged'],
+    job_id: cut('job_id'), user: cut('user'), account: cut('account'), host: cut('host'), // its daily tuple (src/db/tuple-day.ts)
   };
 }
 

@@ -7,11 +7,15 @@
  * 2. the distinct (set, user, account) tuples of the period's runs;
  * 3. per job (in job order, along the job_id covering index), the sets its runs loaded.
  *
+ * On database servers passes 2 and 3 come from the overview's one read of the period's daily
+ * tuples instead (job-pass.ts).
+ *
  * Each set is then expanded once into its objects and library modules. A run counts once per
  * object, and once per module however many of the module's objects it loaded — the numbers
  * of the plain joins over join_run_object.
  */
 import { libsetObjects } from '../db/libset.js';
+import { libraryPass } from './job-pass.js';
 import { known, type ReportContext, type SqlRow } from './report-context.js';
 import { topRows } from './report-executables.js';
 import { usageColumns, usageRows } from './usage-rows.js';
@@ -43,19 +47,22 @@ async function setSums(ctx: ReportContext): Promise<SqlRow[]> {
 }
 
 /** Pass 2: the distinct (set, user, known account) tuples. */
-async function setPeople(ctx: ReportContext): Promise<{ libset: unknown; user: string; account: string | null }[]> {
+async function setPeople(ctx: ReportContext): Promise<readonly { libset: unknown; user: string; account: string | null }[]> {
+  if (!ctx.q.dialect.capabilities.walksCoveringIndexes) return (await libraryPass(ctx)).libsetPeople;
   const src = await ctx.sourceBy('job_id', 'r.libset_id IS NOT NULL');
   return ctx.q.all(`SELECT DISTINCT r.libset_id AS libset, r.user AS user, ${known('r.account')} AS account FROM ${src.sql}`, src.params);
 }
 
-/** Pass 3: per known job, the sets its runs loaded (ids, comma-separated; a set may repeat). */
-async function jobSets(ctx: ReportContext): Promise<{ sets: string }[]> {
+/** Pass 3: per known job, the sets its runs loaded (a set may repeat). */
+async function jobSets(ctx: ReportContext): Promise<readonly (readonly (string | number)[])[]> {
+  if (!ctx.q.dialect.capabilities.walksCoveringIndexes) return (await libraryPass(ctx)).jobSets;
   const src = await ctx.sourceBy('job_id', `r.libset_id IS NOT NULL AND r.job_id IS NOT NULL AND r.job_id NOT IN ('', 'unknown')`);
-  return ctx.q.all(`SELECT ${ctx.q.dialect.listValues('r.libset_id', ',')} AS sets FROM ${src.sql} GROUP BY r.job_id`, src.params);
+  const rows = await ctx.q.all<{ sets: string }>(`SELECT ${ctx.q.dialect.listValues('r.libset_id', ',')} AS sets FROM ${src.sql} GROUP BY r.job_id`, src.params);
+  return rows.map((j) => String(j.sets).split(','));
 }
 
 /** Jobs per module: a job counts once for each module any of its sets holds. */
-function jobsPerModule(jobs: readonly { sets: string }[], sets: ReadonlyMap<string, SetContents>, byModule: Map<string, Acc>): void {
+function jobsPerModule(jobs: readonly (readonly (string | number)[])[], sets: ReadonlyMap<string, SetContents>, byModule: Map<string, Acc>): void {
   // modules as indexes, and the last job that counted each: hundreds of thousands of jobs, no Set per job
   const names = [...new Set([...sets.values()].flatMap((s) => s.modules))];
   const index = new Map(names.map((m, i) => [m, i]));
@@ -63,8 +70,8 @@ function jobsPerModule(jobs: readonly { sets: string }[], sets: ReadonlyMap<stri
   const counts = new Array<number>(names.length).fill(0);
   const lastJob = new Array<number>(names.length).fill(-1);
   jobs.forEach((j, n) => {
-    for (const id of String(j.sets).split(',')) {
-      for (const m of modulesOf.get(id) ?? []) {
+    for (const id of j) {
+      for (const m of modulesOf.get(String(id)) ?? []) {
         if (lastJob[m] === n) continue;
         lastJob[m] = n;
         counts[m]!++;

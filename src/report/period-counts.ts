@@ -6,25 +6,29 @@
  *
  * Jobs and hosts come from SQL; users and accounts from the distinct (executable, module,
  * MPI or not, user, account) tuples — tens of thousands at most — counted here per side and
- * per label. Stores that walk no covering index (database servers) make one pass per job for
- * all of them instead (job-pass.ts): the first count asked makes it, the others read it.
+ * per label. Stores that walk no covering index (database servers) count all of them from
+ * one read of the period's daily tuples instead (job-pass.ts): the first count asked makes
+ * it, the others read it.
  */
-import { jobPass, madeJobPass } from './job-pass.js';
+import { jobPass, sideJobs, type SideTest } from './job-pass.js';
 import { known, type CoverIndex, type ReportContext } from './report-context.js';
 
-/** A subset of the period's runs: a condition on xalt_run `r`, or '' for all of them. */
-export type RunSides = Readonly<Record<string, string>>;
+/** Subsets of the period's runs: a condition on xalt_run `r` ('' for all of them), and the same as a test of a run's kind. */
+export type RunSides = Readonly<Record<string, { readonly run: string; readonly has: SideTest }>>;
 
 /** Runs whose job is known (not NULL, '' or 'unknown'): only those count as jobs. */
 const KNOWN_JOB = `r.job_id IS NOT NULL AND r.job_id NOT IN ('', 'unknown')`;
 
 /** Per side, the number of known jobs with a run on that side: one pass in job order. */
 export async function jobsPerSide(ctx: ReportContext, sides: RunSides): Promise<Record<string, number>> {
-  if (!ctx.q.dialect.capabilities.walksCoveringIndexes) return (await jobPass(ctx, sides)).sideJobs;
-  const src = await ctx.sourceBy('job_id', KNOWN_JOB);
   const names = Object.keys(sides);
+  if (!ctx.q.dialect.capabilities.walksCoveringIndexes) {
+    const pass = await jobPass(ctx);
+    return Object.fromEntries(names.map((s) => [s, sideJobs(pass, sides[s]!.has)]));
+  }
+  const src = await ctx.sourceBy('job_id', KNOWN_JOB);
   // side names are labels ("non-MPI"), not identifiers: SQL aliases use the side's position
-  const flags = names.map((s, i) => `MAX(${sides[s] ? `CASE WHEN ${sides[s]} THEN 1 ELSE 0 END` : '1'}) AS f${i}`);
+  const flags = names.map((s, i) => `MAX(${sides[s]!.run ? `CASE WHEN ${sides[s]!.run} THEN 1 ELSE 0 END` : '1'}) AS f${i}`);
   const [row] = await ctx.rows(`SELECT ${names.map((_, i) => `SUM(x.f${i}) AS j${i}`).join(', ')} FROM (SELECT ${flags.join(', ')} FROM ${src.sql} GROUP BY r.job_id) x`,
     src.params, names.map((_, i) => `j${i}`));
   return Object.fromEntries(names.map((s, i) => [s, Number(row?.[`j${i}`] ?? 0)]));
@@ -34,23 +38,14 @@ export async function jobsPerSide(ctx: ReportContext, sides: RunSides): Promise<
  * Per value of each of `labels` (NULL left out), the number of known jobs. Where the store
  * walks covering indexes (SQLite): an ordered COUNT(DISTINCT) along each label's. Elsewhere
  * (MySQL/MariaDB index only a prefix of long names, so it would sort a million (name, job)
- * pairs through on-disk temporary tables, about 30 s per label for 1,000,000 runs): each job
- * lists its labels, grouped along the job index (3 s for both), and they are counted here.
+ * pairs through on-disk temporary tables, about 30 s per label for 1,000,000 runs): from the
+ * job pass.
  */
 export async function jobsPerLabel(ctx: ReportContext, labels: readonly CoverIndex[]): Promise<Record<string, Map<string, number>>> {
   const out: Record<string, Map<string, number>> = Object.fromEntries(labels.map((l) => [l, new Map<string, number>()]));
-  const made = ctx.q.dialect.capabilities.walksCoveringIndexes ? undefined : madeJobPass(ctx);
-  if (made) {
-    const pass = await made;
-    for (const l of labels) for (const [name, n] of pass.labelJobs[l]) out[l]!.set(name, n);
-    return out;
-  }
   if (!ctx.q.dialect.capabilities.walksCoveringIndexes) {
-    const src = ctx.source(KNOWN_JOB);
-    const lists = await ctx.q.all<Record<string, string | null>>(`SELECT ${labels.map((l) => `${ctx.q.dialect.listValues(`r.${l}`, '\u001f')} AS ${l}`).join(', ')} FROM ${src.sql} GROUP BY r.job_id`, src.params);
-    for (const job of lists) {
-      for (const l of labels) for (const name of job[l] === null || job[l] === undefined ? [] : new Set(String(job[l]).split('\u001f'))) out[l]!.set(name, (out[l]!.get(name) ?? 0) + 1);
-    }
+    const pass = await jobPass(ctx);
+    for (const l of labels) for (const [name, n] of pass.labelJobs[l]) out[l]!.set(name, n);
     return out;
   }
   for (const l of labels) {
@@ -63,8 +58,7 @@ export async function jobsPerLabel(ctx: ReportContext, labels: readonly CoverInd
 
 /** Distinct hosts the period's runs ran on. */
 export async function hostCount(ctx: ReportContext): Promise<number> {
-  const made = ctx.q.dialect.capabilities.walksCoveringIndexes ? undefined : madeJobPass(ctx);
-  if (made) return (await made).hosts;
+  if (!ctx.q.dialect.capabilities.walksCoveringIndexes) return (await jobPass(ctx)).hosts;
   const src = await ctx.sourceBy('job_id');
   const [row] = await ctx.rows(`SELECT COUNT(DISTINCT r.host) AS hosts FROM ${src.sql}`, src.params, ['hosts']);
   return Number(row?.['hosts'] ?? 0);
@@ -82,8 +76,7 @@ type Tuple = { app: string; module: string | null; mpi: unknown; user: string; a
 
 /** The period's distinct (executable, module, MPI, user, account) tuples. */
 async function distinctTuples(ctx: ReportContext): Promise<Tuple[]> {
-  const made = ctx.q.dialect.capabilities.walksCoveringIndexes ? undefined : madeJobPass(ctx);
-  if (made) return (await made).tuples.map((t) => ({ ...t, mpi: t.mpi ? 1 : 0 }));
+  if (!ctx.q.dialect.capabilities.walksCoveringIndexes) return (await jobPass(ctx)).tuples.map((t) => ({ ...t, mpi: t.mpi ? 1 : 0 }));
   const src = await ctx.sourceBy('app_name');
   return ctx.q.all<Tuple>(
     `SELECT DISTINCT r.app_name AS app, r.module_name AS module, CASE WHEN r.num_tasks > 1 THEN 1 ELSE 0 END AS mpi, r.user AS user, ${known('r.account')} AS account FROM ${src.sql}`, src.params);

@@ -8,7 +8,7 @@
  * Flagged runs are left out of every pass unless the spec includes them.
  */
 import type { Queryable, SqlValue } from '../db/store.js';
-import { isSelective, moduleLibsets, moduleMatch, selectionWhere } from '../query/run-selection.js';
+import { inList, isSelective, moduleLibsets, moduleMatch, selectionWhere } from '../query/run-selection.js';
 import type { ReportSpec } from './report-spec.js';
 
 export type SqlRow = Record<string, string | number | null>;
@@ -95,11 +95,40 @@ export class ReportContext {
   usageFilter(): { sql: string; params: SqlValue[] } | null {
     const s = this.spec.selection;
     if (s === undefined || !isSelective(s)) return { sql: '', params: [] };
-    if (s.user?.length || s.account?.length || s.exec?.length || this.moduleSets === undefined) return null;
+    if (s.user?.length || s.account?.length || s.exec?.length) return null;
     const params: SqlValue[] = [];
-    const own = s.module!.map((m) => moduleMatch('module_name', m, params)).join(' OR ');
+    const sql = this.moduleFilter(params);
+    return sql === null ? null : { sql, params };
+  }
+
+  /** The selection's modules as a condition on has_module, module_name and libset_id; null before `prepare` found their sets. */
+  private moduleFilter(params: SqlValue[]): string | null {
+    const modules = this.spec.selection?.module ?? [];
+    if (this.moduleSets === undefined) return null;
+    const own = modules.map((m) => moduleMatch('module_name', m, params)).join(' OR ');
     const sets = this.moduleSets.length ? ` OR libset_id IN (${this.moduleSets.map((id) => String(Math.trunc(id))).join(', ')})` : '';
-    return { sql: `((has_module = 1 AND (${own}))${sets})`, params };
+    return `((has_module = 1 AND (${own}))${sets})`;
+  }
+
+  /**
+   * The selection as a condition on the daily tuples (xalt_tuple_day as `t`, with has_module
+   * computed): users, accounts and modules; null when it names executables, which the tuples
+   * do not record (by path).
+   */
+  tupleFilter(): { sql: string; params: SqlValue[] } | null {
+    const s = this.spec.selection;
+    if (s === undefined || !isSelective(s)) return { sql: '', params: [] };
+    if (s.exec?.length) return null;
+    const parts: string[] = [];
+    const params: SqlValue[] = [];
+    if (s.user?.length) parts.push(inList('t.user', s.user, params));
+    if (s.account?.length) parts.push(inList('t.account', s.account, params));
+    if (s.module?.length) {
+      const modules = this.moduleFilter(params);
+      if (modules === null) return null;
+      parts.push(modules);
+    }
+    return { sql: parts.join(' AND '), params };
   }
 
   /** True when the report is about some users', accounts', executables' or modules' runs only. */

@@ -7,7 +7,8 @@
  * comes from the period's daily usage totals (usage-rows.ts). The distinct counts come from
  * the runs (period-counts.ts): jobs per side in one pass in job order, jobs per executable and
  * per module in one pass each over their covering index, users and accounts from one pass of
- * distinct tuples, and hosts.
+ * distinct tuples, and hosts — on database servers all of them from one read of the daily
+ * tuples (job-pass.ts).
  */
 import type { DocTable, Row } from '../document/document.js';
 import { C, withShare } from './columns.js';
@@ -19,7 +20,7 @@ import { usageColumns, usageRows } from './usage-rows.js';
 import { coreHourAndRunSeriesOf } from './usage-series.js';
 
 /** A side of the split tables: which runs (`run`, over xalt_run `r`), which usage rows (`row`, over `u`), and which kinds of run (`has`). */
-interface Side { readonly run: string; readonly row: string; readonly has: (k: RunKind) => boolean }
+interface Side { readonly run: string; readonly row: string; readonly has: (k: Pick<RunKind, 'module' | 'mpi'>) => boolean }
 
 const SIDES: Readonly<Record<string, Side>> = {
   all: { run: '', row: '1 = 1', has: () => true },
@@ -84,7 +85,7 @@ function split(id: string, title: string, kinds: readonly string[], t: Readonly<
 
 export async function overviewReport(ctx: ReportContext): Promise<ReportBody> {
   const sums = await sideSums(ctx);
-  const jobs = await jobsPerSide(ctx, Object.fromEntries(SIDE_NAMES.map((s) => [s, SIDES[s]!.run])));
+  const jobs = await jobsPerSide(ctx, SIDES);
   const people = await peopleOf(ctx, (k) => SIDE_NAMES.filter((s) => SIDES[s]!.has(k)));
   const t: Record<string, SqlRow> = Object.fromEntries(SIDE_NAMES.map((s): [string, SqlRow] => {
     const p = people.sides.get(s);

@@ -161,6 +161,8 @@ testEachStore('db rebuild-rollups turns damaged totals and library sets back int
   await s.store.run(`DELETE FROM xalt_usage_day WHERE syshost = 'beta'`);
   await s.store.run(`INSERT INTO xalt_usage_day (day, syshost, app_name, has_module, module_name, mpi, libset_id, runs, runs_w, core_s, core_s_w, gpu_s, gpu_s_w, failed, failed_w) VALUES (1, 'ghost', 'x', 0, '', 0, 0, 5, 5, 5, 5, 0, 0, 0, 0)`);
   await s.store.run(`UPDATE xalt_run SET libset_id = NULL WHERE run_id % 3 = 0`);
+  await s.store.run('UPDATE xalt_tuple_day SET runs = runs + 2 WHERE day % 2 = 0');
+  await s.store.run(`DELETE FROM xalt_tuple_day WHERE syshost = 'alpha' AND mpi = 1`);
   await assert.rejects(assertUsageMatchesRuns(s.store), 'the totals are damaged');
   const r = await xalt('db', 'rebuild-rollups', '--db', s.url);
   assert.equal(r.code, 0, r.stderr);

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { LATEST_SCHEMA_VERSION, migrate, schemaVersion } from '../../src/db/index.js';
 import { refreshLibsets } from '../../src/db/libset.js';
 import { rebuildRollups } from '../../src/db/rollups.js';
+import { rebuildUsageDays } from '../../src/db/usage-day.js';
 import type { Queryable } from '../../src/db/store.js';
 import { storeRows } from '../fixtures/store-rows.js';
 import { generatedRuns } from '../fixtures/usage-runs.js';
@@ -48,7 +49,7 @@ testEachStore('a store of schema 1 migrated to the latest has exactly the schema
     assert.equal(await schemaVersion(old.store), 1);
     const before = await schemaOf(old.store);
     assert.equal(before['xalt_usage_day'], undefined, 'schema 1 has no daily totals');
-    assert.deepEqual(await migrate(old.store), [2, 3]);
+    assert.deepEqual(await migrate(old.store), [2, 3, 4]);
     const migrated = await schemaOf(old.store);
     assert.ok(migrated['xalt_usage_day'] && migrated['xalt_libset'], 'schema 2 tables exist');
     assert.deepEqual(migrated, await schemaOf(s.store));
@@ -82,12 +83,28 @@ testEachStore('migrating a schema-2 store flags its owner_mismatch runs, takes t
       if (run.flags?.length) await old.store.run('UPDATE xalt_run SET owner_mismatch = 1 WHERE run_id = ?', [run_id]);
     }
     await refreshLibsets(old.store); // as ingest at schema 2 kept them
-    assert.deepEqual(await migrate(old.store), [3]);
+    assert.deepEqual(await migrate(old.store), [3, 4]);
     const flagged = await old.store.all<Row>(`SELECT run_id, flags, flagged, cpus_per_task FROM xalt_run WHERE owner_mismatch = 1 ORDER BY run_id`);
     assert.ok(flagged.length > 5, 'some runs were flagged');
     for (const r of flagged) assert.deepEqual([r['flags'], Number(r['flagged']), Number(r['cpus_per_task'])], ['owner_mismatch', 1, 1], `run ${String(r['run_id'])}`);
     assert.equal(Number((await old.store.all<Row>('SELECT COUNT(*) AS n FROM xalt_run WHERE flagged = 1'))[0]!['n']), flagged.length);
     await assertLibsetsMatchObjects(old.store);
+    await assertUsageMatchesRuns(old.store);
+  } finally {
+    await old.drop();
+  }
+});
+
+testEachStore('migrating a schema-3 store derives the daily tuples of its runs', async (s) => {
+  const old = await createTestStore(s.kind, 3);
+  try {
+    const rows = storeRows(old.store, { derive: false, schema: 3 });
+    for (const run of generatedRuns(14, 250)) await rows.run(run);
+    await refreshLibsets(old.store); // as ingest at schema 3 kept them, and the daily totals
+    await rebuildUsageDays(old.store);
+    assert.deepEqual(await migrate(old.store), [4]);
+    const [n] = await old.store.all<Row>('SELECT COUNT(*) AS n FROM xalt_tuple_day');
+    assert.ok(Number(n!['n']) > 100, 'tuples were derived');
     await assertUsageMatchesRuns(old.store);
   } finally {
     await old.drop();

@@ -102,8 +102,36 @@ export function close(a: number, b: number): boolean {
   return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
 }
 
-/** xalt_usage_day holds exactly the totals the runs make. */
+/** The distinct tuples each day's unflagged runs make, with how many runs each (xalt_tuple_day's definition). */
+async function referenceTuples(q: Queryable): Promise<Map<string, number>> {
+  const joined = await joinedObjects(q);
+  const out = new Map<string, number>();
+  for (const r of (await q.all<Row>('SELECT * FROM xalt_run')).filter((x) => Number(x['flagged']) === 0)) {
+    const key = JSON.stringify([dayOf(Number(r['start_time'])), r['syshost'], r['job_id'] ?? null, r['user'], r['account'] ?? null, r['app_name'], r['module_name'] ?? null,
+      Number(r['num_tasks']) > 1, joined.get(Number(r['run_id'])) ?? [], r['host'] ?? null]);
+    out.set(key, (out.get(key) ?? 0) + 1);
+  }
+  return out;
+}
+
+/** The rows of xalt_tuple_day, keyed like `referenceTuples`; none is left without runs. */
+async function storedTuples(q: Queryable): Promise<Map<string, number>> {
+  const keys = await objectKeys(q);
+  const sets = new Map((await q.all<Row>('SELECT libset_id, obj_ids FROM xalt_libset')).map((l) => [Number(l['libset_id']), String(l['obj_ids'])]));
+  const out = new Map<string, number>();
+  for (const t of await q.all<Row>('SELECT * FROM xalt_tuple_day')) {
+    const set = t['libset_id'] === null ? [] : sets.get(Number(t['libset_id']))!.split(',').map((id) => keys.get(Number(id))!).sort();
+    const key = JSON.stringify([Number(t['day']), t['syshost'], t['job_id'] ?? null, t['user'], t['account'] ?? null, t['app_name'], t['module_name'] ?? null, Number(t['mpi']) === 1, set, t['host'] ?? null]);
+    assert.ok(!out.has(key), `one tuple row per key: ${key}`);
+    assert.ok(Number(t['runs']) > 0, `tuple row with runs: ${key}`);
+    out.set(key, Number(t['runs']));
+  }
+  return out;
+}
+
+/** xalt_usage_day holds exactly the totals the runs make, and xalt_tuple_day exactly their distinct tuples. */
 export async function assertUsageMatchesRuns(q: Queryable): Promise<void> {
+  assert.deepEqual(await storedTuples(q), await referenceTuples(q), 'the daily tuples are those of the runs');
   const expected = await referenceUsage(q);
   const actual = await storedUsage(q);
   assert.ok(expected.size > 0, 'there are unflagged runs');

@@ -3,7 +3,9 @@
  * libraries reports read daily totals that cannot be split by user or account, so a narrowed
  * report computes them from the runs: its numbers must equal the reference computed from the
  * selected runs (reference-reports.ts), for whole days and days cut at both ends. Every other
- * kind must count only the selected runs. On SQLite and MariaDB; bad filter values are usage errors.
+ * kind must count only the selected runs. On SQLite, MariaDB and PostgreSQL (whose distinct
+ * counts of a report narrowed by user, account or module come from the daily tuples, and by
+ * executable from the runs); bad filter values are usage errors.
  */
 import assert from 'node:assert/strict';
 import type { DocTable } from '../../src/document/document.js';
@@ -27,6 +29,8 @@ const SELECTIONS: readonly RunSelection[] = [
   { module: ['gromacs/2024', 'python'] },
   { exec: ['a.out'] },
   { exec: ['/sw/gromacs/*'], user: ['dave', 'eve', 'frank'] },
+  { user: ['alice', 'grace'], module: ['openmpi'] }, // users and a module: on servers, both over the daily tuples
+  { account: ['phys', 'unknown'], module: ['gromacs'] },
 ];
 const PERIODS: readonly Omit<ReportSpec, 'kind'>[] = [
   { since: T - DAY, until: T + 8 * DAY, top: 50, weighted: true },

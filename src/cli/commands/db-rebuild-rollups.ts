@@ -1,5 +1,5 @@
 /**
- * `xalt db rebuild-rollups`: recompute the library sets and daily usage totals reports read
+ * `xalt db rebuild-rollups`: recompute the library sets, daily usage totals and daily tuples reports read
  * from the stored runs, in one transaction (a reader sees the old totals or the new ones,
  * never none). For a store whose totals were damaged or changed around ingest.
  */
@@ -21,7 +21,7 @@ export async function run(args: CommandArgs): Promise<number> {
     const started = Date.now();
     await store.transaction((tx) => rebuildRollups(tx));
     const count = async (table: string) => Number((await store.all<{ n: unknown }>(`SELECT COUNT(*) AS n FROM ${table}`))[0]?.n ?? 0);
-    const summary = { runs: await count('xalt_run'), library_sets: await count('xalt_libset'), usage_rows: await count('xalt_usage_day'), seconds: (Date.now() - started) / 1000 };
+    const summary = { runs: await count('xalt_run'), library_sets: await count('xalt_libset'), usage_rows: await count('xalt_usage_day'), tuple_rows: await count('xalt_tuple_day'), seconds: (Date.now() - started) / 1000 };
     if (flag(args, 'json')) args.stdout.write(`${JSON.stringify(summary)}\n`);
     else if (!flag(args, 'quiet')) args.stdout.write(`store ${store.location}: rebuilt the library sets and daily totals of ${summary.runs} runs (${summary.usage_rows} daily rows) in ${summary.seconds.toFixed(1)} s\n`);
     return ExitCode.ok;

@@ -7,6 +7,7 @@
 import { renderSchemaChanges } from '../render-ddl.js';
 import { refreshLibsets } from '../libset.js';
 import { tables } from '../schema-tables.js';
+import { rebuildTupleDays } from '../tuple-day.js';
 import { rebuildUsageDays } from '../usage-day.js';
 import type { DialectName, Queryable, Store } from '../store.js';
 
@@ -44,6 +45,12 @@ export const migrations: readonly Migration[] = [
       await q.run(`UPDATE xalt_pkg SET owner_user = (SELECT r.owner_user FROM xalt_run r WHERE r.run_uuid = xalt_pkg.run_uuid) WHERE owner_user IS NULL AND owner_mismatch = 0`);
       await rebuildUsageDays(q);
     },
+  },
+  {
+    version: 4,
+    description: 'daily distinct tuples (xalt_tuple_day) for the distinct counts of reports on database servers',
+    statements: (db) => renderSchemaChanges(tables, db, 4),
+    backfill: (q) => rebuildTupleDays(q),
   },
 ];
 
