@@ -10,14 +10,16 @@
  * compiled ES module (TypeScript's transpileModule), kept in a table and evaluated when first
  * required, as Node would. `import.meta.url` becomes the URL of the ES module the code came
  * from, so paths made from it (the package root, the ingest worker) name the same files.
- * Packages (better-sqlite3, smol-toml, mysql2, pg) are required from node_modules as usual.
+ * better-sqlite3's JavaScript is packed too; the other packages (smol-toml, mysql2, pg) and
+ * every compiled addon load from node_modules as usual.
  *
  * The pack records the time of the TypeScript build it was made from (dist/.tsbuildinfo):
  * after a later `tsc` bin/xalt runs the ES modules instead, never stale code.
  */
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, posix } from 'node:path';
+import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import vm from 'node:vm';
@@ -33,6 +35,14 @@ export const PACK = join(distSrc, 'cli', 'xalt.cjs');
  * imports the config this way.
  */
 const ENTRIES = ['cli/main.js', 'config/index.js'];
+
+/**
+ * Packages whose JavaScript goes into the pack too: better-sqlite3's 13 small CommonJS files
+ * cost ~7 ms of every command through Node's module loader (resolving, reading, wrapping
+ * each). Its compiled addon still loads from node_modules (src/db/sqlite/sqlite-store.ts
+ * names it). The others load from node_modules when a command needs them.
+ */
+const PACKED_PACKAGES = ['better-sqlite3'];
 
 /** One compiled ES module as CommonJS; `import.meta.url` read from the module's wrapper. */
 function toCommonJs(id: string, esm: string): string {
@@ -54,7 +64,10 @@ function hasImportLeft(node: ts.Node): boolean {
   return ts.forEachChild(node, hasImportLeft) ?? false;
 }
 
-/** Modules reachable from the entries, by relative require (static and dynamic imports alike). */
+/** The specifiers of a module's literal requires (its static and dynamic imports alike). */
+const requires = (js: string): string[] => [...js.matchAll(/\brequire\((["'])([^"']+)\1\)/g)].map((m) => m[2]!);
+
+/** Modules reachable from the entries: ids relative to dist/src ('cli/main.js'). */
 function collect(): Map<string, string> {
   const mods = new Map<string, string>();
   const queue = [...ENTRIES];
@@ -63,9 +76,35 @@ function collect(): Map<string, string> {
     if (mods.has(id)) continue;
     const js = toCommonJs(id, readFileSync(join(distSrc, id), 'utf8'));
     mods.set(id, js);
-    for (const m of js.matchAll(/\brequire\((["'])(\.{1,2}\/[^"']+)\1\)/g)) queue.push(posix.join(posix.dirname(id), m[2]!));
+    for (const spec of requires(js)) if (spec.startsWith('.')) queue.push(posix.join(posix.dirname(id), spec));
   }
   return mods;
+}
+
+/**
+ * A CommonJS package's files reachable from its main file, as they are, under ids
+ * 'node_modules/NAME/…'; and the id of its main file. Its requires of other packages stay
+ * requires of node_modules.
+ */
+function collectPackage(name: string, into: Map<string, string>): string {
+  const main = createRequire(PACK).resolve(name);
+  let dir = dirname(main);
+  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
+  const idOf = (file: string) => `node_modules/${name}/${relative(dir, file).split(sep).join('/')}`;
+  const queue = [main];
+  while (queue.length > 0) {
+    const file = queue.shift()!;
+    if (into.has(idOf(file))) continue;
+    const js = readFileSync(file, 'utf8');
+    into.set(idOf(file), js);
+    for (const spec of requires(js)) {
+      if (!spec.startsWith('.')) continue;
+      const target = [spec, `${spec}.js`, `${spec}/index.js`].map((s) => resolve(dirname(file), s)).find((f) => existsSync(f) && statSync(f).isFile());
+      if (!target) throw new Error(`bundle-cli: ${file}: cannot find ${spec}`);
+      queue.push(target);
+    }
+  }
+  return idOf(main);
 }
 
 /**
@@ -83,15 +122,15 @@ var __exportStar = function (m, exports) { for (var p in m) if (p !== "default" 
  * returning `load(id)`, which evaluates module `id` (e.g. 'cli/main.js') once and returns its
  * exports.
  */
-function packText(mods: ReadonlyMap<string, string>, stamp: string): string {
+function packText(mods: ReadonlyMap<string, string>, packages: Readonly<Record<string, string>>, stamp: string): string {
   const defs = [...mods].map(([id, js]) => `${JSON.stringify(id)}: function (exports, require, module, __importMetaUrl) {\n${js}\n}`);
   return `// xalt: dist/src packed by scripts/bundle-cli.ts from the TypeScript build of ${stamp} (dist/.tsbuildinfo mtime); do not edit.
 (function (requirePackage, distSrcUrl) {
-'use strict';
 ${HELPERS}
 const defs = {
 ${defs.join(',\n')}
 };
+const packages = ${JSON.stringify(packages)};
 const loaded = new Map();
 function resolve(from, spec) {
   const parts = from.split('/').slice(0, -1);
@@ -99,7 +138,12 @@ function resolve(from, spec) {
     if (p === '..') parts.pop();
     else if (p !== '.') parts.push(p);
   }
-  return parts.join('/');
+  const id = parts.join('/');
+  return defs[id] ? id : defs[id + '.js'] ? id + '.js' : id + '/index.js';
+}
+function requireFrom(id, spec) {
+  if (spec[0] === '.') return load(resolve(id, spec));
+  return packages[spec] ? load(packages[spec]) : requirePackage(spec);
 }
 function load(id) {
   const done = loaded.get(id);
@@ -108,7 +152,7 @@ function load(id) {
   if (!def) throw Object.assign(new Error('xalt: module ' + id + ' is not in the packed command (dist/src/cli/xalt.cjs)'), { code: 'ERR_MODULE_NOT_FOUND' });
   const module = { exports: {} };
   loaded.set(id, module);
-  def.call(undefined, module.exports, (spec) => (spec[0] === '.' ? load(resolve(id, spec)) : requirePackage(spec)), module, distSrcUrl + id);
+  def.call(module.exports, module.exports, (spec) => requireFrom(id, spec), module, distSrcUrl + id);
   return module.exports;
 }
 return load;
@@ -132,7 +176,6 @@ const nowhere = () => new Writable({ write: (_chunk, _enc, done) => done() });
 async function writeCodeCache(text: string): Promise<void> {
   const script = new vm.Script(text, { filename: PACK });
   const load = script.runInThisContext() as (req: NodeJS.Require, url: string) => (id: string) => unknown;
-  const { createRequire } = await import('node:module');
   const cli = load(createRequire(PACK), pathToFileURL(distSrc).href + '/')('cli/main.js') as {
     runCli(argv: readonly string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number>;
   };
@@ -154,7 +197,8 @@ async function writeCodeCache(text: string): Promise<void> {
 async function main(): Promise<void> {
   const stamp = tsBuildStamp();
   const mods = collect();
-  const text = packText(mods, stamp);
+  const packages = Object.fromEntries(PACKED_PACKAGES.map((name) => [name, collectPackage(name, mods)]));
+  const text = packText(mods, packages, stamp);
   writeFileSync(PACK, text);
   await writeCodeCache(text);
   process.stdout.write(`bundle-cli: ${mods.size} modules → dist/src/cli/xalt.cjs (${Math.round(text.length / 1024)} KiB) and its code cache\n`);

@@ -1,5 +1,7 @@
 /** The embedded default store: one SQLite file through better-sqlite3. */
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Queryable, RunResult, SqlValue, Statement, Store } from '../store.js';
 import { sqliteDialect } from './sqlite-dialect.js';
@@ -103,6 +105,21 @@ function readOnlyFile(path: string): boolean {
   }
 }
 
+let addonPath: string | null | undefined;
+
+/**
+ * The compiled addon of better-sqlite3, named to it directly: found on its own it goes
+ * through the `bindings` package, which reads a stack trace and tries a dozen paths (~3 ms of
+ * a whole `xalt find`). Null where it is not in the usual place: `bindings` looks then.
+ */
+function sqliteAddon(): string | null {
+  if (addonPath === undefined) {
+    const path = join(dirname(createRequire(import.meta.url).resolve('better-sqlite3')), '..', 'build', 'Release', 'better_sqlite3.node');
+    addonPath = existsSync(path) ? path : null;
+  }
+  return addonPath;
+}
+
 /**
  * Open (creating if needed) the SQLite file at `path`. Read-only when asked (commands that
  * only read: nothing to switch to WAL at open and back at close, which wrote the file and cost
@@ -111,7 +128,8 @@ function readOnlyFile(path: string): boolean {
  */
 export function openSqlite(path: string, options: { readonly readOnly?: boolean } = {}): SqliteStore {
   const readOnly = options.readOnly === true || readOnlyFile(path);
-  const db = new Database(path, { timeout: 30_000, readonly: readOnly });
+  const addon = sqliteAddon();
+  const db = new Database(path, { timeout: 30_000, readonly: readOnly, ...(addon ? { nativeBinding: addon } : {}) });
   if (!readOnly) db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = OFF');
