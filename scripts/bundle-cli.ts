@@ -141,13 +141,19 @@ function resolve(from, spec) {
   const id = parts.join('/');
   return defs[id] ? id : defs[id + '.js'] ? id + '.js' : id + '/index.js';
 }
+// XALT_TRACE_MODULES=FILE: every module the command loads, one URL or path a line (test/cli/command-loading.test.ts)
+const traceFile = process.env.XALT_TRACE_MODULES;
+const trace = traceFile ? (what) => requirePackage('node:fs').appendFileSync(traceFile, what + '\\n') : undefined;
 function requireFrom(id, spec) {
   if (spec[0] === '.') return load(resolve(id, spec));
-  return packages[spec] ? load(packages[spec]) : requirePackage(spec);
+  if (packages[spec]) return load(packages[spec]);
+  if (trace && !requirePackage('node:module').isBuiltin(spec)) trace(requirePackage.resolve(spec));
+  return requirePackage(spec);
 }
 function load(id) {
   const done = loaded.get(id);
   if (done) return done.exports;
+  if (trace) trace(id.startsWith('node_modules/') ? id : distSrcUrl + id);
   const def = defs[id];
   if (!def) throw Object.assign(new Error('xalt: module ' + id + ' is not in the packed command (dist/src/cli/xalt.cjs)'), { code: 'ERR_MODULE_NOT_FOUND' });
   const module = { exports: {} };
