@@ -142,7 +142,7 @@ function reportError(err: unknown, stderr: Output, debug: boolean): number {
 }
 
 async function packageVersion(): Promise<string> {
-  const { readFile } = await import('node:fs/promises');
-  const pkg = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const { readFileSync } = await import('node:fs'); // (node:fs/promises would be one more module to load)
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }
