@@ -16,7 +16,7 @@
  * The pack records the time of the TypeScript build it was made from (dist/.tsbuildinfo):
  * after a later `tsc` bin/xalt runs the ES modules instead, never stale code.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix, relative, resolve, sep } from 'node:path';
@@ -214,7 +214,13 @@ async function writeCodeCache(text: string): Promise<void> {
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-  writeFileSync(`${PACK}.cache`, script.createCachedData());
+  writeAtomically(`${PACK}.cache`, script.createCachedData());
+}
+
+/** Write `file` whole or not at all: a command starting meanwhile reads the old one or the new. */
+function writeAtomically(file: string, data: string | Uint8Array): void {
+  writeFileSync(`${file}.tmp`, data);
+  renameSync(`${file}.tmp`, file);
 }
 
 async function main(): Promise<void> {
@@ -223,7 +229,8 @@ async function main(): Promise<void> {
   const packages = Object.fromEntries(PACKED_PACKAGES.map((name) => [name, collectPackage(name, mods)]));
   const text = packText(mods, packages, stamp);
   if (/[^\x00-\x7f]/.test(text)) throw new Error('bundle-cli: the pack is not ASCII; bin/xalt reads it as latin1');
-  writeFileSync(PACK, text);
+  rmSync(`${PACK}.cache`, { force: true }); // never the old cache beside the new pack
+  writeAtomically(PACK, text);
   await writeCodeCache(text);
   process.stdout.write(`bundle-cli: ${mods.size} modules → dist/src/cli/xalt.cjs (${Math.round(text.length / 1024)} KiB) and its code cache\n`);
 }
