@@ -1,7 +1,5 @@
 /** The embedded default store: one SQLite file through better-sqlite3. */
 import { accessSync, constants, existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import type { Queryable, RunResult, SqlValue, Statement, Store } from '../store.js';
@@ -109,18 +107,15 @@ function readOnlyFile(path: string): boolean {
 let addonPath: string | null | undefined;
 
 /**
- * The compiled addon of better-sqlite3, named to it directly: found on its own it goes
- * through the `bindings` package, which reads a stack trace and tries a dozen paths (~3 ms of
- * a whole `xalt find`). First where the package usually is, xalt's own node_modules (one
- * stat, where asking Node's resolver costs ~1 ms), else where the resolver finds the package.
- * Null where it is not in either place: `bindings` looks then.
+ * The compiled addon of better-sqlite3, named to it directly where it usually is, in xalt's
+ * own node_modules: found on its own it goes through the `bindings` package, which reads a
+ * stack trace and tries a dozen paths (~3 ms of a whole `xalt find`). Null elsewhere (a
+ * package manager that placed better-sqlite3 higher up): `bindings` looks then.
  */
 function sqliteAddon(): string | null {
   if (addonPath === undefined) {
-    const addon = (pkg: string) => join(pkg, 'build', 'Release', 'better_sqlite3.node');
-    const own = addon(fileURLToPath(new URL('../../../../node_modules/better-sqlite3/', import.meta.url)));
-    const resolved = () => addon(join(dirname(createRequire(import.meta.url).resolve('better-sqlite3')), '..'));
-    addonPath = existsSync(own) ? own : existsSync(resolved()) ? resolved() : null;
+    const own = fileURLToPath(new URL('../../../../node_modules/better-sqlite3/build/Release/better_sqlite3.node', import.meta.url));
+    addonPath = existsSync(own) ? own : null;
   }
   return addonPath;
 }
@@ -135,16 +130,20 @@ export function openSqlite(path: string, options: { readonly readOnly?: boolean 
   const readOnly = options.readOnly === true || readOnlyFile(path);
   const addon = sqliteAddon();
   const db = new Database(path, { timeout: 30_000, readonly: readOnly, ...(addon ? { nativeBinding: addon } : {}) });
-  if (!readOnly) db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = OFF');
+  // (a read-only connection writes nothing: how writes are synced, foreign keys checked and
+  // the WAL checkpointed does not concern it, and each pragma is a statement to prepare)
+  if (!readOnly) {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = OFF');
+    // Checkpoint every 64 MiB of WAL rather than 4 MiB: a large ingest rewrites the same hot
+    // index pages batch after batch, and each checkpoint copies them (with two fsyncs) again.
+    // Measured: a third of the commit cost at the default. Readers are unaffected.
+    db.pragma('wal_autocheckpoint = 16384');
+  }
   // 64 MiB of page cache: ingest updates a dozen indexes per run row; the default 2 MiB
   // re-reads index pages from the OS for every batch once a store holds ~100k runs.
   db.pragma('cache_size = -65536');
-  // Checkpoint every 64 MiB of WAL rather than 4 MiB: a large ingest rewrites the same hot
-  // index pages batch after batch, and each checkpoint copies them (with two fsyncs) again.
-  // Measured: a third of the commit cost at the default. Readers are unaffected.
-  db.pragma('wal_autocheckpoint = 16384');
   // REGEXP for report naming rules and find patterns; JS regex semantics, full match left to the caller.
   const cache = new Map<string, RegExp>();
   db.function('regexp', { deterministic: true }, (value: unknown, pattern: unknown) => {
