@@ -28,6 +28,8 @@ import ts from 'typescript';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const distSrc = join(root, 'dist', 'src');
 export const PACK = join(distSrc, 'cli', 'xalt.cjs');
+/** the rest of the pack, relative to dist/src */
+const REST_ID = 'cli/xalt.rest.cjs';
 
 /**
  * Where the pack starts: the command's entry, and the modules imported through a specifier
@@ -134,19 +136,34 @@ var __importStar = function (mod) { if (mod && mod.__esModule) return mod; var r
 var __importDefault = function (mod) { return (mod && mod.__esModule) ? mod : { "default": mod }; };
 var __exportStar = function (m, exports) { for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports, p)) __createBinding(exports, m, p); };`;
 
+/** A module table entry: the module's code as a function of what CommonJS gives a module. */
+const entry = (id: string, js: string) => `${JSON.stringify(id)}: function (exports, require, module, __importMetaUrl) {\n${js}\n}`;
+
 /**
  * The pack's text: one expression, a function of (require for packages, URL of dist/src/)
  * returning `load(id)`, which evaluates module `id` (e.g. 'cli/main.js') once and returns its
- * exports.
+ * exports. It holds the modules in `core`; the others are in REST, read the first time one of
+ * them is required.
  */
-function packText(mods: ReadonlyMap<string, string>, packages: Readonly<Record<string, string>>, stamp: string): string {
-  const defs = [...mods].map(([id, js]) => `${JSON.stringify(id)}: function (exports, require, module, __importMetaUrl) {\n${js}\n}`);
+function packText(core: ReadonlyMap<string, string>, all: ReadonlySet<string>, packages: Readonly<Record<string, string>>, stamp: string): string {
   return `// xalt: dist/src packed by scripts/bundle-cli.ts from the TypeScript build of ${stamp} (dist/.tsbuildinfo mtime); do not edit.
 (function (requirePackage, distSrcUrl) {
 ${HELPERS}
 const defs = {
-${defs.join(',\n')}
+${[...core].map(([id, js]) => entry(id, js)).join(',\n')}
 };
+const ids = new Set(${JSON.stringify([...all])});
+let restRead = false;
+function defOf(id) {
+  if (!defs[id] && ids.has(id) && !restRead) {
+    restRead = true;
+    const file = requirePackage('node:url').fileURLToPath(distSrcUrl + ${JSON.stringify(REST_ID)});
+    const text = requirePackage('node:fs').readFileSync(file, 'latin1');
+    const rest = new (requirePackage('node:vm').Script)(text, { filename: file }).runInThisContext();
+    Object.assign(defs, rest(__createBinding, __setModuleDefault, __importStar, __importDefault, __exportStar));
+  }
+  return defs[id];
+}
 const packages = ${JSON.stringify(packages)};
 const loaded = new Map();
 function resolve(from, spec) {
@@ -156,7 +173,7 @@ function resolve(from, spec) {
     else if (p !== '.') parts.push(p);
   }
   const id = parts.join('/');
-  return defs[id] ? id : defs[id + '.js'] ? id + '.js' : id + '/index.js';
+  return ids.has(id) ? id : ids.has(id + '.js') ? id + '.js' : id + '/index.js';
 }
 // XALT_TRACE_MODULES=FILE: every module the command loads, one URL or path a line (test/cli/command-loading.test.ts)
 const traceFile = process.env.XALT_TRACE_MODULES;
@@ -171,7 +188,7 @@ function load(id) {
   const done = loaded.get(id);
   if (done) return done.exports;
   if (trace) trace(id.startsWith('node_modules/') ? id : distSrcUrl + id);
-  const def = defs[id];
+  const def = defOf(id);
   if (!def) throw Object.assign(new Error('xalt: module ' + id + ' is not in the packed command (dist/src/cli/xalt.cjs)'), { code: 'ERR_MODULE_NOT_FOUND' });
   const module = { exports: {} };
   loaded.set(id, module);
@@ -183,6 +200,17 @@ return load;
 `;
 }
 
+/** The rest of the pack: a function of the helpers returning the table of the other modules. */
+function restText(rest: ReadonlyMap<string, string>, stamp: string): string {
+  return `// xalt: the modules of dist/src/cli/xalt.cjs that \`xalt find\` on SQLite does not load, from the TypeScript build of ${stamp}; do not edit.
+(function (__createBinding, __setModuleDefault, __importStar, __importDefault, __exportStar) {
+return {
+${[...rest].map(([id, js]) => entry(id, js)).join(',\n')}
+};
+})
+`;
+}
+
 /** The mtime of the TypeScript build, as the pack records it and bin/xalt compares it. */
 export function tsBuildStamp(): string {
   return String(statSync(join(root, 'dist', '.tsbuildinfo')).mtimeMs);
@@ -190,22 +218,24 @@ export function tsBuildStamp(): string {
 
 const nowhere = () => new Writable({ write: (_chunk, _enc, done) => done() });
 
+type Load = (id: string) => unknown;
+
+/** Evaluate a pack's text as bin/xalt does; its `load`. */
+function evaluate(script: vm.Script): Load {
+  const outer = script.runInThisContext() as (req: NodeJS.Require, url: string) => Load;
+  return outer(createRequire(PACK), pathToFileURL(distSrc).href + '/');
+}
+
 /**
- * Run the pack's `xalt find` a few times on an empty store, in this process, then save V8's
- * compiled code of the pack: the cache then holds the functions a search compiles, not just
- * the top level. Produced by the Node that builds, which is the Node that runs the command; a
- * cache from another Node or other V8 flags is rejected by V8 and the pack compiles as usual.
+ * Run the pack's `xalt find` a few times on an empty SQLite store, in this process, as users
+ * search: by user, job and uuid, as text and JSON.
  */
-async function writeCodeCache(text: string): Promise<void> {
-  const script = new vm.Script(text, { filename: PACK });
-  const load = script.runInThisContext() as (req: NodeJS.Require, url: string) => (id: string) => unknown;
-  const cli = load(createRequire(PACK), pathToFileURL(distSrc).href + '/')('cli/main.js') as {
-    runCli(argv: readonly string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number>;
-  };
+async function warmUp(load: Load): Promise<void> {
+  const cli = load('cli/main.js') as { runCli(argv: readonly string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> };
   const work = mkdtempSync(join(tmpdir(), 'xalt-bundle-'));
   try {
     const db = join(work, 'warm.db');
-    // made by the ES modules, so that the cache holds no migration code
+    // made by the ES modules, so that the pack runs no migration code
     const { openStore } = await import('../src/db/open-store.js');
     await (await openStore(db)).close();
     for (const args of [['--user', 'nobody'], ['--job', '1'], ['--uuid', '0123'], ['--user', 'nobody', '--json']]) {
@@ -214,7 +244,23 @@ async function writeCodeCache(text: string): Promise<void> {
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-  writeAtomically(`${PACK}.cache`, script.createCachedData());
+}
+
+/** The ids of the modules a warm-up loads, found by running it in a pack of every module. */
+async function modulesFindLoads(mods: ReadonlyMap<string, string>, packages: Readonly<Record<string, string>>): Promise<Set<string>> {
+  const work = mkdtempSync(join(tmpdir(), 'xalt-bundle-trace-'));
+  const log = join(work, 'loaded.txt');
+  const before = process.env['XALT_TRACE_MODULES'];
+  process.env['XALT_TRACE_MODULES'] = log; // read when the pack is evaluated
+  try {
+    await warmUp(evaluate(new vm.Script(packText(mods, new Set(mods.keys()), packages, ''), { filename: PACK })));
+    const prefix = pathToFileURL(distSrc).href + '/';
+    return new Set(readFileSync(log, 'utf8').split('\n').map((l) => (l.startsWith(prefix) ? l.slice(prefix.length) : l)).filter((id) => mods.has(id)));
+  } finally {
+    if (before === undefined) delete process.env['XALT_TRACE_MODULES'];
+    else process.env['XALT_TRACE_MODULES'] = before;
+    rmSync(work, { recursive: true, force: true });
+  }
 }
 
 /** Write `file` whole or not at all: a command starting meanwhile reads the old one or the new. */
@@ -223,16 +269,30 @@ function writeAtomically(file: string, data: string | Uint8Array): void {
   renameSync(`${file}.tmp`, file);
 }
 
+/**
+ * Pack the modules: those `xalt find` on SQLite loads (found by running it) in xalt.cjs, the
+ * others in xalt.rest.cjs — a search reads ~220 KiB instead of ~660 (a third of a cold `xalt
+ * --version` went to reading them). Then save V8's compiled code of xalt.cjs after a warm-up
+ * in this process: the cache holds the functions a search compiles, not just the top level.
+ * Produced by the Node that builds, which is the Node that runs the command; a cache from
+ * another Node or other V8 flags is rejected by V8 and the pack compiles as usual.
+ */
 async function main(): Promise<void> {
   const stamp = tsBuildStamp();
   const mods = collect();
   const packages = Object.fromEntries(PACKED_PACKAGES.map((name) => [name, collectPackage(name, mods)]));
-  const text = packText(mods, packages, stamp);
-  if (/[^\x00-\x7f]/.test(text)) throw new Error('bundle-cli: the pack is not ASCII; bin/xalt reads it as latin1');
+  const used = await modulesFindLoads(mods, packages);
+  const core = new Map([...mods].filter(([id]) => used.has(id)));
+  const text = packText(core, new Set(mods.keys()), packages, stamp);
+  const rest = restText(new Map([...mods].filter(([id]) => !used.has(id))), stamp);
+  if (/[^\x00-\x7f]/.test(text + rest)) throw new Error('bundle-cli: the pack is not ASCII; bin/xalt reads it as latin1');
   rmSync(`${PACK}.cache`, { force: true }); // never the old cache beside the new pack
+  writeAtomically(join(distSrc, REST_ID), rest);
   writeAtomically(PACK, text);
-  await writeCodeCache(text);
-  process.stdout.write(`bundle-cli: ${mods.size} modules → dist/src/cli/xalt.cjs (${Math.round(text.length / 1024)} KiB) and its code cache\n`);
+  const script = new vm.Script(text, { filename: PACK });
+  await warmUp(evaluate(script));
+  writeAtomically(`${PACK}.cache`, script.createCachedData());
+  process.stdout.write(`bundle-cli: ${mods.size} modules → dist/src/cli/xalt.cjs (the ${core.size} xalt find loads, ${Math.round(text.length / 1024)} KiB) with its code cache, and xalt.rest.cjs (${Math.round(rest.length / 1024)} KiB)\n`);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
