@@ -1,10 +1,11 @@
 /**
- * The last step of `npm run build`: packs the compiled command (dist/src, ES modules) into one
- * CommonJS file, dist/src/cli/xalt.cjs, and writes a V8 code cache for it beside it
- * (xalt.cjs.cache). bin/xalt runs the pack: on Node 20 (no compile cache for ES modules) a
- * command then starts without the ES-module loader, without reading and compiling its ~30
- * modules one by one, and with its functions' compiled code read from the cache — about
- * 20 ms less CPU for every `xalt find` (docs/find.md).
+ * The last step of `npm run build`: packs the compiled command (dist/src, ES modules) into
+ * CommonJS, dist/src/cli/xalt.cjs (the modules `xalt find` on SQLite loads) and
+ * dist/src/cli/xalt.rest.cjs (the others, read when first needed), and writes a V8 code cache
+ * of xalt.cjs beside it (xalt.cjs.cache). bin/xalt runs the pack: on Node 20 (no compile cache
+ * for ES modules) a command then starts without the ES-module loader, without reading and
+ * compiling its ~45 modules one by one, and with its functions' compiled code read from the
+ * cache — about 45 ms less CPU for every `xalt find` (docs/find.md).
  *
  * The pack is the same code: each module is the compiler's own CommonJS translation of its
  * compiled ES module (TypeScript's transpileModule), kept in a table and evaluated when first
