@@ -4,8 +4,9 @@
  * interleaved, so the ratio holds on a busy machine. Budgets:
  *   xalt find --user / --job / --uuid over 1,000,000 runs   ≤ 100 ms and ≤ 1.5× `node -e 0`
  *   xalt ingest of a spool into SQLite, as a command        ≥ 20,000 records/s
- * Warm: medians of repeated runs (files in the page cache, Node's compile cache filled where
- * it exists). Cold: as root, the page cache is dropped before each run
+ * Warm: medians of repeated runs (files in the page cache). The command runs from its pack and
+ * the pack's code cache (scripts/bundle-cli.ts, made by `npm run build`); `ES modules:` rows
+ * run the same build without them (XALT_NO_BUNDLE=1). Cold: as root, the page cache is dropped before each run
  * (`echo 3 > /proc/sys/vm/drop_caches`), for `node -e 0` too; skipped otherwise.
  */
 import { spawnSync } from 'node:child_process';
@@ -41,11 +42,11 @@ function childrenCpu(): number {
   }
 }
 
-/** Wall and CPU milliseconds from spawn to exit of `node args…`; throws unless it exits 0. */
-function timeRun(args: readonly string[]): { wall: number; cpu: number } {
+/** Wall and CPU milliseconds from spawn to exit of `node args…` (with `env` added); throws unless it exits 0. */
+function timeRun(args: readonly string[], env?: Readonly<Record<string, string>>): { wall: number; cpu: number } {
   const c0 = childrenCpu();
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const r = spawnSync(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8', ...(env ? { env: { ...process.env, ...env } } : {}) });
   const wall = performance.now() - t0;
   if (r.status !== 0) throw new Error(`node ${args.join(' ')}: exit ${r.status}: ${r.stderr}`);
   return { wall, cpu: childrenCpu() - c0 };
@@ -63,14 +64,17 @@ function canDropCaches(): boolean {
 
 interface Timing { readonly wall: number; readonly cpu: number }
 
+/** A command line of node, and what its environment adds. */
+interface Command { readonly args: readonly string[]; readonly env?: Readonly<Record<string, string>> }
+
 /** Medians of `n` interleaved runs of each command; with `cold`, the page cache is dropped before every run. */
-function interleaved(commands: Readonly<Record<string, readonly string[]>>, n: number, cold: boolean): Record<string, Timing> {
+function interleaved(commands: Readonly<Record<string, Command>>, n: number, cold: boolean): Record<string, Timing> {
   const times: Record<string, Timing[]> = Object.fromEntries(Object.keys(commands).map((k) => [k, []]));
-  for (const k of Object.keys(commands)) timeRun(commands[k]!); // warm-up: page cache, compile cache
+  for (const c of Object.values(commands)) timeRun(c.args, c.env); // warm-up: page cache, compile cache
   for (let i = 0; i < n; i++) {
-    for (const [k, args] of Object.entries(commands)) {
+    for (const [k, c] of Object.entries(commands)) {
       if (cold) writeFileSync('/proc/sys/vm/drop_caches', '3');
-      times[k]!.push(timeRun(args));
+      times[k]!.push(timeRun(c.args, c.env));
     }
   }
   return Object.fromEntries(Object.entries(times).map(([k, v]) => [k, { wall: median(v.map((t) => t.wall)), cpu: median(v.map((t) => t.cpu)) }]));
@@ -90,13 +94,15 @@ async function benchFind(): Promise<void> {
   const { path, generatedSeconds } = await benchStore(log);
   if (generatedSeconds) log(`generated ${RUNS.toLocaleString('en')} runs in ${generatedSeconds.toFixed(1)} s`);
   const s = sample(path);
-  const find = (bin: string, ...args: string[]) => [bin, 'find', '--db', path, ...args];
-  const commands: Record<string, readonly string[]> = {
-    'node -e 0': ['-e', '0'],
-    'xalt --version': [XALT, '--version'],
+  const find = (bin: string, ...args: string[]): Command => ({ args: [bin, 'find', '--db', path, ...args] });
+  const commands: Record<string, Command> = {
+    'node -e 0': { args: ['-e', '0'] },
+    'xalt --version': { args: [XALT, '--version'] },
     [`xalt find --user ${s.user}`]: find(XALT, '--user', s.user),
     [`xalt find --job ${s.job}`]: find(XALT, '--job', s.job),
     [`xalt find --uuid ${s.uuid}`]: find(XALT, '--uuid', s.uuid),
+    // the same build without its pack (scripts/bundle-cli.ts): what the pack saves, side by side
+    [`ES modules: xalt find --user ${s.user}`]: { ...find(XALT, '--user', s.user), env: { XALT_NO_BUNDLE: '1' } },
   };
   // another build side by side (e.g. the one before a change): XALT_BENCH_BASELINE_XALT=/path/to/other/bin/xalt
   const other = process.env['XALT_BENCH_BASELINE_XALT'];

@@ -1,11 +1,21 @@
+/**
+ * Where a command writes text: a Node stream (tests), or `xalt`'s own output to a file
+ * descriptor (src/cli/fd-output.ts).
+ */
+export interface Output {
+  write(text: string): boolean;
+  /** true for a terminal (progress bars are drawn only there) */
+  readonly isTTY?: boolean;
+}
+
 /** What a command module receives: parsed options and positionals, plus where to write. */
 export interface CommandArgs {
   readonly values: Readonly<Record<string, string | boolean | (string | boolean)[] | undefined>>;
   readonly positionals: readonly string[];
   /** data goes here */
-  readonly stdout: NodeJS.WritableStream;
+  readonly stdout: Output;
   /** messages, warnings and progress go here */
-  readonly stderr: NodeJS.WritableStream;
+  readonly stderr: Output;
 }
 
 /** A command module's shape: run and return the exit code. */

@@ -4,10 +4,11 @@
  * `process.exit`.
  */
 import { parseArgs } from 'node:util';
-import type { CommandArgs, CommandModule } from './command-args.js';
+import type { CommandArgs, CommandModule, Output } from './command-args.js';
 import { commands, globalOptions, type CommandSpec } from './command-table.js';
 import { ExitCode, UserError } from '../errors.js';
 import { commandsUnder, formatGroup, formatHelp, formatOverview } from './help.js';
+import { FdOutput } from './fd-output.js';
 
 /** Commands that were replaced: what to say and what to run instead. */
 const REMOVED: Readonly<Record<string, readonly [string, string]>> = {
@@ -19,12 +20,12 @@ const REMOVED: Readonly<Record<string, readonly [string, string]>> = {
 
 /** Run `xalt` with `argv` (without node and script) and exit. */
 export async function main(argv: readonly string[]): Promise<void> {
-  const code = await runCli(argv, process.stdout, process.stderr);
+  const code = await runCli(argv, new FdOutput(1), new FdOutput(2));
   process.exitCode = code;
 }
 
 /** Run `xalt` and return the exit code instead of exiting (used by tests). */
-export async function runCli(argv: readonly string[], stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Promise<number> {
+export async function runCli(argv: readonly string[], stdout: Output, stderr: Output): Promise<number> {
   const debug = argv.includes('--debug');
   try {
     const spec = findCommand(argv);
@@ -128,7 +129,7 @@ function parseArgsMessage(err: unknown): string {
   }
 }
 
-function reportError(err: unknown, stderr: NodeJS.WritableStream, debug: boolean): number {
+function reportError(err: unknown, stderr: Output, debug: boolean): number {
   if (err instanceof UserError) {
     stderr.write(`xalt: error: ${err.message}\n`);
     if (err.hint) stderr.write(`  hint: ${err.hint}\n`);
@@ -141,7 +142,7 @@ function reportError(err: unknown, stderr: NodeJS.WritableStream, debug: boolean
 }
 
 async function packageVersion(): Promise<string> {
-  const { readFile } = await import('node:fs/promises');
-  const pkg = JSON.parse(await readFile(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const { readFileSync } = await import('node:fs'); // (node:fs/promises would be one more module to load)
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
 }

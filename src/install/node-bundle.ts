@@ -11,7 +11,7 @@ import { dirname, join, relative } from 'node:path';
 import { putDir, putFile, type InstallLog } from './install-files.js';
 
 /** What of the checkout goes into the install, relative to its root (directories are copied whole). */
-const PARTS = ['bin/xalt', 'package.json', 'package-lock.json', 'etc/xalt.example.toml', 'dist/src', 'python/xalt_hook', 'native'] as const;
+const PARTS = ['bin/xalt', 'bin/package.json', 'package.json', 'package-lock.json', 'etc/xalt.example.toml', 'dist/src', 'python/xalt_hook', 'native'] as const;
 
 /** Names never copied: build output, caches, tests. */
 const SKIP = new Set(['build', '__pycache__', 'tests', 'node_modules', '.bin']);

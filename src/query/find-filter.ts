@@ -53,10 +53,10 @@ function loadedSql(objects: readonly number[]): string {
 
 /**
  * Translate a filter into a WHERE clause over `xalt_run r`. `flagged`: leave flagged runs out
- * unless the filter includes them (the default), or select only the flagged ones (to count
- * what was left out).
+ * unless the filter includes them (the default), select only the flagged ones (to count what
+ * was left out), or select runs flagged or not (`any`: the caller sorts them out).
  */
-export function findWhere(f: FindFilter, flagged: 'filter' | 'only' = 'filter'): SqlWhere {
+export function findWhere(f: FindFilter, flagged: 'filter' | 'only' | 'any' = 'filter'): SqlWhere {
   const parts: string[] = [];
   const params: SqlValue[] = [];
   const add = (w: SqlWhere) => {
@@ -100,6 +100,6 @@ export function findWhere(f: FindFilter, flagged: 'filter' | 'only' = 'filter'):
   if (f.failed) parts.push(FAILED_SQL);
   if (f.outcome?.length) parts.push(inList(`(${outcomeSql('r')})`, f.outcome.map((o) => OUTCOME_CATEGORY[o]), params));
   if (flagged === 'only') parts.push('r.flagged = 1');
-  else if (!f.includeFlagged) parts.push('r.flagged = 0');
+  else if (flagged === 'filter' && !f.includeFlagged) parts.push('r.flagged = 0');
   return { sql: parts.length ? parts.join(' AND ') : '1 = 1', params };
 }

@@ -5,7 +5,7 @@
  */
 import { existsSync, lstatSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { flag, listOption, stringOption, type CommandArgs } from '../command-args.js';
+import { flag, listOption, stringOption, type CommandArgs, type Output } from '../command-args.js';
 import { ExitCode, RuntimeError, UserError } from '../../errors.js';
 import { isSqlitePath, openStore, storeError } from '../../db/open-store.js';
 import type { Store } from '../../db/store.js';
@@ -34,7 +34,7 @@ function reverseMap(args: CommandArgs): ReverseMapData | undefined {
 }
 
 /** A throttled one-line progress bar on stderr (only on a terminal). */
-function progressBar(stderr: NodeJS.WritableStream): { update(p: IngestProgress): void; clear(): void } {
+function progressBar(stderr: Output): { update(p: IngestProgress): void; clear(): void } {
   let last = 0;
   let shown = false;
   return {
@@ -89,7 +89,7 @@ function isDatabaseError(err: unknown): boolean {
 const NAMED_QUARANTINE = 20;
 
 /** One line per file this run quarantined, so an admin sees what is wrong without SQL. */
-async function nameQuarantined(store: Store, since: number, stderr: NodeJS.WritableStream): Promise<void> {
+async function nameQuarantined(store: Store, since: number, stderr: Output): Promise<void> {
   const rows = await store.all<{ path: string; reason: string; detail: string | null }>(
     `SELECT path, reason, detail FROM xalt_quarantine WHERE quarantined_at >= ? ORDER BY q_id LIMIT ${NAMED_QUARANTINE + 1}`, [since - 1]);
   for (const r of rows.slice(0, NAMED_QUARANTINE)) stderr.write(`xalt: quarantined ${r.path}: ${r.reason}${r.detail ? `: ${r.detail.split('\n')[0]}` : ''}\n`);
@@ -128,7 +128,7 @@ export async function run(args: CommandArgs): Promise<number> {
   const batchSize = positiveInt(args, 'batch-size');
   const json = flag(args, 'json');
   const quiet = flag(args, 'quiet');
-  const tty = (args.stderr as NodeJS.WriteStream).isTTY === true && !quiet && !json;
+  const tty = args.stderr.isTTY === true && !quiet && !json;
   const bar = progressBar(args.stderr);
   const url = storeLocation(stringOption(args, 'db'), settings.storeUrl);
   checkStoreLocation(url);

@@ -1,5 +1,6 @@
 /** The embedded default store: one SQLite file through better-sqlite3. */
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import type { Queryable, RunResult, SqlValue, Statement, Store } from '../store.js';
 import { sqliteDialect } from './sqlite-dialect.js';
@@ -103,6 +104,22 @@ function readOnlyFile(path: string): boolean {
   }
 }
 
+let addonPath: string | null | undefined;
+
+/**
+ * The compiled addon of better-sqlite3, named to it directly where it usually is, in xalt's
+ * own node_modules: found on its own it goes through the `bindings` package, which reads a
+ * stack trace and tries a dozen paths (~3 ms of a whole `xalt find`). Null elsewhere (a
+ * package manager that placed better-sqlite3 higher up): `bindings` looks then.
+ */
+function sqliteAddon(): string | null {
+  if (addonPath === undefined) {
+    const own = fileURLToPath(new URL('../../../../node_modules/better-sqlite3/build/Release/better_sqlite3.node', import.meta.url));
+    addonPath = existsSync(own) ? own : null;
+  }
+  return addonPath;
+}
+
 /**
  * Open (creating if needed) the SQLite file at `path`. Read-only when asked (commands that
  * only read: nothing to switch to WAL at open and back at close, which wrote the file and cost
@@ -111,17 +128,22 @@ function readOnlyFile(path: string): boolean {
  */
 export function openSqlite(path: string, options: { readonly readOnly?: boolean } = {}): SqliteStore {
   const readOnly = options.readOnly === true || readOnlyFile(path);
-  const db = new Database(path, { timeout: 30_000, readonly: readOnly });
-  if (!readOnly) db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('foreign_keys = OFF');
+  const addon = sqliteAddon();
+  const db = new Database(path, { timeout: 30_000, readonly: readOnly, ...(addon ? { nativeBinding: addon } : {}) });
+  // (a read-only connection writes nothing: how writes are synced, foreign keys checked and
+  // the WAL checkpointed does not concern it, and each pragma is a statement to prepare)
+  if (!readOnly) {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = OFF');
+    // Checkpoint every 64 MiB of WAL rather than 4 MiB: a large ingest rewrites the same hot
+    // index pages batch after batch, and each checkpoint copies them (with two fsyncs) again.
+    // Measured: a third of the commit cost at the default. Readers are unaffected.
+    db.pragma('wal_autocheckpoint = 16384');
+  }
   // 64 MiB of page cache: ingest updates a dozen indexes per run row; the default 2 MiB
   // re-reads index pages from the OS for every batch once a store holds ~100k runs.
   db.pragma('cache_size = -65536');
-  // Checkpoint every 64 MiB of WAL rather than 4 MiB: a large ingest rewrites the same hot
-  // index pages batch after batch, and each checkpoint copies them (with two fsyncs) again.
-  // Measured: a third of the commit cost at the default. Readers are unaffected.
-  db.pragma('wal_autocheckpoint = 16384');
   // REGEXP for report naming rules and find patterns; JS regex semantics, full match left to the caller.
   const cache = new Map<string, RegExp>();
   db.function('regexp', { deterministic: true }, (value: unknown, pattern: unknown) => {
