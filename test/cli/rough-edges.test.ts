@@ -3,7 +3,7 @@
  * SQLite store, a reverse map written into a directory that does not exist.
  */
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -76,4 +76,15 @@ test('$XALT_DB names the store for ingest, db migrate and db info exactly as for
   assert.ok(info.stdout.includes(db), `db info names ${db}: ${info.stdout}`);
   assert.equal(runXalt(['report', 'overview'], { env, cwd }).status, 0);
   assert.equal(existsSync(join(dir, 'xalt.db')), false, 'no second store was made in the working directory');
+});
+
+test('a reader that goes away (xalt … | head) ends xalt quietly, in the pack and in the ES modules', (t) => {
+  const dir = scratch(t);
+  for (const noBundle of ['0', '1']) {
+    // `true` exits (closing the pipe) long before Node has started: every write meets EPIPE
+    const sh = spawnSync('/bin/sh', ['-c', `("${process.execPath}" "${repoRoot}bin/xalt" --help 2>"${dir}/err"; echo $? >"${dir}/rc") | true`], { encoding: 'utf8', env: { ...process.env, XALT_NO_BUNDLE: noBundle } });
+    assert.equal(sh.status, 0);
+    assert.equal(readFileSync(join(dir, 'err'), 'utf8'), '', `no stack trace (XALT_NO_BUNDLE=${noBundle})`);
+    assert.equal(readFileSync(join(dir, 'rc'), 'utf8').trim(), '0');
+  }
 });
