@@ -63,7 +63,7 @@ async function purgeBatch(tx: Queryable, s: PurgeScope): Promise<PurgeResult> {
   if (runs.length === 0) return { runs: 0, libraries: 0, env_values: 0, packages: 0 };
   const runIds = runs.map((r) => Number(r.run_id));
   const uuids = runs.map((r) => r.run_uuid);
-  const deltas = new UsageDeltas();
+  const deltas = new UsageDeltas(tx.dialect);
   for (const r of runs) deltas.add(r, -1);
   const libraries = (await tx.run(`DELETE FROM join_run_object WHERE run_id IN (${ids(runIds.length)})`, runIds)).changes;
   const env = (await tx.run(`DELETE FROM join_run_env WHERE run_id IN (${ids(runIds.length)})`, runIds)).changes;

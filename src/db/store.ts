@@ -27,7 +27,9 @@ export interface DialectCapabilities {
    * no sort, and count distinct values per group in index order. True for SQLite, whose
    * planner otherwise sorts every row of a start_time range and has no hash aggregation.
    * False for servers, which aggregate through hash or temporary tables: what costs there is
-   * each pass over the runs, so reports make as few as they can (src/report/job-pass.ts).
+   * each pass over the runs, so reports make as few as they can (src/report/job-pass.ts), and
+   * take distinct counts from the daily tuples (xalt_tuple_day). A store that walks covering
+   * indexes never reads those, so it keeps none: the table stays empty (one ingest cost less).
    */
   readonly walksCoveringIndexes: boolean;
   /** DDL runs inside a transaction (SQLite, PostgreSQL); MySQL commits each statement implicitly */

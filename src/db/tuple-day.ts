@@ -17,11 +17,17 @@
  * grows) moves it, a purged or newly flagged run takes 1 away, and a tuple left with no run
  * is deleted. Flagged runs are not here. The key is a sha1 of the tuple: MySQL cannot put
  * all its columns in a primary key (over 3072 bytes).
+ *
+ * SQLite keeps none (`keepsTupleDays`): its reports count distinct values along covering
+ * indexes and never read this table, which stays empty there.
  */
 import { createHash } from 'node:crypto';
-import type { Queryable, SqlValue } from './store.js';
+import type { Dialect, Queryable, SqlValue } from './store.js';
 
 const DAY = 86400;
+
+/** Whether a store keeps the daily tuples: only where reports read them (`DialectCapabilities.walksCoveringIndexes`). */
+export const keepsTupleDays = (dialect: Dialect): boolean => !dialect.capabilities.walksCoveringIndexes;
 
 /** The columns of a tuple, in table order after day and tuple_key. */
 export const TUPLE_COLUMNS = ['syshost', 'job_id', 'user', 'account', 'app_name', 'module_name', 'mpi', 'libset_id', 'host'] as const;
@@ -124,6 +130,10 @@ async function addRuns(q: Queryable, where: string, params: readonly SqlValue[])
 
 /** Recompute xalt_tuple_day from xalt_run: every row, or (with `runIds`) the rows of the days and clusters those runs started on. */
 export async function rebuildTupleDays(q: Queryable, runIds?: readonly number[]): Promise<void> {
+  if (!keepsTupleDays(q.dialect)) {
+    await q.run('DELETE FROM xalt_tuple_day'); // what a store that keeps none holds
+    return;
+  }
   if (runIds === undefined) {
     await q.run('DELETE FROM xalt_tuple_day');
     await addRuns(q, '1 = 1', []);

@@ -19,7 +19,7 @@
 import { failedSql, isFailed } from './run-outcome.js';
 import { USAGE_DAY_KEY } from './schema-tables.js';
 import type { Dialect, Queryable, SqlValue } from './store.js';
-import { TupleDeltas } from './tuple-day.js';
+import { keepsTupleDays, TupleDeltas } from './tuple-day.js';
 
 /** The sums of a row, in column order. */
 export const USAGE_DAY_SUMS = ['runs', 'runs_w', 'core_s', 'core_s_w', 'gpu_s', 'gpu_s_w', 'failed', 'failed_w'] as const;
@@ -108,17 +108,21 @@ function upsertSql(dialect: Dialect, n: number): string {
  * Changes to xalt_usage_day gathered over a batch: `add(run, +1)` for a new run, `add(old, -1)`
  * and `add(new, +1)` for a run an end record completed. `flush` applies them as one upsert per
  * row touched, in key order (concurrent ingesters on MySQL then lock rows in the same order).
- * The same calls keep the daily distinct tuples (tuple-day.ts): every change to a run's usage
- * is one to its tuple.
+ * The same calls keep the daily distinct tuples (tuple-day.ts) on the stores whose reports read
+ * them: every change to a run's usage is one to its tuple.
  */
 export class UsageDeltas {
   private readonly rows = new Map<string, { key: SqlValue[]; sums: number[] }>();
-  private readonly tuples = new TupleDeltas();
+  private readonly tuples: TupleDeltas | undefined;
+
+  constructor(dialect: Dialect) {
+    this.tuples = keepsTupleDays(dialect) ? new TupleDeltas() : undefined;
+  }
 
   /** Add (+1) or remove (-1) a run's sums; a flagged run has none in the daily totals. */
   add(run: UsageRun, sign: 1 | -1): void {
     if (num(run.flagged) !== 0) return;
-    this.tuples.add(run, sign);
+    this.tuples?.add(run, sign);
     const u = runUsage(run);
     const id = u.key.join('\u0000');
     const row = this.rows.get(id);
@@ -139,7 +143,7 @@ export class UsageDeltas {
     for (const r of emptied) {
       await q.run(`DELETE FROM xalt_usage_day WHERE ${USAGE_DAY_KEY.map((c) => `${quote(c)} = ?`).join(' AND ')} AND runs = 0`, r.key);
     }
-    await this.tuples.flush(q);
+    await this.tuples?.flush(q);
   }
 }
 

@@ -5,7 +5,7 @@
  * back with the runs. Sets are cached, like objects, only once their transaction committed.
  */
 import { libsetIds, libsetObjects, libsetText, libsetTexts } from '../db/libset.js';
-import type { Queryable } from '../db/store.js';
+import type { Dialect, Queryable } from '../db/store.js';
 import { UsageDeltas, type UsageRun } from '../db/usage-day.js';
 
 /** Library sets already stored, by text and by id: kept across batches. */
@@ -20,9 +20,11 @@ export class RunRollups {
   private readonly newTexts = new Map<number, string>();
   /** run_id → its new library set, for runs an end record completed */
   private readonly moves = new Map<number, number | null>();
-  readonly usage = new UsageDeltas();
+  readonly usage: UsageDeltas;
 
-  constructor(private readonly cache: LibsetCache) {}
+  constructor(private readonly cache: LibsetCache, dialect: Dialect) {
+    this.usage = new UsageDeltas(dialect);
+  }
 
   private known(text: string): number | undefined {
     return this.newIds.get(text) ?? this.cache.idOfText.get(text);

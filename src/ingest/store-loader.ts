@@ -24,7 +24,7 @@
  */
 import { libsetText } from '../db/libset.js';
 import { tables } from '../db/schema-tables.js';
-import type { Queryable, RunResult, SqlValue, Statement, Store } from '../db/store.js';
+import type { Dialect, Queryable, RunResult, SqlValue, Statement, Store } from '../db/store.js';
 import { USAGE_RUN_COLUMNS, type UsageRun } from '../db/usage-day.js';
 import type { NormalRecord, NormalRun, ObjectRef, Row } from './normalise.js';
 import type { FileResult } from './read-record-file.js';
@@ -196,8 +196,8 @@ interface TxState {
   readonly statuses: FileStatus[];
 }
 
-const newTxState = (libsets: LibsetCache): TxState => ({
-  objects: new Map(), envs: new Map(), funcs: new Map(), runObjects: [], runEnv: [], linkObjects: [], linkFuncs: [], rollups: new RunRollups(libsets), counts: emptyCounts(), statuses: [],
+const newTxState = (libsets: LibsetCache, dialect: Dialect): TxState => ({
+  objects: new Map(), envs: new Map(), funcs: new Map(), runObjects: [], runEnv: [], linkObjects: [], linkFuncs: [], rollups: new RunRollups(libsets, dialect), counts: emptyCounts(), statuses: [],
 });
 
 export class StoreLoader {
@@ -225,7 +225,7 @@ export class StoreLoader {
     for (let attempt = 0; ; attempt++) {
       try {
         const st = await this.store.transaction(async (tx) => {
-          const state = newTxState(this.libsets);
+          const state = newTxState(this.libsets, tx.dialect);
           for (const chunk of chunks) await this.loadInTx(tx, await chunk(), now, state);
           const ledgerSql = tx.dialect.insertIgnore(LEDGER_INTO);
           await runBatch(tx, done.map((f) => [ledgerSql, [f.hash, f.rel.slice(0, 1024), f.size, f.mtime, now]]));
