@@ -19,7 +19,7 @@ import { recordDir, runFileName, pkgFileName, serializeRecord } from '../src/sch
 import { seededRandom } from '../test/fixtures/seeded-random.js';
 
 /** Bump when the generated data changes shape, so stale caches are not reused. */
-export const DATA_VERSION = 6; // 2: covering indexes by app_name and module_name (migration 1); 3: schema 2 (library sets, daily usage totals); 4, 5: schema 3 (arrays, steps, CPUs per task, job states, flags); 6: schema 4 (daily tuples)
+export const DATA_VERSION = 7; // 2: covering indexes by app_name and module_name (migration 1); 3: schema 2 (library sets, daily usage totals); 4, 5: schema 3 (arrays, steps, CPUs per task, job states, flags); 6: schema 4 (daily tuples); 7: schema 5 (the flagged index holds the user)
 export const CACHE_DIR = join(tmpdir(), `xalt-bench-report-v${DATA_VERSION}`);
 
 export const RUNS = 1_000_000;

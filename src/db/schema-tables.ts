@@ -152,8 +152,10 @@ export const tables: readonly Table[] = [
       { columns: [...RUN_APP_COVER_1], until: 3 }, { columns: [...RUN_MODULE_COVER_1], until: 3 },
       ['build_uuid'], ['build_id'], ['account'], { columns: [...RUN_JOB_COVER_2], since: 2, until: 3 },
       { columns: [...RUN_APP_COVER], since: 3 }, { columns: [...RUN_MODULE_COVER], since: 3 }, { columns: [...RUN_JOB_COVER], since: 3 },
-      // find --job 110 / 110_2: every task of an array; flagged runs of a period, for reports that include them
-      { columns: ['array_job_id', 'array_task_id'], since: 3 }, { columns: ['flagged', 'start_time'], since: 3 },
+      // find --job 110 / 110_2: every task of an array; flagged runs of a period, for reports that include them,
+      // and (schema 5) a user's flagged runs, which find counts as left out, from the index alone
+      { columns: ['array_job_id', 'array_task_id'], since: 3 }, { columns: ['flagged', 'start_time'], since: 3, until: 5 },
+      { columns: ['flagged', 'start_time', 'user'], since: 5 },
     ],
   },
   {

@@ -52,6 +52,11 @@ export const migrations: readonly Migration[] = [
     statements: (db) => renderSchemaChanges(tables, db, 4),
     backfill: (q) => rebuildTupleDays(q),
   },
+  {
+    version: 5,
+    description: "the flagged runs' index holds their user: `xalt find --user` counts the flagged runs it left out without reading them",
+    statements: (db) => renderSchemaChanges(tables, db, 5),
+  },
 ];
 
 /** The newest schema version this xalt knows. */
