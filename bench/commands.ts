@@ -110,19 +110,22 @@ async function benchFind(): Promise<void> {
     commands[`baseline build: xalt find --user ${s.user}`] = find(other, '--user', s.user);
     commands[`baseline build: xalt find --uuid ${s.uuid}`] = find(other, '--uuid', s.uuid);
   }
-  const show = (label: string, t: Record<string, Timing>) => {
+  // warm, a whole find must take ≤ 100 ms and ≤ 1.5× starting Node; cold, Node alone may take
+  // ~90 ms of that, so only the ratio is the budget there
+  const show = (label: string, t: Record<string, Timing>, cold: boolean) => {
     const node = t['node -e 0']!;
     log(`  ${label}: node -e 0 ${ms(node.wall)}, CPU ${ms(node.cpu)} (the baseline, measured in the same run)`);
     for (const [k, v] of Object.entries(t)) {
       if (k === 'node -e 0') continue;
       const ratio = v.wall / node.wall;
-      const verdict = k.startsWith('xalt find') ? `  budget ≤ 100 ms and ≤ 1.5×: ${v.wall <= 100 && ratio <= 1.5 ? 'within budget' : 'OVER BUDGET'}` : '';
+      const within = ratio <= 1.5 && (cold || v.wall <= 100);
+      const verdict = k.startsWith('xalt find') ? `  budget ${cold ? '' : '≤ 100 ms and '}≤ 1.5×: ${within ? 'within budget' : 'OVER BUDGET'}` : '';
       log(`    ${k.padEnd(48)} ${ms(v.wall).padStart(7)} ${ratio.toFixed(2)}×, CPU ${ms(v.cpu).padStart(6)} ${(v.cpu / node.cpu).toFixed(2)}×${verdict}`);
     }
   };
   log(`\nwhole xalt find over ${RUNS.toLocaleString('en')} runs (SQLite, --db given; a new process each run, spawn to exit; medians of ${REPEAT}, interleaved; CPU = the child's user + system time, in 10 ms ticks):`);
-  show('warm', interleaved(commands, REPEAT, false));
-  if (canDropCaches()) show('cold (page cache dropped before every run)', interleaved(commands, Math.max(3, Math.round(REPEAT / 3)), true));
+  show('warm', interleaved(commands, REPEAT, false), false);
+  if (canDropCaches()) show('cold (page cache dropped before every run)', interleaved(commands, Math.max(3, Math.round(REPEAT / 3)), true), true);
   else log('  cold: skipped (dropping the page cache needs root)');
 }
 
