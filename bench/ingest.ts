@@ -14,7 +14,7 @@
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
@@ -22,9 +22,8 @@ import { openStore } from '../src/db/open-store.js';
 import { parseMysqlUrl } from '../src/db/mysql/mysql-store.js';
 import { ingestSpools, type IngestOptions } from '../src/ingest/ingest.js';
 import { walkSpool } from '../src/ingest/spool-walk.js';
-import { writeBundle, type EntrySpec } from '../test/fixtures/bundles.js';
-import { pkgRecord, runPair, writePkgRecord, writeRecord } from '../test/fixtures/records.js';
-import { LIB_POOL, makeBenchSpool } from './bench-spool.js';
+import { pkgRecord, runPair, writeRecord } from '../test/fixtures/records.js';
+import { LIB_POOL, makeBenchSpool, makeFilesAndBundles } from './bench-spool.js';
 
 const XALT_MEASURED = 250; // records/s, XALT 3.2.4 on MariaDB on this class of machine
 const MYSQL_URL = process.env['XALT_BENCH_MYSQL_URL'] ?? process.env['XALT_TEST_MYSQL_URL'] ?? 'mysql://root@127.0.0.1:3306/';
@@ -32,36 +31,6 @@ const PG_URL = process.env['XALT_BENCH_PG_URL'] ?? process.env['XALT_TEST_PG_URL
 
 type Obj = Record<string, unknown>;
 
-/**
- * The same records twice: as record files, and as bundles of a job's worth (`perJob` runs) the
- * way xalt-ship writes them — every run root's, so the bundle's owner lines and the files'
- * owner agree (this machine has no other users to own them).
- */
-function makeFilesAndBundles(pairs: number, perJob: number): { files: string; bundles: string; records: number } {
-  const files = mkdtempSync(join(tmpdir(), 'xalt-bench-files-'));
-  const bundles = mkdtempSync(join(tmpdir(), 'xalt-bench-bundles-'));
-  let records = 0;
-  let job: EntrySpec[] = [];
-  const flush = () => {
-    if (job.length) writeBundle(bundles, job, { job: String(records) });
-    job = [];
-  };
-  for (let i = 0; i < pairs; i++) {
-    const libA = Array.from({ length: 20 }, (_, k) => [LIB_POOL[(i * 7 + k * 13) % LIB_POOL.length]!, '0']);
-    const envT = Object.fromEntries(Array.from({ length: 8 }, (_, k) => [`VAR_${k}`, `value-${i % 50}-${k}`]));
-    const { start, end } = runPair({ libA, envT, userT: { user: 'root', exec_path: `/opt/apps/pkg${i % 40}/bin/prog${i % 200}` } });
-    const pkg = pkgRecord((end['userT'] as Obj)['run_uuid'] as string);
-    const pkgPath = i % 2 === 0 ? writePkgRecord(files, 'month/hash', pkg, 'root') : undefined;
-    writeRecord(files, 'month/hash', start);
-    writeRecord(files, 'month/hash', end);
-    job.push({ record: start, owner: 0 }, { record: end, owner: 0 });
-    records += 2;
-    if (pkgPath) { job.push({ record: pkg, name: basename(pkgPath), owner: 0 }); records++; }
-    if ((i + 1) % perJob === 0) flush();
-  }
-  flush();
-  return { files, bundles, records };
-}
 
 /** A spool of many small files (packages), for the re-run figure. */
 function makeManyFiles(n: number): string {
