@@ -241,7 +241,9 @@ export class SlurmCluster {
    * The Epilog: xalt's epilog exactly as Slurm would run it alone (same environment, its exit
    * status returned, so a failure drains the node as it would in production), then one line
    * the tests wait for, with xalt's exit status (a glob of scripts would lose it, and its
-   * output: Slurm discards what an Epilog prints).
+   * output: Slurm discards what an Epilog prints). It also notes, in epilog-inputs.log, what
+   * xalt's epilog reads to tell how the job ended (the exit codes Slurm gave it, and scontrol's
+   * view just after it ran), so that a wrong job state can be explained (`epilogInputs`).
    */
   private epilogWrapper(): string {
     const log = join(this.dir, 'log');
@@ -251,6 +253,7 @@ export class SlurmCluster {
 t0=$(date +%s.%N)
 rc=0
 ${run}
+echo "job=$SLURM_JOB_ID code2=\${SLURM_JOB_EXIT_CODE2:-} code=\${SLURM_JOB_EXIT_CODE:-} $(PATH=$PATH:/usr/bin:/bin scontrol -o show job "$SLURM_JOB_ID" 2>/dev/null | tr ' ' '\\n' | grep -E '^(JobState|Reason|ExitCode)=' | tr '\\n' ' ')" >>${sh(join(log, 'epilog-inputs.log'))}
 echo "epilog job=$SLURM_JOB_ID user=$SLURM_JOB_USER rc=$rc start=$t0 end=$(date +%s.%N)" >>${sh(join(log, 'epilog.log'))}
 exit $rc
 `;
@@ -342,6 +345,13 @@ exit $rc
       const m = /^epilog job=(\S+) user=(\S*) rc=(\d+) start=(\S+) end=(\S+)$/.exec(line);
       return m ? [{ job: m[1]!, user: m[2]!, rc: Number(m[3]), start: Number(m[4]), end: Number(m[5]) }] : [];
     });
+  }
+
+  /** What the Epilog wrapper noted of job `id`'s exit codes and scontrol's view of it ('' if nothing). */
+  epilogInputs(id: string): string {
+    const file = join(this.dir, 'log', 'epilog-inputs.log');
+    if (!existsSync(file)) return '';
+    return readFileSync(file, 'utf8').split('\n').filter((line) => line.startsWith(`job=${id} `)).join('; ');
   }
 
   /** Wait until `pred` holds for the text of file `path` (e.g. a job printed that it started). */

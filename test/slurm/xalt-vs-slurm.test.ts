@@ -280,7 +280,7 @@ test('every job Slurm ended FAILED, TIMEOUT or CANCELLED has its failed run with
       assert.equal(f.outcome, want.outcome, `${s.job.name}: ${describe([f])}`);
       if (want.exit_status !== undefined) assert.equal(f.exit_status, want.exit_status);
       if (want.exit_signal !== undefined) assert.equal(f.exit_signal, want.exit_signal);
-      if (want.job_state !== undefined) assert.equal(f.job_state, want.job_state, `${s.job.name}: the epilog records how Slurm ended the job`);
+      if (want.job_state !== undefined) assert.equal(f.job_state, want.job_state, `${s.job.name}: the epilog records how Slurm ended the job (it saw: ${S.cluster!.epilogInputs(rec.id)})`);
       for (const r of runs.filter((x) => !x.failed)) assert.deepEqual([r.outcome, r.exit_status], ['exit', 0], describe([r]));
     }
   }
