@@ -70,7 +70,9 @@ async function writeEverything(n: Node): Promise<{ prog: string }> {
   const py = spawnSync(python(), ['-c', 'import alpha, json'], { env: { ...env, PYTHONPATH: `${HOOK_DIR}:${site}` }, encoding: 'utf8', timeout: 30_000 });
   assert.equal(py.status, 0, py.stderr);
   const killed = spawn(prog, ['sleep'], { env, stdio: 'ignore' });
-  const runFiles = () => staged(n).filter((f) => f.startsWith('xalt_run.'));
+  // a start record is created, then written: kill the run only once all three are whole
+  const whole = (f: string) => readFileSync(join(n.staging, f), 'utf8').endsWith('\n');
+  const runFiles = () => staged(n).filter((f) => f.startsWith('xalt_run.') && whole(f));
   for (const t0 = Date.now(); runFiles().length < 3; await new Promise((res) => setTimeout(res, 20))) {
     if (Date.now() - t0 > 60_000) throw new Error(`no start record staged: ${staged(n).join(', ')}`);
   }
