@@ -16,11 +16,11 @@ function numberPlaceholders(sql: string): string {
   return placeholderPieces(sql).reduce((out, piece, k) => `${out}$${k}${piece}`);
 }
 
-/**
- * Values as pg sends them: BigInts as their decimal text, and strings without NUL characters,
- * which PostgreSQL's text cannot hold (a record carrying one would otherwise fail its batch).
- */
-const values = (params: readonly SqlValue[]) => params.map((v) => (typeof v === 'bigint' ? v.toString() : typeof v === 'string' && v.includes('\u0000') ? v.replace(/\u0000/g, '') : v));
+/** A string without NUL characters, which PostgreSQL's text cannot hold (a record carrying one would otherwise fail its batch). */
+const withoutNul = (s: string) => (s.includes('\u0000') ? s.replace(/\u0000/g, '') : s);
+
+/** Values as pg sends them: BigInts as their decimal text, strings `withoutNul`. */
+const values = (params: readonly SqlValue[]) => params.map((v) => (typeof v === 'bigint' ? v.toString() : typeof v === 'string' ? withoutNul(v) : v));
 
 /**
  * Counts (int8) and sums of integers (numeric) come back as JavaScript numbers, as they do
@@ -91,7 +91,7 @@ function toResult(r: PgResult): RunResult {
 function literal(v: SqlValue): string {
   if (v === null) return 'NULL';
   if (Buffer.isBuffer(v)) return `E'\\\\x${v.toString('hex')}'`;
-  const s = typeof v === 'string' ? v.replace(/\u0000/g, '') : String(v);
+  const s = typeof v === 'string' ? withoutNul(v) : String(v);
   return `E'${s.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 }
 
