@@ -35,7 +35,7 @@ for (const scheme of ['mysql', 'postgresql']) {
 }
 
 testEachStore('a batch of statements stores the same values as one statement at a time', async ({ store }) => {
-  const tricky = ["it's", 'back\\slash \\x41 \\\\', 'dollar $1 and ? mark', 'naïve ñandú 😀', 'nul\u0000byte', '', "E'x'"];
+  const tricky = ["it's", 'back\\slash \\x41 \\\\', 'dollar $1 and ? mark', 'naïve ñandú 😀', 'nul\u0000byte', '', "E'x'", "'); DROP TABLE xalt_env_name; --", "\\'); DROP TABLE xalt_env_name; --", '$$; DROP TABLE xalt_env_name; $$'];
   const batch = tricky.map((name, i): [string, (string | number | bigint | null)[]] => [`INSERT INTO xalt_env_name (env_name) VALUES (?)`, [`b${i} ${name}`]]);
   await store.transaction(async (tx) => {
     for (const [sql, params] of batch) await tx.run(sql, [String(params[0]).replace(/^b/, 's')]);
